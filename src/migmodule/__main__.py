@@ -1,0 +1,3 @@
+from migmodule.cli import main
+
+main(prog_name="migmodule")

@@ -1,0 +1,67 @@
+"""The built-in list of countries and areas (UN M49, ISO 3166-1 crosswalk, names in en/fr/es).
+
+The data file and its provenance are in data/countries.csv and data/countries.md.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+# The generic "this country" placeholder used when no census country is set (not an M49 code).
+THIS_COUNTRY_PLACEHOLDER = 0
+
+
+@dataclass(frozen=True)
+class Country:
+    m49: int
+    iso2: str
+    iso3: str
+    names: dict[str, str]  # language -> name
+    region: str
+
+
+@cache
+def countries() -> tuple[Country, ...]:
+    with resources.files("migmodule").joinpath("data/countries.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return tuple(
+        Country(
+            m49=int(row["m49"]),
+            iso2=row["iso2"],
+            iso3=row["iso3"],
+            names={"en": row["name_en"], "fr": row["name_fr"], "es": row["name_es"]},
+            region=row["region_en"],
+        )
+        for row in rows
+    )
+
+
+@cache
+def by_m49() -> dict[int, Country]:
+    return {c.m49: c for c in countries()}
+
+
+@cache
+def _by_alpha() -> dict[str, Country]:
+    table: dict[str, Country] = {}
+    for country in countries():
+        for code in (country.iso2, country.iso3):
+            if code:
+                table[code.upper()] = country
+    return table
+
+
+def lookup(value: str | int) -> Country | None:
+    """Find a country by M49 number (4, '004') or ISO alpha-2/alpha-3 code ('AF', 'AFG')."""
+    text = str(value).strip()
+    if text.isdigit():
+        return by_m49().get(int(text))
+    return _by_alpha().get(text.upper())
+
+
+def country_name(code: int | None, language: str) -> str | None:
+    country = by_m49().get(code) if code is not None else None
+    return country.names.get(language) if country else None

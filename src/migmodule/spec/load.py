@@ -1,0 +1,138 @@
+"""Read a module spec file (YAML) into the typed model, keeping line numbers for messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from migmodule.codes import Finding, Location, MigmoduleError
+from migmodule.spec import codes
+from migmodule.spec.model import Module
+
+PathKey = tuple[Any, ...]
+
+
+@dataclass
+class LoadedSpec:
+    """A parsed module with the YAML line of every mapping key and list item."""
+
+    module: Module
+    path: Path
+    lines: dict[PathKey, int] = field(default_factory=dict)
+
+    def line_of(self, *path: Any) -> int | None:
+        """Line of the deepest known prefix of `path` (1-based)."""
+        for end in range(len(path), -1, -1):
+            line = self.lines.get(tuple(path[:end]))
+            if line is not None:
+                return line
+        return None
+
+    def location(self, *path: Any, **extra: Any) -> Location:
+        return Location(file=str(self.path), line=self.line_of(*path), module=self.module.ref, **extra)
+
+
+def _line_map(node: yaml.Node, prefix: PathKey, out: dict[PathKey, int]) -> None:
+    out.setdefault(prefix, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            out[prefix + (key,)] = key_node.start_mark.line + 1
+            _line_map(value_node, prefix + (key,), out)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _line_map(item, prefix + (index,), out)
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys instead of silently keeping the last one."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    mapping: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node)
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key '{key}'", key_node.start_mark
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+    return mapping
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_yaml(path: Path) -> tuple[Any, dict[PathKey, int]]:
+    """Parse YAML text; raise MigmoduleError with file and line for unreadable or invalid YAML."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MigmoduleError.of(
+            codes.FILE_UNREADABLE, Location(file=str(path)), path=path, reason=exc
+        ) from None
+    try:
+        node = yaml.compose(text, Loader=_UniqueKeyLoader)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise MigmoduleError.of(
+            codes.YAML_SYNTAX, Location(file=str(path), line=line), reason=reason
+        ) from None
+    lines: dict[PathKey, int] = {}
+    if node is not None:
+        _line_map(node, (), lines)
+    return data, lines
+
+
+def schema_findings(error: ValidationError, path: Path, lines: dict[PathKey, int]) -> list[Finding]:
+    findings = []
+    for item in error.errors():
+        loc = tuple(item["loc"])
+        # pydantic appends validator names to the location for unions; keep the data path only
+        data_path = tuple(part for part in loc if not (isinstance(part, str) and "[" in part))
+        line = None
+        for end in range(len(data_path), -1, -1):
+            line = lines.get(data_path[:end])
+            if line is not None:
+                break
+        dotted = ".".join(str(part) for part in data_path) or "(top)"
+        reason = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            reason = f"unknown key '{data_path[-1]}' (misspelt, or not part of the format)"
+        findings.append(
+            Finding.make(codes.SCHEMA, Location(file=str(path), line=line), path=dotted, reason=reason)
+        )
+    return findings
+
+
+def load_spec_file(path: str | Path) -> LoadedSpec:
+    """Load one spec file. Raises MigmoduleError (all schema problems in one message) if unusable."""
+    path = Path(path)
+    data, lines = read_yaml(path)
+    if not isinstance(data, dict):
+        raise MigmoduleError.of(
+            codes.SCHEMA, Location(file=str(path), line=1), path="(top)",
+            reason="the file must be a mapping with id, version, questions, ...",
+        )
+    try:
+        module = Module.model_validate(data)
+    except ValidationError as exc:
+        findings = schema_findings(exc, path, lines)
+        raise SpecSchemaError(findings) from None
+    return LoadedSpec(module=module, path=path, lines=lines)
+
+
+class SpecSchemaError(MigmoduleError):
+    """A spec file that does not follow the schema; carries every finding, not just the first."""
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+        super().__init__(findings[0])
+        self.args = ("\n".join(str(f) for f in findings),)

@@ -1,0 +1,123 @@
+"""The module bank: find, list and load built-in modules by reference (`id` or `id@version`)."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from migmodule.codes import Location, MigmoduleError
+from migmodule.spec import codes
+from migmodule.spec.load import LoadedSpec, load_spec_file, read_yaml
+from migmodule.spec.model import MODULE_ID_PATTERN, SEMVER_PATTERN, Module
+
+REF_PATTERN = re.compile(rf"^(?P<id>{MODULE_ID_PATTERN[1:-1]})(@(?P<version>{SEMVER_PATTERN[1:-1]}))?$")
+
+
+def bank_dir() -> Path:
+    """The folder of built-in modules: $MIGMODULE_BANK, the installed package data, or the checkout."""
+    override = os.environ.get("MIGMODULE_BANK")
+    if override:
+        return Path(override)
+    try:
+        installed = Path(str(resources.files("migmodule.bank")))
+        if installed.is_dir() and any(installed.glob("*/*.yaml")):
+            return installed
+    except ModuleNotFoundError:
+        pass
+    return Path(__file__).resolve().parents[3] / "modules"  # src/migmodule/spec -> repo root
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    version: str
+    status: str
+    title: str
+    path: Path
+
+    @property
+    def ref(self) -> str:
+        return f"{self.id}@{self.version}"
+
+    @property
+    def version_key(self) -> tuple[int, int, int]:
+        return tuple(int(x) for x in self.version.split("."))  # type: ignore[return-value]
+
+
+@lru_cache(maxsize=64)
+def _entry(path: Path, mtime: float) -> Entry:
+    data, _ = read_yaml(path)
+    data = data if isinstance(data, dict) else {}
+    title = data.get("title") or {}
+    return Entry(
+        id=str(data.get("id", path.parent.name)),
+        version=str(data.get("version", path.stem)),
+        status=str(data.get("status", "draft")),
+        title=title.get("en", "") if isinstance(title, dict) else str(title),
+        path=path,
+    )
+
+
+def list_modules(bank: Path | None = None) -> list[Entry]:
+    bank = bank or bank_dir()
+    entries = [
+        _entry(path, path.stat().st_mtime)
+        for path in sorted(bank.glob("*/*.yaml"))
+        if re.fullmatch(SEMVER_PATTERN, path.stem)
+    ]
+    return sorted(entries, key=lambda e: (e.id, e.version_key))
+
+
+def resolve(ref: str, bank: Path | None = None) -> Entry:
+    """Find the file for `id` (newest released version) or `id@version`."""
+    match = REF_PATTERN.match(ref.strip())
+    if not match:
+        raise MigmoduleError.of(codes.BAD_REFERENCE, ref=ref)
+    entries = list_modules(bank)
+    same = [e for e in entries if e.id == match["id"]]
+    if not same:
+        available = ", ".join(sorted({e.id for e in entries})) or "none"
+        raise MigmoduleError.of(codes.UNKNOWN_MODULE, name=match["id"], available=available)
+    versions = ", ".join(f"{e.version} ({e.status})" for e in same)
+    if match["version"]:
+        for entry in same:
+            if entry.version == match["version"]:
+                return entry
+        raise MigmoduleError.of(codes.UNKNOWN_VERSION, name=match["id"], version=match["version"],
+                                available=versions)
+    released = [e for e in same if e.status == "released"]
+    if not released:
+        raise MigmoduleError.of(codes.NO_RELEASED, name=match["id"], available=versions)
+    return released[-1]
+
+
+def load_spec(ref_or_path: str | Path, bank: Path | None = None) -> LoadedSpec:
+    """Load a module by reference or by the path of a spec file, checking that the file name matches."""
+    text = str(ref_or_path)
+    path = Path(text)
+    if text.endswith((".yaml", ".yml")) or path.is_file():
+        spec = load_spec_file(path)
+    else:
+        spec = load_spec_file(resolve(text, bank).path)
+    module = spec.module
+    if spec.path.stem != module.version or spec.path.parent.name != module.id:
+        if spec.path.parent.parent == (bank or bank_dir()):
+            raise MigmoduleError.of(
+                codes.FILE_NAME, Location(file=str(spec.path)), actual=f"{spec.path.parent.name}/{spec.path.name}",
+                module=module.ref, expected=f"{module.id}/{module.version}.yaml")
+    return spec
+
+
+def load_module(ref_or_path: str | Path) -> Module:
+    """`load_module("census-key-questions@1.0.0")`: the typed module (raises MigmoduleError if unusable)."""
+    return load_spec(ref_or_path).module
+
+
+def previous_version(module: Module, bank: Path | None = None) -> Entry | None:
+    """The newest version of the same module in the bank that is older than `module`."""
+    older = [e for e in list_modules(bank) if e.id == module.id and e.version_key < module.version_tuple]
+    return older[-1] if older else None
