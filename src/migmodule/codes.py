@@ -61,7 +61,7 @@ def all_codes() -> dict[str, IssueCode]:
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as exc:
-            if exc.name != name:  # a real import error inside an existing module
+            if not (exc.name and name.startswith(exc.name)):  # a real import error inside a module
                 raise
     return dict(sorted(_REGISTRY.items()))
 

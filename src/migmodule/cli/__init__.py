@@ -32,7 +32,7 @@ for _name in COMMAND_MODULES:
     try:
         _module = importlib.import_module(_name)
     except ModuleNotFoundError as exc:
-        if exc.name != _name:
+        if not (exc.name and _name.startswith(exc.name)):
             raise
         continue
     for _command in _module.COMMANDS:
