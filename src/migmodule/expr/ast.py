@@ -147,7 +147,7 @@ def to_source(node: Node) -> str:
         # left-associative: the right side must bind strictly tighter
         return f"{wrap(node.left, level)} {node.op} {wrap(node.right, level + 1)}"
     if isinstance(node, In):
-        items = ", ".join(to_source(item) for item in node.items)
+        items = ", ".join(wrap(item, PRECEDENCE["+"]) for item in node.items)  # items are sums
         keyword = "not in" if node.negated else "in"
         return f"{wrap(node.operand, PRECEDENCE['in'] + 1)} {keyword} ({items})"
     if isinstance(node, Call):

@@ -1,0 +1,248 @@
+"""CSPro logic (.apc) for the exported dictionary: universes as `ask if`, checks as `errmsg`.
+
+Every expression is compiled by `expr.targets.CSProLogic` from the spec; nothing is retyped.
+Placement (docs/cspro.md, "The logic file"):
+- a question's universe is `ask if <definitely true>;` in its PROC's preproc;
+- its range and constraint are checked in its postproc (`errmsg` + `reenter`);
+- an edit sits in the postproc of the last question it reads (errors `reenter`, warnings only
+  show the message); edits that read derived variables, and all derived variables, are in the
+  postproc of the questionnaire level, looping over the occurrences of repeated records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from migmodule import __version__
+from migmodule.codes import Finding, Location
+from migmodule.expr.ast import Node
+from migmodule.expr.semantics import prepare, referenced
+from migmodule.expr.targets import CSProLogic
+from migmodule.export.cspro import CSPRO_LOGIC, Built
+from migmodule.profile import Adapted
+from migmodule.spec.model import Derived, Edit, Question
+from migmodule.spec.text import render
+
+INDENT = "  "
+
+
+def _string(text: str) -> str:
+    """A CSPro string literal on one line (CSPro 7 logic has no escape sequences)."""
+    return '"' + " ".join(text.split()).replace('"', "'") + '"'
+
+
+class LogicWriter:
+    def __init__(self, adapted: Adapted, built: Built):
+        self.adapted = adapted
+        self.module = adapted.module
+        self.built = built
+        self.lang = built.languages[0]
+        self.findings: list[Finding] = []
+
+    def compiler(self, self_id: str | None = None) -> CSProLogic:
+        return CSProLogic(self.module, self_id=self_id, item_name=self.item_name)
+
+    def item_name(self, item_id: str) -> str:
+        return self.built.item_name(self.module, item_id)
+
+    def text(self, value: dict[str, str] | None) -> str:
+        return render(value, self.module, self.adapted.params, self.lang)
+
+    def missing_inputs(self, *expressions: str | None) -> list[str]:
+        """Ids an expression reads that have no item in this export (left out by the profile)."""
+        found = []
+        for expression in expressions:
+            if expression:
+                found += [i for i in referenced(self.module, expression)
+                          if (self.module.ref, i) not in self.built.item_names]
+        return found
+
+    def compile(self, what: str, location: Location, build: Callable[[], str], *expressions: str | None) -> str | None:
+        """Compile or explain why not: the finding and a comment stand in for logic that cannot be written."""
+        missing = self.missing_inputs(*expressions)
+        try:
+            if missing:
+                raise ValueError(f"it reads {', '.join(missing)}, which this export leaves out")
+            return build()
+        except ValueError as exc:
+            self.findings.append(Finding.make(CSPRO_LOGIC, location, what=what, reason=exc))
+            return None
+
+    def prepared(self, text: str) -> Node:
+        return prepare(self.module, text, self.adapted.params)
+
+    # questions -------------------------------------------------------------------------------
+    def universe(self, question: Question) -> list[str]:
+        if not question.universe:
+            return []
+        loc = Location(module=self.module.ref, question=question.id)
+        code = self.compile(f"universe of question {question.id}", loc,
+                            lambda: self.compiler().true_form(self.prepared(question.universe)), question.universe)
+        if code is None:
+            return [f"{INDENT}// universe not compiled: {question.universe}"]
+        return [f"{INDENT}// universe: {question.universe}", f"{INDENT}ask if {code};"]
+
+    def checks(self, question: Question) -> list[str]:
+        lines: list[str] = []
+        loc = Location(module=self.module.ref, question=question.id)
+        name = self.item_name(question.id)
+        parts = []
+        if question.range and question.range.minimum is not None:
+            parts.append(f". >= ({question.range.minimum})")
+        if question.range and question.range.maximum is not None:
+            parts.append(f". <= ({question.range.maximum})")
+        checks = []
+        if parts:
+            low = question.range.minimum if question.range.minimum is not None else "…"
+            high = question.range.maximum if question.range.maximum is not None else "…"
+            checks.append(("range", " and ".join(parts), f"{name}: the value must be between {low} and {high}."))
+        if question.constraint:
+            message = self.text(question.constraint_message) or f"{name}: the answer breaks the rule {question.constraint}."
+            checks.append(("constraint", question.constraint, message))
+        for kind, expression, message in checks:
+            compiler = self.compiler(question.id)
+            code = self.compile(f"{kind} of question {question.id}", loc,
+                                lambda c=compiler, e=expression: c.false_form(self.prepared(e)), expression)
+            if code is None:
+                lines.append(f"{INDENT}// {kind} not compiled: {expression}")
+                continue
+            if code == compiler.FALSE:
+                continue
+            lines += [f"{INDENT}// {kind}: {expression}", f"{INDENT}if {code} then",
+                      f"{INDENT * 2}errmsg({_string(message)});", f"{INDENT * 2}reenter;", f"{INDENT}endif;"]
+        return lines
+
+    # edits -----------------------------------------------------------------------------------
+    def edit_lines(self, edit: Edit, indent: str, in_item: bool) -> list[str]:
+        loc = Location(module=self.module.ref, question=edit.id)
+        compiler = self.compiler()
+
+        def build() -> str:
+            parts = [compiler.false_form(self.prepared(edit.check))]
+            if edit.when:
+                parts.insert(0, compiler.true_form(self.prepared(edit.when)))
+            return compiler.join(compiler.AND, parts) if len(parts) > 1 else parts[0]
+
+        code = self.compile(f"edit {edit.id}", loc, build, edit.when, edit.check)
+        head = f"{indent}// edit {edit.id} ({edit.severity}): {self.text(edit.title)}"
+        if code is None:
+            return [head, f"{indent}// not compiled: when {edit.when or 'always'} check {edit.check}"]
+        if code == compiler.FALSE or code.startswith(compiler.FALSE + " and"):
+            return [head, f"{indent}// cannot fail with this profile's parameters"]
+        lines = [head, f"{indent}if {code} then",
+                 f"{indent}{INDENT}errmsg({_string(edit.id + ': ' + self.text(edit.message))});"]
+        if edit.severity == "error" and in_item:
+            lines.append(f"{indent}{INDENT}reenter;")
+        return lines + [f"{indent}endif;"]
+
+    def edit_home(self, edit: Edit, question_order: list[str]) -> str | None:
+        """The question whose postproc runs the edit, or None for the level postproc."""
+        reads = []
+        for expression in (edit.when, edit.check):
+            if expression:
+                reads += referenced(self.module, expression)
+        if any(r in self.module.derived_by_id for r in reads):
+            return None
+        same_level = [q for q in question_order if q in reads and self.module.question_by_id[q].level == edit.level]
+        return same_level[-1] if same_level else None
+
+    # derived ---------------------------------------------------------------------------------
+    def derived_lines(self, derived: Derived, indent: str) -> list[str]:
+        name = self.item_name(derived.id)
+        loc = Location(module=self.module.ref, question=derived.id)
+        compiler = self.compiler()
+
+        def build() -> str:
+            if derived.cases is not None:
+                cases = [(self.prepared(c.when) if c.when else None, c.value) for c in derived.cases]
+                return f"{name} = notappl;\n" + compiler.cases(cases).replace("$", name)
+            tree = self.prepared(derived.expression or "")
+            guard = compiler.all_known(tree)
+            if derived.when:
+                guard = compiler.join(compiler.AND, [guard, compiler.true_form(self.prepared(derived.when))])
+            body = f"{name} = {compiler.value(tree)};"
+            if guard == compiler.TRUE:
+                return body
+            return f"if {guard} then\n{INDENT}{body}\nelse\n{INDENT}{name} = notappl;\nendif;"
+
+        expressions = [c.when for c in derived.cases or []] + [derived.expression, derived.when]
+        code = self.compile(f"derived variable {derived.id}", loc, build, *expressions)
+        head = f"{indent}// derived {derived.id}: {self.text(derived.variable_label)}"
+        if code is None:
+            return [head, f"{indent}// not compiled"]
+        return [head] + [indent + line for line in code.splitlines()]
+
+
+def _header(adapted_list: list[Adapted], built: Built, today: dt.date) -> list[str]:
+    lines = [
+        f"// CSPro logic generated by migmodule {__version__} on {today.isoformat()}",
+        "// from: " + "; ".join(a.label for a in adapted_list),
+        f"// dictionary: {built.dictionary.name} (the .dcf written beside this file)",
+        "// Paste the PROCs into a data entry or batch edit application built on that dictionary.",
+        "// Universes: 'ask if' skips a field whose universe is not definitely true; blank and",
+        "// missing-value answers (MISSING, REFUSED, NOTAPPL, don't know codes) count as unknown.",
+    ]
+    return lines + ["", "PROC GLOBAL", ""]
+
+
+def write_logic(adapted_list: list[Adapted], built: Built, *, today: dt.date | None = None) -> tuple[str, list[Finding]]:
+    """The .apc text for the questionnaire, and findings for expressions that could not be compiled."""
+    today = today or dt.date.today()
+    lines = _header(adapted_list, built, today)
+    findings: list[Finding] = []
+    level_blocks: dict[str, list[str]] = {lid: [] for lid in built.level_order}
+    for adapted in adapted_list:
+        writer = LogicWriter(adapted, built)
+        order = [q.id for q in adapted.questions]
+        homes: dict[str | None, list[Edit]] = {}
+        for edit in adapted.module.edits:
+            homes.setdefault(writer.edit_home(edit, order), []).append(edit)
+        for question in adapted.questions:
+            lines += _question_procs(writer, question, homes.get(question.id, []))
+        for derived in adapted.module.derived:
+            level_blocks[derived.level] += writer.derived_lines(derived, "")
+        for edit in homes.get(None, []):
+            level_blocks[edit.level] += writer.edit_lines(edit, "", in_item=False)
+        findings += writer.findings
+    lines += _level_proc(built, level_blocks)
+    return "\n".join(lines).rstrip("\n") + "\n", findings
+
+
+def _question_procs(writer: LogicWriter, question: Question, edits: list[Edit]) -> list[str]:
+    module = writer.module
+    name = writer.item_name(question.id)
+    items = writer.built.items_of.get((module.ref, question.id), [name])
+    preproc = writer.universe(question)
+    postproc = writer.checks(question)
+    for edit in edits:
+        postproc += writer.edit_lines(edit, INDENT, in_item=True)
+    out: list[str] = []
+    for index, item in enumerate(items):
+        last = index == len(items) - 1
+        out.append(f"PROC {item}")
+        out.append(f"// {module.ref} question {question.id}")
+        if preproc:
+            out += ["preproc", *preproc]
+        if postproc and last:
+            out += ["postproc", *postproc]
+        out.append("")
+    return out
+
+
+def _level_proc(built: Built, blocks: dict[str, list[str]]) -> list[str]:
+    if not any(blocks.values()):
+        return []
+    level = built.dictionary.levels[0]
+    out = [f"PROC {level.name}", "// derived variables and edits that read them, in spec order", "postproc"]
+    for level_id, block in blocks.items():
+        if not block:
+            continue
+        record = built.record_of_level[level_id]
+        if record.max_records > 1:
+            out.append(f"{INDENT}for numeric occurrence in {record.name} do")
+            out += [INDENT * 2 + line for line in block]
+            out.append(f"{INDENT}enddo;")
+        else:
+            out += [INDENT + line for line in block]
+    return out + [""]

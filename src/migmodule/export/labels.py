@@ -1,0 +1,473 @@
+"""Label syntax for Stata (.do) and SPSS (.sps), and `apply_labels` (labels written into .dta/.sav).
+
+All three start from one plan per variable (`variable_plans`): its label, value labels and
+missing-value codes in one language. Format limits are enforced here, with a finding for every cut:
+
+- Stata: variable labels 80 characters, label-set names 32 characters, extended missing values
+  `.a` don't know, `.b` refused, `.c` not stated, `.d` not applicable (a second code of the same
+  kind in one list takes the next free letter from `.e` on);
+- SPSS: variable labels 256 bytes, value labels 120 bytes, at most three discrete missing values
+  or one range of contiguous codes plus one value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from migmodule import __version__
+from migmodule.codes import Finding, Location, MigmoduleError
+from migmodule.countries import THIS_COUNTRY_PLACEHOLDER, by_m49, country_name
+from migmodule.export import codes
+from migmodule.export.result import ExportResult
+from migmodule.expr.sentence import describe_universe
+from migmodule.io import atomic_path, write_text
+from migmodule.profile import Adapted
+from migmodule.spec.model import CodeList, Module, QuestionType, SpecialKind
+from migmodule.spec.text import THIS_COUNTRY, render, text_in
+
+STATA_LETTERS = {
+    SpecialKind.DONT_KNOW: "a",
+    SpecialKind.REFUSED: "b",
+    SpecialKind.NOT_STATED: "c",
+    SpecialKind.NOT_APPLICABLE: "d",
+}
+STATA_SPARE_LETTERS = "efghijklmnopqrstuvwxyz"
+STATA_VARIABLE_LABEL = 80
+STATA_NAME = 32
+STATA_VALUE_LABEL = 32000
+SPSS_VARIABLE_LABEL = 256  # bytes
+SPSS_VALUE_LABEL = 120  # bytes
+STATA_NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,31}$")
+SPSS_NAME_PATTERN = re.compile(r"^[A-Za-z@][A-Za-z0-9_.@#$]*$")
+SPSS_RESERVED = {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"}
+STATA_RESERVED = {"_all", "_b", "byte", "_coef", "_cons", "double", "float", "if", "in", "int", "long",
+                  "_n", "_N", "_pi", "_pred", "_rc", "_skip", "strL", "using", "with"}
+
+
+@dataclass
+class VariablePlan:
+    """One variable as the label formats see it, in one language."""
+
+    item: str  # question or derived id
+    name: str  # variable name in the data
+    label: str
+    numeric: bool
+    module: Module
+    code_list: str | None = None  # label-set name (before format limits)
+    value_labels: dict[int, str] = field(default_factory=dict)  # substantive and special codes
+    missing: dict[int, SpecialKind] = field(default_factory=dict)  # missing-value codes
+    notes: list[str] = field(default_factory=list)
+    recodes: dict[int, int] = field(default_factory=dict)  # national code -> standard code
+
+    def location(self) -> Location:
+        return Location(module=self.module.ref, question=self.item, variable=self.name)
+
+
+def _code_labels(module: Module, code_list: CodeList, params: dict[str, Any], lang: str) -> dict[int, str]:
+    labels: dict[int, str] = {}
+    if code_list.source == "builtin:countries":
+        census = params.get("COUNTRY", THIS_COUNTRY_PLACEHOLDER)
+        if census == THIS_COUNTRY_PLACEHOLDER:
+            labels[THIS_COUNTRY_PLACEHOLDER] = THIS_COUNTRY.get(lang, THIS_COUNTRY["en"])
+        for code in sorted(by_m49()):
+            labels[code] = country_name(code, lang) or str(code)
+    elif code_list.source and code_list.source.startswith("parameter:"):
+        for item in params.get(code_list.source.split(":", 1)[1]) or []:
+            labels[int(item["code"])] = text_in(item.get("label"), lang) or str(item["code"])
+    for code in code_list.codes:
+        labels[code.code] = render(code.label, module, params, lang)
+    return labels
+
+
+def variable_plans(adapted: Adapted, lang: str) -> list[VariablePlan]:
+    """The questions (after include/exclude) and derived variables of one adapted module."""
+    module, params = adapted.module, adapted.params
+    plans = []
+    for question in adapted.questions:
+        code_list = module.code_list_by_id.get(question.code_list) if question.code_list else None
+        numeric = question.type not in (QuestionType.TEXT, QuestionType.DATE, QuestionType.SELECT_MULTIPLE)
+        universe = describe_universe(module, question.universe, question.level, lang, params)
+        plan = VariablePlan(
+            item=question.id, name=adapted.variable(question.id),
+            label=render(question.variable_label, module, params, lang), numeric=numeric, module=module,
+            notes=[render(question.label, module, params, lang), universe],
+            recodes=adapted.recode_map(question.id))
+        if code_list is not None and numeric:
+            plan.code_list = code_list.id
+            plan.value_labels = _code_labels(module, code_list, params, lang)
+            plan.missing = {c.code: c.special for c in code_list.codes
+                            if c.special is not None and c.special is not SpecialKind.OTHER}
+        plans.append(plan)
+    for derived in module.derived:
+        code_list = module.code_list_by_id.get(derived.code_list) if derived.code_list else None
+        plan = VariablePlan(
+            item=derived.id, name=adapted.variable(derived.id),
+            label=render(derived.variable_label, module, params, lang), numeric=True, module=module,
+            notes=[render(derived.description or derived.label, module, params, lang)])
+        if code_list is not None:
+            plan.code_list = code_list.id
+            plan.value_labels = _code_labels(module, code_list, params, lang)
+            plan.missing = {c.code: c.special for c in code_list.codes
+                            if c.special is not None and c.special is not SpecialKind.OTHER}
+        plans.append(plan)
+    return plans
+
+
+# limits --------------------------------------------------------------------------------------------
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def cut_chars(text: str, limit: int, what: str, target: str, plan: VariablePlan,
+              findings: list[Finding]) -> str:
+    text = _one_line(text)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    findings.append(Finding.make(codes.LABEL_TRUNCATED, plan.location(), what=what, length=len(text),
+                                 unit="characters", target=target, limit=f"{limit} characters", truncated=cut))
+    return cut
+
+
+def cut_bytes(text: str, limit: int, what: str, target: str, plan: VariablePlan,
+              findings: list[Finding]) -> str:
+    text = _one_line(text)
+    encoded = text.encode("utf-8")
+    if len(encoded) <= limit:
+        return text
+    cut = encoded[:limit].decode("utf-8", errors="ignore")  # never split a character
+    findings.append(Finding.make(codes.LABEL_TRUNCATED, plan.location(), what=what, length=len(encoded),
+                                 unit="bytes", target=target, limit=f"{limit} bytes", truncated=cut))
+    return cut
+
+
+def stata_name_problem(name: str) -> str | None:
+    if not STATA_NAME_PATTERN.match(name):
+        return "letters, digits and _ only, starting with a letter or _, at most 32 characters"
+    if name in STATA_RESERVED or re.fullmatch(r"str\d+", name):
+        return "a reserved word"
+    return None
+
+
+def spss_name_problem(name: str) -> str | None:
+    if not SPSS_NAME_PATTERN.match(name) or name.endswith("."):
+        return "letters, digits and _ . @ # $ only, starting with a letter or @, not ending with ."
+    if len(name.encode("utf-8")) > 64:
+        return "longer than 64 bytes"
+    if name.upper() in SPSS_RESERVED:
+        return "a reserved word"
+    return None
+
+
+def stata_missing_letters(plan: VariablePlan) -> dict[int, str]:
+    """Missing-value code -> Stata extended-missing letter (documented mapping, spares from .e)."""
+    letters: dict[int, str] = {}
+    spare = iter(STATA_SPARE_LETTERS)
+    for code, kind in sorted(plan.missing.items()):
+        letter = STATA_LETTERS[kind]
+        letters[code] = letter if letter not in letters.values() else next(spare)
+    return letters
+
+
+def spss_missing(plan: VariablePlan, findings: list[Finding]) -> tuple[list[int], tuple[int, int] | None]:
+    """(discrete values, range) for SPSS: at most 3 values, or a contiguous range plus one value."""
+    missing = sorted(plan.missing)
+    if len(missing) <= 3:
+        return missing, None
+    shown = ", ".join(map(str, missing))
+    for single in [None, *missing]:
+        rest = [c for c in missing if c != single]
+        if rest and rest[-1] - rest[0] + 1 == len(rest):
+            declared = f"{rest[0]} THRU {rest[-1]}" + (f" and {single}" if single is not None else "")
+            findings.append(Finding.make(codes.SPSS_MISSING_RANGE, plan.location(), count=len(missing),
+                                         codes=shown, declared=declared))
+            return ([single] if single is not None else []), (rest[0], rest[-1])
+    findings.append(Finding.make(codes.SPSS_MISSING_DROPPED, plan.location(), count=len(missing), codes=shown,
+                                 declared=", ".join(map(str, missing[:3])),
+                                 dropped=", ".join(map(str, missing[3:]))))
+    return missing[:3], None
+
+
+def _label_set_names(plans: list[VariablePlan], findings: list[Finding]) -> dict[int, str]:
+    """Stata label-set name per plan (by index): code list id, shared when the labels are equal."""
+    names: dict[int, str] = {}
+    content: dict[str, Any] = {}
+    for index, plan in enumerate(plans):
+        if plan.code_list is None:
+            continue
+        labels = tuple(sorted(plan.value_labels.items())), tuple(sorted(plan.missing.items()))
+        base = plan.code_list
+        if len(base) > STATA_NAME:
+            short = base[: STATA_NAME - 3]
+            findings.append(Finding.make(codes.LABEL_SET_NAME, plan.location(), name=base, limit=STATA_NAME,
+                                         renamed=short))
+            base = short
+        name, counter = base, 2
+        while name in content and content[name] != labels:
+            name, counter = f"{base}_{counter}", counter + 1
+        content[name] = labels
+        names[index] = name
+    return names
+
+
+# Stata -------------------------------------------------------------------------------------------
+def stata_text(text: str) -> str:
+    """Text on one line with `$` and backquote escaped, so that Stata expands no macro in it."""
+    return _one_line(text).replace("\\", "\\\\").replace("$", "\\$").replace("`", "\\`")
+
+
+def stata_string(text: str) -> str:
+    """A Stata string literal: compound quotes when the text holds a double quote."""
+    text = stata_text(text)
+    return f'`"{text}"\'' if '"' in text else f'"{text}"'
+
+
+def _header(adapted: list[Adapted], lang: str, comment: str) -> list[str]:
+    refs = ", ".join(a.label for a in adapted)
+    return [
+        f"{comment} migmodule {__version__}: labels for {refs}; language {lang}.",
+        f"{comment} Generated from the module specs; change the spec or the profile and export again.",
+    ]
+
+
+def stata_syntax(adapted: list[Adapted], lang: str) -> tuple[str, list[Finding]]:
+    findings: list[Finding] = []
+    plans = [plan for a in adapted for plan in variable_plans(a, lang)]
+    lines = _header(adapted, lang, "*")
+    lines += [
+        "* Missing-value special codes become Stata extended missing values:",
+        "* .a don't know, .b refused, .c not stated, .d not applicable (further codes of one kind: .e on).",
+        "* Run after loading the data: do this file. Variables absent from the data are skipped.",
+        "version 14",
+        "",
+    ]
+    usable = []
+    for plan in plans:
+        problem = stata_name_problem(plan.name)
+        if problem:
+            findings.append(Finding.make(codes.LABEL_NAME, plan.location(), name=plan.name, target="Stata",
+                                         reason=problem))
+        else:
+            usable.append(plan)
+    set_names = _label_set_names(usable, findings)
+    defined: set[str] = set()
+    for index, plan in enumerate(usable):
+        name = set_names.get(index)
+        if name is None or name in defined:
+            continue
+        defined.add(name)
+        letters = stata_missing_letters(plan)
+        lines.append(f"label define {name} ///")
+        for code, text in sorted(plan.value_labels.items(), key=lambda kv: (kv[0] in letters, kv[0])):
+            value = f".{letters[code]}" if code in letters else str(code)
+            text = cut_chars(text, STATA_VALUE_LABEL, f"value label of {code}", "Stata", plan, findings)
+            lines.append(f"    {value} {stata_string(text)} ///")
+        lines += ["    , replace", ""]
+    for index, plan in enumerate(usable):
+        label = cut_chars(plan.label, STATA_VARIABLE_LABEL, "variable label", "Stata", plan, findings)
+        lines.append(f"capture confirm variable {plan.name}")
+        lines.append("if !_rc {")
+        lines.append(f"    label variable {plan.name} {stata_string(label)}")
+        for note in filter(None, plan.notes):
+            lines.append(f"    notes {plan.name}: {stata_text(note)}")
+        lines.append("}")
+        if plan.numeric and (plan.recodes or plan.missing or index in set_names):
+            lines.append(f"capture confirm numeric variable {plan.name}")
+            lines.append("if !_rc {")
+            if plan.recodes:
+                pairs = " ".join(f"({national}={standard})" for national, standard in sorted(plan.recodes.items()))
+                lines.append(f"    recode {plan.name} {pairs}")
+            for code, letter in stata_missing_letters(plan).items():
+                lines.append(f"    replace {plan.name} = .{letter} if {plan.name} == {code}")
+            if index in set_names:
+                lines.append(f"    label values {plan.name} {set_names[index]}")
+            lines.append("}")
+        lines.append("")
+    return "\n".join(lines) + "\n", findings
+
+
+# SPSS --------------------------------------------------------------------------------------------
+def spss_string(text: str) -> str:
+    return "'" + _one_line(text).replace("'", "''") + "'"
+
+
+def spss_syntax(adapted: list[Adapted], lang: str) -> tuple[str, list[Finding]]:
+    findings: list[Finding] = []
+    plans = [plan for a in adapted for plan in variable_plans(a, lang)]
+    lines = ["* Encoding: UTF-8."]
+    lines += [line.rstrip(".") + "." for line in _header(adapted, lang, "*")]
+    lines += ["* Each command names one variable, so a variable absent from the data fails only its own lines.", ""]
+    usable = []
+    for plan in plans:
+        problem = spss_name_problem(plan.name)
+        if problem:
+            findings.append(Finding.make(codes.LABEL_NAME, plan.location(), name=plan.name, target="SPSS",
+                                         reason=problem))
+        else:
+            usable.append(plan)
+    for plan in usable:
+        if plan.numeric and plan.recodes:
+            pairs = " ".join(f"({national}={standard})" for national, standard in sorted(plan.recodes.items()))
+            lines.append(f"RECODE {plan.name} {pairs} (ELSE=COPY).")
+    for plan in usable:
+        label = cut_bytes(plan.label, SPSS_VARIABLE_LABEL, "variable label", "SPSS", plan, findings)
+        lines.append(f"VARIABLE LABELS {plan.name} {spss_string(label)}.")
+    for plan in usable:
+        if not (plan.numeric and plan.value_labels):
+            continue
+        lines.append(f"VALUE LABELS {plan.name}")
+        items = sorted(plan.value_labels.items())
+        for position, (code, text) in enumerate(items):
+            text = cut_bytes(text, SPSS_VALUE_LABEL, f"value label of {code}", "SPSS", plan, findings)
+            end = "." if position == len(items) - 1 else ""
+            lines.append(f"  {code} {spss_string(text)}{end}")
+    for plan in usable:
+        if not (plan.numeric and plan.missing):
+            continue
+        values, span = spss_missing(plan, findings)
+        parts = ([f"{span[0]} THRU {span[1]}"] if span else []) + [str(v) for v in values]
+        lines.append(f"MISSING VALUES {plan.name} ({', '.join(parts)}).")
+    lines += ["EXECUTE.", ""]
+    return "\n".join(lines), findings
+
+
+def export_stata(adapted: list[Adapted], out_path: str | Path, lang: str | None = None) -> ExportResult:
+    text, findings = stata_syntax(adapted, lang or adapted[0].languages[0])
+    write_text(out_path, text)
+    return ExportResult(Path(out_path), findings)
+
+
+def export_spss(adapted: list[Adapted], out_path: str | Path, lang: str | None = None) -> ExportResult:
+    text, findings = spss_syntax(adapted, lang or adapted[0].languages[0])
+    write_text(out_path, text)
+    return ExportResult(Path(out_path), findings)
+
+
+# apply-labels ------------------------------------------------------------------------------------
+def read_data(path: str | Path) -> tuple[Any, dict[str, str]]:
+    """The data frame and its existing variable labels (.dta, .sav or .csv)."""
+    import pandas as pd
+    import pyreadstat
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".dta":
+            frame, meta = pyreadstat.read_dta(str(path))
+            return frame, dict(meta.column_names_to_labels or {})
+        if suffix in (".sav", ".zsav"):
+            frame, meta = pyreadstat.read_sav(str(path))
+            return frame, dict(meta.column_names_to_labels or {})
+        if suffix == ".csv":
+            return pd.read_csv(path), {}
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pyreadstat.ReadstatError) as exc:
+        raise MigmoduleError.of(codes.DATA_UNREADABLE, Location(file=str(path)), path=path, reason=exc) from None
+    raise MigmoduleError.of(codes.DATA_UNREADABLE, Location(file=str(path)), path=path,
+                            reason=f"unknown file type '{suffix}'")
+
+
+def _match(columns: Iterable[str], plans: list[VariablePlan]) -> dict[str, VariablePlan]:
+    """Data column -> plan; exact names first, then case-insensitively (Stata/SPSS exports vary)."""
+    by_name = {p.name: p for p in plans}
+    by_lower = {p.name.lower(): p for p in plans}
+    return {c: by_name.get(c) or by_lower[c.lower()] for c in columns if c in by_name or c.lower() in by_lower}
+
+
+def apply_labels(data_path: str | Path, adapted: list[Adapted], out_path: str | Path,
+                 lang: str | None = None) -> ExportResult:
+    """Write the data with the modules' variable labels, value labels and missing values.
+
+    Profile recodes (national -> standard codes) are applied first; for .dta, missing-value codes
+    become extended missing values (.a ...), for .sav they are declared user-missing.
+    """
+    import pandas as pd
+    import pyreadstat
+
+    out_path = Path(out_path)
+    kind = out_path.suffix.lower()
+    if kind not in (".dta", ".sav"):
+        raise MigmoduleError.of(codes.DATA_FORMAT, Location(file=str(out_path)), path=out_path)
+    lang = lang or adapted[0].languages[0]
+    frame, existing = read_data(data_path)
+    plans = [plan for a in adapted for plan in variable_plans(a, lang)]
+    matched = _match(frame.columns, plans)
+    findings: list[Finding] = []
+    refs = ", ".join(a.module.ref for a in adapted)
+    data_location = Location(file=str(data_path))
+    for column in frame.columns:
+        if column not in matched:
+            findings.append(Finding.make(codes.APPLY_NOT_IN_MODULE, Location(file=str(data_path), variable=column),
+                                         variable=column, modules=refs))
+    present = {p.name for p in matched.values()}
+    for plan in plans:
+        if plan.name not in present:
+            findings.append(Finding.make(codes.APPLY_NOT_IN_DATA, plan.location(), variable=plan.name))
+
+    frame = frame.copy()
+    labels: dict[str, str] = dict(existing)
+    value_labels: dict[str, dict[Any, str]] = {}
+    missing_sav: dict[str, list[Any]] = {}
+    missing_dta: dict[str, list[str]] = {}
+    for column in frame.columns:
+        plan = matched.get(column)
+        if plan is None:
+            continue
+        if kind == ".dta":
+            labels[column] = cut_chars(plan.label, STATA_VARIABLE_LABEL, "variable label", "Stata", plan, findings)
+        else:
+            labels[column] = cut_bytes(plan.label, SPSS_VARIABLE_LABEL, "variable label", "SPSS", plan, findings)
+        if not plan.numeric or not (plan.value_labels or plan.missing or plan.recodes):
+            continue
+        numbers = pd.to_numeric(frame[column], errors="coerce")
+        text_values = frame[column][numbers.isna() & frame[column].notna() & (frame[column].astype(str) != "")]
+        if len(text_values):
+            findings.append(Finding.make(codes.APPLY_NOT_NUMERIC, plan.location(), variable=column,
+                                         example=text_values.iloc[0]))
+            continue
+        if plan.recodes:
+            numbers = numbers.replace({float(k): float(v) for k, v in plan.recodes.items()})
+        if kind == ".dta":
+            letters = stata_missing_letters(plan)
+            labelled = dict(plan.value_labels)
+            if letters:
+                column_values = numbers.astype(object).where(numbers.notna(), None)
+                for code, letter in letters.items():
+                    column_values[numbers == code] = letter
+                frame[column] = column_values
+                missing_dta[column] = sorted(set(letters.values()))
+                labelled = {letters.get(k, k): v for k, v in labelled.items()}
+            else:
+                frame[column] = numbers
+            room = STATA_NAME - len(str(len(value_labels)))
+            if len(column) > room:
+                findings.append(Finding.make(codes.STATA_LABELSET_NAME, plan.location(), name=column,
+                                             labelset=f"{column}{len(value_labels)}", room=room))
+                continue
+            value_labels[column] = {k: cut_chars(v, STATA_VALUE_LABEL, f"value label of {k}", "Stata", plan,
+                                                 findings) for k, v in labelled.items()}
+        else:
+            frame[column] = numbers
+            value_labels[column] = {float(k): cut_bytes(v, SPSS_VALUE_LABEL, f"value label of {k}", "SPSS",
+                                                        plan, findings) for k, v in plan.value_labels.items()}
+            if plan.missing:
+                values, span = spss_missing(plan, findings)
+                missing_sav[column] = ([{"lo": float(span[0]), "hi": float(span[1])}] if span else []) + \
+                    [float(v) for v in values]
+    file_label = f"migmodule: {', '.join(a.label for a in adapted)}"
+    try:
+        with atomic_path(out_path) as temp:
+            if kind == ".dta":
+                pyreadstat.write_dta(frame, str(temp), file_label=file_label[:80], column_labels=labels,
+                                     variable_value_labels=value_labels, missing_user_values=missing_dta,
+                                     version=15)
+            else:
+                pyreadstat.write_sav(frame, str(temp), file_label=file_label[:64], column_labels=labels,
+                                     variable_value_labels=value_labels, missing_ranges=missing_sav,
+                                     note=file_label)
+    except pyreadstat.ReadstatError as exc:
+        raise MigmoduleError.of(codes.APPLY_WRITE, data_location, path=out_path, reason=exc) from None
+    return ExportResult(out_path, findings)

@@ -1,0 +1,579 @@
+"""XLSForm export: adapted modules -> `survey`, `choices` and `settings` sheets -> a .xlsx file.
+
+`build_xlsform` returns the sheets as plain row lists (what pyxform's `convert` accepts as a
+dict); `convert_sheets` runs pyxform on them and turns its warnings into findings; `write_xlsx`
+writes a byte-deterministic workbook. `export_xlsform` does all three.
+
+How the spec maps to the form (docs/exports.md says the same for users):
+- the top level (household) is the body; each `repeat: true` level is a `begin_repeat` with
+  `repeat_count` from the level's `count` question; a non-repeating lower level is a group;
+- universe -> `relevant` (true form); range, constraint and error edits -> one `constraint`,
+  `not(false form)` of their conjunction, so an unknown answer never blocks the interviewer; an
+  edit sits on the last question it reads at its level;
+- warning edits have no soft-constraint equivalent in XLSForm: each becomes a `note` right after
+  that question, shown only when the edit fails, so the interviewer sees it and can go on;
+- derived variables -> `calculate`; special codes (don't know, not stated) are ordinary choices;
+- the module versions and profile are in the form title, a `migmodule_source` calculate (so every
+  submission records them) and a `migmodule` sheet of the workbook.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from migmodule.codes import Finding, Location, MigmoduleError
+from migmodule.countries import THIS_COUNTRY_PLACEHOLDER, by_m49, country_name
+from migmodule.export import codes
+from migmodule.export.result import ExportResult
+from migmodule.expr.ast import Node, Num
+from migmodule.expr.semantics import prepare, referenced
+from migmodule.expr.targets import XPath
+from migmodule.io import atomic_path
+from migmodule.profile import Adapted
+from migmodule.spec.model import CodeList, Derived, Edit, Level, Module, Question, QuestionType
+from migmodule.spec.text import THIS_COUNTRY, render, text_in
+
+Sheets = dict[str, list[dict[str, str]]]
+
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
+SHEET_ORDER = ("survey", "choices", "settings", "migmodule")
+NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+SOURCE_FIELD = "migmodule_source"
+
+QUESTION_TYPES = {
+    QuestionType.INTEGER: "integer",
+    QuestionType.YEAR: "integer",
+    QuestionType.DECIMAL: "decimal",
+    QuestionType.DATE: "date",
+    QuestionType.TEXT: "text",
+}
+
+# Toolkit words (not module text) used in generated messages.
+RANGE_MESSAGES = {
+    "en": {"both": "The answer must be between {minimum} and {maximum}.",
+           "minimum": "The answer must be at least {minimum}.",
+           "maximum": "The answer must be at most {maximum}.",
+           "other": "The answer is out of range."},
+    "fr": {"both": "La réponse doit être comprise entre {minimum} et {maximum}.",
+           "minimum": "La réponse doit être au moins {minimum}.",
+           "maximum": "La réponse doit être au plus {maximum}.",
+           "other": "La réponse est hors des limites."},
+    "es": {"both": "La respuesta debe estar entre {minimum} y {maximum}.",
+           "minimum": "La respuesta debe ser al menos {minimum}.",
+           "maximum": "La respuesta debe ser como máximo {maximum}.",
+           "other": "La respuesta está fuera de rango."},
+}
+WARNING_PREFIX = {"en": "Check:", "fr": "À vérifier :", "es": "Verificar:"}
+
+
+def language_column(lang: str) -> str:
+    """`English (en)`: the form pyxform wants in `label::...` headers and `default_language`."""
+    return f"{LANGUAGE_NAMES.get(lang, lang)} ({lang})"
+
+
+def _sort_key(text: str) -> str:
+    """Accent-insensitive sort key, so that 'Égypte' sorts with the Es."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+
+
+class _FormXPath(XPath):
+    """XPath over form field names (national names, renamed clashes); the anchor question is `.`."""
+
+    def __init__(self, module: Module, names: dict[str, str], self_id: str | None = None,
+                 anchor: str | None = None):
+        super().__init__(module, self_id)
+        self.names = names
+        self.anchor = anchor
+
+    def ref(self, name: str) -> str:
+        if name == self.anchor:
+            return "."
+        return "${" + self.names.get(name, name) + "}"
+
+
+@dataclass
+class _Entry:
+    """One thing placed at a level: a question, a derived variable (calculate) or a child level."""
+
+    position: int
+    rows: list[dict[str, str]]
+    level: str | None = None  # for child-level blocks
+
+
+@dataclass
+class _Part:
+    """One adapted module inside the form, with its field and list names."""
+
+    adapted: Adapted
+    names: dict[str, str] = field(default_factory=dict)  # item id -> field name
+    lists: dict[str, str] = field(default_factory=dict)  # code list id -> list name
+    abbreviation: str = ""
+
+    @property
+    def module(self) -> Module:
+        return self.adapted.module
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return self.adapted.params
+
+    def location(self, question: str | None = None, variable: str | None = None) -> Location:
+        return Location(module=self.module.ref, question=question, variable=variable)
+
+
+class _FormBuilder:
+    def __init__(self, adapted: list[Adapted], languages: list[str]):
+        if not adapted:
+            raise ValueError("no module to export")
+        self.languages = languages
+        self.parts = [_Part(a, abbreviation="".join(w[0] for w in a.module.id.split("-"))) for a in adapted]
+        self.findings: list[Finding] = []
+        self.used_names: dict[str, str] = {}  # field name -> module ref using it
+        self.levels: dict[str, tuple[Level, str]] = {}
+        self.choices: list[dict[str, str]] = []
+        self.list_content: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        self.after: dict[str, list[dict[str, str]]] = {}  # field name -> rows placed right after it
+        self.constraints: dict[tuple[int, str], list[tuple[str, dict[str, str]]]] = {}
+        self.position = 0
+
+    # columns ------------------------------------------------------------------------------------
+    def columns(self) -> list[str]:
+        cols = ["type", "name"]
+        for column in ("label", "hint", "guidance_hint"):
+            cols += [f"{column}::{language_column(lang)}" for lang in self.languages]
+        cols += ["required", "relevant", "constraint"]
+        cols += [f"constraint_message::{language_column(lang)}" for lang in self.languages]
+        cols += ["appearance", "calculation", "repeat_count"]
+        return cols
+
+    def row(self, **values: Any) -> dict[str, str]:
+        row = dict.fromkeys(self.columns(), "")
+        for key, value in values.items():
+            if isinstance(value, dict):  # per-language text
+                for lang, text in value.items():
+                    row[f"{key}::{language_column(lang)}"] = text
+            elif value is not None:
+                row[key] = str(value)
+        return row
+
+    def texts(self, part: _Part, text: dict[str, str] | None) -> dict[str, str]:
+        return {lang: render(text, part.module, part.params, lang) for lang in self.languages}
+
+    # names --------------------------------------------------------------------------------------
+    def assign_names(self) -> None:
+        for part in self.parts:
+            for level in part.module.levels:
+                known = self.levels.get(level.id)
+                if known is None:
+                    self.levels[level.id] = (level, part.module.ref)
+                    self.used_names[level.id] = part.module.ref
+                elif known[0].repeat != level.repeat:
+                    raise MigmoduleError.of(codes.XLSF_LEVEL_CONFLICT, part.location(), level=level.id,
+                                            first=known[1] if known[0].repeat else part.module.ref,
+                                            second=part.module.ref if known[0].repeat else known[1])
+        self.used_names.setdefault(SOURCE_FIELD, "migmodule")
+        for part in self.parts:
+            items = [q.id for q in part.adapted.questions] + [d.id for d in part.module.derived]
+            for item in items:
+                name = part.adapted.variable(item)
+                if not NCNAME.match(name):
+                    raise MigmoduleError.of(codes.XLSF_NAME, part.location(item, name), name=name)
+                if name in self.used_names:
+                    renamed = f"{name}_{part.abbreviation}"
+                    counter = 2
+                    while renamed in self.used_names:
+                        renamed, counter = f"{name}_{part.abbreviation}{counter}", counter + 1
+                    self.findings.append(Finding.make(
+                        codes.XLSF_NAME_CLASH, part.location(item, name), name=name,
+                        module=part.module.ref, other=self.used_names[name], renamed=renamed))
+                    name = renamed
+                part.names[item] = name
+                self.used_names[name] = part.module.ref
+
+    # choices ------------------------------------------------------------------------------------
+    def list_name(self, part: _Part, code_list: CodeList) -> str:
+        if code_list.id in part.lists:
+            return part.lists[code_list.id]
+        content = self.choice_content(part, code_list)
+        name = code_list.id
+        counter = 1
+        # Lists of the same name in several modules are shared when identical, renamed otherwise.
+        while name in self.list_content and self.list_content[name] != content:
+            name = f"{code_list.id}_{part.abbreviation}" + (str(counter) if counter > 1 else "")
+            counter += 1
+        if name not in self.list_content:
+            self.list_content[name] = content
+            for code, labels in content:
+                self.choices.append({"list_name": name, "name": code,
+                                     **{f"label::{language_column(lang)}": text
+                                        for lang, text in zip(self.languages, labels, strict=True)}})
+        part.lists[code_list.id] = name
+        return name
+
+    def choice_content(self, part: _Part, code_list: CodeList) -> list[tuple[str, tuple[str, ...]]]:
+        """(code, labels per language) in the order the enumerator sees them."""
+        langs = self.languages
+        own = [(str(c.code), tuple(self.texts(part, c.label)[lang] for lang in langs))
+               for c in code_list.codes if c.special is None]
+        special = [(str(c.code), tuple(self.texts(part, c.label)[lang] for lang in langs))
+                   for c in code_list.codes if c.special is not None]
+        if code_list.source == "builtin:countries":
+            census = part.params.get("COUNTRY", THIS_COUNTRY_PLACEHOLDER)
+            first: list[tuple[str, tuple[str, ...]]] = []
+            if census == THIS_COUNTRY_PLACEHOLDER:
+                first.append(("0", tuple(THIS_COUNTRY.get(lang, THIS_COUNTRY["en"]) for lang in langs)))
+            else:
+                first.append((str(census), tuple(country_name(census, lang) or str(census) for lang in langs)))
+            listed = {code for code, _ in own + special}
+            others = [(str(c.m49), tuple(c.names.get(lang, c.names["en"]) for lang in langs))
+                      for c in by_m49().values() if c.m49 != census and str(c.m49) not in listed]
+            # One list serves every language, so it is sorted by the default (first) language.
+            others.sort(key=lambda item: _sort_key(item[1][0]))
+            return first + others + own + special
+        if code_list.source and code_list.source.startswith("parameter:"):
+            parameter = code_list.source.split(":", 1)[1]
+            national = part.params.get(parameter) or []
+            if not national and not own:
+                raise MigmoduleError.of(codes.XLSF_EMPTY_LIST, part.location(), code_list=code_list.id,
+                                        parameter=parameter)
+            own = [(str(item["code"]), tuple(text_in(item.get("label"), lang) or str(item["code"])
+                                             for lang in langs)) for item in national] + own
+        return own + special
+
+    # expressions --------------------------------------------------------------------------------
+    def missing_reference(self, part: _Part, text: str) -> str | None:
+        for item in referenced(part.module, text):
+            if item not in part.names:
+                return item
+        return None
+
+    def tree(self, part: _Part, text: str) -> Node:
+        return prepare(part.module, text, part.params)
+
+    def range_parts(self, part: _Part, question: Question) -> tuple[list[str], dict[str, str]]:
+        """Constraint texts for `range`, and the message that explains it in each language."""
+        rng = question.range
+        if rng is None or (rng.minimum is None and rng.maximum is None):
+            return [], {}
+        texts, shown = [], {}
+        for key, op in (("minimum", ">="), ("maximum", "<=")):
+            bound = getattr(rng, key)
+            if bound is None:
+                continue
+            texts.append(f". {op} ({bound})")
+            folded = self.tree(part, str(bound))
+            shown[key] = (str(int(folded.value)) if float(folded.value).is_integer() else str(folded.value)) \
+                if isinstance(folded, Num) else None
+        if None in shown.values():
+            kind = "other"
+        else:
+            kind = "both" if len(shown) == 2 else next(iter(shown))
+        messages = {lang: RANGE_MESSAGES.get(lang, RANGE_MESSAGES["en"])[kind].format(**shown)
+                    for lang in self.languages}
+        return texts, messages
+
+    def place_edits(self) -> None:
+        """Error edits -> constraints on their anchor question; warning edits -> notes after it."""
+        for index, part in enumerate(self.parts):
+            order = {q.id: i for i, q in enumerate(part.adapted.questions)}
+            for edit in part.module.edits:
+                text = f"not ({edit.when}) or ({edit.check})" if edit.when else edit.check
+                missing = self.missing_reference(part, text)
+                if missing is not None:
+                    self.findings.append(Finding.make(codes.XLSF_SKIPPED_RULE, part.location(), kind="edit",
+                                                      item=edit.id, missing=missing))
+                    continue
+                read = [item for item in referenced(part.module, text)
+                        if item in order and part.module.question_by_id[item].level == edit.level]
+                if not read:
+                    self.findings.append(Finding.make(codes.XLSF_EDIT_UNPLACED, part.location(),
+                                                      edit=edit.id, level=edit.level))
+                    continue
+                anchor = max(read, key=order.__getitem__)
+                if edit.severity == "error":
+                    self.constraints.setdefault((index, anchor), []).append(
+                        (text, self.texts(part, edit.message)))
+                else:
+                    note = self.warning_note(part, edit, text)
+                    if note is not None:
+                        self.after.setdefault(part.names[anchor], []).append(note)
+
+    def warning_note(self, part: _Part, edit: Edit, text: str) -> dict[str, str] | None:
+        relevant = _FormXPath(part.module, part.names).false_form(self.tree(part, text))
+        if relevant == XPath.FALSE:  # switched off by a parameter: the edit can never fail
+            return None
+        name = f"check_{edit.id.lower()}"
+        while name in self.used_names:
+            name += "_"
+        self.used_names[name] = part.module.ref
+        labels = {lang: f"{WARNING_PREFIX.get(lang, WARNING_PREFIX['en'])} {message}"
+                  for lang, message in self.texts(part, edit.message).items()}
+        return self.row(type="note", name=name, label=labels, relevant=relevant)
+
+    # rows ---------------------------------------------------------------------------------------
+    def question_rows(self, index: int, part: _Part, question: Question) -> list[dict[str, str]]:
+        module, name = part.module, part.names[question.id]
+        if question.type in (QuestionType.SELECT_ONE, QuestionType.SELECT_MULTIPLE, QuestionType.COUNTRY):
+            code_list = module.code_list_by_id[question.code_list]
+            kind = "select_multiple" if question.type is QuestionType.SELECT_MULTIPLE else "select_one"
+            form_type = f"{kind} {self.list_name(part, code_list)}"
+            searchable = question.type is QuestionType.COUNTRY or code_list.source == "builtin:countries"
+            appearance = "autocomplete" if searchable else ""
+        else:
+            form_type, appearance = QUESTION_TYPES[question.type], ""
+        relevant = ""
+        if question.universe:
+            missing = self.missing_reference(part, question.universe)
+            if missing is not None:
+                raise MigmoduleError.of(codes.XLSF_UNIVERSE_REF, part.location(question.id, name),
+                                        question=question.id, missing=missing)
+            relevant = _FormXPath(module, part.names).true_form(self.tree(part, question.universe))
+            relevant = "" if relevant == XPath.TRUE else relevant
+        checks, messages = self.range_parts(part, question)
+        message_parts = [messages] if messages else []
+        if question.constraint:
+            checks.append(question.constraint)
+            message_parts.append(self.texts(part, question.constraint_message) if question.constraint_message
+                                 else {lang: RANGE_MESSAGES.get(lang, RANGE_MESSAGES["en"])["other"]
+                                       for lang in self.languages})
+        for text, message in self.constraints.get((index, question.id), []):
+            checks.append(text)
+            message_parts.append(message)
+        constraint, constraint_message = "", {}
+        if checks:
+            tree = self.tree(part, " and ".join(f"({c})" for c in checks))
+            false_form = _FormXPath(module, part.names, question.id, anchor=question.id).false_form(tree)
+            if false_form != XPath.FALSE:
+                constraint = f"not({false_form})"
+                constraint_message = {lang: " ".join(dict.fromkeys(m[lang] for m in message_parts))
+                                      for lang in self.languages}
+        row = self.row(
+            type=form_type, name=name, label=self.texts(part, question.label),
+            hint=self.texts(part, question.hint), guidance_hint=self.texts(part, question.instructions),
+            required="yes" if question.required else "", relevant=relevant, constraint=constraint,
+            constraint_message=constraint_message, appearance=appearance)
+        return [row, *self.after.get(name, [])]
+
+    def derived_rows(self, part: _Part, derived: Derived) -> list[dict[str, str]]:
+        texts = [derived.expression or "", derived.when or ""] + [c.when or "" for c in derived.cases or []]
+        for text in filter(None, texts):
+            missing = self.missing_reference(part, text)
+            if missing is not None:
+                self.findings.append(Finding.make(codes.XLSF_SKIPPED_RULE, part.location(derived.id),
+                                                  kind="derived variable", item=derived.id, missing=missing))
+                return []
+        xpath = _FormXPath(part.module, part.names)
+        if derived.cases is not None:
+            calculation = xpath.cases([(self.tree(part, c.when) if c.when else None, c.value)
+                                       for c in derived.cases])
+        else:
+            when = self.tree(part, derived.when) if derived.when else None
+            calculation = xpath.expression_value(self.tree(part, derived.expression), when)
+        return [self.row(type="calculate", name=part.names[derived.id], calculation=calculation)]
+
+    # structure ----------------------------------------------------------------------------------
+    def entries(self) -> dict[str | None, list[_Entry]]:
+        """Rows per level (None: the form body) in interview order, child levels as blocks."""
+        by_level: dict[str, list[_Entry]] = {}
+        for index, part in enumerate(self.parts):
+            for question in part.adapted.questions:
+                self.position += 1
+                by_level.setdefault(question.level, []).append(
+                    _Entry(self.position, self.question_rows(index, part, question)))
+            for derived in part.module.derived:
+                if derived.id in part.names:
+                    self.position += 1
+                    by_level.setdefault(derived.level, []).append(
+                        _Entry(self.position, self.derived_rows(part, derived)))
+        tree: dict[str | None, list[_Entry]] = {}
+        # Nest each level's block under its parent, deepest levels first.
+        for level_id in sorted(self.levels, key=lambda lv: -self.depth(lv)):
+            own = by_level.get(level_id, []) + tree.pop(level_id, [])
+            if not own:
+                continue
+            own.sort(key=lambda e: e.position)
+            level = self.levels[level_id][0]
+            parent = level.parent if level.parent in self.levels else None
+            tree.setdefault(parent, []).append(_Entry(own[0].position, self.block(level, own), level_id))
+        return tree
+
+    def depth(self, level_id: str) -> int:
+        depth, level = 0, self.levels[level_id][0]
+        while level.parent in self.levels and depth < len(self.levels):
+            depth, level = depth + 1, self.levels[level.parent][0]
+        return depth
+
+    def block(self, level: Level, entries: list[_Entry]) -> list[dict[str, str]]:
+        rows = [row for entry in entries for row in entry.rows]
+        part = next(p for p in self.parts if level.id in p.module.level_by_id)
+        if not level.repeat and (level.parent is None or level.parent not in self.levels):
+            return rows  # the top level is the body of the form
+        label = self.texts(part, level.label)
+        if not level.repeat:
+            return [self.row(type="begin_group", name=level.id, label=label), *rows,
+                    self.row(type="end_group", name=level.id)]
+        count = ""
+        if level.count:
+            owner = next((p for p in self.parts if level.count in p.names), None)
+            count = "${" + owner.names[level.count] + "}" if owner else ""
+        return [self.row(type="begin_repeat", name=level.id, label=label, repeat_count=count), *rows,
+                self.row(type="end_repeat", name=level.id)]
+
+    def build(self) -> Sheets:
+        self.assign_names()
+        self.place_edits()
+        tree = self.entries()
+        body = [row for entry in sorted(tree.get(None, []), key=lambda e: e.position) for row in entry.rows]
+        source = self.source_text()
+        body.append(self.row(type="calculate", name=SOURCE_FIELD, calculation=f"'{source}'"))
+        modules = [p.module for p in self.parts]
+        first = self.languages[0]
+        title = " + ".join(text_in(m.title, first) for m in modules)
+        settings = {
+            "form_title": f"{title} ({', '.join(m.ref for m in modules)})",
+            "form_id": "_".join(f"{m.id}_{m.version}".replace("-", "_").replace(".", "_") for m in modules),
+            "version": "",
+            "default_language": language_column(first),
+        }
+        sheets: Sheets = {"survey": body, "choices": self.choices, "settings": [settings]}
+        settings["version"] = form_version(modules, sheets)
+        sheets["migmodule"] = [
+            {"key": "modules", "value": " ".join(m.ref for m in modules)},
+            {"key": "profile", "value": self.parts[0].adapted.profile_name},
+            {"key": "languages", "value": ",".join(self.languages)},
+            {"key": "country", "value": ", ".join(sorted({str(p.params.get("COUNTRY", "")) for p in self.parts}))},
+            {"key": "note", "value": "Generated by migmodule from the module specs; change the spec or the "
+                                     "profile and export again rather than editing this file."},
+        ]
+        return sheets
+
+    def source_text(self) -> str:
+        refs = " ".join(p.module.ref for p in self.parts)
+        profile = self.parts[0].adapted.profile_name.replace("'", "").replace('"', "")
+        return f"{refs} (profile: {profile})"
+
+
+def form_version(modules: list[Module], sheets: Sheets) -> str:
+    """Module versions plus a fingerprint of the form, e.g. `1.0.0-3fa2b1c4`.
+
+    ODK Central needs a new version string whenever the form changes; a national adaptation
+    (country, parameters, languages) changes the form without changing the module version, so the
+    fingerprint of the sheets' content is added. The same input always gives the same version.
+    """
+    content = json.dumps({k: sheets[k] for k in ("survey", "choices")}, sort_keys=True, ensure_ascii=False)
+    digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:8]
+    return "_".join(m.version for m in modules) + "-" + digest
+
+
+def build_xlsform(adapted: list[Adapted], languages: list[str] | None = None) -> tuple[Sheets, list[Finding]]:
+    """The form as sheets of rows (every row has every column, blank cells as ""), and findings."""
+    languages = languages or adapted[0].languages
+    builder = _FormBuilder(adapted, list(dict.fromkeys(languages)))
+    sheets = builder.build()
+    return sheets, builder.findings
+
+
+def pyxform_input(sheets: Sheets) -> dict[str, Any]:
+    """The sheets as pyxform's `convert` reads a workbook: blank cells left out, headers given."""
+    data: dict[str, Any] = {}
+    for name in ("survey", "choices", "settings"):
+        rows = sheets.get(name, [])
+        if not rows:
+            continue
+        data[name] = [{k: v for k, v in row.items() if v != ""} for row in rows]
+        data[f"{name}_header"] = [dict.fromkeys(rows[0])]
+    return data
+
+
+def convert_sheets(sheets: Sheets | str | Path, validate: bool = False,
+                   modules: str = "the form") -> list[Finding]:
+    """Run pyxform (and ODK Validate if asked); warnings become findings, errors are raised."""
+    from pyxform.errors import PyXFormError
+    from pyxform.validators.odk_validate import ODKValidateError
+    from pyxform.xls2xform import convert
+
+    source = pyxform_input(sheets) if isinstance(sheets, dict) else str(sheets)
+    warnings: list[str] = []
+    try:
+        convert(source, warnings=warnings, validate=validate)
+    except PyXFormError as exc:
+        raise MigmoduleError.of(codes.XLSF_CONVERT, Location(module=modules), modules=modules,
+                                reason=str(exc)) from None
+    except ODKValidateError as exc:
+        raise MigmoduleError.of(codes.XLSF_VALIDATE, Location(module=modules), modules=modules,
+                                reason=str(exc).strip()) from None
+    except OSError as exc:  # Java not found: pyxform raises OSError with its own explanation
+        raise MigmoduleError.of(codes.XLSF_VALIDATE, Location(module=modules), modules=modules,
+                                reason=str(exc)) from None
+    return [Finding.make(codes.XLSF_PYXFORM_WARNING, Location(module=modules), warning=w.strip())
+            for w in warnings if w.strip()]
+
+
+# Fixed timestamps make the workbook byte-identical from run to run (the regenerated xlsforms/).
+_FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+_FIXED_DOC_TIME = "2000-01-01T00:00:00Z"
+
+
+def xlsx_bytes(sheets: Sheets) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name in SHEET_ORDER:
+        rows = sheets.get(name)
+        if rows is None:
+            continue
+        sheet = workbook.create_sheet(name)
+        header = list(rows[0]) if rows else []
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([row.get(column) or None for column in header])
+        sheet.freeze_panes = "A2"
+    workbook.properties.creator = "migmodule"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _normalise_zip(buffer.getvalue())
+
+
+def _normalise_zip(data: bytes) -> bytes:
+    """Rewrite the .xlsx zip with fixed entry times and fixed document dates."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",
+                                 rb"\g<1>" + _FIXED_DOC_TIME.encode() + rb"\g<3>", content)
+            entry = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            target.writestr(entry, content)
+    return out.getvalue()
+
+
+def write_xlsx(sheets: Sheets, path: str | Path) -> Path:
+    data = xlsx_bytes(sheets)
+    with atomic_path(path) as temp:
+        temp.write_bytes(data)
+    return Path(path)
+
+
+def export_xlsform(adapted: list[Adapted], out_path: str | Path, languages: list[str] | None = None,
+                   validate: bool = False) -> ExportResult:
+    """Build the form, check it with pyxform (and ODK Validate if asked), write the .xlsx atomically."""
+    sheets, findings = build_xlsform(adapted, languages)
+    modules = ", ".join(a.module.ref for a in adapted)
+    findings += convert_sheets(sheets, validate=validate, modules=modules)
+    return ExportResult(write_xlsx(sheets, out_path), findings)

@@ -1,0 +1,1 @@
+"""Handouts for trainers: a module as a readable, printable, editable document."""

@@ -1,0 +1,422 @@
+"""The handout as one document model, built from Adapted modules in one language.
+
+Every renderer (HTML, DOCX, Markdown, PDF) draws this model and nothing else, so the formats say
+the same thing. All text here is final: module text rendered in the handout language with
+placeholders filled, template words from i18n.WORDS.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from migmodule import __version__
+from migmodule.codes import Finding, Location, MigmoduleError
+from migmodule.countries import THIS_COUNTRY_PLACEHOLDER, countries, country_name
+from migmodule.expr.ast import Bool, Num
+from migmodule.expr.semantics import referenced
+from migmodule.expr.sentence import WORDS as SENTENCE_WORDS
+from migmodule.expr.sentence import Sentence
+from migmodule.handout import codes
+from migmodule.handout.diagram import Diagram, build_diagram
+from migmodule.handout.i18n import word
+from migmodule.handout.routing import Route, folded, is_never, routes, universe_tree
+from migmodule.profile import Adapted
+from migmodule.spec.model import CodeList, Module, Question, QuestionType
+from migmodule.spec.text import fill, text_in
+
+LONG_LIST = 15  # code lists longer than this go to an appendix instead of the question block
+COMPACT_LIST = 30  # appendix tables longer than this are laid out in several columns
+
+
+@dataclass(frozen=True)
+class CodeRow:
+    code: str
+    label: str
+    special: bool = False
+
+
+@dataclass(frozen=True)
+class CodeTable:
+    letter: str
+    title: str
+    rows: list[CodeRow]
+
+    @property
+    def compact(self) -> bool:
+        return len(self.rows) > COMPACT_LIST
+
+
+@dataclass(frozen=True)
+class EditNote:
+    id: str
+    severity: str  # translated "error" / "warning"
+    message: str
+    applies: str | None  # "Checked for persons whose ..."
+    expected: str  # "Expected: ..."
+
+
+@dataclass(frozen=True)
+class QuestionBlock:
+    number: int
+    tag: str  # "Q3"
+    id: str
+    variable: str
+    label: str
+    facts: list[tuple[str, str]]  # (heading, value): variable, type of answer, status
+    hint: str
+    categories: list[CodeRow]
+    categories_note: str  # "Full list in Appendix A ...", or ""
+    range_text: str
+    universe: str
+    next_steps: list[str]
+    definition: str
+    instructions: str
+    mistakes: list[str]
+    edits: list[EditNote]
+    sources: list[str]
+
+
+@dataclass(frozen=True)
+class LevelSection:
+    level: str
+    heading: str
+    questions: list[QuestionBlock]
+    diagram: Diagram
+
+
+@dataclass(frozen=True)
+class ExerciseBlock:
+    heading: str
+    situation: str
+    answers: list[tuple[str, str]]  # (question, expected answer)
+    explanation: str
+
+
+@dataclass(frozen=True)
+class ModulePart:
+    ref: str
+    title: str
+    description: str
+    facts: list[tuple[str, str]]  # title page rows
+    sources: list[str]
+    purpose: str
+    changes: str
+    concepts: list[tuple[str, str]]  # (term, definition)
+    sections: list[LevelSection]
+    appendices: list[CodeTable]
+    exercises: list[ExerciseBlock]
+    footer: str
+
+
+@dataclass
+class Handout:
+    lang: str
+    title: str
+    generated: dt.date
+    parts: list[ModulePart]
+    footer: str
+    findings: list[Finding] = field(default_factory=list)
+
+    def word(self, key: str, **values: Any) -> str:
+        return word(self.lang, key, **values)
+
+
+class _Texts:
+    """Module text in the handout language; a missing translation is shown in English and reported."""
+
+    def __init__(self, module: Module, params: dict[str, Any], lang: str, findings: list[Finding]):
+        self.module, self.params, self.lang, self.findings = module, params, lang, findings
+
+    def __call__(self, value: dict[str, str] | None, element: str) -> str:
+        if not value:
+            return ""
+        if not value.get(self.lang):
+            self.findings.append(Finding.make(
+                codes.MISSING_TEXT, Location(module=self.module.ref, language=self.lang),
+                module=self.module.ref, element=element, lang=self.lang))
+        return fill(text_in(value, self.lang), self.module, self.params, self.lang)
+
+
+def _sort_key(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+
+
+class _PartBuilder:
+    """Builds the part of the handout for one adapted module."""
+
+    def __init__(self, adapted: Adapted, lang: str, national: bool, generated: dt.date,
+                 findings: list[Finding]):
+        self.adapted = adapted
+        self.module = adapted.module
+        self.params = adapted.params
+        self.lang = lang
+        self.national = national
+        self.generated = generated
+        self.text = _Texts(self.module, self.params, lang, findings)
+        self.sentence = Sentence(self.module, lang, self.params)
+        self.questions = adapted.questions
+        self.tags = {q.id: f"Q{n}" for n, q in enumerate(self.questions, start=1)}
+        self.appendix_of: dict[str, CodeTable] = {}
+
+    def w(self, key: str, **values: Any) -> str:
+        return word(self.lang, key, **values)
+
+    # Title page -----------------------------------------------------------------------------
+    def facts(self) -> list[tuple[str, str]]:
+        module = self.module
+        rows = [(self.w("module"), module.id), (self.w("version"), module.version),
+                (self.w("status"), self.w(f"status_{module.status.value}"))]
+        if self.national:
+            rows.append((self.w("profile"), self.adapted.profile_name))
+            country = self.params.get("COUNTRY")
+            if country is not None and country != THIS_COUNTRY_PLACEHOLDER:
+                rows.append((self.w("country"), country_name(country, self.lang) or str(country)))
+            if self.params.get("REF_DATE"):
+                rows.append((self.w("reference_date"), str(self.params["REF_DATE"])))
+        else:
+            rows.append((self.w("profile"), self.w("generic")))
+        rows.append((self.w("generated"), self.generated.isoformat()))
+        return rows
+
+    def sources(self) -> list[str]:
+        return [f"{s.id}: {s.citation}" + (f" <{s.url}>" if s.url else "") for s in self.module.sources]
+
+    # Code lists ------------------------------------------------------------------------------
+    def code_rows(self, code_list: CodeList) -> list[CodeRow]:
+        rows = [CodeRow(str(c.code), self.text(c.label, f"code {c.code} of list {code_list.id}"),
+                        c.special is not None)
+                for c in code_list.codes]
+        if code_list.source == "builtin:countries":
+            listed = {c.code for c in code_list.codes}
+            named = sorted(((c.m49, c.names.get(self.lang) or c.names["en"]) for c in countries()
+                            if c.m49 not in listed), key=lambda pair: _sort_key(pair[1]))
+            rows = [CodeRow(str(code), name) for code, name in named] + rows
+        elif code_list.source and code_list.source.startswith("parameter:"):
+            national = self.params.get(code_list.source.split(":", 1)[1]) or []
+            rows = [CodeRow(str(item["code"]), text_in(item.get("label"), self.lang)) for item in national
+                    if isinstance(item, dict) and "code" in item] + rows
+        return rows
+
+    def appendix(self, code_list: CodeList, rows: list[CodeRow]) -> CodeTable:
+        if code_list.id not in self.appendix_of:
+            letter = chr(ord("A") + len(self.appendix_of)) if len(self.appendix_of) < 26 else str(
+                len(self.appendix_of) + 1)
+            if code_list.label:
+                title = self.text(code_list.label, f"label of code list {code_list.id}")
+            elif code_list.source == "builtin:countries":
+                title = self.w("countries_list")
+            else:
+                users = [self.tags[q.id] for q in self.questions if q.code_list == code_list.id]
+                title = self.w("codes_of", questions=", ".join(users))
+            self.appendix_of[code_list.id] = CodeTable(letter, title, rows)
+        return self.appendix_of[code_list.id]
+
+    def categories(self, question: Question) -> tuple[list[CodeRow], str]:
+        if not question.code_list or question.code_list not in self.module.code_list_by_id:
+            return [], ""
+        code_list = self.module.code_list_by_id[question.code_list]
+        rows = self.code_rows(code_list)
+        if len(rows) <= LONG_LIST:
+            return rows, ""
+        table = self.appendix(code_list, rows)
+        listed_here = [CodeRow(str(c.code), self.text(c.label, f"code {c.code} of list {code_list.id}"),
+                               c.special is not None) for c in code_list.codes]
+        return listed_here, self.w("see_appendix", letter=table.letter, title=table.title)
+
+    # Question blocks ----------------------------------------------------------------------------
+    def bound(self, value: str | int | float | None) -> str | None:
+        if value is None:
+            return None
+        tree = folded(str(value), self.params)
+        return str(tree.value) if isinstance(tree, Num) else self.sentence.value(tree)
+
+    def range_text(self, question: Question) -> str:
+        if question.range is None:
+            return ""
+        low, high = self.bound(question.range.minimum), self.bound(question.range.maximum)
+        if low is not None and high is not None:
+            return self.w("range", minimum=low, maximum=high)
+        if low is not None:
+            return self.w("range_min", minimum=low)
+        return self.w("range_max", maximum=high) if high is not None else ""
+
+    def universe(self, question: Question) -> str:
+        words = SENTENCE_WORDS.get(self.lang, SENTENCE_WORDS["en"])
+        level = self.module.level_by_id.get(question.level)
+        noun = text_in(level.noun, self.lang) if level and level.noun else words["units"]
+        tree = universe_tree(question, self.params)
+        if is_never(tree):
+            return words["never"]
+        if tree is None or isinstance(tree, Bool):
+            return words["asked_all"].format(noun=noun)
+        return words["asked_of"].format(noun=noun, condition=self.sentence.condition(tree))
+
+    def target(self, index: int | None) -> str:
+        if index is None:
+            return ""
+        question = self.questions[index]
+        return f"{self.tags[question.id]} ({self.text(question.variable_label, f'variable_label of {question.id}')})"
+
+    def level_label(self, question: Question) -> str:
+        level = self.module.level_by_id.get(question.level)
+        label = self.text(level.label, f"label of level {level.id}") if level else question.level
+        return label[:1].lower() + label[1:] if self.lang == "en" else label
+
+    def next_steps(self, question: Question, out: list[Route]) -> list[str]:
+        steps = []
+        for route in out:
+            if route.condition is not None:
+                steps.append(self.w("if_go_to", condition=route.condition, target=self.target(route.target)))
+            elif route.target is None:
+                steps.append(self.w("otherwise_end" if route.otherwise else "end"))
+            elif route.leaves_level:
+                key = "otherwise_level_end" if route.otherwise else "level_end"
+                steps.append(self.w(key, level=self.level_label(question), target=self.target(route.target)))
+            else:
+                key = "otherwise_go_to" if route.otherwise else "go_to"
+                steps.append(self.w(key, target=self.target(route.target)))
+        return steps
+
+    def edits(self, question: Question) -> list[EditNote]:
+        notes = []
+        for edit in self.module.edits:
+            reads = referenced(self.module, edit.check) + (referenced(self.module, edit.when) if edit.when else [])
+            if question.id not in reads:
+                continue
+            when = folded(edit.when, self.params) if edit.when else None
+            if is_never(when):  # switched off by a national parameter: not part of this handout
+                continue
+            level = self.module.level_by_id.get(edit.level)
+            noun = text_in(level.noun, self.lang) if level and level.noun else ""
+            applies = (self.w("edit_applies", noun=noun, condition=self.sentence.condition(when))
+                       if when is not None and not isinstance(when, Bool) else None)
+            expected = self.w("edit_expected",
+                              condition=self.sentence.condition(folded(edit.check, self.params)))
+            notes.append(EditNote(edit.id, self.w(f"edit_{edit.severity}"),
+                                  self.text(edit.message, f"message of edit {edit.id}"), applies, expected))
+        return notes
+
+    def block(self, number: int, question: Question, out: list[Route]) -> QuestionBlock:
+        categories, note = self.categories(question)
+        facts = [(self.w("variable"), self.adapted.variable(question.id)),
+                 (self.w("answer_type"), self.w(question.type.value)),
+                 (self.w("question_status"), self.w(question.status.value))]
+        where = f"question {question.id}"
+        return QuestionBlock(
+            number=number, tag=self.tags[question.id], id=question.id,
+            variable=self.adapted.variable(question.id),
+            label=self.text(question.label, f"label of {where}"),
+            facts=facts,
+            hint=self.text(question.hint, f"hint of {where}"),
+            categories=categories, categories_note=note,
+            range_text=self.range_text(question),
+            universe=self.universe(question),
+            next_steps=self.next_steps(question, out),
+            definition=self.text(question.definition, f"definition of {where}"),
+            instructions=self.text(question.instructions, f"instructions of {where}"),
+            mistakes=[self.text(m, f"common mistake {i} of {where}")
+                      for i, m in enumerate(question.common_mistakes, start=1)],
+            edits=self.edits(question),
+            sources=[s.source + (f", {s.section}" if s.section else "") for s in question.sources],
+        )
+
+    def sections(self) -> list[LevelSection]:
+        all_routes = routes(self.module, self.questions, self.params, self.lang)
+        blocks = [self.block(n, q, r) for n, (q, r) in enumerate(zip(self.questions, all_routes), start=1)]
+        sections: list[LevelSection] = []
+        start = 0
+        for index in range(1, len(self.questions) + 1):
+            if index == len(self.questions) or self.questions[index].level != self.questions[start].level:
+                level = self.module.level_by_id.get(self.questions[start].level)
+                name = self.text(level.label, f"label of level {level.id}") if level else self.questions[start].level
+                diagram = build_diagram(self.module, self.questions, all_routes, start, index, self.lang,
+                                        self.text)
+                sections.append(LevelSection(self.questions[start].level, self.w("level", level=name),
+                                             blocks[start:index], diagram))
+                start = index
+        return sections
+
+    # Exercises ---------------------------------------------------------------------------------
+    def answer(self, question: Question | None, value: int | str) -> str:
+        if isinstance(value, str) and value in self.params:
+            value = self.params[value]
+        if question is None or not question.code_list:
+            return str(value)
+        code_list = self.module.code_list_by_id.get(question.code_list)
+        labels = {row.code: row.label for row in self.code_rows(code_list)} if code_list else {}
+        if question.type is QuestionType.COUNTRY and value == THIS_COUNTRY_PLACEHOLDER:
+            return f"{value} ({self.sentence.country(value)})"
+        items = str(value).split() if question.type is QuestionType.SELECT_MULTIPLE else [str(value)]
+        return "; ".join(f"{item} ({labels[item]})" if item in labels else item for item in items)
+
+    def exercises(self) -> list[ExerciseBlock]:
+        blocks = []
+        for number, exercise in enumerate(self.module.exercises, start=1):
+            answers = []
+            for qid, value in exercise.answers.items():
+                question = self.module.question_by_id.get(qid)
+                if question is not None and question.id in self.tags:
+                    name = f"{self.tags[qid]} {self.text(question.variable_label, f'variable_label of {qid}')}"
+                elif question is not None:
+                    continue  # the profile leaves this question out
+                else:
+                    name = qid
+                answers.append((name, self.answer(question, value)))
+            blocks.append(ExerciseBlock(
+                self.w("exercise", number=number),
+                self.text(exercise.situation, f"situation of exercise {exercise.id}"),
+                answers, self.text(exercise.explanation, f"explanation of exercise {exercise.id}")))
+        return blocks
+
+    def build(self) -> ModulePart:
+        module = self.module
+        sections = self.sections()  # fills the appendices as code lists are met
+        for question in self.questions:  # long lists not yet in an appendix (none normally)
+            self.categories(question)
+        return ModulePart(
+            ref=module.ref,
+            title=self.text(module.title, "module title"),
+            description=self.text(module.description, "module description"),
+            facts=self.facts(),
+            sources=self.sources(),
+            purpose=self.text(module.purpose, "module purpose"),
+            changes=self.text(module.changes, "module changes"),
+            concepts=[(self.text(c.term, f"term of concept {c.id}"),
+                       self.text(c.definition, f"definition of concept {c.id}")) for c in module.concepts],
+            sections=sections,
+            appendices=list(self.appendix_of.values()),
+            exercises=self.exercises(),
+            footer=footer_text(self.lang, [module], self.generated),
+        )
+
+
+def footer_text(lang: str, modules: list[Module], generated: dt.date) -> str:
+    names = ", ".join(f"{m.id} {m.version}" for m in modules)
+    return word(lang, "footer", modules=names, date=generated.isoformat(), tool_version=__version__)
+
+
+def check_language(adapted: Adapted, lang: str) -> None:
+    module = adapted.module
+    if lang not in module.languages:
+        raise MigmoduleError.of(codes.LANGUAGE_NOT_IN_MODULE, Location(module=module.ref, language=lang),
+                                module=module.ref, languages=", ".join(module.languages), lang=lang,
+                                first=module.languages[0])
+
+
+def build_handout(adapted: list[Adapted], lang: str, *, national: bool = False,
+                  generated: dt.date | None = None) -> Handout:
+    """The document model of a handout for these modules in `lang`."""
+    if not adapted:
+        raise MigmoduleError.of(codes.NO_MODULE)
+    generated = generated or dt.date.today()
+    findings: list[Finding] = []
+    parts = []
+    for item in adapted:
+        check_language(item, lang)
+        parts.append(_PartBuilder(item, lang, national, generated, findings).build())
+    titles = " · ".join(part.title for part in parts)
+    return Handout(lang, f"{word(lang, 'handout')}: {titles}", generated, parts,
+                   footer_text(lang, [a.module for a in adapted], generated), findings)

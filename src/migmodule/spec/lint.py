@@ -1,0 +1,324 @@
+"""Lint a module spec: every finding has a stable code, a severity, a location and a fix.
+
+`lint_spec(loaded)` checks one loaded spec; `lint_paths([...])` loads and checks files or built-in
+references, turning unloadable files into findings instead of stopping.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from migmodule.codes import Finding, Location, MigmoduleError
+from migmodule.expr.ast import Bool
+from migmodule.expr.semantics import Field, check, expand, fold, symbols
+from migmodule.spec import codes
+from migmodule.spec.load import LoadedSpec, SpecSchemaError
+from migmodule.spec.model import LANGUAGES, Module
+from migmodule.spec.params import resolve_parameters
+from migmodule.spec.text import placeholders
+
+STATA_RESERVED = {
+    "_all", "_b", "byte", "_coef", "_cons", "double", "float", "if", "in", "int", "long", "_n", "_N",
+    "_pi", "_pred", "_rc", "_skip", "strL", "using", "with",
+}
+SPSS_RESERVED = {"all", "and", "by", "eq", "ge", "gt", "le", "lt", "ne", "not", "or", "to", "with"}
+NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+STATA_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+SPSS_NAME = re.compile(r"^[A-Za-z@][A-Za-z0-9_.$#@]*$")
+CSPRO_NAME = re.compile(r"^[A-Z][A-Z0-9_]*[A-Z0-9]$|^[A-Z]$")
+TEXT_PLACEHOLDERS = {"COUNTRY_NAME", "REF_YEAR"}
+
+
+def variable_name_problems(name: str) -> list[tuple[str, str]]:
+    """(target, reason) for every target that would refuse this variable name."""
+    problems = []
+    if len(name) > 32:
+        problems.append(("Stata", f"{len(name)} characters; Stata allows 32"))
+    if not STATA_NAME.match(name) or name in STATA_RESERVED or re.fullmatch(r"str\d+", name):
+        problems.append(("Stata", "not a valid or a reserved Stata name"))
+    if len(name.encode()) > 64 or not SPSS_NAME.match(name) or name.lower() in SPSS_RESERVED or name.endswith((".", "_")):
+        problems.append(("SPSS", "SPSS names start with a letter, are at most 64 bytes, are not reserved words and do not end in . or _"))
+    if not NCNAME.match(name):
+        problems.append(("XLSForm", "names must begin with a letter or _ and hold letters, digits, _, - or ."))
+    if not CSPRO_NAME.match(name.upper()):
+        problems.append(("CSPro", "CSPro names hold A-Z, 0-9 and _, start with a letter and do not end with _"))
+    return problems
+
+
+class _Linter:
+    def __init__(self, spec: LoadedSpec):
+        self.spec = spec
+        self.module: Module = spec.module
+        self.findings: list[Finding] = []
+
+    def add(self, issue, path: tuple[Any, ...], **values: Any) -> None:
+        question = None
+        if len(path) >= 2 and path[0] == "questions" and isinstance(path[1], int):
+            question = self.module.questions[path[1]].id
+        loc = self.spec.location(*path, question=question, language=values.get("language"))
+        self.findings.append(Finding.make(issue, loc, **values))
+
+    def run(self) -> list[Finding]:
+        self.duplicate_ids()
+        self.references()
+        self.expressions()
+        self.code_lists()
+        self.translations()
+        self.variables()
+        self.labels()
+        self.reachability()
+        self.text_placeholders()
+        if self.module.status.value == "draft":
+            self.add(codes.DRAFT_IN_BANK, ("status",), module=self.module.ref)
+        return self.findings
+
+    # ids and references -----------------------------------------------------------------------
+    def duplicate_ids(self) -> None:
+        groups = {
+            "question/derived/condition": [("questions", i, q.id) for i, q in enumerate(self.module.questions)]
+            + [("derived", i, d.id) for i, d in enumerate(self.module.derived)]
+            + [("conditions", i, c.id) for i, c in enumerate(self.module.conditions)],
+        }
+        for key in ("code_lists", "levels", "edits", "parameters", "sources", "concepts", "exercises"):
+            groups[key.rstrip("s").replace("_", " ")] = [(key, i, item.id) for i, item in enumerate(getattr(self.module, key))]
+        for kind, items in groups.items():
+            first: dict[str, tuple[str, int]] = {}
+            for key, index, item_id in items:
+                if item_id in first:
+                    other = self.spec.line_of(*first[item_id], "id")
+                    self.add(codes.DUPLICATE_ID, (key, index, "id"), kind=kind, id=item_id, other_line=other)
+                else:
+                    first[item_id] = (key, index)
+
+    def _unknown(self, path, kind: str, name: str, candidates: list[str]) -> None:
+        close = difflib.get_close_matches(name, candidates, n=2)
+        hint = f" Did you mean {', '.join(close)}?" if close else f" Known: {', '.join(candidates) or 'none'}."
+        self.add(codes.UNKNOWN_REFERENCE, path, kind=kind, name=name, suggestion=hint)
+
+    def references(self) -> None:
+        m = self.module
+        levels = list(m.level_by_id)
+        lists = list(m.code_list_by_id)
+        sources = [s.id for s in m.sources]
+        for i, level in enumerate(m.levels):
+            if level.parent and level.parent not in m.level_by_id:
+                self._unknown(("levels", i, "parent"), "level", level.parent, levels)
+            if level.count and level.count not in m.question_by_id:
+                self._unknown(("levels", i, "count"), "question", level.count, list(m.question_by_id))
+        kinds = (("questions", "question"), ("edits", "edit"), ("derived", "derived variable"))
+        for key, kind in kinds:
+            for i, item in enumerate(getattr(m, key)):
+                if item.level not in m.level_by_id:
+                    self.add(codes.LEVEL_UNKNOWN, (key, i, "level"), kind=kind, id=item.id, level=item.level,
+                             levels=", ".join(levels))
+                code_list = getattr(item, "code_list", None)
+                if code_list and code_list not in m.code_list_by_id:
+                    self._unknown((key, i, "code_list"), "code list", code_list, lists)
+                for j, citation in enumerate(getattr(item, "sources", [])):
+                    if citation.source not in sources:
+                        self.add(codes.CITATION_UNKNOWN, (key, i, "sources", j), kind=kind, id=item.id,
+                                 source=citation.source, sources=", ".join(sources))
+        for i, concept in enumerate(m.concepts):
+            for j, citation in enumerate(concept.sources):
+                if citation.source not in sources:
+                    self.add(codes.CITATION_UNKNOWN, ("concepts", i, "sources", j), kind="concept",
+                             id=concept.id, source=citation.source, sources=", ".join(sources))
+
+    # expressions --------------------------------------------------------------------------------
+    def _expressions(self) -> Iterator[tuple[tuple[Any, ...], str, Field]]:
+        m = self.module
+        for i, c in enumerate(m.conditions):
+            yield ("conditions", i, "expression"), c.expression, Field(f"condition {c.id}")
+        for i, q in enumerate(m.questions):
+            base = dict(level=q.level)
+            if q.universe:
+                yield ("questions", i, "universe"), q.universe, Field(f"universe of {q.id}", **base)
+            if q.constraint:
+                yield ("questions", i, "constraint"), q.constraint, Field(f"constraint of {q.id}", self_id=q.id, **base)
+            if q.range:
+                for bound in ("minimum", "maximum"):
+                    value = getattr(q.range, bound)
+                    if isinstance(value, str):
+                        yield ("questions", i, "range", bound), value, Field(f"range {bound} of {q.id}", self_id=q.id, **base)
+        for i, e in enumerate(m.edits):
+            for key in ("when", "check"):
+                if getattr(e, key):
+                    yield ("edits", i, key), getattr(e, key), Field(f"edit {e.id} {key}", level=e.level)
+        for i, d in enumerate(m.derived):
+            for j, case in enumerate(d.cases or []):
+                if case.when:
+                    yield ("derived", i, "cases", j, "when"), case.when, Field(f"derived {d.id} case {j + 1}", level=d.level)
+            for key in ("expression", "when"):
+                if getattr(d, key):
+                    yield ("derived", i, key), getattr(d, key), Field(f"derived {d.id} {key}", level=d.level)
+
+    def expressions(self) -> None:
+        if any(f.code == codes.LEVEL_UNKNOWN.code for f in self.findings):
+            return  # level rules cannot be judged against unknown levels
+        for path, text, where in self._expressions():
+            loc = self.spec.location(*path, question=where.self_id)
+            _, found = check(self.module, text, Field(where.label, where.level, where.self_id, loc))
+            self.findings.extend(found)
+        try:
+            for condition in self.module.conditions:
+                expand(self.module, check(self.module, condition.expression, Field("x"))[0] or Bool(True))
+        except MigmoduleError as exc:
+            self.findings.append(exc.finding)
+
+    # code lists ------------------------------------------------------------------------------------
+    def code_lists(self) -> None:
+        m = self.module
+        used = {q.code_list for q in m.questions} | {d.code_list for d in m.derived}
+        from migmodule.countries import by_m49
+
+        for i, code_list in enumerate(m.code_lists):
+            if code_list.id not in used:
+                self.add(codes.UNUSED_CODE_LIST, ("code_lists", i, "id"), id=code_list.id)
+            seen: set[int] = set()
+            for j, code in enumerate(code_list.codes):
+                if code.code in seen:
+                    self.add(codes.DUPLICATE_CODE, ("code_lists", i, "codes", j), code=code.code, id=code_list.id)
+                seen.add(code.code)
+                if code_list.source == "builtin:countries" and code.code in by_m49():
+                    self.add(codes.SPECIAL_CODE_CLASH, ("code_lists", i, "codes", j), code=code.code,
+                             id=code_list.id, country=by_m49()[code.code].names["en"])
+
+    # languages ------------------------------------------------------------------------------------
+    def translations(self) -> None:
+        declared = self.module.languages
+        data = self.module.model_dump(mode="json", exclude_none=True)
+
+        def walk(value: Any, path: tuple[Any, ...]) -> None:
+            if isinstance(value, dict):
+                keys = set(value)
+                if keys and keys <= set(LANGUAGES) and all(isinstance(v, str) for v in value.values()):
+                    what = _describe_path(self.module, path)
+                    for lang in declared:
+                        if not value.get(lang, "").strip():
+                            self.add(codes.MISSING_TRANSLATION, path, what=what, language=lang)
+                    for lang in sorted(keys - set(declared)):
+                        self.add(codes.EXTRA_LANGUAGE, path, what=what, language=lang)
+                    return
+                for key, item in value.items():
+                    if key in ("answers", "default"):
+                        continue
+                    walk(item, path + (key,))
+            elif isinstance(value, list):
+                for index, item in enumerate(value):
+                    walk(item, path + (index,))
+
+        walk(data, ())
+
+    # names and labels -----------------------------------------------------------------------------
+    def variables(self) -> None:
+        seen: dict[str, str] = {}
+        items = [("questions", i, q.id, q.variable_name) for i, q in enumerate(self.module.questions)]
+        items += [("derived", i, d.id, d.variable_name) for i, d in enumerate(self.module.derived)]
+        for key, index, item_id, name in items:
+            path = (key, index, "variable" if name != item_id else "id")
+            for target, reason in variable_name_problems(name):
+                self.add(codes.VARIABLE_NAME_INVALID, path, name=name, target=target, reason=reason)
+            lowered = name.lower()
+            if lowered in seen:
+                self.add(codes.VARIABLE_NAME_DUPLICATE, path, name=name, first=seen[lowered], second=item_id)
+            seen[lowered] = item_id
+
+    def labels(self) -> None:
+        items = [("questions", i, q) for i, q in enumerate(self.module.questions)]
+        items += [("derived", i, d) for i, d in enumerate(self.module.derived)]
+        for key, index, item in items:
+            for lang, text in item.variable_label.items():
+                if len(text) > 80:
+                    self.add(codes.VARIABLE_LABEL_LONG, (key, index, "variable_label"), name=item.variable_name,
+                             language=lang, length=len(text))
+        for i, code_list in enumerate(self.module.code_lists):
+            for j, code in enumerate(code_list.codes):
+                for lang, text in code.label.items():
+                    size = len(text.encode())
+                    if size > 120:
+                        self.add(codes.VALUE_LABEL_LONG, ("code_lists", i, "codes", j, "label"), code=code.code,
+                                 id=code_list.id, language=lang, length=size)
+
+    def reachability(self) -> None:
+        if any(f.severity.value == "error" and f.code.startswith("EXPR") for f in self.findings):
+            return
+        try:
+            params = resolve_parameters(self.module)
+        except MigmoduleError as exc:
+            self.findings.append(exc.finding)
+            return
+        from migmodule.expr.parser import parse
+
+        for i, q in enumerate(self.module.questions):
+            if not q.universe:
+                continue
+            try:
+                tree = fold(expand(self.module, parse(q.universe)), params)
+            except MigmoduleError:
+                continue  # a parameter without a generic value: reachability depends on the profile
+            if tree == Bool(False):
+                self.add(codes.UNREACHABLE, ("questions", i, "universe"), id=q.id,
+                         reason="with the default parameters it folds to false")
+
+    def text_placeholders(self) -> None:
+        known = set(self.module.parameter_by_id) | TEXT_PLACEHOLDERS
+        for i, q in enumerate(self.module.questions):
+            for key in ("label", "hint", "instructions"):
+                for lang, text in (getattr(q, key) or {}).items():
+                    for name in placeholders(text):
+                        if name not in known:
+                            self._unknown(("questions", i, key), "placeholder", "{" + name + "}",
+                                          sorted(known))
+
+
+def _describe_path(module: Module, path: tuple[Any, ...]) -> str:
+    if len(path) >= 2 and isinstance(path[1], int):
+        collection = getattr(module, str(path[0]), None)
+        if isinstance(collection, list) and path[1] < len(collection):
+            item = collection[path[1]]
+            item_id = getattr(item, "id", getattr(item, "code", path[1]))
+            rest = ".".join(str(p) for p in path[2:])
+            return f"{path[0]}[{item_id}]" + (f".{rest}" if rest else "")
+    return ".".join(str(p) for p in path) or "(top)"
+
+
+def lint_spec(spec: LoadedSpec) -> list[Finding]:
+    findings = _Linter(spec).run()
+    from migmodule.spec.versions import version_findings
+
+    findings.extend(version_findings(spec))
+    return findings
+
+
+def lint_paths(targets: list[str]) -> list[Finding]:
+    """Lint files or module references; with no targets, every file in the bank."""
+    from migmodule.spec.registry import bank_dir, load_spec
+    from migmodule.spec.versions import released_findings
+
+    findings: list[Finding] = []
+    if not targets:
+        targets = [str(p) for p in sorted(bank_dir().glob("*/*.yaml"))]
+        findings.extend(released_findings(bank_dir()))
+    for target in targets:
+        try:
+            spec = load_spec(target)
+        except SpecSchemaError as exc:
+            findings.extend(exc.findings)
+            continue
+        except MigmoduleError as exc:
+            findings.append(exc.finding)
+            continue
+        findings.extend(lint_spec(spec))
+    return findings
+
+
+def lint_module_text(path: Path) -> list[Finding]:
+    """Convenience for tests: lint one file path."""
+    return lint_paths([str(path)])
+
+
+__all__ = ["lint_paths", "lint_spec", "symbols", "variable_name_problems"]

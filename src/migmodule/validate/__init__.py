@@ -1,0 +1,1 @@
+"""Validation of microdata against a module."""

@@ -1,0 +1,198 @@
+"""From a raw chunk (the file's names and storage) to a chunk keyed by question id, ready for checks.
+
+Per question: the national variable is found (profile `variables`, else the spec's name,
+case-insensitively), text-stored numbers are parsed, the profile's recodes are applied, and every
+missing value is given its kind (blank, not stated, don't know, refused, not applicable). Stata
+extended missings and SPSS user-missing values become the question's own special code for that
+kind, so that the expression language (which knows the spec's codes) and the non-response split
+both see them right.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from migmodule.expr.semantics import Symbol, symbols
+from migmodule.profile import Adapted
+from migmodule.spec.model import Question, QuestionType, SpecialKind
+from migmodule.validate.read import ColumnInfo, DataSource, RawChunk
+
+# Kinds of answer, one int8 per cell.
+ANSWERED, BLANK, NOT_STATED, DONT_KNOW, REFUSED, NOT_APPLICABLE = range(6)
+KIND_OF_SPECIAL = {
+    SpecialKind.NOT_STATED: NOT_STATED, SpecialKind.DONT_KNOW: DONT_KNOW,
+    SpecialKind.REFUSED: REFUSED, SpecialKind.NOT_APPLICABLE: NOT_APPLICABLE,
+}
+KIND_NAMES = {BLANK: "blank", NOT_STATED: "not_stated", DONT_KNOW: "dont_know", REFUSED: "refused",
+              NOT_APPLICABLE: "not_applicable"}
+
+# Stata extended missings when the caller gives no mapping (the same as the Stata export writes).
+DEFAULT_STATA_MISSING = {"a": SpecialKind.DONT_KNOW, "b": SpecialKind.REFUSED,
+                         "c": SpecialKind.NOT_STATED, "d": SpecialKind.NOT_APPLICABLE}
+
+# An SPSS user-missing value that is not a spec code gets its kind from its value label.
+_LABEL_KINDS = (
+    (REFUSED, ("refus", "rehus", "declin", "niega")),
+    (DONT_KNOW, ("don't know", "dont know", "do not know", "dk", "ne sait", "nsp", "no sabe", "ns/nr")),
+    (NOT_APPLICABLE, ("not applicable", "n/a", "sans objet", "no aplica", "inapplicable", "niu")),
+)
+
+TEXT_TYPES = (QuestionType.SELECT_MULTIPLE, QuestionType.TEXT, QuestionType.DATE)
+
+
+def normalise(text: str) -> str:
+    """Lower case, no accents, no punctuation: for comparing labels and names."""
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def kind_from_label(label: str | None) -> int:
+    text = " " + (label or "").lower().replace("’", "'") + " "
+    for kind, words in _LABEL_KINDS:
+        if any(word in text for word in words):
+            return kind
+    return NOT_STATED
+
+
+@dataclass
+class MappedQuestion:
+    """A question of the module and where it is in one file."""
+
+    question: Question
+    variable: str  # the name the profile (or spec) expects
+    column: str | None  # the file's spelling, None when absent
+    info: ColumnInfo | None
+    symbol: Symbol
+    recode: dict[int, int]
+    code_for_kind: dict[int, int]  # kind -> the question's special code
+    kind_of_code: dict[int, int]  # special code -> kind
+
+    @property
+    def id(self) -> str:
+        return self.question.id
+
+    @property
+    def is_text(self) -> bool:
+        return self.question.type in TEXT_TYPES
+
+    @property
+    def text_stored(self) -> bool:
+        """A numeric question stored as a string variable (CSV is untyped and does not count)."""
+        return not self.is_text and self.info is not None and self.info.storage == "string"
+
+
+def map_question(adapted: Adapted, question: Question, source: DataSource) -> MappedQuestion:
+    variable = adapted.variable(question.id)
+    column = source.find(variable)
+    code_list = adapted.module.code_list_by_id.get(question.code_list) if question.code_list else None
+    kind_of_code: dict[int, int] = {}
+    code_for_kind: dict[int, int] = {}
+    for code, special in (code_list.special_codes.items() if code_list else []):
+        if special in KIND_OF_SPECIAL:
+            kind_of_code[code] = KIND_OF_SPECIAL[special]
+            code_for_kind.setdefault(KIND_OF_SPECIAL[special], code)
+    return MappedQuestion(question, variable, column, source.columns.get(column) if column else None,
+                          symbols(adapted.module)[question.id], adapted.recode_map(question.id),
+                          code_for_kind, kind_of_code)
+
+
+@dataclass
+class Chunk:
+    """One chunk of one file, keyed by question id."""
+
+    offset: int  # rows of the file before this chunk
+    values: pd.DataFrame  # question ids (and derived, and parent questions joined in)
+    kinds: dict[str, np.ndarray] = field(default_factory=dict)
+    not_number: dict[str, np.ndarray] = field(default_factory=dict)
+    raw: dict[str, pd.Series] = field(default_factory=dict)  # values as in the file, for examples
+    ids: pd.DataFrame | None = None  # identifier columns as in the file
+    weight: np.ndarray | None = None
+    group: pd.Series | None = None
+    keys: np.ndarray | None = None  # hash of this level's identifiers, one per row
+    parent_keys: np.ndarray | None = None  # hash of the parent level's identifiers
+    cache: dict[str, pd.Series] = field(default_factory=dict)  # evaluated expressions
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def describe_rows(self, positions: np.ndarray) -> list[dict[str, object]]:
+        """Example rows: 1-based row number in the file and the identifiers, for positions in this chunk."""
+        rows = []
+        for pos in positions:
+            row: dict[str, object] = {"row": int(self.offset + pos + 1)}
+            if self.ids is not None and len(self.ids.columns):
+                row["id"] = ", ".join(f"{name}={_plain(self.ids[name].iat[pos])}" for name in self.ids.columns)
+            rows.append(row)
+        return rows
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "."
+    return str(value)
+
+
+def prepare_question(mapped: MappedQuestion, raw: RawChunk, missing_map: dict[str, SpecialKind]
+                     ) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """Values, kinds and the not-a-number mask of one question in one chunk."""
+    series = raw.frame[mapped.column]
+    n = len(series)
+    if mapped.is_text:
+        text = series.map(_plain, na_action="ignore") if series.dtype != object else series
+        text = text.astype("string").str.strip()
+        text = text.mask(text == "")
+        kinds = np.where(text.isna().to_numpy(), BLANK, ANSWERED).astype("int8")
+        for code, kind in mapped.kind_of_code.items():
+            kinds[(text == str(code)).fillna(False).to_numpy(dtype=bool)] = kind
+        return text.astype(object), kinds, np.zeros(n, dtype=bool)
+
+    if series.dtype == object:
+        stripped = series.astype("string").str.strip()
+        numbers = pd.to_numeric(stripped, errors="coerce").astype("float64").to_numpy()
+        not_number = (np.isnan(numbers) & stripped.notna().to_numpy(dtype=bool)
+                      & (stripped != "").fillna(False).to_numpy(dtype=bool))
+    else:
+        numbers = series.to_numpy(dtype="float64", copy=True)
+        not_number = np.zeros(n, dtype=bool)
+    file_values = numbers.copy()
+    if mapped.recode:
+        for national, standard in mapped.recode.items():
+            numbers[file_values == national] = standard
+
+    kinds = np.where(np.isnan(numbers) & ~not_number, BLANK, ANSWERED).astype("int8")
+    for code, kind in mapped.kind_of_code.items():
+        kinds[numbers == code] = kind
+
+    # SPSS user-missing values that are not the spec's own special codes.
+    info = mapped.info
+    if info is not None and info.user_missing:
+        for lo, hi in info.user_missing:
+            if isinstance(lo, str):
+                continue
+            hit = (file_values >= lo) & (file_values <= hi) & (kinds == ANSWERED)
+            if hit.any():
+                for value in np.unique(file_values[hit]):
+                    kind = kind_from_label(info.value_labels.get(value))
+                    where = hit & (file_values == value)
+                    kinds[where] = kind
+                    numbers[where] = mapped.code_for_kind.get(kind, np.nan)
+
+    # Stata extended missings .a-.z.
+    letters = raw.letters.get(mapped.column)
+    if letters is not None:
+        for letter in np.unique(letters):
+            if not letter:
+                continue
+            special = missing_map.get(letter, SpecialKind.NOT_STATED)
+            kind = KIND_OF_SPECIAL[special]
+            where = letters == letter
+            kinds[where] = kind
+            numbers[where] = mapped.code_for_kind.get(kind, np.nan)
+    return pd.Series(numbers, index=series.index), kinds, not_number
