@@ -163,11 +163,12 @@ class _Linter:
             loc = self.spec.location(*path, question=where.self_id)
             _, found = check(self.module, text, Field(where.label, where.level, where.self_id, loc))
             self.findings.extend(found)
-        try:
-            for condition in self.module.conditions:
+        for i, condition in enumerate(self.module.conditions):
+            try:
                 expand(self.module, check(self.module, condition.expression, Field("x"))[0] or Bool(True))
-        except MigmoduleError as exc:
-            self.findings.append(exc.finding)
+            except MigmoduleError as exc:
+                self.add(codes.EXPR_CYCLE, ("conditions", i, "expression"), **exc.finding.values)
+                break  # one cycle is reported once, not once per member
 
     # code lists ------------------------------------------------------------------------------------
     def code_lists(self) -> None:
@@ -195,7 +196,9 @@ class _Linter:
         def walk(value: Any, path: tuple[Any, ...]) -> None:
             if isinstance(value, dict):
                 keys = set(value)
-                if keys and keys <= set(LANGUAGES) and all(isinstance(v, str) for v in value.values()):
+                is_text = (keys & set(LANGUAGES) and all(isinstance(v, str) for v in value.values())
+                           and all(isinstance(k, str) and re.fullmatch("[a-z]{2}", k) for k in keys))
+                if is_text:
                     what = _describe_path(self.module, path)
                     for lang in declared:
                         if not value.get(lang, "").strip():
