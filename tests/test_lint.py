@@ -38,6 +38,7 @@ def _set(path_fn, value):
     def change(data):
         target, key = path_fn(data)
         target[key] = value
+
     return change
 
 
@@ -45,22 +46,31 @@ CASES = {
     "SPEC-SCHEMA-001": lambda d: q(d, "age").update(colour="red"),
     "SPEC-YAML-001": None,  # written as raw text below
     "EXPR-SYNTAX-001": lambda d: q(d, "year_of_arrival").update(universe="foreign_born and"),
-    "EXPR-SYNTAX-002": lambda d: q(d, "year_of_arrival").update(universe="country_of_birth != ‘404’"),
+    "EXPR-SYNTAX-002": lambda d: q(d, "year_of_arrival").update(
+        universe="country_of_birth != ‘404’"
+    ),
     "EXPR-NAME-001": lambda d: q(d, "year_of_arrival").update(universe="foreign_bron"),
-    "EXPR-NAME-002": lambda d: q(d, "year_of_arrival").update(universe="is_abroad(country_of_birth)"),
+    "EXPR-NAME-002": lambda d: q(d, "year_of_arrival").update(
+        universe="is_abroad(country_of_birth)"
+    ),
     "EXPR-ARG-001": lambda d: q(d, "year_of_arrival").update(universe="known(age, age)"),
     "EXPR-LEVEL-001": lambda d: q(d, "any_member_abroad").update(universe="age > 15"),
     "EXPR-CODE-001": lambda d: q(d, "age").update(universe="any_member_abroad == 3"),
     "EXPR-SELF-001": lambda d: q(d, "age").update(universe=". > 3"),
     "EXPR-CYCLE-001": lambda d: d["conditions"].append(
-        {"id": "loop", "expression": "loop and true", "text": {"en": "x", "fr": "x", "es": "x"}}),
+        {"id": "loop", "expression": "loop and true", "text": {"en": "x", "fr": "x", "es": "x"}}
+    ),
     "LINT-ID-001": lambda d: d["questions"].append(copy.deepcopy(q(d, "age"))),
     "LINT-REF-001": lambda d: q(d, "age").update(code_list="age_special"),
     "LINT-CODELIST-001": lambda d: d["code_lists"].append(
-        {"id": "unused", "codes": [{"code": 1, "label": {"en": "a", "fr": "a", "es": "a"}}]}),
-    "LINT-CODELIST-002": lambda d: d["code_lists"][0]["codes"].append(copy.deepcopy(d["code_lists"][0]["codes"][0])),
+        {"id": "unused", "codes": [{"code": 1, "label": {"en": "a", "fr": "a", "es": "a"}}]}
+    ),
+    "LINT-CODELIST-002": lambda d: d["code_lists"][0]["codes"].append(
+        copy.deepcopy(d["code_lists"][0]["codes"][0])
+    ),
     "LINT-CODELIST-003": lambda d: d["code_lists"][3]["codes"].append(
-        {"code": 404, "label": {"en": "x", "fr": "x", "es": "x"}, "special": "other"}),
+        {"code": 404, "label": {"en": "x", "fr": "x", "es": "x"}, "special": "other"}
+    ),
     "LINT-LANG-001": lambda d: q(d, "age")["label"].pop("fr"),
     "LINT-LANG-002": lambda d: q(d, "age")["label"].update(de="Wie alt?"),
     "LINT-VAR-001": lambda d: q(d, "age").update(variable="age_of_the_person_in_completed_years_x"),
@@ -110,19 +120,23 @@ def test_version_bump_must_match_the_changes(tmp_path):
     old = write_spec(tmp_path, lambda d: None)
     assert old.exists()
     # 1.0.1 removes a question: a major change, so 2.0.0 was needed.
-    new = write_spec(tmp_path, lambda d: (d.update(version="1.0.1"),
-                                          d["questions"].remove(q(d, "reasons"))))
+    new = write_spec(
+        tmp_path, lambda d: (d.update(version="1.0.1"), d["questions"].remove(q(d, "reasons")))
+    )
     findings = [f for f in lint_paths([str(new)]) if f.code == "LINT-VERSION-001"]
     assert findings and "at least 2.0.0" in findings[0].message
 
 
-@pytest.mark.parametrize("name, targets", [
-    ("country_of_birth", []),
-    ("with", ["Stata", "SPSS"]),
-    ("_x", ["SPSS", "CSPro"]),
-    ("a" * 33, ["Stata"]),
-    ("x.y", ["Stata", "CSPro"]),
-    ("age_", ["SPSS", "CSPro"]),
-])
+@pytest.mark.parametrize(
+    "name, targets",
+    [
+        ("country_of_birth", []),
+        ("with", ["Stata", "SPSS"]),
+        ("_x", ["SPSS", "CSPro"]),
+        ("a" * 33, ["Stata"]),
+        ("x.y", ["Stata", "CSPro"]),
+        ("age_", ["SPSS", "CSPro"]),
+    ],
+)
 def test_variable_name_rules_per_target(name, targets):
     assert sorted({t for t, _ in variable_name_problems(name)}) == sorted(set(targets))

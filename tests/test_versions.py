@@ -31,22 +31,64 @@ def q(data, qid):
 OLD = Module.model_validate(BASE)
 
 
-@pytest.mark.parametrize("change, kind, impact", [
-    (lambda d: d["questions"].remove(q(d, "reasons")), "question_removed", "major"),
-    (lambda d: d["questions"].append({**copy.deepcopy(q(d, "age")), "id": "age2"}), "question_added", "minor"),
-    (lambda d: q(d, "age")["label"].update(en="What is this person's age?"), "question_reworded", "minor"),
-    (lambda d: q(d, "age")["label"].update(fr="Quel est l'âge de cette personne ?"), "question_reworded", "patch"),
-    (lambda d: q(d, "age").update(hint={"en": "In years", "fr": "En années", "es": "En años"}), "hint_changed", "patch"),
-    (lambda d: q(d, "year_of_arrival").update(universe="foreign_born and old_enough"), "universe_changed", "major"),
-    (lambda d: d["code_lists"][0]["codes"].pop(1), "code_removed", "major"),
-    (lambda d: d["code_lists"][4]["codes"].insert(3, {"code": 4, "label": {"en": "Asylum", "fr": "Asile", "es": "Asilo"}}),
-     "code_added", "minor"),
-    (lambda d: d["code_lists"][4]["codes"][1]["label"].update(en="Marriage"), "code_relabelled", "major"),
-    (lambda d: d["code_lists"][4]["codes"][1]["label"].update(es="Familiares"), "code_relabelled", "patch"),
-    (lambda d: q(d, "age").update(variable="p_age"), "variable_renamed", "major"),
-    (lambda d: d["edits"].pop(), "edit_removed", "minor"),
-    (lambda d: d["conditions"][0].update(expression="country_of_birth != COUNTRY"), "condition_changed", "major"),
-])
+@pytest.mark.parametrize(
+    "change, kind, impact",
+    [
+        (lambda d: d["questions"].remove(q(d, "reasons")), "question_removed", "major"),
+        (
+            lambda d: d["questions"].append({**copy.deepcopy(q(d, "age")), "id": "age2"}),
+            "question_added",
+            "minor",
+        ),
+        (
+            lambda d: q(d, "age")["label"].update(en="What is this person's age?"),
+            "question_reworded",
+            "minor",
+        ),
+        (
+            lambda d: q(d, "age")["label"].update(fr="Quel est l'âge de cette personne ?"),
+            "question_reworded",
+            "patch",
+        ),
+        (
+            lambda d: q(d, "age").update(
+                hint={"en": "In years", "fr": "En années", "es": "En años"}
+            ),
+            "hint_changed",
+            "patch",
+        ),
+        (
+            lambda d: q(d, "year_of_arrival").update(universe="foreign_born and old_enough"),
+            "universe_changed",
+            "major",
+        ),
+        (lambda d: d["code_lists"][0]["codes"].pop(1), "code_removed", "major"),
+        (
+            lambda d: d["code_lists"][4]["codes"].insert(
+                3, {"code": 4, "label": {"en": "Asylum", "fr": "Asile", "es": "Asilo"}}
+            ),
+            "code_added",
+            "minor",
+        ),
+        (
+            lambda d: d["code_lists"][4]["codes"][1]["label"].update(en="Marriage"),
+            "code_relabelled",
+            "major",
+        ),
+        (
+            lambda d: d["code_lists"][4]["codes"][1]["label"].update(es="Familiares"),
+            "code_relabelled",
+            "patch",
+        ),
+        (lambda d: q(d, "age").update(variable="p_age"), "variable_renamed", "major"),
+        (lambda d: d["edits"].pop(), "edit_removed", "minor"),
+        (
+            lambda d: d["conditions"][0].update(expression="country_of_birth != COUNTRY"),
+            "condition_changed",
+            "major",
+        ),
+    ],
+)
 def test_each_change_is_classified(change, kind, impact):
     changes = diff_modules(OLD, variant(change))
     assert (kind, impact) in [(c.kind, c.impact) for c in changes]
@@ -82,7 +124,9 @@ def test_a_changed_released_file_is_reported(tmp_path):
     path.write_text(yaml.safe_dump(released, allow_unicode=True), encoding="utf-8")
     (tmp_path / "released.json").write_text(json.dumps({"mini/1.0.0.yaml": checksum(path)}))
     assert released_findings(tmp_path) == []
-    path.write_text(path.read_text(encoding="utf-8").replace("Mini module", "Mini"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Mini module", "Mini"), encoding="utf-8"
+    )
     assert [f.code for f in released_findings(tmp_path)] == ["REG-RELEASE-001"]
     (tmp_path / "released.json").write_text("{}")
     assert [f.code for f in released_findings(tmp_path)] == ["REG-RELEASE-002"]
@@ -117,12 +161,20 @@ def test_list_and_show(run):
 
 def test_unknown_module_and_version_are_coded_with_exit_2(run):
     result = run("show", "no-such-module")
-    assert result.exit_code == 2 and "REG-MODULE-001" in result.output and "Traceback" not in result.output
+    assert (
+        result.exit_code == 2
+        and "REG-MODULE-001" in result.output
+        and "Traceback" not in result.output
+    )
     result = run("show", "not a ref!")
     assert result.exit_code == 2 and "REG-REF-001" in result.output
     for entry in list_modules()[:1]:
         result = run("show", f"{entry.id}@9.9.9")
-        assert result.exit_code == 2 and "REG-VERSION-001" in result.output and entry.version in result.output
+        assert (
+            result.exit_code == 2
+            and "REG-VERSION-001" in result.output
+            and entry.version in result.output
+        )
 
 
 def test_lint_exit_codes(run, tmp_path):
@@ -130,8 +182,12 @@ def test_lint_exit_codes(run, tmp_path):
     assert run("lint", str(MINI), "--fail-on", "info").exit_code == 1  # the draft notice
     bad = tmp_path / "mini" / "1.0.0.yaml"
     bad.parent.mkdir()
-    bad.write_text(MINI.read_text(encoding="utf-8").replace("universe: foreign_born\n", "universe: foreign_bron\n"),
-                   encoding="utf-8")
+    bad.write_text(
+        MINI.read_text(encoding="utf-8").replace(
+            "universe: foreign_born\n", "universe: foreign_bron\n"
+        ),
+        encoding="utf-8",
+    )
     result = run("lint", str(bad), "--format", "json")
     assert result.exit_code == 1
     assert any(f["code"] == "EXPR-NAME-001" for f in json.loads(result.output))
@@ -157,4 +213,7 @@ def test_diff_command(run, tmp_path):
 
 def test_schema_is_json_schema(run):
     schema = json.loads(run("schema").output)
-    assert schema["$schema"].startswith("https://json-schema.org/") and "questions" in schema["properties"]
+    assert (
+        schema["$schema"].startswith("https://json-schema.org/")
+        and "questions" in schema["properties"]
+    )

@@ -114,7 +114,9 @@ class Finding:
 
     @classmethod
     def make(cls, issue: IssueCode, location: Location | None = None, **values: Any) -> Finding:
-        return cls(issue.code, issue.severity, issue.format(**values), location or Location(), values)
+        return cls(
+            issue.code, issue.severity, issue.format(**values), location or Location(), values
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -137,7 +139,9 @@ class MigmoduleError(Exception):
         self.finding = finding
 
     @classmethod
-    def of(cls, issue: IssueCode, location: Location | None = None, **values: Any) -> MigmoduleError:
+    def of(
+        cls, issue: IssueCode, location: Location | None = None, **values: Any
+    ) -> MigmoduleError:
         return cls(Finding.make(issue, location, **values))
 
 

@@ -51,7 +51,9 @@ def render() -> str:
 def main(argv: list[str]) -> int:
     from migmodule.io import write_text
 
-    target = Path(argv[0]) if argv else Path(__file__).resolve().parents[2] / "docs" / "issue-codes.md"
+    target = (
+        Path(argv[0]) if argv else Path(__file__).resolve().parents[2] / "docs" / "issue-codes.md"
+    )
     write_text(target, render())
     print(f"wrote {target} ({len(all_codes())} codes)")
     return 0

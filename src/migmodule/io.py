@@ -11,8 +11,12 @@ from pathlib import Path
 from migmodule.codes import Location, MigmoduleError, define
 
 UNWRITABLE = define(
-    "OUT-WRITE-001", "error", "Output cannot be written",
-    "cannot write {path}: {reason}. Check that the folder exists and is writable.", "export")
+    "OUT-WRITE-001",
+    "error",
+    "Output cannot be written",
+    "cannot write {path}: {reason}. Check that the folder exists and is writable.",
+    "export",
+)
 
 
 @contextmanager
@@ -21,12 +25,18 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise MigmoduleError.of(UNWRITABLE, Location(file=str(target)), path=target,
-                                reason=f"folder {folder} does not exist")
+        raise MigmoduleError.of(
+            UNWRITABLE,
+            Location(file=str(target)),
+            path=target,
+            reason=f"folder {folder} does not exist",
+        )
     try:
         handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     except OSError as exc:
-        raise MigmoduleError.of(UNWRITABLE, Location(file=str(target)), path=target, reason=exc.strerror) from None
+        raise MigmoduleError.of(
+            UNWRITABLE, Location(file=str(target)), path=target, reason=exc.strerror
+        ) from None
     os.close(handle)
     temp = Path(temp_name)
     try:
@@ -38,9 +48,8 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
 
 
 def write_text(path: str | Path, text: str, encoding: str = "utf-8", newline: str = "\n") -> None:
-    with atomic_path(path) as temp:
-        with open(temp, "w", encoding=encoding, newline=newline) as fh:
-            fh.write(text)
+    with atomic_path(path) as temp, open(temp, "w", encoding=encoding, newline=newline) as fh:
+        fh.write(text)
 
 
 def write_bytes(path: str | Path, data: bytes) -> None:

@@ -22,29 +22,54 @@ from migmodule.spec.params import resolve_parameters
 from migmodule.spec.registry import load_module
 
 PROFILE_SCHEMA = define(
-    "PROFILE-SCHEMA-001", "error", "Profile does not follow the profile format",
-    "at '{path}': {reason}. See docs/profiles.md for the format.", "profile")
+    "PROFILE-SCHEMA-001",
+    "error",
+    "Profile does not follow the profile format",
+    "at '{path}': {reason}. See docs/profiles.md for the format.",
+    "profile",
+)
 PROFILE_COUNTRY = define(
-    "PROFILE-COUNTRY-001", "error", "Unknown country in profile",
-    "country '{value}' is not a UN M49 number or ISO 3166-1 code (e.g. 404, KE or KEN).", "profile")
+    "PROFILE-COUNTRY-001",
+    "error",
+    "Unknown country in profile",
+    "country '{value}' is not a UN M49 number or ISO 3166-1 code (e.g. 404, KE or KEN).",
+    "profile",
+)
 PROFILE_QUESTION = define(
-    "PROFILE-QUESTION-001", "error", "Profile names a question the module does not have",
-    "{module} has no question '{question}' (in {where}).{suggestion}", "profile")
+    "PROFILE-QUESTION-001",
+    "error",
+    "Profile names a question the module does not have",
+    "{module} has no question '{question}' (in {where}).{suggestion}",
+    "profile",
+)
 PROFILE_EXCLUDE_CORE = define(
-    "PROFILE-QUESTION-002", "warning", "Profile leaves out a core question",
+    "PROFILE-QUESTION-002",
+    "warning",
+    "Profile leaves out a core question",
     "{module}: '{question}' is a core question; leaving it out breaks international comparability.",
-    "profile")
+    "profile",
+)
 PROFILE_PARAMETER_UNSET = define(
-    "PROFILE-PARAM-001", "warning", "Parameter left at its generic placeholder",
+    "PROFILE-PARAM-001",
+    "warning",
+    "Parameter left at its generic placeholder",
     "{module}: parameter {name} is not set; the generic value {value!r} is used. Set it under parameters.",
-    "profile")
+    "profile",
+)
 PROFILE_RECODE = define(
-    "PROFILE-RECODE-001", "error", "Recode to a code that is not in the standard list",
+    "PROFILE-RECODE-001",
+    "error",
+    "Recode to a code that is not in the standard list",
     "{module}: recode of '{question}' maps {national} to {standard}, which is not a code of list '{code_list}'.",
-    "profile")
+    "profile",
+)
 PROFILE_DUPLICATE_VARIABLE = define(
-    "PROFILE-VAR-001", "error", "Two questions mapped to one variable",
-    "{module}: questions '{first}' and '{second}' are both mapped to variable '{variable}'.", "profile")
+    "PROFILE-VAR-001",
+    "error",
+    "Two questions mapped to one variable",
+    "{module}: questions '{first}' and '{second}' are both mapped to variable '{variable}'.",
+    "profile",
+)
 
 
 class _Model(BaseModel):
@@ -57,7 +82,9 @@ class ModuleSettings(_Model):
     include: list[str] | None = None  # optional questions switched on (None: all)
     exclude: list[str] = Field(default_factory=list)  # questions switched off
     variables: dict[str, str] = Field(default_factory=dict)  # question id -> national variable name
-    recodes: dict[str, dict[str, int]] = Field(default_factory=dict)  # question -> {national: standard}
+    recodes: dict[str, dict[str, int]] = Field(
+        default_factory=dict
+    )  # question -> {national: standard}
     files: dict[str, str] = Field(default_factory=dict)  # level -> data file (for validate)
 
 
@@ -86,8 +113,11 @@ class Adapted:
         for q in self.module.questions:
             if q.id in self.settings.exclude:
                 continue
-            if (self.settings.include is not None and q.status is QuestionStatus.OPTIONAL
-                    and q.id not in self.settings.include):
+            if (
+                self.settings.include is not None
+                and q.status is QuestionStatus.OPTIONAL
+                and q.id not in self.settings.include
+            ):
                 continue
             chosen.append(q)
         return chosen
@@ -110,7 +140,9 @@ class Adapted:
         return f"{self.module.ref} (profile: {self.profile_name})"
 
 
-def _profile_parameters(profile: Profile, settings: ModuleSettings, module: Module) -> dict[str, Any]:
+def _profile_parameters(
+    profile: Profile, settings: ModuleSettings, module: Module
+) -> dict[str, Any]:
     values = dict(settings.parameters)
     if profile.country is not None and "COUNTRY" in module.parameter_by_id:
         values.setdefault("COUNTRY", profile.country)
@@ -125,24 +157,46 @@ def load_profile(path: str | Path) -> Profile:
     try:
         profile = Profile.model_validate(data if data is not None else {})
     except ValidationError as exc:
-        findings = [Finding(PROFILE_SCHEMA.code, f.severity, f.message.replace(" See `migmodule schema` for the format.", " See docs/profiles.md for the format."), f.location)
-                    for f in schema_findings(exc, path, lines)]
+        findings = [
+            Finding(
+                PROFILE_SCHEMA.code,
+                f.severity,
+                f.message.replace(
+                    " See `migmodule schema` for the format.",
+                    " See docs/profiles.md for the format.",
+                ),
+                f.location,
+            )
+            for f in schema_findings(exc, path, lines)
+        ]
         from migmodule.spec.load import SpecSchemaError
+
         raise SpecSchemaError(findings) from None
     if profile.country is not None and lookup(profile.country) is None:
-        raise MigmoduleError.of(PROFILE_COUNTRY, Location(file=str(path), line=lines.get(("country",))),
-                                value=profile.country)
+        raise MigmoduleError.of(
+            PROFILE_COUNTRY,
+            Location(file=str(path), line=lines.get(("country",))),
+            value=profile.country,
+        )
     return profile
 
 
-def adapt(profile: Profile | None = None, module_ref: str | None = None, *,
-          country: str | None = None, reference_date: str | None = None,
-          params: dict[str, Any] | None = None, languages: list[str] | None = None) -> list[Adapted]:
+def adapt(
+    profile: Profile | None = None,
+    module_ref: str | None = None,
+    *,
+    country: str | None = None,
+    reference_date: str | None = None,
+    params: dict[str, Any] | None = None,
+    languages: list[str] | None = None,
+) -> list[Adapted]:
     """Adapted modules from a profile, or one module from command-line options (options override)."""
     if profile is None:
         if module_ref is None:
             raise ValueError("give a profile or a module reference")
-        profile = Profile(modules=[ModuleSettings(module=module_ref)], languages=languages or ["en"])
+        profile = Profile(
+            modules=[ModuleSettings(module=module_ref)], languages=languages or ["en"]
+        )
     adapted = []
     for settings in profile.modules:
         if module_ref is not None and not _same_module(settings.module, module_ref):
@@ -156,14 +210,25 @@ def adapt(profile: Profile | None = None, module_ref: str | None = None, *,
         for name, value in (params or {}).items():
             if name in module.parameter_by_id:
                 values[name] = value
-        adapted.append(Adapted(module, resolve_parameters(module, values), settings, profile.name,
-                               languages or profile.languages))
+        adapted.append(
+            Adapted(
+                module,
+                resolve_parameters(module, values),
+                settings,
+                profile.name,
+                languages or profile.languages,
+            )
+        )
     if not adapted and module_ref is not None:
         # The profile does not list this module: use it with the profile's country and date.
         module = load_module(module_ref)
-        single = Profile(name=profile.name, country=country or profile.country,
-                         reference_date=reference_date or profile.reference_date,
-                         languages=languages or profile.languages, modules=[ModuleSettings(module=module_ref)])
+        single = Profile(
+            name=profile.name,
+            country=country or profile.country,
+            reference_date=reference_date or profile.reference_date,
+            languages=languages or profile.languages,
+            modules=[ModuleSettings(module=module_ref)],
+        )
         return adapt(single, params=params)
     return adapted
 
@@ -181,29 +246,58 @@ def check_profile(profile: Profile, path: str | None = None) -> list[Finding]:
     for adapted in adapt(profile):
         module, settings = adapted.module, adapted.settings
         ids = list(module.question_by_id) + list(module.derived_by_id)
-        for where, names in (("include", settings.include or []), ("exclude", settings.exclude),
-                             ("variables", list(settings.variables)), ("recodes", list(settings.recodes))):
+        for where, names in (
+            ("include", settings.include or []),
+            ("exclude", settings.exclude),
+            ("variables", list(settings.variables)),
+            ("recodes", list(settings.recodes)),
+        ):
             for name in names:
                 if name not in ids:
                     close = difflib.get_close_matches(name, ids, n=2)
                     hint = f" Did you mean {', '.join(close)}?" if close else ""
-                    findings.append(Finding.make(PROFILE_QUESTION, loc, module=module.ref, question=name,
-                                                 where=where, suggestion=hint))
+                    findings.append(
+                        Finding.make(
+                            PROFILE_QUESTION,
+                            loc,
+                            module=module.ref,
+                            question=name,
+                            where=where,
+                            suggestion=hint,
+                        )
+                    )
         for name in settings.exclude:
             q = module.question_by_id.get(name)
             if q is not None and q.status is QuestionStatus.CORE:
-                findings.append(Finding.make(PROFILE_EXCLUDE_CORE, loc, module=module.ref, question=name))
+                findings.append(
+                    Finding.make(PROFILE_EXCLUDE_CORE, loc, module=module.ref, question=name)
+                )
         given = _profile_parameters(profile, settings, module)
         for param in module.parameters:
             if param.required_in_profile and param.id not in given:
-                findings.append(Finding.make(PROFILE_PARAMETER_UNSET, loc, module=module.ref, name=param.id,
-                                             value=adapted.params.get(param.id)))
+                findings.append(
+                    Finding.make(
+                        PROFILE_PARAMETER_UNSET,
+                        loc,
+                        module=module.ref,
+                        name=param.id,
+                        value=adapted.params.get(param.id),
+                    )
+                )
         seen: dict[str, str] = {}
         for qid in ids:
             variable = adapted.variable(qid).lower()
             if variable in seen:
-                findings.append(Finding.make(PROFILE_DUPLICATE_VARIABLE, loc, module=module.ref,
-                                             first=seen[variable], second=qid, variable=variable))
+                findings.append(
+                    Finding.make(
+                        PROFILE_DUPLICATE_VARIABLE,
+                        loc,
+                        module=module.ref,
+                        first=seen[variable],
+                        second=qid,
+                        variable=variable,
+                    )
+                )
             seen[variable] = qid
         from migmodule.expr.semantics import symbols
 
@@ -214,7 +308,15 @@ def check_profile(profile: Profile, path: str | None = None) -> list[Finding]:
                 continue
             for national, standard in mapping.items():
                 if standard not in symbol.codes:
-                    findings.append(Finding.make(PROFILE_RECODE, loc, module=module.ref, question=qid,
-                                                 national=national, standard=standard,
-                                                 code_list=symbol.code_list))
+                    findings.append(
+                        Finding.make(
+                            PROFILE_RECODE,
+                            loc,
+                            module=module.ref,
+                            question=qid,
+                            national=national,
+                            standard=standard,
+                            code_list=symbol.code_list,
+                        )
+                    )
     return findings

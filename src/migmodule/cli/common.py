@@ -15,8 +15,12 @@ from migmodule.codes import Finding, MigmoduleError, reaches
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
 fail_on_option = click.option(
-    "--fail-on", type=click.Choice(["info", "warning", "error"]), default="error", show_default=True,
-    help="Exit with code 1 when a finding of this severity or worse is reported.")
+    "--fail-on",
+    type=click.Choice(["info", "warning", "error"]),
+    default="error",
+    show_default=True,
+    help="Exit with code 1 when a finding of this severity or worse is reported.",
+)
 
 
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:

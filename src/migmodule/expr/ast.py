@@ -97,7 +97,18 @@ BOOLEAN_OPS = ("and", "or")
 ARITHMETIC = ("+", "-", "*", "/")
 
 # Binding strength: higher binds tighter.
-PRECEDENCE = {"or": 1, "and": 2, "not": 3, "cmp": 4, "in": 4, "+": 5, "-": 5, "*": 6, "/": 6, "neg": 7}
+PRECEDENCE = {
+    "or": 1,
+    "and": 2,
+    "not": 3,
+    "cmp": 4,
+    "in": 4,
+    "+": 5,
+    "-": 5,
+    "*": 6,
+    "/": 6,
+    "neg": 7,
+}
 
 
 def precedence(node: Node) -> int:

@@ -16,22 +16,46 @@ import numpy as np
 import pandas as pd
 
 from migmodule.codes import Location, MigmoduleError, define
-from migmodule.expr.ast import ARITHMETIC, COMPARISONS, Binary, Bool, Call, In, Name, Node, Num, Self, Str, Unary
+from migmodule.expr.ast import (
+    ARITHMETIC,
+    COMPARISONS,
+    Binary,
+    Bool,
+    Call,
+    In,
+    Name,
+    Node,
+    Num,
+    Self,
+    Str,
+    Unary,
+)
 from migmodule.expr.semantics import Symbol, prepare, symbols
 from migmodule.spec.model import Module
 from migmodule.spec.params import resolve_parameters
 
 MISSING_COLUMN = define(
-    "EXPR-DATA-001", "error", "Expression needs a variable the data does not have",
+    "EXPR-DATA-001",
+    "error",
+    "Expression needs a variable the data does not have",
     "{field} needs '{name}', which is not among the data's columns; map it in the profile or drop the rule.",
-    "spec")
+    "spec",
+)
 NOT_A_CONDITION = define(
-    "EXPR-TYPE-001", "error", "Value used as a condition",
-    "`{expression}`: '{name}' is a value, not a condition; compare it (e.g. {name} == 1).", "spec")
+    "EXPR-TYPE-001",
+    "error",
+    "Value used as a condition",
+    "`{expression}`: '{name}' is a value, not a condition; compare it (e.g. {name} == 1).",
+    "spec",
+)
 
 _OPS = {
-    "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
-    ">": operator.gt, ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
 }
 
 
@@ -69,8 +93,12 @@ class _Evaluator:
         if name in self._columns:
             return self._columns[name]
         if name not in self.frame.columns:
-            raise MigmoduleError.of(MISSING_COLUMN, Location(module=self.module.ref, variable=name),
-                                    field=self.field, name=name)
+            raise MigmoduleError.of(
+                MISSING_COLUMN,
+                Location(module=self.module.ref, variable=name),
+                field=self.field,
+                name=name,
+            )
         symbol = self.table.get(name)
         series = self.frame[name]
         if symbol is not None and symbol.multiple:
@@ -79,7 +107,11 @@ class _Evaluator:
             unknown = (text == "").to_numpy()
             if symbol.missing_codes:
                 tokens = text.str.split()
-                has_missing = tokens.map(lambda t: any(int(x) in symbol.missing_codes for x in t if x.lstrip("-").isdigit()))
+                has_missing = tokens.map(
+                    lambda t: any(
+                        int(x) in symbol.missing_codes for x in t if x.lstrip("-").isdigit()
+                    )
+                )
                 unknown = unknown | has_missing.to_numpy(dtype=bool)
             value = _Value(values, unknown, values, symbol)
         elif symbol is None or symbol.numeric:
@@ -117,10 +149,15 @@ class _Evaluator:
                     result = left.values / np.where(right.values == 0, np.nan, right.values)
                 else:
                     result = {"+": np.add, "-": np.subtract, "*": np.multiply}[node.op](
-                        left.values, right.values)
+                        left.values, right.values
+                    )
             return _Value(np.where(unknown, np.nan, result), unknown)
-        raise MigmoduleError.of(NOT_A_CONDITION, Location(module=self.module.ref),
-                                expression=self.expression, name=type(node).__name__)
+        raise MigmoduleError.of(
+            NOT_A_CONDITION,
+            Location(module=self.module.ref),
+            expression=self.expression,
+            name=type(node).__name__,
+        )
 
     # conditions ----------------------------------------------------------------------------
     def truth(self, node: Node) -> _Truth:
@@ -144,8 +181,9 @@ class _Evaluator:
         if isinstance(node, Call):
             return self.call(node)
         name = node.id if isinstance(node, Name) else type(node).__name__
-        raise MigmoduleError.of(NOT_A_CONDITION, Location(module=self.module.ref),
-                                expression=self.expression, name=name)
+        raise MigmoduleError.of(
+            NOT_A_CONDITION, Location(module=self.module.ref), expression=self.expression, name=name
+        )
 
     def _raw_special(self, ref: Node, literals: list[Node]) -> _Value | None:
         """The referenced column, when a literal is one of its missing codes (compare raw codes)."""
@@ -154,7 +192,9 @@ class _Evaluator:
         value = self.value(ref)
         if value.symbol is None or value.symbol.multiple:
             return None
-        if any(isinstance(lit, Num) and lit.value in value.symbol.missing_codes for lit in literals):
+        if any(
+            isinstance(lit, Num) and lit.value in value.symbol.missing_codes for lit in literals
+        ):
             return value
         return None
 
@@ -192,7 +232,11 @@ class _Evaluator:
                 yes = ~value.unknown
             else:  # anything but blank
                 raw = value.raw if value.raw is not None else value.values
-                yes = ~pd.isna(raw) if raw.dtype != object else np.array([str(v).strip() != "" for v in raw], dtype=bool)
+                yes = (
+                    ~pd.isna(raw)
+                    if raw.dtype != object
+                    else np.array([str(v).strip() != "" for v in raw], dtype=bool)
+                )
                 yes = np.asarray(yes, dtype=bool)
             return _Truth(yes, ~yes)
         if node.func == "selected":
@@ -205,14 +249,26 @@ class _Evaluator:
                 is_special = isinstance(code, Num) and code.value in value.symbol.missing_codes
                 known = np.ones(self.n, dtype=bool) if is_special else ~value.unknown
                 return _Truth(hit & known, ~hit & known)
-            return self.compare(Binary("==", ref, code if isinstance(code, Num) else Num(int(code_text))))
-        raise MigmoduleError.of(NOT_A_CONDITION, Location(module=self.module.ref),
-                                expression=self.expression, name=node.func)
+            return self.compare(
+                Binary("==", ref, code if isinstance(code, Num) else Num(int(code_text)))
+            )
+        raise MigmoduleError.of(
+            NOT_A_CONDITION,
+            Location(module=self.module.ref),
+            expression=self.expression,
+            name=node.func,
+        )
 
 
-def evaluate_frame(module: Module, expression: str, frame: pd.DataFrame,
-                   params: dict[str, Any] | None = None, *, self_id: str | None = None,
-                   field: str = "expression") -> pd.Series:
+def evaluate_frame(
+    module: Module,
+    expression: str,
+    frame: pd.DataFrame,
+    params: dict[str, Any] | None = None,
+    *,
+    self_id: str | None = None,
+    field: str = "expression",
+) -> pd.Series:
     """Evaluate an expression over a frame whose columns are question/derived ids.
 
     Returns a nullable boolean Series for conditions (NA = unknown) and a Float64 Series for values.
@@ -224,8 +280,10 @@ def evaluate_frame(module: Module, expression: str, frame: pd.DataFrame,
     if _is_condition(tree):
         return evaluator.truth(tree).series(frame.index)
     result = evaluator.value(tree)
-    return pd.Series(pd.array(np.where(result.unknown, np.nan, result.values), dtype="Float64"),
-                     index=frame.index).mask(result.unknown)
+    return pd.Series(
+        pd.array(np.where(result.unknown, np.nan, result.values), dtype="Float64"),
+        index=frame.index,
+    ).mask(result.unknown)
 
 
 def _is_condition(node: Node) -> bool:
@@ -238,8 +296,13 @@ def _is_condition(node: Node) -> bool:
     return isinstance(node, (In, Call)) and not (isinstance(node, Call) and node.func == "year")
 
 
-def derive(module: Module, frame: pd.DataFrame, params: dict[str, Any] | None = None,
-           *, level: str | None = None) -> pd.DataFrame:
+def derive(
+    module: Module,
+    frame: pd.DataFrame,
+    params: dict[str, Any] | None = None,
+    *,
+    level: str | None = None,
+) -> pd.DataFrame:
     """Add the module's derived variables to a copy of `frame`, in spec order.
 
     A derived variable is computed when it is at `level` (any level if None) and every variable it
@@ -251,7 +314,9 @@ def derive(module: Module, frame: pd.DataFrame, params: dict[str, Any] | None = 
     for item in module.derived:
         if level is not None and item.level != level:
             continue
-        texts = [c.when for c in item.cases or [] if c.when] + [t for t in (item.expression, item.when) if t]
+        texts = [c.when for c in item.cases or [] if c.when] + [
+            t for t in (item.expression, item.when) if t
+        ]
         needed = {name for text in texts for name in referenced(module, text)}
         if not needed <= set(out.columns):
             continue
@@ -260,15 +325,24 @@ def derive(module: Module, frame: pd.DataFrame, params: dict[str, Any] | None = 
             result = pd.Series(pd.NA, index=out.index, dtype="Int64")
             decided = np.zeros(len(out), dtype=bool)
             for case in item.cases:
-                hit = (np.ones(len(out), dtype=bool) if case.when is None else
-                       evaluate_frame(module, case.when, out, params, field=field).fillna(False).to_numpy(dtype=bool))
+                hit = (
+                    np.ones(len(out), dtype=bool)
+                    if case.when is None
+                    else evaluate_frame(module, case.when, out, params, field=field)
+                    .fillna(False)
+                    .to_numpy(dtype=bool)
+                )
                 take = hit & ~decided
                 result[take] = case.value
                 decided |= take
         else:
             result = evaluate_frame(module, item.expression, out, params, field=field)
             if item.when:
-                ok = evaluate_frame(module, item.when, out, params, field=field).fillna(False).to_numpy(dtype=bool)
+                ok = (
+                    evaluate_frame(module, item.when, out, params, field=field)
+                    .fillna(False)
+                    .to_numpy(dtype=bool)
+                )
                 result = result.mask(~ok)
         out[item.id] = result
     return out

@@ -105,7 +105,9 @@ class _Parser:
     def enter(self) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ExprSyntaxError(f"expression nested deeper than {MAX_DEPTH} levels", self.token.pos)
+            raise ExprSyntaxError(
+                f"expression nested deeper than {MAX_DEPTH} levels", self.token.pos
+            )
 
     def parse(self) -> Node:
         node = self.or_expr()

@@ -77,7 +77,8 @@ def _build_symbols(module: Module) -> dict[str, Symbol]:
             codes=code_values(module, cl) if cl and q.is_select else None,
             code_list=q.code_list,
             multiple=q.type == QuestionType.SELECT_MULTIPLE,
-            numeric=q.type not in (QuestionType.TEXT, QuestionType.DATE, QuestionType.SELECT_MULTIPLE),
+            numeric=q.type
+            not in (QuestionType.TEXT, QuestionType.DATE, QuestionType.SELECT_MULTIPLE),
         )
     for d in module.derived:
         cl = module.code_list_by_id.get(d.code_list) if d.code_list else None
@@ -130,7 +131,9 @@ def check(module: Module, text: str, where: Field) -> tuple[Node | None, list[Fi
 
     def add(issue, column: int, **values: Any) -> None:
         loc = Location(**{**where.location.__dict__, "column": column})
-        findings.append(Finding.make(issue, loc, field=where.label, expression=text, column=column, **values))
+        findings.append(
+            Finding.make(issue, loc, field=where.label, expression=text, column=column, **values)
+        )
 
     try:
         tree = parse(text)
@@ -150,39 +153,74 @@ def check(module: Module, text: str, where: Field) -> tuple[Node | None, list[Fi
             add(codes.EXPR_SELF, node.pos)
         elif isinstance(node, Call):
             if node.func not in FUNCTIONS:
-                add(codes.EXPR_UNKNOWN_FUNCTION, node.pos, name=node.func, known=", ".join(FUNCTIONS))
+                add(
+                    codes.EXPR_UNKNOWN_FUNCTION,
+                    node.pos,
+                    name=node.func,
+                    known=", ".join(FUNCTIONS),
+                )
                 continue
             if len(node.args) != FUNCTIONS[node.func]:
-                add(codes.EXPR_ARGUMENTS, node.pos,
-                    reason=f"{node.func}() takes {FUNCTIONS[node.func]} argument(s), not {len(node.args)}")
+                add(
+                    codes.EXPR_ARGUMENTS,
+                    node.pos,
+                    reason=f"{node.func}() takes {FUNCTIONS[node.func]} argument(s), not {len(node.args)}",
+                )
                 continue
             first = node.args[0]
             if node.func == "year":
                 param = module.parameter_by_id.get(first.id) if isinstance(first, Name) else None
                 if param is None or param.type != "date":
-                    add(codes.EXPR_ARGUMENTS, node.pos, reason="year() takes a date parameter, e.g. year(REF_DATE)")
-            elif not (isinstance(first, Name) and first.id in table) and not isinstance(first, Self):
-                add(codes.EXPR_ARGUMENTS, node.pos,
-                    reason=f"{node.func}() takes a question or derived variable as its first argument")
+                    add(
+                        codes.EXPR_ARGUMENTS,
+                        node.pos,
+                        reason="year() takes a date parameter, e.g. year(REF_DATE)",
+                    )
+            elif not (isinstance(first, Name) and first.id in table) and not isinstance(
+                first, Self
+            ):
+                add(
+                    codes.EXPR_ARGUMENTS,
+                    node.pos,
+                    reason=f"{node.func}() takes a question or derived variable as its first argument",
+                )
             elif node.func == "selected" and not isinstance(node.args[1], (Num, Str)):
-                add(codes.EXPR_ARGUMENTS, node.pos, reason="selected() takes a code as its second argument")
+                add(
+                    codes.EXPR_ARGUMENTS,
+                    node.pos,
+                    reason="selected() takes a code as its second argument",
+                )
         elif isinstance(node, Name):
             if node.id in table:
                 symbol = table[node.id]
                 if allowed_levels is not None and symbol.level not in allowed_levels:
-                    add(codes.EXPR_LEVEL, node.pos, name=node.id, other_level=symbol.level, level=where.level)
+                    add(
+                        codes.EXPR_LEVEL,
+                        node.pos,
+                        name=node.id,
+                        other_level=symbol.level,
+                        level=where.level,
+                    )
             elif node.id in module.condition_by_id or node.id in module.parameter_by_id:
                 param = module.parameter_by_id.get(node.id)
                 if param is not None and param.type in ("code_list", "date"):
                     inside_year = any(
-                        isinstance(c, Call) and c.func == "year" and node in c.args for c in tree.walk()
+                        isinstance(c, Call) and c.func == "year" and node in c.args
+                        for c in tree.walk()
                     )
                     if not (param.type == "date" and inside_year):
-                        add(codes.EXPR_ARGUMENTS, node.pos,
-                            reason=f"parameter {node.id} ({param.type}) cannot be used as a value here")
+                        add(
+                            codes.EXPR_ARGUMENTS,
+                            node.pos,
+                            reason=f"parameter {node.id} ({param.type}) cannot be used as a value here",
+                        )
             else:
-                add(codes.EXPR_UNKNOWN_NAME, node.pos, name=node.id,
-                    suggestion=_suggest(node.id, known_names))
+                add(
+                    codes.EXPR_UNKNOWN_NAME,
+                    node.pos,
+                    name=node.id,
+                    suggestion=_suggest(node.id, known_names),
+                )
 
     findings.extend(_check_codes(module, tree, text, where))
     return tree, findings
@@ -220,9 +258,19 @@ def _check_codes(module: Module, tree: Node, text: str, where: Field) -> list[Fi
             listed = sorted(symbol.codes)
             shown = ", ".join(map(str, listed[:12])) + (" ..." if len(listed) > 12 else "")
             loc = Location(**{**where.location.__dict__, "column": literal.pos})
-            findings.append(Finding.make(
-                codes.EXPR_CODE, loc, field=where.label, expression=text, column=literal.pos,
-                code=literal.value, code_list=symbol.code_list, name=name, codes=shown))
+            findings.append(
+                Finding.make(
+                    codes.EXPR_CODE,
+                    loc,
+                    field=where.label,
+                    expression=text,
+                    column=literal.pos,
+                    code=literal.value,
+                    code_list=symbol.code_list,
+                    name=name,
+                    codes=shown,
+                )
+            )
     return findings
 
 
@@ -247,7 +295,9 @@ def _rebuild(node: Node, visit) -> Node:
     if isinstance(node, Binary):
         return Binary(node.op, visit(node.left), visit(node.right), pos=node.pos)
     if isinstance(node, In):
-        return In(visit(node.operand), tuple(visit(i) for i in node.items), node.negated, pos=node.pos)
+        return In(
+            visit(node.operand), tuple(visit(i) for i in node.items), node.negated, pos=node.pos
+        )
     if isinstance(node, Call):
         return Call(node.func, tuple(visit(a) for a in node.args), pos=node.pos)
     return node
@@ -311,14 +361,20 @@ def _fold_constant(node: Node) -> Node:
             if isinstance(lv, str) != isinstance(rv, str) and node.op not in ("==", "!="):
                 return node
             result = {
-                "==": lambda: lv == rv, "!=": lambda: lv != rv, "<": lambda: lv < rv,
-                "<=": lambda: lv <= rv, ">": lambda: lv > rv, ">=": lambda: lv >= rv,
+                "==": lambda: lv == rv,
+                "!=": lambda: lv != rv,
+                "<": lambda: lv < rv,
+                "<=": lambda: lv <= rv,
+                ">": lambda: lv > rv,
+                ">=": lambda: lv >= rv,
             }[node.op]()
             return Bool(result, pos=node.pos)
         if node.op in ARITHMETIC and isinstance(lv, (int, float)) and isinstance(rv, (int, float)):
             if node.op == "/" and rv == 0:
                 return node
-            result = {"+": lv + rv, "-": lv - rv, "*": lv * rv}.get(node.op, lv / rv if rv else None)
+            result = {"+": lv + rv, "-": lv - rv, "*": lv * rv}.get(
+                node.op, lv / rv if rv else None
+            )
             return Num(result, pos=node.pos)
         return node
     if isinstance(node, In):

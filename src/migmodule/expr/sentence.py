@@ -10,44 +10,104 @@ from __future__ import annotations
 from typing import Any
 
 from migmodule.countries import THIS_COUNTRY_PLACEHOLDER, country_name
-from migmodule.expr.ast import ARITHMETIC, COMPARISONS, Binary, Bool, Call, In, Name, Node, Num, Self, Str, Unary
+from migmodule.expr.ast import (
+    ARITHMETIC,
+    COMPARISONS,
+    Binary,
+    Bool,
+    Call,
+    In,
+    Name,
+    Node,
+    Num,
+    Self,
+    Str,
+    Unary,
+)
 from migmodule.expr.parser import parse
 from migmodule.spec.model import Module
 from migmodule.spec.text import THIS_COUNTRY, fill, text_in
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {
-        "and": "and", "or": "or", "not": "not", "asked_all": "Asked of all {noun}.",
-        "asked_of": "Asked of {noun} {condition}.", "whose": "whose {label} {op} {value}",
-        "==": "is", "!=": "is not", "<": "is less than", "<=": "is at most", ">": "is more than",
-        ">=": "is at least", "in": "is one of", "not in": "is none of",
-        "known": "whose {label} is known", "answered": "who answered “{label}”",
-        "selected": "who answered “{code}” to “{label}”", "never": "Never asked (the condition is always false).",
-        "true": "all", "false": "none", "units": "units", "this_answer": "this answer",
+        "and": "and",
+        "or": "or",
+        "not": "not",
+        "asked_all": "Asked of all {noun}.",
+        "asked_of": "Asked of {noun} {condition}.",
+        "whose": "whose {label} {op} {value}",
+        "==": "is",
+        "!=": "is not",
+        "<": "is less than",
+        "<=": "is at most",
+        ">": "is more than",
+        ">=": "is at least",
+        "in": "is one of",
+        "not in": "is none of",
+        "known": "whose {label} is known",
+        "answered": "who answered “{label}”",
+        "selected": "who answered “{code}” to “{label}”",
+        "never": "Never asked (the condition is always false).",
+        "true": "all",
+        "false": "none",
+        "units": "units",
+        "this_answer": "this answer",
     },
     "fr": {
-        "and": "et", "or": "ou", "not": "non", "asked_all": "Posée à l'ensemble des {noun}.",
-        "asked_of": "Posée aux {noun} {condition}.", "whose": "pour lesquelles « {label} » {op} {value}",
-        "==": "est", "!=": "n'est pas", "<": "est inférieur à", "<=": "est au plus", ">": "est supérieur à",
-        ">=": "est au moins", "in": "est parmi", "not in": "n'est pas parmi",
-        "known": "pour lesquelles « {label} » est connu", "answered": "ayant répondu à « {label} »",
-        "selected": "ayant répondu « {code} » à « {label} »", "never": "Jamais posée (la condition est toujours fausse).",
-        "true": "tous", "false": "aucun", "units": "unités", "this_answer": "cette réponse",
+        "and": "et",
+        "or": "ou",
+        "not": "non",
+        "asked_all": "Posée à l'ensemble des {noun}.",
+        "asked_of": "Posée aux {noun} {condition}.",
+        "whose": "pour lesquelles « {label} » {op} {value}",
+        "==": "est",
+        "!=": "n'est pas",
+        "<": "est inférieur à",
+        "<=": "est au plus",
+        ">": "est supérieur à",
+        ">=": "est au moins",
+        "in": "est parmi",
+        "not in": "n'est pas parmi",
+        "known": "pour lesquelles « {label} » est connu",
+        "answered": "ayant répondu à « {label} »",
+        "selected": "ayant répondu « {code} » à « {label} »",
+        "never": "Jamais posée (la condition est toujours fausse).",
+        "true": "tous",
+        "false": "aucun",
+        "units": "unités",
+        "this_answer": "cette réponse",
     },
     "es": {
-        "and": "y", "or": "o", "not": "no", "asked_all": "Universo: el conjunto de {noun}.",
-        "asked_of": "Universo: {noun} {condition}.", "whose": "para las que «{label}» {op} {value}",
-        "==": "es", "!=": "no es", "<": "es menor que", "<=": "es como máximo", ">": "es mayor que",
-        ">=": "es al menos", "in": "es uno de", "not in": "no es ninguno de",
-        "known": "para las que «{label}» es conocido", "answered": "que respondieron a «{label}»",
-        "selected": "que respondieron «{code}» a «{label}»", "never": "Nunca se pregunta (la condición es siempre falsa).",
-        "true": "todas", "false": "ninguna", "units": "unidades", "this_answer": "esta respuesta",
+        "and": "y",
+        "or": "o",
+        "not": "no",
+        "asked_all": "Universo: el conjunto de {noun}.",
+        "asked_of": "Universo: {noun} {condition}.",
+        "whose": "para las que «{label}» {op} {value}",
+        "==": "es",
+        "!=": "no es",
+        "<": "es menor que",
+        "<=": "es como máximo",
+        ">": "es mayor que",
+        ">=": "es al menos",
+        "in": "es uno de",
+        "not in": "no es ninguno de",
+        "known": "para las que «{label}» es conocido",
+        "answered": "que respondieron a «{label}»",
+        "selected": "que respondieron «{code}» a «{label}»",
+        "never": "Nunca se pregunta (la condición es siempre falsa).",
+        "true": "todas",
+        "false": "ninguna",
+        "units": "unidades",
+        "this_answer": "esta respuesta",
     },
 }
 
 
 class Sentence:
-    def __init__(self, module: Module, lang: str, params: dict[str, Any], self_id: str | None = None):
+    def __init__(
+        self, module: Module, lang: str, params: dict[str, Any], self_id: str | None = None
+    ):
         self.module = module
         self.lang = lang
         self.words = WORDS.get(lang, WORDS["en"])
@@ -62,8 +122,12 @@ class Sentence:
         return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
     def code_label(self, name: str | None, code: Any) -> str:
-        item = self.module.question_by_id.get(name or "") or self.module.derived_by_id.get(name or "")
-        code_list = self.module.code_list_by_id.get(item.code_list) if item and item.code_list else None
+        item = self.module.question_by_id.get(name or "") or self.module.derived_by_id.get(
+            name or ""
+        )
+        code_list = (
+            self.module.code_list_by_id.get(item.code_list) if item and item.code_list else None
+        )
         if code_list is not None:
             for entry in code_list.codes:
                 if entry.code == code:
@@ -88,7 +152,13 @@ class Sentence:
                 value = self.params.get(node.id)
                 if param is not None and param.type == "country" and value is not None:
                     return self.country(value)
-                return str(value) if value is not None else text_in(param.label, self.lang) if param else node.id
+                return (
+                    str(value)
+                    if value is not None
+                    else text_in(param.label, self.lang)
+                    if param
+                    else node.id
+                )
             return self.label(node.id)
         if isinstance(node, Self):
             return self.words["this_answer"]
@@ -116,41 +186,61 @@ class Sentence:
             parts = []
             for side in (node.left, node.right):
                 text = self.condition(side)
-                nested_other = isinstance(side, Binary) and side.op in ("and", "or") and side.op != node.op
+                nested_other = (
+                    isinstance(side, Binary) and side.op in ("and", "or") and side.op != node.op
+                )
                 parts.append(f"({text})" if nested_other else text)
             return f" {w[node.op]} ".join(parts)
         if isinstance(node, Binary) and node.op in COMPARISONS:
-            subject = node.left.id if isinstance(node.left, Name) and not node.left.is_parameter else self.self_id
-            return w["whose"].format(label=self.value(node.left), op=w[node.op],
-                                     value=self.value(node.right, subject if isinstance(node.right, Num) else None))
+            subject = (
+                node.left.id
+                if isinstance(node.left, Name) and not node.left.is_parameter
+                else self.self_id
+            )
+            return w["whose"].format(
+                label=self.value(node.left),
+                op=w[node.op],
+                value=self.value(node.right, subject if isinstance(node.right, Num) else None),
+            )
         if isinstance(node, In):
             subject = node.operand.id if isinstance(node.operand, Name) else self.self_id
             values = ", ".join(self.value(i, subject) for i in node.items)
-            return w["whose"].format(label=self.value(node.operand), op=w["not in" if node.negated else "in"],
-                                     value=values)
+            return w["whose"].format(
+                label=self.value(node.operand),
+                op=w["not in" if node.negated else "in"],
+                value=values,
+            )
         if isinstance(node, Call) and node.func in ("known", "answered"):
             return w[node.func].format(label=self.value(node.args[0]))
         if isinstance(node, Call) and node.func == "selected":
             ref, code = node.args
             name = ref.id if isinstance(ref, Name) else self.self_id
-            return w["selected"].format(code=self.code_label(name, code.value), label=self.value(ref))
+            return w["selected"].format(
+                code=self.code_label(name, code.value), label=self.value(ref)
+            )
         return "?"
 
     def universe(self, expression: str | None, level: str) -> str:
         level_def = self.module.level_by_id.get(level)
-        noun = text_in(level_def.noun, self.lang) if level_def and level_def.noun else self.words["units"]
+        noun = (
+            text_in(level_def.noun, self.lang)
+            if level_def and level_def.noun
+            else self.words["units"]
+        )
         if not expression:
             return self.words["asked_all"].format(noun=noun)
         return self.words["asked_of"].format(noun=noun, condition=self.condition(parse(expression)))
 
 
-def describe(module: Module, expression: str, lang: str, params: dict[str, Any],
-             self_id: str | None = None) -> str:
+def describe(
+    module: Module, expression: str, lang: str, params: dict[str, Any], self_id: str | None = None
+) -> str:
     """A condition as a phrase: "aged 5 or over and born abroad"."""
     return Sentence(module, lang, params, self_id).condition(parse(expression))
 
 
-def describe_universe(module: Module, expression: str | None, level: str, lang: str,
-                      params: dict[str, Any]) -> str:
+def describe_universe(
+    module: Module, expression: str | None, level: str, lang: str, params: dict[str, Any]
+) -> str:
     """A universe as a sentence: "Asked of persons aged 5 or over and born abroad."."""
     return Sentence(module, lang, params).universe(expression, level)

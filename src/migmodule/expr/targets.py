@@ -10,7 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from migmodule.expr.ast import ARITHMETIC, COMPARISONS, Binary, Bool, Call, In, Name, Node, Num, Self, Str, Unary
+from migmodule.expr.ast import (
+    ARITHMETIC,
+    COMPARISONS,
+    Binary,
+    Bool,
+    Call,
+    In,
+    Name,
+    Node,
+    Num,
+    Self,
+    Str,
+    Unary,
+)
 from migmodule.expr.semantics import Symbol, symbols
 from migmodule.spec.model import Module
 
@@ -48,7 +61,9 @@ class _TwoValued:
             terms: list[str] = []
             for part in parts:
                 plain = "(" not in part.replace("string-length(", "").replace("special(", "")
-                for term in part.split(f" {self.AND} ") if plain and f" {self.OR} " not in part else [part]:
+                for term in (
+                    part.split(f" {self.AND} ") if plain and f" {self.OR} " not in part else [part]
+                ):
                     if term != self.TRUE and term not in terms:
                         terms.append(term)
             parts = terms
@@ -56,7 +71,9 @@ class _TwoValued:
             return self.TRUE
         if len(parts) == 1:
             return parts[0]
-        return f" {op} ".join(f"({p})" if (" or " in p.lower() and op == self.AND) else p for p in parts)
+        return f" {op} ".join(
+            f"({p})" if (" or " in p.lower() and op == self.AND) else p for p in parts
+        )
 
     def refs(self, node: Node) -> list[Node]:
         found: list[Node] = []
@@ -70,8 +87,11 @@ class _TwoValued:
         parts = [self.present(ref)]
         if symbol is not None:
             for code in sorted(symbol.missing_codes):
-                parts.append(self.negate(self.has_code(ref, code)) if symbol.multiple
-                             else f"{self.value(ref)} {self.OPS['!=']} {code}")
+                parts.append(
+                    self.negate(self.has_code(ref, code))
+                    if symbol.multiple
+                    else f"{self.value(ref)} {self.OPS['!=']} {code}"
+                )
         return self.join(self.AND, parts)
 
     def all_known(self, node: Node) -> str:
@@ -126,7 +146,12 @@ class _TwoValued:
     def _raw_special(self, node: Binary) -> tuple[Node, Num] | None:
         for ref, lit in ((node.left, node.right), (node.right, node.left)):
             symbol = self.symbol(ref)
-            if symbol and not symbol.multiple and isinstance(lit, Num) and lit.value in symbol.missing_codes:
+            if (
+                symbol
+                and not symbol.multiple
+                and isinstance(lit, Num)
+                and lit.value in symbol.missing_codes
+            ):
                 return ref, lit
         return None
 
@@ -162,7 +187,9 @@ class _TwoValued:
         """First case whose condition is definitely true; blank when none holds."""
         result = self.string("")
         for when, value in reversed(cases):
-            result = str(value) if when is None else f"if({self.true_form(when)}, {value}, {result})"
+            result = (
+                str(value) if when is None else f"if({self.true_form(when)}, {value}, {result})"
+            )
         return result
 
 
@@ -210,15 +237,21 @@ class CSProLogic(_TwoValued):
     TRUE, FALSE, AND, OR = "1 = 1", "1 = 0", "and", "or"
     OPS = {"==": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">=", "/": "/"}
 
-    def __init__(self, module: Module, self_id: str | None = None,
-                 item_name: Callable[[str], str] | None = None):
+    def __init__(
+        self,
+        module: Module,
+        self_id: str | None = None,
+        item_name: Callable[[str], str] | None = None,
+    ):
         super().__init__(module, self_id)
         self.item_name = item_name or self._default_item_name
 
     def _default_item_name(self, name: str) -> str:
         question = self.module.question_by_id.get(name)
         derived = self.module.derived_by_id.get(name)
-        variable = question.variable_name if question else derived.variable_name if derived else name
+        variable = (
+            question.variable_name if question else derived.variable_name if derived else name
+        )
         return variable.upper()
 
     def ref(self, name: str) -> str:
@@ -237,13 +270,20 @@ class CSProLogic(_TwoValued):
         symbol = self.symbol(ref)
         if symbol is not None and symbol.multiple:
             return " or ".join(f"{self.value(ref)}_{c} = 1" for c in sorted(symbol.codes or ()))
-        return f"not special({self.value(ref)})" if symbol is None or symbol.numeric else f'strip({self.value(ref)}) <> ""'
+        return (
+            f"not special({self.value(ref)})"
+            if symbol is None or symbol.numeric
+            else f'strip({self.value(ref)}) <> ""'
+        )
 
     def known(self, ref: Node) -> str:
         symbol = self.symbol(ref)
         if symbol is not None and symbol.multiple:
-            return self.join(self.AND, [f"{self.value(ref)}_{c} <> 1" for c in sorted(symbol.missing_codes)]
-                             + [self.present(ref)])
+            return self.join(
+                self.AND,
+                [f"{self.value(ref)}_{c} <> 1" for c in sorted(symbol.missing_codes)]
+                + [self.present(ref)],
+            )
         return super().known(ref)
 
     def has_code(self, ref: Node, code: int | str) -> str:

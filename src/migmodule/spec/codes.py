@@ -4,114 +4,258 @@ from migmodule.codes import define
 
 # Loading and registry
 FILE_UNREADABLE = define(
-    "SPEC-FILE-001", "error", "Spec file cannot be read",
-    "cannot read {path}: {reason}. Check the path and that the file is UTF-8 text.", "spec")
+    "SPEC-FILE-001",
+    "error",
+    "Spec file cannot be read",
+    "cannot read {path}: {reason}. Check the path and that the file is UTF-8 text.",
+    "spec",
+)
 YAML_SYNTAX = define(
-    "SPEC-YAML-001", "error", "YAML syntax error",
-    "YAML syntax error: {reason}. Fix the indentation or quoting at that line.", "spec")
+    "SPEC-YAML-001",
+    "error",
+    "YAML syntax error",
+    "YAML syntax error: {reason}. Fix the indentation or quoting at that line.",
+    "spec",
+)
 SCHEMA = define(
-    "SPEC-SCHEMA-001", "error", "Spec does not follow the module schema",
-    "at '{path}': {reason}. See `migmodule schema` for the format.", "spec")
+    "SPEC-SCHEMA-001",
+    "error",
+    "Spec does not follow the module schema",
+    "at '{path}': {reason}. See `migmodule schema` for the format.",
+    "spec",
+)
 FILE_NAME = define(
-    "SPEC-FILE-002", "error", "File name does not match id and version",
-    "the file is named {actual} but holds {module}; name it modules/{expected}.", "spec")
+    "SPEC-FILE-002",
+    "error",
+    "File name does not match id and version",
+    "the file is named {actual} but holds {module}; name it modules/{expected}.",
+    "spec",
+)
 UNKNOWN_MODULE = define(
-    "REG-MODULE-001", "error", "Unknown module",
-    "no module named '{name}'. Available: {available}.", "spec")
+    "REG-MODULE-001",
+    "error",
+    "Unknown module",
+    "no module named '{name}'. Available: {available}.",
+    "spec",
+)
 UNKNOWN_VERSION = define(
-    "REG-VERSION-001", "error", "Unknown module version",
-    "module '{name}' has no version {version}. Available: {available}.", "spec")
+    "REG-VERSION-001",
+    "error",
+    "Unknown module version",
+    "module '{name}' has no version {version}. Available: {available}.",
+    "spec",
+)
 NO_RELEASED = define(
-    "REG-VERSION-002", "error", "No released version",
-    "module '{name}' has no released version; name a draft explicitly ({available}).", "spec")
+    "REG-VERSION-002",
+    "error",
+    "No released version",
+    "module '{name}' has no released version; name a draft explicitly ({available}).",
+    "spec",
+)
 BAD_REFERENCE = define(
-    "REG-REF-001", "error", "Malformed module reference",
-    "'{ref}' is not a module reference; write MODULE or MODULE@MAJOR.MINOR.PATCH, e.g. census-key-questions@1.0.0.", "spec")
+    "REG-REF-001",
+    "error",
+    "Malformed module reference",
+    "'{ref}' is not a module reference; write MODULE or MODULE@MAJOR.MINOR.PATCH, e.g. census-key-questions@1.0.0.",
+    "spec",
+)
 RELEASED_CHANGED = define(
-    "REG-RELEASE-001", "error", "Released file changed",
-    "{file} is released and its checksum no longer matches the recorded one. Released versions are immutable: restore the file and put the change in a new version.", "spec")
+    "REG-RELEASE-001",
+    "error",
+    "Released file changed",
+    "{file} is released and its checksum no longer matches the recorded one. Released versions are immutable: restore the file and put the change in a new version.",
+    "spec",
+)
 RELEASED_UNRECORDED = define(
-    "REG-RELEASE-002", "error", "Released file has no recorded checksum",
-    "{file} has status released but no checksum in modules/released.json. Record it with `python -m migmodule.spec.versions --record {file}`.", "spec")
+    "REG-RELEASE-002",
+    "error",
+    "Released file has no recorded checksum",
+    "{file} has status released but no checksum in modules/released.json. Record it with `python -m migmodule.spec.versions --record {file}`.",
+    "spec",
+)
 
 # Expressions
 EXPR_SYNTAX = define(
-    "EXPR-SYNTAX-001", "error", "Expression syntax error",
-    "in {field} `{expression}` at column {column}: {reason}.", "spec")
+    "EXPR-SYNTAX-001",
+    "error",
+    "Expression syntax error",
+    "in {field} `{expression}` at column {column}: {reason}.",
+    "spec",
+)
 EXPR_TYPOGRAPHIC_QUOTE = define(
-    "EXPR-SYNTAX-002", "error", "Typographic quote in expression",
-    "in {field} `{expression}` at column {column}: typographic quote {char!r}; use a straight quote ' instead.", "spec")
+    "EXPR-SYNTAX-002",
+    "error",
+    "Typographic quote in expression",
+    "in {field} `{expression}` at column {column}: typographic quote {char!r}; use a straight quote ' instead.",
+    "spec",
+)
 EXPR_UNKNOWN_NAME = define(
-    "EXPR-NAME-001", "error", "Unknown name in expression",
-    "in {field} `{expression}` at column {column}: unknown name '{name}'.{suggestion}", "spec")
+    "EXPR-NAME-001",
+    "error",
+    "Unknown name in expression",
+    "in {field} `{expression}` at column {column}: unknown name '{name}'.{suggestion}",
+    "spec",
+)
 EXPR_UNKNOWN_FUNCTION = define(
-    "EXPR-NAME-002", "error", "Unknown function in expression",
-    "in {field} `{expression}` at column {column}: unknown function '{name}'. Known functions: {known}.", "spec")
+    "EXPR-NAME-002",
+    "error",
+    "Unknown function in expression",
+    "in {field} `{expression}` at column {column}: unknown function '{name}'. Known functions: {known}.",
+    "spec",
+)
 EXPR_ARGUMENTS = define(
-    "EXPR-ARG-001", "error", "Wrong arguments to a function",
-    "in {field} `{expression}` at column {column}: {reason}.", "spec")
+    "EXPR-ARG-001",
+    "error",
+    "Wrong arguments to a function",
+    "in {field} `{expression}` at column {column}: {reason}.",
+    "spec",
+)
 EXPR_LEVEL = define(
-    "EXPR-LEVEL-001", "error", "Expression refers to a lower level",
-    "in {field} `{expression}` at column {column}: '{name}' is asked at level {other_level}, which is below {level}; a {level} rule can only use its own level or the levels above it.", "spec")
+    "EXPR-LEVEL-001",
+    "error",
+    "Expression refers to a lower level",
+    "in {field} `{expression}` at column {column}: '{name}' is asked at level {other_level}, which is below {level}; a {level} rule can only use its own level or the levels above it.",
+    "spec",
+)
 EXPR_CODE = define(
-    "EXPR-CODE-001", "error", "Code not in the question's code list",
-    "in {field} `{expression}` at column {column}: {code} is not a code of list '{code_list}' used by '{name}'. Codes: {codes}.", "spec")
+    "EXPR-CODE-001",
+    "error",
+    "Code not in the question's code list",
+    "in {field} `{expression}` at column {column}: {code} is not a code of list '{code_list}' used by '{name}'. Codes: {codes}.",
+    "spec",
+)
 EXPR_CYCLE = define(
-    "EXPR-CYCLE-001", "error", "Conditions refer to each other in a cycle",
-    "condition cycle {cycle}; a condition cannot use itself.", "spec")
+    "EXPR-CYCLE-001",
+    "error",
+    "Conditions refer to each other in a cycle",
+    "condition cycle {cycle}; a condition cannot use itself.",
+    "spec",
+)
 EXPR_SELF = define(
-    "EXPR-SELF-001", "error", "'.' outside a constraint",
-    "in {field} `{expression}` at column {column}: '.' (this answer) can only be used in a question's constraint.", "spec")
+    "EXPR-SELF-001",
+    "error",
+    "'.' outside a constraint",
+    "in {field} `{expression}` at column {column}: '.' (this answer) can only be used in a question's constraint.",
+    "spec",
+)
 EXPR_PARAMETER_VALUE = define(
-    "EXPR-PARAM-001", "error", "Parameter has no value",
-    "parameter {name} has no value; set it in the profile (parameters: {name}: ...) or on the command line.", "spec")
+    "EXPR-PARAM-001",
+    "error",
+    "Parameter has no value",
+    "parameter {name} has no value; set it in the profile (parameters: {name}: ...) or on the command line.",
+    "spec",
+)
 
 # Lint
 DUPLICATE_ID = define(
-    "LINT-ID-001", "error", "Duplicate id",
-    "{kind} id '{id}' is used more than once (also at line {other_line}); ids must be unique in a module.", "spec")
+    "LINT-ID-001",
+    "error",
+    "Duplicate id",
+    "{kind} id '{id}' is used more than once (also at line {other_line}); ids must be unique in a module.",
+    "spec",
+)
 UNKNOWN_REFERENCE = define(
-    "LINT-REF-001", "error", "Reference to something that does not exist",
-    "{kind} '{name}' does not exist.{suggestion}", "spec")
+    "LINT-REF-001",
+    "error",
+    "Reference to something that does not exist",
+    "{kind} '{name}' does not exist.{suggestion}",
+    "spec",
+)
 UNUSED_CODE_LIST = define(
-    "LINT-CODELIST-001", "warning", "Unused code list",
-    "code list '{id}' is not used by any question or derived variable; remove it or use it.", "spec")
+    "LINT-CODELIST-001",
+    "warning",
+    "Unused code list",
+    "code list '{id}' is not used by any question or derived variable; remove it or use it.",
+    "spec",
+)
 DUPLICATE_CODE = define(
-    "LINT-CODELIST-002", "error", "Duplicate code in a code list",
-    "code {code} appears more than once in code list '{id}'; each code must have one meaning.", "spec")
+    "LINT-CODELIST-002",
+    "error",
+    "Duplicate code in a code list",
+    "code {code} appears more than once in code list '{id}'; each code must have one meaning.",
+    "spec",
+)
 SPECIAL_CODE_CLASH = define(
-    "LINT-CODELIST-003", "error", "Special code clashes with a country code",
-    "special code {code} in '{id}' is also the M49 code of {country}; use a code in 900-999.", "spec")
+    "LINT-CODELIST-003",
+    "error",
+    "Special code clashes with a country code",
+    "special code {code} in '{id}' is also the M49 code of {country}; use a code in 900-999.",
+    "spec",
+)
 MISSING_TRANSLATION = define(
-    "LINT-LANG-001", "error", "Missing translation",
-    "{what} has no text in {language}; the module declares {language} complete. Add the '{language}' key.", "spec")
+    "LINT-LANG-001",
+    "error",
+    "Missing translation",
+    "{what} has no text in {language}; the module declares {language} complete. Add the '{language}' key.",
+    "spec",
+)
 EXTRA_LANGUAGE = define(
-    "LINT-LANG-002", "info", "Text in an undeclared language",
-    "{what} has text in {language}, which the module does not list in 'languages'.", "spec")
+    "LINT-LANG-002",
+    "info",
+    "Text in an undeclared language",
+    "{what} has text in {language}, which the module does not list in 'languages'.",
+    "spec",
+)
 VARIABLE_NAME_INVALID = define(
-    "LINT-VAR-001", "error", "Variable name invalid for a target",
-    "variable name '{name}' is invalid for {target}: {reason}. Rename it (variable: ...) to lower-case letters, digits and _, starting with a letter, at most 32 characters.", "spec")
+    "LINT-VAR-001",
+    "error",
+    "Variable name invalid for a target",
+    "variable name '{name}' is invalid for {target}: {reason}. Rename it (variable: ...) to lower-case letters, digits and _, starting with a letter, at most 32 characters.",
+    "spec",
+)
 VARIABLE_NAME_DUPLICATE = define(
-    "LINT-VAR-002", "error", "Duplicate variable name",
-    "variable name '{name}' is used by {first} and {second}; variable names must be unique (case-insensitive, as in CSPro and SPSS).", "spec")
+    "LINT-VAR-002",
+    "error",
+    "Duplicate variable name",
+    "variable name '{name}' is used by {first} and {second}; variable names must be unique (case-insensitive, as in CSPro and SPSS).",
+    "spec",
+)
 VARIABLE_LABEL_LONG = define(
-    "LINT-LABEL-001", "warning", "Variable label too long for Stata",
-    "variable label of '{name}' in {language} is {length} characters; Stata allows 80. Shorten variable_label.", "spec")
+    "LINT-LABEL-001",
+    "warning",
+    "Variable label too long for Stata",
+    "variable label of '{name}' in {language} is {length} characters; Stata allows 80. Shorten variable_label.",
+    "spec",
+)
 VALUE_LABEL_LONG = define(
-    "LINT-LABEL-002", "warning", "Value label too long for SPSS",
-    "label of code {code} in '{id}' ({language}) is {length} bytes; SPSS keeps 120. Shorten it.", "spec")
+    "LINT-LABEL-002",
+    "warning",
+    "Value label too long for SPSS",
+    "label of code {code} in '{id}' ({language}) is {length} bytes; SPSS keeps 120. Shorten it.",
+    "spec",
+)
 UNREACHABLE = define(
-    "LINT-ROUTE-001", "error", "Question can never be asked",
-    "the universe of '{id}' is false for every respondent: {reason}. Check the expression.", "spec")
+    "LINT-ROUTE-001",
+    "error",
+    "Question can never be asked",
+    "the universe of '{id}' is false for every respondent: {reason}. Check the expression.",
+    "spec",
+)
 LEVEL_UNKNOWN = define(
-    "LINT-LEVEL-001", "error", "Unknown level",
-    "{kind} '{id}' names level '{level}', which is not among the module's levels ({levels}).", "spec")
+    "LINT-LEVEL-001",
+    "error",
+    "Unknown level",
+    "{kind} '{id}' names level '{level}', which is not among the module's levels ({levels}).",
+    "spec",
+)
 CITATION_UNKNOWN = define(
-    "LINT-SOURCE-001", "error", "Citation of an unknown source",
-    "{kind} '{id}' cites source '{source}', which is not in the module's sources ({sources}).", "spec")
+    "LINT-SOURCE-001",
+    "error",
+    "Citation of an unknown source",
+    "{kind} '{id}' cites source '{source}', which is not in the module's sources ({sources}).",
+    "spec",
+)
 VERSION_BUMP = define(
-    "LINT-VERSION-001", "error", "Version number does not match the changes",
-    "{module} follows {previous} but the changes since then are {needed} ({reasons}); the version should be at least {expected}.", "spec")
+    "LINT-VERSION-001",
+    "error",
+    "Version number does not match the changes",
+    "{module} follows {previous} but the changes since then are {needed} ({reasons}); the version should be at least {expected}.",
+    "spec",
+)
 DRAFT_IN_BANK = define(
-    "LINT-VERSION-002", "info", "Draft version",
-    "{module} is a draft; it can still change. Release it with status: released and a new version.", "spec")
+    "LINT-VERSION-002",
+    "info",
+    "Draft version",
+    "{module} is a draft; it can still change. Release it with status: released and a new version.",
+    "spec",
+)

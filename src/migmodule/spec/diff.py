@@ -52,16 +52,28 @@ def diff_modules(old: Module, new: Module) -> list[Change]:
         if a.type != b.type:
             add("type_changed", qid, f"type {a.type.value} -> {b.type.value}", "major")
         if a.variable_name != b.variable_name:
-            add("variable_renamed", qid, f"variable {a.variable_name} -> {b.variable_name}", "major")
+            add(
+                "variable_renamed", qid, f"variable {a.variable_name} -> {b.variable_name}", "major"
+            )
         if (a.universe or "") != (b.universe or ""):
-            add("universe_changed", qid, f"universe '{a.universe or 'all'}' -> '{b.universe or 'all'}'", "major")
+            add(
+                "universe_changed",
+                qid,
+                f"universe '{a.universe or 'all'}' -> '{b.universe or 'all'}'",
+                "major",
+            )
         if a.code_list != b.code_list:
             add("code_list_switched", qid, f"code list {a.code_list} -> {b.code_list}", "major")
         if a.level != b.level:
             add("level_changed", qid, f"level {a.level} -> {b.level}", "major")
         impact = _text_impact(a.label, b.label, "minor")
         if impact:
-            add("question_reworded", qid, f"wording changed in {sorted(_changed_languages(a.label, b.label))}", impact)
+            add(
+                "question_reworded",
+                qid,
+                f"wording changed in {sorted(_changed_languages(a.label, b.label))}",
+                impact,
+            )
         for key in ("hint", "instructions", "definition", "variable_label"):
             if _changed_languages(getattr(a, key), getattr(b, key)):
                 add(f"{key}_changed", qid, f"{key} changed", "patch")
@@ -79,7 +91,12 @@ def diff_modules(old: Module, new: Module) -> list[Change]:
         a_codes = {c.code: c for c in old_cl[lid].codes}
         b_codes = {c.code: c for c in new_cl[lid].codes}
         if old_cl[lid].source != new_cl[lid].source:
-            add("code_list_source_changed", lid, f"source {old_cl[lid].source} -> {new_cl[lid].source}", "major")
+            add(
+                "code_list_source_changed",
+                lid,
+                f"source {old_cl[lid].source} -> {new_cl[lid].source}",
+                "major",
+            )
         for code in sorted(b_codes.keys() - a_codes.keys()):
             add("code_added", lid, f"code {code} added", "minor")
         for code in sorted(a_codes.keys() - b_codes.keys()):
@@ -87,14 +104,23 @@ def diff_modules(old: Module, new: Module) -> list[Change]:
         for code in sorted(a_codes.keys() & b_codes.keys()):
             a, b = a_codes[code], b_codes[code]
             if a.special != b.special:
-                add("code_meaning_changed", lid, f"code {code}: special {a.special} -> {b.special}", "major")
+                add(
+                    "code_meaning_changed",
+                    lid,
+                    f"code {code}: special {a.special} -> {b.special}",
+                    "major",
+                )
             impact = _text_impact(a.label, b.label, "major")
             if impact:
                 what = "meaning (English label)" if impact == "major" else "translation"
                 add("code_relabelled", lid, f"code {code}: {what} changed", impact)
 
-    for key, kind, removed_impact in (("edits", "edit", "minor"), ("derived", "derived", "major"),
-                                      ("parameters", "parameter", "major"), ("conditions", "condition", "minor")):
+    for key, kind, removed_impact in (
+        ("edits", "edit", "minor"),
+        ("derived", "derived", "major"),
+        ("parameters", "parameter", "major"),
+        ("conditions", "condition", "minor"),
+    ):
         old_items = {item.id: item for item in getattr(old, key)}
         new_items = {item.id: item for item in getattr(new, key)}
         for item_id in new_items.keys() - old_items.keys():
@@ -105,13 +131,27 @@ def diff_modules(old: Module, new: Module) -> list[Change]:
             a, b = old_items[item_id], new_items[item_id]
             if a == b:
                 continue
-            if kind == "derived" and (a.cases, a.expression, a.when, a.code_list) != (b.cases, b.expression, b.when, b.code_list):
+            if kind == "derived" and (a.cases, a.expression, a.when, a.code_list) != (
+                b.cases,
+                b.expression,
+                b.when,
+                b.code_list,
+            ):
                 add("derived_changed", item_id, "derivation rule changed", "major")
             elif kind == "condition" and a.expression != b.expression:
-                add("condition_changed", item_id, "expression changed (universes using it change)", "major")
+                add(
+                    "condition_changed",
+                    item_id,
+                    "expression changed (universes using it change)",
+                    "major",
+                )
             elif kind == "edit" and (a.when, a.check, a.severity) != (b.when, b.check, b.severity):
                 add("edit_changed", item_id, "rule or severity changed", "minor")
-            elif kind == "parameter" and (a.type, a.default, a.choices) != (b.type, b.default, b.choices):
+            elif kind == "parameter" and (a.type, a.default, a.choices) != (
+                b.type,
+                b.default,
+                b.choices,
+            ):
                 add("parameter_changed", item_id, "type, default or choices changed", "minor")
             else:
                 add(f"{kind}_text_changed", item_id, "labels or notes changed", "patch")
@@ -122,7 +162,12 @@ def diff_modules(old: Module, new: Module) -> list[Change]:
     if old.sources != new.sources or old.concepts != new.concepts or old.notes != new.notes:
         add("documentation_changed", "module", "sources, concepts or notes changed", "patch")
     if set(new.languages) - set(old.languages):
-        add("language_added", "module", f"languages added: {sorted(set(new.languages) - set(old.languages))}", "minor")
+        add(
+            "language_added",
+            "module",
+            f"languages added: {sorted(set(new.languages) - set(old.languages))}",
+            "minor",
+        )
     return sorted(changes, key=lambda c: (-RANK[c.impact], c.kind, c.item))
 
 

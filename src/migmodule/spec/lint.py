@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from migmodule.codes import Finding, Location, MigmoduleError
+from migmodule.codes import Finding, MigmoduleError
 from migmodule.expr.ast import Bool
 from migmodule.expr.semantics import Field, check, expand, fold, symbols
 from migmodule.spec import codes
@@ -22,8 +22,26 @@ from migmodule.spec.params import resolve_parameters
 from migmodule.spec.text import placeholders
 
 STATA_RESERVED = {
-    "_all", "_b", "byte", "_coef", "_cons", "double", "float", "if", "in", "int", "long", "_n", "_N",
-    "_pi", "_pred", "_rc", "_skip", "strL", "using", "with",
+    "_all",
+    "_b",
+    "byte",
+    "_coef",
+    "_cons",
+    "double",
+    "float",
+    "if",
+    "in",
+    "int",
+    "long",
+    "_n",
+    "_N",
+    "_pi",
+    "_pred",
+    "_rc",
+    "_skip",
+    "strL",
+    "using",
+    "with",
 }
 SPSS_RESERVED = {"all", "and", "by", "eq", "ge", "gt", "le", "lt", "ne", "not", "or", "to", "with"}
 NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
@@ -40,12 +58,26 @@ def variable_name_problems(name: str) -> list[tuple[str, str]]:
         problems.append(("Stata", f"{len(name)} characters; Stata allows 32"))
     if not STATA_NAME.match(name) or name in STATA_RESERVED or re.fullmatch(r"str\d+", name):
         problems.append(("Stata", "not a valid or a reserved Stata name"))
-    if len(name.encode()) > 64 or not SPSS_NAME.match(name) or name.lower() in SPSS_RESERVED or name.endswith((".", "_")):
-        problems.append(("SPSS", "SPSS names start with a letter, are at most 64 bytes, are not reserved words and do not end in . or _"))
+    if (
+        len(name.encode()) > 64
+        or not SPSS_NAME.match(name)
+        or name.lower() in SPSS_RESERVED
+        or name.endswith((".", "_"))
+    ):
+        problems.append(
+            (
+                "SPSS",
+                "SPSS names start with a letter, are at most 64 bytes, are not reserved words and do not end in . or _",
+            )
+        )
     if not NCNAME.match(name):
-        problems.append(("XLSForm", "names must begin with a letter or _ and hold letters, digits, _, - or ."))
+        problems.append(
+            ("XLSForm", "names must begin with a letter or _ and hold letters, digits, _, - or .")
+        )
     if not CSPRO_NAME.match(name.upper()):
-        problems.append(("CSPro", "CSPro names hold A-Z, 0-9 and _, start with a letter and do not end with _"))
+        problems.append(
+            ("CSPro", "CSPro names hold A-Z, 0-9 and _, start with a letter and do not end with _")
+        )
     return problems
 
 
@@ -79,24 +111,46 @@ class _Linter:
     # ids and references -----------------------------------------------------------------------
     def duplicate_ids(self) -> None:
         groups = {
-            "question/derived/condition": [("questions", i, q.id) for i, q in enumerate(self.module.questions)]
+            "question/derived/condition": [
+                ("questions", i, q.id) for i, q in enumerate(self.module.questions)
+            ]
             + [("derived", i, d.id) for i, d in enumerate(self.module.derived)]
             + [("conditions", i, c.id) for i, c in enumerate(self.module.conditions)],
         }
-        for key in ("code_lists", "levels", "edits", "parameters", "sources", "concepts", "exercises"):
-            groups[key.rstrip("s").replace("_", " ")] = [(key, i, item.id) for i, item in enumerate(getattr(self.module, key))]
+        for key in (
+            "code_lists",
+            "levels",
+            "edits",
+            "parameters",
+            "sources",
+            "concepts",
+            "exercises",
+        ):
+            groups[key.rstrip("s").replace("_", " ")] = [
+                (key, i, item.id) for i, item in enumerate(getattr(self.module, key))
+            ]
         for kind, items in groups.items():
             first: dict[str, tuple[str, int]] = {}
             for key, index, item_id in items:
                 if item_id in first:
                     other = self.spec.line_of(*first[item_id], "id")
-                    self.add(codes.DUPLICATE_ID, (key, index, "id"), kind=kind, id=item_id, other_line=other)
+                    self.add(
+                        codes.DUPLICATE_ID,
+                        (key, index, "id"),
+                        kind=kind,
+                        id=item_id,
+                        other_line=other,
+                    )
                 else:
                     first[item_id] = (key, index)
 
     def _unknown(self, path, kind: str, name: str, candidates: list[str]) -> None:
         close = difflib.get_close_matches(name, candidates, n=2)
-        hint = f" Did you mean {', '.join(close)}?" if close else f" Known: {', '.join(candidates) or 'none'}."
+        hint = (
+            f" Did you mean {', '.join(close)}?"
+            if close
+            else f" Known: {', '.join(candidates) or 'none'}."
+        )
         self.add(codes.UNKNOWN_REFERENCE, path, kind=kind, name=name, suggestion=hint)
 
     def references(self) -> None:
@@ -108,25 +162,45 @@ class _Linter:
             if level.parent and level.parent not in m.level_by_id:
                 self._unknown(("levels", i, "parent"), "level", level.parent, levels)
             if level.count and level.count not in m.question_by_id:
-                self._unknown(("levels", i, "count"), "question", level.count, list(m.question_by_id))
+                self._unknown(
+                    ("levels", i, "count"), "question", level.count, list(m.question_by_id)
+                )
         kinds = (("questions", "question"), ("edits", "edit"), ("derived", "derived variable"))
         for key, kind in kinds:
             for i, item in enumerate(getattr(m, key)):
                 if item.level not in m.level_by_id:
-                    self.add(codes.LEVEL_UNKNOWN, (key, i, "level"), kind=kind, id=item.id, level=item.level,
-                             levels=", ".join(levels))
+                    self.add(
+                        codes.LEVEL_UNKNOWN,
+                        (key, i, "level"),
+                        kind=kind,
+                        id=item.id,
+                        level=item.level,
+                        levels=", ".join(levels),
+                    )
                 code_list = getattr(item, "code_list", None)
                 if code_list and code_list not in m.code_list_by_id:
                     self._unknown((key, i, "code_list"), "code list", code_list, lists)
                 for j, citation in enumerate(getattr(item, "sources", [])):
                     if citation.source not in sources:
-                        self.add(codes.CITATION_UNKNOWN, (key, i, "sources", j), kind=kind, id=item.id,
-                                 source=citation.source, sources=", ".join(sources))
+                        self.add(
+                            codes.CITATION_UNKNOWN,
+                            (key, i, "sources", j),
+                            kind=kind,
+                            id=item.id,
+                            source=citation.source,
+                            sources=", ".join(sources),
+                        )
         for i, concept in enumerate(m.concepts):
             for j, citation in enumerate(concept.sources):
                 if citation.source not in sources:
-                    self.add(codes.CITATION_UNKNOWN, ("concepts", i, "sources", j), kind="concept",
-                             id=concept.id, source=citation.source, sources=", ".join(sources))
+                    self.add(
+                        codes.CITATION_UNKNOWN,
+                        ("concepts", i, "sources", j),
+                        kind="concept",
+                        id=concept.id,
+                        source=citation.source,
+                        sources=", ".join(sources),
+                    )
 
     # expressions --------------------------------------------------------------------------------
     def _expressions(self) -> Iterator[tuple[tuple[Any, ...], str, Field]]:
@@ -138,23 +212,43 @@ class _Linter:
             if q.universe:
                 yield ("questions", i, "universe"), q.universe, Field(f"universe of {q.id}", **base)
             if q.constraint:
-                yield ("questions", i, "constraint"), q.constraint, Field(f"constraint of {q.id}", self_id=q.id, **base)
+                yield (
+                    ("questions", i, "constraint"),
+                    q.constraint,
+                    Field(f"constraint of {q.id}", self_id=q.id, **base),
+                )
             if q.range:
                 for bound in ("minimum", "maximum"):
                     value = getattr(q.range, bound)
                     if isinstance(value, str):
-                        yield ("questions", i, "range", bound), value, Field(f"range {bound} of {q.id}", self_id=q.id, **base)
+                        yield (
+                            ("questions", i, "range", bound),
+                            value,
+                            Field(f"range {bound} of {q.id}", self_id=q.id, **base),
+                        )
         for i, e in enumerate(m.edits):
             for key in ("when", "check"):
                 if getattr(e, key):
-                    yield ("edits", i, key), getattr(e, key), Field(f"edit {e.id} {key}", level=e.level)
+                    yield (
+                        ("edits", i, key),
+                        getattr(e, key),
+                        Field(f"edit {e.id} {key}", level=e.level),
+                    )
         for i, d in enumerate(m.derived):
             for j, case in enumerate(d.cases or []):
                 if case.when:
-                    yield ("derived", i, "cases", j, "when"), case.when, Field(f"derived {d.id} case {j + 1}", level=d.level)
+                    yield (
+                        ("derived", i, "cases", j, "when"),
+                        case.when,
+                        Field(f"derived {d.id} case {j + 1}", level=d.level),
+                    )
             for key in ("expression", "when"):
                 if getattr(d, key):
-                    yield ("derived", i, key), getattr(d, key), Field(f"derived {d.id} {key}", level=d.level)
+                    yield (
+                        ("derived", i, key),
+                        getattr(d, key),
+                        Field(f"derived {d.id} {key}", level=d.level),
+                    )
 
     def expressions(self) -> None:
         if any(f.code == codes.LEVEL_UNKNOWN.code for f in self.findings):
@@ -165,7 +259,10 @@ class _Linter:
             self.findings.extend(found)
         for i, condition in enumerate(self.module.conditions):
             try:
-                expand(self.module, check(self.module, condition.expression, Field("x"))[0] or Bool(True))
+                expand(
+                    self.module,
+                    check(self.module, condition.expression, Field("x"))[0] or Bool(True),
+                )
             except MigmoduleError as exc:
                 self.add(codes.EXPR_CYCLE, ("conditions", i, "expression"), **exc.finding.values)
                 break  # one cycle is reported once, not once per member
@@ -182,11 +279,21 @@ class _Linter:
             seen: set[int] = set()
             for j, code in enumerate(code_list.codes):
                 if code.code in seen:
-                    self.add(codes.DUPLICATE_CODE, ("code_lists", i, "codes", j), code=code.code, id=code_list.id)
+                    self.add(
+                        codes.DUPLICATE_CODE,
+                        ("code_lists", i, "codes", j),
+                        code=code.code,
+                        id=code_list.id,
+                    )
                 seen.add(code.code)
                 if code_list.source == "builtin:countries" and code.code in by_m49():
-                    self.add(codes.SPECIAL_CODE_CLASH, ("code_lists", i, "codes", j), code=code.code,
-                             id=code_list.id, country=by_m49()[code.code].names["en"])
+                    self.add(
+                        codes.SPECIAL_CODE_CLASH,
+                        ("code_lists", i, "codes", j),
+                        code=code.code,
+                        id=code_list.id,
+                        country=by_m49()[code.code].names["en"],
+                    )
 
     # languages ------------------------------------------------------------------------------------
     def translations(self) -> None:
@@ -196,8 +303,11 @@ class _Linter:
         def walk(value: Any, path: tuple[Any, ...]) -> None:
             if isinstance(value, dict):
                 keys = set(value)
-                is_text = (keys & set(LANGUAGES) and all(isinstance(v, str) for v in value.values())
-                           and all(isinstance(k, str) and re.fullmatch("[a-z]{2}", k) for k in keys))
+                is_text = (
+                    keys & set(LANGUAGES)
+                    and all(isinstance(v, str) for v in value.values())
+                    and all(isinstance(k, str) and re.fullmatch("[a-z]{2}", k) for k in keys)
+                )
                 if is_text:
                     what = _describe_path(self.module, path)
                     for lang in declared:
@@ -219,7 +329,9 @@ class _Linter:
     # names and labels -----------------------------------------------------------------------------
     def variables(self) -> None:
         seen: dict[str, str] = {}
-        items = [("questions", i, q.id, q.variable_name) for i, q in enumerate(self.module.questions)]
+        items = [
+            ("questions", i, q.id, q.variable_name) for i, q in enumerate(self.module.questions)
+        ]
         items += [("derived", i, d.id, d.variable_name) for i, d in enumerate(self.module.derived)]
         for key, index, item_id, name in items:
             path = (key, index, "variable" if name != item_id else "id")
@@ -227,7 +339,13 @@ class _Linter:
                 self.add(codes.VARIABLE_NAME_INVALID, path, name=name, target=target, reason=reason)
             lowered = name.lower()
             if lowered in seen:
-                self.add(codes.VARIABLE_NAME_DUPLICATE, path, name=name, first=seen[lowered], second=item_id)
+                self.add(
+                    codes.VARIABLE_NAME_DUPLICATE,
+                    path,
+                    name=name,
+                    first=seen[lowered],
+                    second=item_id,
+                )
             seen[lowered] = item_id
 
     def labels(self) -> None:
@@ -236,15 +354,26 @@ class _Linter:
         for key, index, item in items:
             for lang, text in item.variable_label.items():
                 if len(text) > 80:
-                    self.add(codes.VARIABLE_LABEL_LONG, (key, index, "variable_label"), name=item.variable_name,
-                             language=lang, length=len(text))
+                    self.add(
+                        codes.VARIABLE_LABEL_LONG,
+                        (key, index, "variable_label"),
+                        name=item.variable_name,
+                        language=lang,
+                        length=len(text),
+                    )
         for i, code_list in enumerate(self.module.code_lists):
             for j, code in enumerate(code_list.codes):
                 for lang, text in code.label.items():
                     size = len(text.encode())
                     if size > 120:
-                        self.add(codes.VALUE_LABEL_LONG, ("code_lists", i, "codes", j, "label"), code=code.code,
-                                 id=code_list.id, language=lang, length=size)
+                        self.add(
+                            codes.VALUE_LABEL_LONG,
+                            ("code_lists", i, "codes", j, "label"),
+                            code=code.code,
+                            id=code_list.id,
+                            language=lang,
+                            length=size,
+                        )
 
     def reachability(self) -> None:
         if any(f.severity.value == "error" and f.code.startswith("EXPR") for f in self.findings):
@@ -264,18 +393,26 @@ class _Linter:
             except MigmoduleError:
                 continue  # a parameter without a generic value: reachability depends on the profile
             if tree == Bool(False):
-                self.add(codes.UNREACHABLE, ("questions", i, "universe"), id=q.id,
-                         reason="with the default parameters it folds to false")
+                self.add(
+                    codes.UNREACHABLE,
+                    ("questions", i, "universe"),
+                    id=q.id,
+                    reason="with the default parameters it folds to false",
+                )
 
     def text_placeholders(self) -> None:
         known = set(self.module.parameter_by_id) | TEXT_PLACEHOLDERS
         for i, q in enumerate(self.module.questions):
             for key in ("label", "hint", "instructions"):
-                for lang, text in (getattr(q, key) or {}).items():
+                for text in (getattr(q, key) or {}).values():
                     for name in placeholders(text):
                         if name not in known:
-                            self._unknown(("questions", i, key), "placeholder", "{" + name + "}",
-                                          sorted(known))
+                            self._unknown(
+                                ("questions", i, key),
+                                "placeholder",
+                                "{" + name + "}",
+                                sorted(known),
+                            )
 
 
 def _describe_path(module: Module, path: tuple[Any, ...]) -> str:

@@ -33,7 +33,9 @@ class LoadedSpec:
         return None
 
     def location(self, *path: Any, **extra: Any) -> Location:
-        return Location(file=str(self.path), line=self.line_of(*path), module=self.module.ref, **extra)
+        return Location(
+            file=str(self.path), line=self.line_of(*path), module=self.module.ref, **extra
+        )
 
 
 def _line_map(node: yaml.Node, prefix: PathKey, out: dict[PathKey, int]) -> None:
@@ -107,7 +109,9 @@ def schema_findings(error: ValidationError, path: Path, lines: dict[PathKey, int
         if item["type"] == "extra_forbidden":
             reason = f"unknown key '{data_path[-1]}' (misspelt, or not part of the format)"
         findings.append(
-            Finding.make(codes.SCHEMA, Location(file=str(path), line=line), path=dotted, reason=reason)
+            Finding.make(
+                codes.SCHEMA, Location(file=str(path), line=line), path=dotted, reason=reason
+            )
         )
     return findings
 
@@ -118,7 +122,9 @@ def load_spec_file(path: str | Path) -> LoadedSpec:
     data, lines = read_yaml(path)
     if not isinstance(data, dict):
         raise MigmoduleError.of(
-            codes.SCHEMA, Location(file=str(path), line=1), path="(top)",
+            codes.SCHEMA,
+            Location(file=str(path), line=1),
+            path="(top)",
             reason="the file must be a mapping with id, version, questions, ...",
         )
     try:

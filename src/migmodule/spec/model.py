@@ -105,7 +105,9 @@ class Parameter(_Model):
         if self.type == "choice" and not self.choices:
             raise ValueError(f"parameter {self.id}: type choice needs a 'choices' list")
         if self.type == "choice" and self.default is not None and self.default not in self.choices:
-            raise ValueError(f"parameter {self.id}: default {self.default!r} is not one of {self.choices}")
+            raise ValueError(
+                f"parameter {self.id}: default {self.default!r} is not one of {self.choices}"
+            )
         return self
 
 
@@ -121,7 +123,9 @@ class CodeList(_Model):
     label: Text | None = None
     # Where the codes come from when not listed here: "builtin:countries" (UN M49) or
     # "parameter:ADMIN_AREAS" (a national list set in the profile).
-    source: str | None = Field(default=None, pattern=r"^(builtin:countries|parameter:[A-Z][A-Z0-9_]*)$")
+    source: str | None = Field(
+        default=None, pattern=r"^(builtin:countries|parameter:[A-Z][A-Z0-9_]*)$"
+    )
     codes: list[Code] = Field(default_factory=list)
     note: Text | None = None
 
@@ -190,7 +194,11 @@ class Question(_Model):
 
     @property
     def is_select(self) -> bool:
-        return self.type in (QuestionType.SELECT_ONE, QuestionType.SELECT_MULTIPLE, QuestionType.COUNTRY)
+        return self.type in (
+            QuestionType.SELECT_ONE,
+            QuestionType.SELECT_MULTIPLE,
+            QuestionType.COUNTRY,
+        )
 
     @model_validator(mode="after")
     def _code_list_for_selects(self) -> Question:

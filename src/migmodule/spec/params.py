@@ -10,11 +10,19 @@ from migmodule.countries import THIS_COUNTRY_PLACEHOLDER, lookup
 from migmodule.spec.model import Module, Parameter
 
 BAD_PARAMETER_VALUE = define(
-    "PARAM-VALUE-001", "error", "Bad parameter value",
-    "parameter {name} = {value!r} is not valid: {reason}.", "spec")
+    "PARAM-VALUE-001",
+    "error",
+    "Bad parameter value",
+    "parameter {name} = {value!r} is not valid: {reason}.",
+    "spec",
+)
 UNKNOWN_PARAMETER = define(
-    "PARAM-NAME-001", "error", "Unknown parameter",
-    "{module} has no parameter {name}. Its parameters: {known}.", "spec")
+    "PARAM-NAME-001",
+    "error",
+    "Unknown parameter",
+    "{module} has no parameter {name}. Its parameters: {known}.",
+    "spec",
+)
 
 
 def _coerce(param: Parameter, value: Any) -> Any:
@@ -24,7 +32,9 @@ def _coerce(param: Parameter, value: Any) -> Any:
     if param.type == "country":
         country = lookup(value)
         if country is None:
-            raise ValueError("not a UN M49 number or ISO 3166-1 alpha-2/alpha-3 code (e.g. 404, KE, KEN)")
+            raise ValueError(
+                "not a UN M49 number or ISO 3166-1 alpha-2/alpha-3 code (e.g. 404, KE, KEN)"
+            )
         return country.m49
     if param.type == "date":
         if isinstance(value, dt.date):
@@ -47,7 +57,9 @@ def _coerce(param: Parameter, value: Any) -> Any:
             raise ValueError(f"choose one of {', '.join(param.choices)}")
         return str(value)
     if param.type == "code_list":
-        if not isinstance(value, list) or not all(isinstance(v, dict) and "code" in v for v in value):
+        if not isinstance(value, list) or not all(
+            isinstance(v, dict) and "code" in v for v in value
+        ):
             raise ValueError("give a list of {code: ..., label: {en: ...}} entries")
         return value
     return str(value)
@@ -59,7 +71,10 @@ def resolve_parameters(module: Module, overrides: dict[str, Any] | None = None) 
     for name in overrides:
         if name not in module.parameter_by_id:
             raise MigmoduleError.of(
-                UNKNOWN_PARAMETER, Location(module=module.ref), module=module.ref, name=name,
+                UNKNOWN_PARAMETER,
+                Location(module=module.ref),
+                module=module.ref,
+                name=name,
                 known=", ".join(module.parameter_by_id) or "none",
             )
     values: dict[str, Any] = {}
@@ -69,7 +84,11 @@ def resolve_parameters(module: Module, overrides: dict[str, Any] | None = None) 
             values[param.id] = _coerce(param, raw)
         except ValueError as exc:
             raise MigmoduleError.of(
-                BAD_PARAMETER_VALUE, Location(module=module.ref), name=param.id, value=raw, reason=exc
+                BAD_PARAMETER_VALUE,
+                Location(module=module.ref),
+                name=param.id,
+                value=raw,
+                reason=exc,
             ) from None
     if "COUNTRY" in values and values["COUNTRY"] is None:
         values["COUNTRY"] = THIS_COUNTRY_PLACEHOLDER

@@ -14,7 +14,9 @@ from migmodule.spec import codes
 from migmodule.spec.load import LoadedSpec, load_spec_file, read_yaml
 from migmodule.spec.model import MODULE_ID_PATTERN, SEMVER_PATTERN, Module
 
-REF_PATTERN = re.compile(rf"^(?P<id>{MODULE_ID_PATTERN[1:-1]})(@(?P<version>{SEMVER_PATTERN[1:-1]}))?$")
+REF_PATTERN = re.compile(
+    rf"^(?P<id>{MODULE_ID_PATTERN[1:-1]})(@(?P<version>{SEMVER_PATTERN[1:-1]}))?$"
+)
 
 
 def bank_dir() -> Path:
@@ -87,8 +89,9 @@ def resolve(ref: str, bank: Path | None = None) -> Entry:
         for entry in same:
             if entry.version == match["version"]:
                 return entry
-        raise MigmoduleError.of(codes.UNKNOWN_VERSION, name=match["id"], version=match["version"],
-                                available=versions)
+        raise MigmoduleError.of(
+            codes.UNKNOWN_VERSION, name=match["id"], version=match["version"], available=versions
+        )
     released = [e for e in same if e.status == "released"]
     if not released:
         raise MigmoduleError.of(codes.NO_RELEASED, name=match["id"], available=versions)
@@ -104,11 +107,17 @@ def load_spec(ref_or_path: str | Path, bank: Path | None = None) -> LoadedSpec:
     else:
         spec = load_spec_file(resolve(text, bank).path)
     module = spec.module
-    if spec.path.stem != module.version or spec.path.parent.name != module.id:
-        if spec.path.parent.parent == (bank or bank_dir()):
-            raise MigmoduleError.of(
-                codes.FILE_NAME, Location(file=str(spec.path)), actual=f"{spec.path.parent.name}/{spec.path.name}",
-                module=module.ref, expected=f"{module.id}/{module.version}.yaml")
+    misnamed = spec.path.stem != module.version or spec.path.parent.name != module.id
+    if misnamed and spec.path.parent.parent == (
+        bank or bank_dir()
+    ):  # the bank's layout is the registry
+        raise MigmoduleError.of(
+            codes.FILE_NAME,
+            Location(file=str(spec.path)),
+            actual=f"{spec.path.parent.name}/{spec.path.name}",
+            module=module.ref,
+            expected=f"{module.id}/{module.version}.yaml",
+        )
     return spec
 
 
@@ -119,5 +128,7 @@ def load_module(ref_or_path: str | Path) -> Module:
 
 def previous_version(module: Module, bank: Path | None = None) -> Entry | None:
     """The newest version of the same module in the bank that is older than `module`."""
-    older = [e for e in list_modules(bank) if e.id == module.id and e.version_key < module.version_tuple]
+    older = [
+        e for e in list_modules(bank) if e.id == module.id and e.version_key < module.version_tuple
+    ]
     return older[-1] if older else None

@@ -44,9 +44,13 @@ def released_findings(bank: Path) -> list[Finding]:
         status = data.get("status") if isinstance(data, dict) else None
         if key in recorded:
             if checksum(path) != recorded[key]:
-                findings.append(Finding.make(codes.RELEASED_CHANGED, Location(file=str(path)), file=key))
+                findings.append(
+                    Finding.make(codes.RELEASED_CHANGED, Location(file=str(path)), file=key)
+                )
         elif status == "released":
-            findings.append(Finding.make(codes.RELEASED_UNRECORDED, Location(file=str(path)), file=key))
+            findings.append(
+                Finding.make(codes.RELEASED_UNRECORDED, Location(file=str(path)), file=key)
+            )
     return findings
 
 
@@ -56,7 +60,11 @@ def version_findings(spec: LoadedSpec) -> list[Finding]:
 
     module = spec.module
     folder = spec.path.parent.parent
-    older = [e for e in list_modules(folder) if e.id == module.id and e.version_key < module.version_tuple]
+    older = [
+        e
+        for e in list_modules(folder)
+        if e.id == module.id and e.version_key < module.version_tuple
+    ]
     if not older:
         return []
     previous = load_spec_file(older[-1].path).module
@@ -65,8 +73,17 @@ def version_findings(spec: LoadedSpec) -> list[Finding]:
     if version_is_enough(previous, module, bump):
         return []
     reasons = "; ".join(f"{c.item}: {c.detail}" for c in changes if c.impact == bump)
-    return [Finding.make(codes.VERSION_BUMP, spec.location("version"), module=module.ref, previous=previous.ref,
-                         needed=bump, reasons=reasons, expected=expected_version(previous, bump))]
+    return [
+        Finding.make(
+            codes.VERSION_BUMP,
+            spec.location("version"),
+            module=module.ref,
+            previous=previous.ref,
+            needed=bump,
+            reasons=reasons,
+            expected=expected_version(previous, bump),
+        )
+    ]
 
 
 def record(path: Path) -> str:
@@ -75,7 +92,9 @@ def record(path: Path) -> str:
     key = f"{path.parent.name}/{path.name}"
     digest = checksum(path)
     if key in register and register[key] != digest:
-        raise SystemExit(f"{key} is already recorded with another checksum: released files are immutable")
+        raise SystemExit(
+            f"{key} is already recorded with another checksum: released files are immutable"
+        )
     register[key] = digest
     text = json.dumps(dict(sorted(register.items())), indent=2) + "\n"
     from migmodule.io import write_text
@@ -85,13 +104,20 @@ def record(path: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--record", nargs="+", type=Path, required=True, help="released spec files to record")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--record", nargs="+", type=Path, required=True, help="released spec files to record"
+    )
     args = parser.parse_args(argv)
     for path in args.record:
         spec = load_spec_file(path)
         if spec.module.status.value != "released":
-            print(f"{path}: status is {spec.module.status.value}; only released files are recorded", file=sys.stderr)
+            print(
+                f"{path}: status is {spec.module.status.value}; only released files are recorded",
+                file=sys.stderr,
+            )
             return 2
         print(f"{path}: {record(path)}")
     return 0
