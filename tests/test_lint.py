@@ -97,7 +97,7 @@ def test_each_code_has_a_bad_spec_that_triggers_it(tmp_path, code):
 def test_yaml_syntax_error_names_the_line(tmp_path):
     path = tmp_path / "mini" / "1.0.0.yaml"
     path.parent.mkdir()
-    path.write_text("id: mini\nversion: 1.0.0\ntitle: {en: How old?}\n", encoding="utf-8")
+    path.write_text("id: mini\nversion: 1.0.0\ntitle: {en: [How old}\n", encoding="utf-8")
     findings = lint_paths([str(path)])
     assert [f.code for f in findings] == ["SPEC-YAML-001"]
     assert findings[0].location.line == 3
@@ -140,3 +140,15 @@ def test_version_bump_must_match_the_changes(tmp_path):
 )
 def test_variable_name_rules_per_target(name, targets):
     assert sorted({t for t, _ in variable_name_problems(name)}) == sorted(set(targets))
+
+
+def test_a_contradictory_universe_is_unreachable(tmp_path):
+    path = write_spec(tmp_path, lambda d: q(d, "reasons").update(universe="age < 3 and old_enough"))
+    findings = [f for f in lint_paths([str(path)]) if f.code == "LINT-ROUTE-001"]
+    assert findings and "no combination of answers" in findings[0].message
+    assert findings[0].location.question == "reasons"
+
+
+def test_a_satisfiable_universe_is_not_flagged(tmp_path):
+    path = write_spec(tmp_path, lambda d: q(d, "reasons").update(universe="age < 7 and old_enough"))
+    assert "LINT-ROUTE-001" not in codes_of(path)

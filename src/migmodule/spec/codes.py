@@ -70,7 +70,7 @@ RELEASED_UNRECORDED = define(
     "REG-RELEASE-002",
     "error",
     "Released file has no recorded checksum",
-    "{file} has status released but no checksum in modules/released.json. Record it with `python -m migmodule.spec.versions --record {file}`.",
+    "{file} has status released but no recorded checksum in released.json. Record it with `python -m migmodule.spec.versions --record {file}`.",
     "spec",
 )
 

@@ -19,6 +19,7 @@ from migmodule.spec import codes
 from migmodule.spec.load import LoadedSpec, SpecSchemaError
 from migmodule.spec.model import LANGUAGES, Module
 from migmodule.spec.params import resolve_parameters
+from migmodule.spec.reach import reachable
 from migmodule.spec.text import placeholders
 
 STATA_RESERVED = {
@@ -398,6 +399,13 @@ class _Linter:
                     ("questions", i, "universe"),
                     id=q.id,
                     reason="with the default parameters it folds to false",
+                )
+            elif reachable(self.module, q.universe, params) is False:
+                self.add(
+                    codes.UNREACHABLE,
+                    ("questions", i, "universe"),
+                    id=q.id,
+                    reason="no combination of answers to the questions it reads makes it true",
                 )
 
     def text_placeholders(self) -> None:

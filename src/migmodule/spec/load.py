@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +51,8 @@ def _line_map(node: yaml.Node, prefix: PathKey, out: dict[PathKey, int]) -> None
             _line_map(item, prefix + (index,), out)
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys instead of silently keeping the last one."""
+class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Safe loader (libyaml's when available) that refuses duplicate keys instead of keeping the last."""
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -70,23 +71,42 @@ _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
 
 
 def read_yaml(path: Path) -> tuple[Any, dict[PathKey, int]]:
-    """Parse YAML text; raise MigmoduleError with file and line for unreadable or invalid YAML."""
+    """Parse YAML text; raise MigmoduleError with file and line for unreadable or invalid YAML.
+
+    Parsed files are cached by path, modification time and size: the bank is read often.
+    """
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise MigmoduleError.of(
+            codes.FILE_UNREADABLE, Location(file=str(path)), path=path, reason=exc.strerror
+        ) from None
+    return _read_yaml_cached(path.resolve(), stat.st_mtime_ns, stat.st_size, str(path))
+
+
+@lru_cache(maxsize=32)
+def _read_yaml_cached(
+    path: Path, mtime_ns: int, size: int, shown: str
+) -> tuple[Any, dict[PathKey, int]]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise MigmoduleError.of(
-            codes.FILE_UNREADABLE, Location(file=str(path)), path=path, reason=exc
+            codes.FILE_UNREADABLE, Location(file=shown), path=shown, reason=exc
         ) from None
+    loader = _UniqueKeyLoader(text)
     try:
-        node = yaml.compose(text, Loader=_UniqueKeyLoader)
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else None
         reason = getattr(exc, "problem", None) or str(exc)
         raise MigmoduleError.of(
-            codes.YAML_SYNTAX, Location(file=str(path), line=line), reason=reason
+            codes.YAML_SYNTAX, Location(file=shown, line=line), reason=reason
         ) from None
+    finally:
+        loader.dispose()
     lines: dict[PathKey, int] = {}
     if node is not None:
         _line_map(node, (), lines)

@@ -30,6 +30,8 @@ def _coerce(param: Parameter, value: Any) -> Any:
     if value is None:
         return None
     if param.type == "country":
+        if str(value).strip() in ("0", "000"):  # the generic "this country" placeholder
+            return THIS_COUNTRY_PLACEHOLDER
         country = lookup(value)
         if country is None:
             raise ValueError(

@@ -49,7 +49,7 @@ def released_findings(bank: Path) -> list[Finding]:
                 )
         elif status == "released":
             findings.append(
-                Finding.make(codes.RELEASED_UNRECORDED, Location(file=str(path)), file=key)
+                Finding.make(codes.RELEASED_UNRECORDED, Location(file=str(path)), file=str(path))
             )
     return findings
 

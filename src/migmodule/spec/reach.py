@@ -1,0 +1,74 @@
+"""Can a universe ever be true? Search the answers that matter for one that makes it true.
+
+For each variable a universe reads, the candidate answers are: blank, its special codes, the
+numbers the expression compares it with (and one either side), and a few of its codes. Every
+combination is evaluated at once with the pandas compiler, so the answer follows the same
+three-valued rules as validation. Universes over too many combinations are left undecided.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from migmodule.expr.ast import Num
+from migmodule.expr.evaluate import derive, evaluate_frame
+from migmodule.expr.semantics import prepare, referenced, symbols
+from migmodule.spec.model import Module
+
+MAX_COMBINATIONS = 200_000
+
+
+def _inputs(module: Module, names: list[str]) -> list[str]:
+    """Questions behind a list of names (derived variables replaced by what they read)."""
+    out: list[str] = []
+    for name in names:
+        derived = module.derived_by_id.get(name)
+        if derived is None:
+            if name not in out:
+                out.append(name)
+            continue
+        texts = [c.when for c in derived.cases or [] if c.when]
+        texts += [t for t in (derived.expression, derived.when) if t]
+        for text in texts:
+            for inner in _inputs(module, referenced(module, text)):
+                if inner not in out:
+                    out.append(inner)
+    return out
+
+
+def _candidates(module: Module, name: str, numbers: set[float]) -> list[Any]:
+    symbol = symbols(module)[name]
+    if symbol.multiple:
+        codes = sorted(symbol.codes or ())
+        return [None, *(str(c) for c in codes[:12])]
+    values: set[float] = set(symbol.special_codes)
+    for number in numbers:
+        values |= {number - 1, number, number + 1}
+    if symbol.codes is not None:
+        ordinary = sorted(c for c in symbol.codes if c not in symbol.special_codes)
+        values |= set(ordinary[:3]) if len(ordinary) > 30 else set(ordinary)
+    return [np.nan, *sorted(values)]
+
+
+def reachable(module: Module, expression: str, params: dict[str, Any]) -> bool | None:
+    """True if some answers make the expression true, False if none do, None if not decided."""
+    tree = prepare(module, expression, params)
+    numbers = {float(n.value) for n in tree.walk() if isinstance(n, Num)}
+    names = _inputs(module, referenced(module, expression))
+    names = [n for n in names if n in module.question_by_id]
+    if not names:
+        return None
+    pools = [_candidates(module, name, numbers) for name in names]
+    total = 1
+    for pool in pools:
+        total *= len(pool)
+    if total > MAX_COMBINATIONS:
+        return None
+    frame = pd.DataFrame(list(itertools.product(*pools)), columns=names)
+    frame = derive(module, frame, params)
+    result = evaluate_frame(module, expression, frame, params)
+    return bool(result.fillna(False).any())
