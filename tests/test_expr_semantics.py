@@ -285,8 +285,11 @@ def test_cspro_logic(module):
     params = resolve_parameters(module, KENYA)
     logic = CSProLogic(module)
     assert logic.true_form(prepare(module, "foreign_born", params)) == (
-        "not special(COUNTRY_OF_BIRTH) and COUNTRY_OF_BIRTH <> 998 and COUNTRY_OF_BIRTH <> 999 "
-        "and COUNTRY_OF_BIRTH <> 404"
+        "not special(COUNTRY_OF_BIRTH) and COUNTRY_OF_BIRTH <> 998 and COUNTRY_OF_BIRTH <> 404"
+    )
+    # Not stated is written as CSPro's MISSING special value by the CSPro export.
+    assert logic.true_form(prepare(module, "country_of_birth == 999", params)) == (
+        "COUNTRY_OF_BIRTH = MISSING"
     )
     assert "REASONS_3 = 1" in logic.true_form(prepare(module, "selected(reasons, 3)", params))
     cases = logic.cases(

@@ -15,7 +15,6 @@ from typing import Any
 
 from migmodule.codes import Finding, Location, MigmoduleError, define
 from migmodule.countries import THIS_COUNTRY_PLACEHOLDER, by_m49
-from migmodule.expr.semantics import prepare
 from migmodule.export.cspro_dictionary import (
     Dictionary,
     Item,
@@ -26,6 +25,7 @@ from migmodule.export.cspro_dictionary import (
     to_json,
     to_text,
 )
+from migmodule.expr.semantics import prepare
 from migmodule.io import write_text
 from migmodule.profile import Adapted
 from migmodule.spec.model import CodeList, Derived, Module, Question, QuestionType, SpecialKind
@@ -33,33 +33,61 @@ from migmodule.spec.model import Level as SpecLevel
 from migmodule.spec.text import THIS_COUNTRY, render, text_in
 
 CSPRO_NAME = define(
-    "CSPRO-NAME-001", "warning", "Variable renamed for CSPro",
+    "CSPRO-NAME-001",
+    "warning",
+    "Variable renamed for CSPro",
     "'{original}' cannot be used as a CSPro name ({reason}); it is written as {name}. "
     "CSPro names are A-Z, 0-9 and _, start with a letter, do not end with _, are not reserved "
     "words and are unique in the whole dictionary. Set a national variable name in the profile "
-    "(variables:) to choose another name.", "export")
+    "(variables:) to choose another name.",
+    "export",
+)
 CSPRO_LABEL = define(
-    "CSPRO-LABEL-001", "warning", "Label shortened for CSPro",
+    "CSPRO-LABEL-001",
+    "warning",
+    "Label shortened for CSPro",
     "the {what} label is {length} characters; CSPro allows 255, so it is cut to 255. "
-    "Shorten the label in the spec.", "export")
+    "Shorten the label in the spec.",
+    "export",
+)
 CSPRO_CODE_LIST = define(
-    "CSPRO-CODES-001", "warning", "Code list has no codes for CSPro",
+    "CSPRO-CODES-001",
+    "warning",
+    "Code list has no codes for CSPro",
     "code list '{code_list}' takes its codes from parameter {parameter}, which is not set; the item "
-    "is written without a value set. Set {parameter} in the profile.", "export")
+    "is written without a value set. Set {parameter} in the profile.",
+    "export",
+)
 CSPRO_SPECIAL = define(
-    "CSPRO-SPECIAL-001", "warning", "Two codes for one CSPro special value",
+    "CSPRO-SPECIAL-001",
+    "warning",
+    "Two codes for one CSPro special value",
     "code list '{code_list}': codes {first} and {second} are both {kind}; CSPro maps one value to "
-    "{special}, so {second} is kept as an ordinary value. Use one code per special kind.", "export")
+    "{special}, so {second} is kept as an ordinary value. Use one code per special kind.",
+    "export",
+)
 CSPRO_LOGIC = define(
-    "CSPRO-LOGIC-001", "warning", "Expression not compiled to CSPro logic",
+    "CSPRO-LOGIC-001",
+    "warning",
+    "Expression not compiled to CSPro logic",
     "the {what} cannot be written as CSPro logic ({reason}); the .apc has a comment in its place. "
-    "Write this check by hand in CSPro.", "export")
+    "Write this check by hand in CSPro.",
+    "export",
+)
 CSPRO_FORMAT = define(
-    "CSPRO-FORMAT-001", "error", "Unknown CSPro dictionary format",
-    "format '{fmt}' is not known; use 'text' (CSPro 7.x, the default) or 'json' (CSPro 8).", "export")
+    "CSPRO-FORMAT-001",
+    "error",
+    "Unknown CSPro dictionary format",
+    "format '{fmt}' is not known; use 'text' (CSPro 7.x, the default) or 'json' (CSPro 8).",
+    "export",
+)
 CSPRO_NO_MODULE = define(
-    "CSPRO-INPUT-001", "error", "Nothing to export",
-    "no module was given to export; name at least one module or a profile that lists modules.", "export")
+    "CSPRO-INPUT-001",
+    "error",
+    "Nothing to export",
+    "no module was given to export; name at least one module or a profile that lists modules.",
+    "export",
+)
 
 # Widths chosen where the spec gives none (docs/cspro.md, "Item widths").
 ID_LENGTH = 10
@@ -85,12 +113,71 @@ WORDS = {
 
 # CSPro words a variable is likely to collide with (statements, functions, special values).
 # Not the complete list of reserved words: see docs/cspro.md.
-RESERVED = frozenset("""
-ALIAS AND ARRAY ASK BOX CASE COUNT DO ELSE ELSEIF END ENDDO ENDIF ERRMSG EXIT FOR FUNCTION IF IN
-KEY LENGTH LEVEL LIST MAX MIN MISSING NEXT NOT NOTAPPL NUMERIC OR POS PROC PREPROC POSTPROC
-REFUSED DEFAULT REENTER SKIP SPECIAL STRING SUM THEN TO UNIVERSE WHILE WHEN YEAR AVERAGE
-ONFOCUS KILLFOCUS ONOCCCHANGE FILE MAP LOGIC CONFIG ALPHA RECORD ITEM VALUESET GLOBAL
-""".split())
+RESERVED = frozenset(
+    {
+        "ALIAS",
+        "AND",
+        "ARRAY",
+        "ASK",
+        "BOX",
+        "CASE",
+        "COUNT",
+        "DO",
+        "ELSE",
+        "ELSEIF",
+        "END",
+        "ENDDO",
+        "ENDIF",
+        "ERRMSG",
+        "EXIT",
+        "FOR",
+        "FUNCTION",
+        "IF",
+        "IN",
+        "KEY",
+        "LENGTH",
+        "LEVEL",
+        "LIST",
+        "MAX",
+        "MIN",
+        "MISSING",
+        "NEXT",
+        "NOT",
+        "NOTAPPL",
+        "NUMERIC",
+        "OR",
+        "POS",
+        "PROC",
+        "PREPROC",
+        "POSTPROC",
+        "REFUSED",
+        "DEFAULT",
+        "REENTER",
+        "SKIP",
+        "SPECIAL",
+        "STRING",
+        "SUM",
+        "THEN",
+        "TO",
+        "UNIVERSE",
+        "WHILE",
+        "WHEN",
+        "YEAR",
+        "AVERAGE",
+        "ONFOCUS",
+        "KILLFOCUS",
+        "ONOCCCHANGE",
+        "FILE",
+        "MAP",
+        "LOGIC",
+        "CONFIG",
+        "ALPHA",
+        "RECORD",
+        "ITEM",
+        "VALUESET",
+        "GLOBAL",
+    }
+)
 
 
 @dataclass
@@ -131,7 +218,9 @@ class Names:
             name, reason = f"{base}_{counter}", "the name is already used in this dictionary"
         self.used.add(name)
         if reason and not quiet:
-            self.findings.append(Finding.make(CSPRO_NAME, location, original=original, name=name, reason=reason))
+            self.findings.append(
+                Finding.make(CSPRO_NAME, location, original=original, name=name, reason=reason)
+            )
         return name
 
 
@@ -145,7 +234,9 @@ class Built:
 
     dictionary: Dictionary
     item_names: dict[tuple[str, str], str]  # (module ref, question/derived id) -> CSPro item name
-    items_of: dict[tuple[str, str], list[str]]  # (module ref, question id) -> its items (select_multiple: several)
+    items_of: dict[
+        tuple[str, str], list[str]
+    ]  # (module ref, question id) -> its items (select_multiple: several)
     record_of_level: dict[str, Record]
     level_order: list[str]
     findings: list[Finding]
@@ -177,30 +268,61 @@ class Builder:
         self.items_of: dict[tuple[str, str], list[str]] = {}
 
     # labels ----------------------------------------------------------------------------------
-    def labels(self, text: dict[str, str] | None, adapted: Adapted, what: str, location: Location) -> list[str]:
-        return [_fit(render(text, adapted.module, adapted.params, lang), what, self.findings,
-                     Location(**{**location.to_dict(), "language": lang})) for lang in self.languages]
+    def labels(
+        self, text: dict[str, str] | None, adapted: Adapted, what: str, location: Location
+    ) -> list[str]:
+        return [
+            _fit(
+                render(text, adapted.module, adapted.params, lang),
+                what,
+                self.findings,
+                Location(**{**location.to_dict(), "language": lang}),
+            )
+            for lang in self.languages
+        ]
 
     def words(self, table: dict[str, str]) -> list[str]:
         return [text_in(table, lang) for lang in self.languages]
 
     # codes -----------------------------------------------------------------------------------
-    def codes(self, adapted: Adapted, code_list: CodeList) -> list[tuple[int, list[str], SpecialKind | None]]:
+    def codes(
+        self, adapted: Adapted, code_list: CodeList
+    ) -> list[tuple[int, list[str], SpecialKind | None]]:
         """Every code of a list with its labels: listed codes, countries, or a national parameter list."""
         loc = Location(module=adapted.module.ref)
         entries: list[tuple[int, list[str], SpecialKind | None]] = []
         if code_list.source == "builtin:countries":
             if adapted.params.get("COUNTRY") == THIS_COUNTRY_PLACEHOLDER:
-                entries.append((THIS_COUNTRY_PLACEHOLDER, [THIS_COUNTRY.get(lg, THIS_COUNTRY["en"])
-                                                           for lg in self.languages], None))
+                entries.append(
+                    (
+                        THIS_COUNTRY_PLACEHOLDER,
+                        [THIS_COUNTRY.get(lg, THIS_COUNTRY["en"]) for lg in self.languages],
+                        None,
+                    )
+                )
             for m49, country in sorted(by_m49().items()):
-                entries.append((m49, [_fit(country.names.get(lg) or country.names["en"], "country", self.findings, loc)
-                                      for lg in self.languages], None))
+                entries.append(
+                    (
+                        m49,
+                        [
+                            _fit(
+                                country.names.get(lg) or country.names["en"],
+                                "country",
+                                self.findings,
+                                loc,
+                            )
+                            for lg in self.languages
+                        ],
+                        None,
+                    )
+                )
         elif code_list.source and code_list.source.startswith("parameter:"):
             parameter = code_list.source.split(":", 1)[1]
             national = adapted.params.get(parameter) or []
             if not national:
-                self.findings.append(Finding.make(CSPRO_CODE_LIST, loc, code_list=code_list.id, parameter=parameter))
+                self.findings.append(
+                    Finding.make(CSPRO_CODE_LIST, loc, code_list=code_list.id, parameter=parameter)
+                )
             for entry in national:
                 label = entry.get("label") or {}
                 label = label if isinstance(label, dict) else {"en": str(label)}
@@ -212,19 +334,31 @@ class Builder:
             entries.append((code.code, self.labels(code.label, adapted, "code", loc), code.special))
         return entries
 
-    def value_set(self, item: Item, code_list_id: str, entries, ranges: list[tuple[int, int]] | None = None) -> None:
+    def value_set(
+        self, item: Item, code_list_id: str, entries, ranges: list[tuple[int, int]] | None = None
+    ) -> None:
         """A value set named <ITEM>_VS1: optional valid ranges, then the codes with their special values."""
         name = self.names.claim(f"{item.name}_VS1", quiet=True)
         value_set = ValueSet(name, list(item.labels))
         for low, high in ranges or []:
-            value_set.values.append(Value(str(low), [f"{low}-{high}"] * len(self.languages), to=str(high)))
+            value_set.values.append(
+                Value(str(low), [f"{low}-{high}"] * len(self.languages), to=str(high))
+            )
         mapped: dict[str, int] = {}
         for code, labels, special in entries:
             cspro_special = SPECIAL_VALUE.get(special) if special else None
             if cspro_special in mapped:
-                self.findings.append(Finding.make(
-                    CSPRO_SPECIAL, Location(variable=item.name), code_list=code_list_id, first=mapped[cspro_special],
-                    second=code, kind=special.value, special=cspro_special))
+                self.findings.append(
+                    Finding.make(
+                        CSPRO_SPECIAL,
+                        Location(variable=item.name),
+                        code_list=code_list_id,
+                        first=mapped[cspro_special],
+                        second=code,
+                        kind=special.value,
+                        special=cspro_special,
+                    )
+                )
                 cspro_special = None
             if cspro_special:
                 mapped[cspro_special] = code
@@ -242,7 +376,9 @@ class Builder:
             return int(bound)
         tree = prepare(adapted.module, str(bound), adapted.params)
         value = getattr(tree, "value", None)
-        return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        return (
+            int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        )
 
     @staticmethod
     def split(low: int, high: int, specials: list[int]) -> list[tuple[int, int]]:
@@ -261,7 +397,9 @@ class Builder:
         module = adapted.module
         loc = Location(module=module.ref, question=question.id)
         variable = adapted.variable(question.id)
-        name = self.names.claim(variable, Location(module=module.ref, question=question.id, variable=variable))
+        name = self.names.claim(
+            variable, Location(module=module.ref, question=question.id, variable=variable)
+        )
         self.item_names[(module.ref, question.id)] = name
         labels = self.labels(question.variable_label, adapted, "variable", loc)
         note = f"{module.ref} question {question.id}"
@@ -273,11 +411,22 @@ class Builder:
             items = []
             yes, no = ([YES_NO.get(lg, YES_NO["en"])[i] for lg in self.languages] for i in (0, 1))
             for code, code_labels, _ in entries:
-                sub_labels = [_fit(f"{a}: {b}", "variable", self.findings, loc) for a, b in zip(labels, code_labels, strict=True)]
-                sub = Item(self.names.claim(f"{name}_{code}".replace("-", "M"), loc), sub_labels, 1, zero_fill=True,
-                           note=f"{note}, code {code} (1 = selected, 0 = not selected)")
-                value_set = ValueSet(self.names.claim(f"{sub.name}_VS1", quiet=True), sub_labels,
-                                     [Value("1", yes), Value("0", no)])
+                sub_labels = [
+                    _fit(f"{a}: {b}", "variable", self.findings, loc)
+                    for a, b in zip(labels, code_labels, strict=True)
+                ]
+                sub = Item(
+                    self.names.claim(f"{name}_{code}".replace("-", "M"), loc),
+                    sub_labels,
+                    1,
+                    zero_fill=True,
+                    note=f"{note}, code {code} (1 = selected, 0 = not selected)",
+                )
+                value_set = ValueSet(
+                    self.names.claim(f"{sub.name}_VS1", quiet=True),
+                    sub_labels,
+                    [Value("1", yes), Value("0", no)],
+                )
                 sub.value_sets.append(value_set)
                 items.append(sub)
             return items
@@ -296,13 +445,22 @@ class Builder:
         high = self.constant(adapted, question.range.maximum) if question.range else None
         if qtype is QuestionType.DECIMAL:
             # Decimal items get no value set: CSPro value sets of decimals are rarely what NSOs want.
-            return [Item(name, labels, DECIMAL_LENGTH, zero_fill=True, decimals=DECIMAL_PLACES,
-                         decimal_char=True, note=note)]
+            return [
+                Item(
+                    name,
+                    labels,
+                    DECIMAL_LENGTH,
+                    zero_fill=True,
+                    decimals=DECIMAL_PLACES,
+                    decimal_char=True,
+                    note=note,
+                )
+            ]
         default = 4 if qtype is QuestionType.YEAR else INTEGER_LENGTH
         if low is None or high is None:
             length = max([default] + [_digits(c) for c in specials])
             low = 0 if low is None else low
-            high = 10 ** length - 1 if high is None else high
+            high = 10**length - 1 if high is None else high
         length = max([_digits(low), _digits(high)] + [_digits(c) for c in specials])
         item = Item(name, labels, length, zero_fill=True, note=note)
         self.value_set(item, question.code_list or "", entries, self.split(low, high, specials))
@@ -312,18 +470,24 @@ class Builder:
         module = adapted.module
         loc = Location(module=module.ref, question=derived.id)
         variable = adapted.variable(derived.id)
-        name = self.names.claim(variable, Location(module=module.ref, question=derived.id, variable=variable))
+        name = self.names.claim(
+            variable, Location(module=module.ref, question=derived.id, variable=variable)
+        )
         self.item_names[(module.ref, derived.id)] = name
         labels = self.labels(derived.variable_label, adapted, "variable", loc)
         note = f"{module.ref} derived {derived.id}: computed by the .apc logic, not asked"
         if derived.cases is not None:
             code_list = module.code_list_by_id[derived.code_list]
             entries = self.codes(adapted, code_list)
-            item = Item(name, labels, max(_digits(c) for c, _, _ in entries), zero_fill=True, note=note)
+            item = Item(
+                name, labels, max(_digits(c) for c, _, _ in entries), zero_fill=True, note=note
+            )
             self.value_set(item, code_list.id, entries)
             return item
         if "/" in (derived.expression or ""):
-            return Item(name, labels, DECIMAL_LENGTH, decimals=DECIMAL_PLACES, decimal_char=True, note=note)
+            return Item(
+                name, labels, DECIMAL_LENGTH, decimals=DECIMAL_PLACES, decimal_char=True, note=note
+            )
         return Item(name, labels, INTEGER_LENGTH, note=note)
 
     # levels and records ----------------------------------------------------------------------
@@ -344,30 +508,49 @@ class Builder:
         first = self.adapted_list[0]
         dict_name = self.names.claim("MIGMODULE_DICT", quiet=True)
         refs = ", ".join(a.label for a in self.adapted_list)
-        titles = [" + ".join(text_in(a.module.title, lg) for a in self.adapted_list) for lg in self.languages]
+        titles = [
+            " + ".join(text_in(a.module.title, lg) for a in self.adapted_list)
+            for lg in self.languages
+        ]
         dictionary = Dictionary(
             name=dict_name,
-            labels=[_fit(t, "dictionary", self.findings, Location(module=first.module.ref)) for t in titles],
+            labels=[
+                _fit(t, "dictionary", self.findings, Location(module=first.module.ref))
+                for t in titles
+            ],
             languages=[(lg.upper(), LANGUAGE_NAMES.get(lg, lg)) for lg in self.languages],
             note=f"Generated by migmodule from {refs}",
             record_type_len=len(str(len(levels))),
         )
-        case_level = Level(self.names.claim("MIGMODULE_QUEST", quiet=True),
-                           self.words(WORDS["questionnaire"]))
+        case_level = Level(
+            self.names.claim("MIGMODULE_QUEST", quiet=True), self.words(WORDS["questionnaire"])
+        )
         dictionary.levels.append(case_level)
         loc = Location(module=root_adapted.module.ref)
         for id_variable in root_level.id_variables or [f"{root_level.id}_id"]:
             id_name = self.names.claim(id_variable, loc)
-            id_labels = [f"{text_in(root_level.label, lg)} id ({id_variable})" for lg in self.languages]
-            case_level.id_items.append(Item(id_name, id_labels, ID_LENGTH, zero_fill=True,
-                                            note=f"identifier of the {root_level.id} (level {root_level.id})"))
+            id_labels = [
+                f"{text_in(root_level.label, lg)} id ({id_variable})" for lg in self.languages
+            ]
+            case_level.id_items.append(
+                Item(
+                    id_name,
+                    id_labels,
+                    ID_LENGTH,
+                    zero_fill=True,
+                    note=f"identifier of the {root_level.id} (level {root_level.id})",
+                )
+            )
 
         record_of_level: dict[str, Record] = {}
         for index, (level_id, (level, adapted)) in enumerate(levels.items(), start=1):
-            labels = self.labels(level.label, adapted, "record", Location(module=adapted.module.ref))
+            labels = self.labels(
+                level.label, adapted, "record", Location(module=adapted.module.ref)
+            )
             is_root = level_id in roots
             record = Record(
-                self.names.claim(f"{level_id}_rec", quiet=True), labels,
+                self.names.claim(f"{level_id}_rec", quiet=True),
+                labels,
                 type_value=str(index).rjust(dictionary.record_type_len, "0"),
                 required=is_root and not level.repeat,
                 max_records=level.max_units if level.repeat else 1,
@@ -383,9 +566,19 @@ class Builder:
                 record_of_level[question.level].items += items
             for derived in adapted.module.derived:
                 record_of_level[derived.level].items.append(self.derived_item(adapted, derived))
+        # A level without questions (a household level of a person module) gets no record: an
+        # empty record is useless to CSPro and pycspro cannot read one.
+        case_level.records = [record for record in case_level.records if record.items]
         dictionary.layout()
-        return Built(dictionary, self.item_names, self.items_of, record_of_level, list(levels), self.findings + self.names.findings,
-                     self.languages)
+        return Built(
+            dictionary,
+            self.item_names,
+            self.items_of,
+            record_of_level,
+            list(levels),
+            self.findings + self.names.findings,
+            self.languages,
+        )
 
     def sequence_items(self, level_id: str, levels, parent, roots) -> list[Item]:
         """Occurrence numbers of the repeated levels on the path from the case down to this level."""
@@ -397,15 +590,29 @@ class Builder:
         items = []
         for lid in reversed(chain):
             level, adapted = levels[lid]
-            parent_ids = set(levels[parent[lid]][0].id_variables) if parent[lid] in levels else set()
+            parent_ids = (
+                set(levels[parent[lid]][0].id_variables) if parent[lid] in levels else set()
+            )
             own = [v for v in level.id_variables if v not in parent_ids]
             variable = own[-1] if own else f"{lid}_no"
             key = ("#sequence", lid)
             if key not in self.item_names:
-                self.item_names[key] = self.names.claim(variable, Location(module=adapted.module.ref))
-            labels = [f"{text_in(level.label, lg)} {text_in(WORDS['number'], lg)}" for lg in self.languages]
-            items.append(Item(self.item_names[key], labels, _digits(level.max_units), zero_fill=True,
-                              note=f"occurrence number of the {lid} (1 to {level.max_units})"))
+                self.item_names[key] = self.names.claim(
+                    variable, Location(module=adapted.module.ref)
+                )
+            labels = [
+                f"{text_in(level.label, lg)} {text_in(WORDS['number'], lg)}"
+                for lg in self.languages
+            ]
+            items.append(
+                Item(
+                    self.item_names[key],
+                    labels,
+                    _digits(level.max_units),
+                    zero_fill=True,
+                    note=f"occurrence number of the {lid} (1 to {level.max_units})",
+                )
+            )
         return items
 
 
@@ -420,8 +627,14 @@ def build_dictionary(adapted_list: list[Adapted], languages: list[str] | None = 
 # Export
 
 
-def export_cspro(adapted_list: list[Adapted], out_path: str | Path, *, fmt: str = "text",
-                 lang: list[str] | None = None, today: dt.date | None = None) -> ExportResult:
+def export_cspro(
+    adapted_list: list[Adapted],
+    out_path: str | Path,
+    *,
+    fmt: str = "text",
+    lang: list[str] | None = None,
+    today: dt.date | None = None,
+) -> ExportResult:
     """Write `out_path` (.dcf, text or JSON) and the logic beside it (same name, .apc)."""
     from migmodule.export.cspro_logic import write_logic
 

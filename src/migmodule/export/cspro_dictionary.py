@@ -85,7 +85,9 @@ class Level:
 class Dictionary:
     name: str
     labels: list[str]
-    languages: list[tuple[str, str]] = field(default_factory=list)  # (NAME, label), e.g. ("EN", "English")
+    languages: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (NAME, label), e.g. ("EN", "English")
     note: str | None = None
     record_type_start: int = 1
     record_type_len: int = 1
@@ -134,7 +136,11 @@ def _item_lines(item: Item) -> list[str]:
     lines = ["[Item]", f"Label={_label(item.labels)}", f"Name={item.name}"]
     if item.note:
         lines.append(f"Note={_note(item.note)}")
-    lines += [f"Start={item.start}", f"Len={item.length}", f"DataType={'Alpha' if item.alpha else 'Numeric'}"]
+    lines += [
+        f"Start={item.start}",
+        f"Len={item.length}",
+        f"DataType={'Alpha' if item.alpha else 'Numeric'}",
+    ]
     if item.occurrences > 1:
         lines.append(f"Occurrences={item.occurrences}")
     if item.decimals:
@@ -174,9 +180,13 @@ def to_text(dictionary: Dictionary, *, bom: bool = True) -> str:
     ]
     sections = ["\n".join(head)]
     if len(dictionary.languages) > 1:
-        sections.append("\n".join(["[Languages]"] + [f"{name}={label}" for name, label in dictionary.languages]))
+        sections.append(
+            "\n".join(["[Languages]"] + [f"{name}={label}" for name, label in dictionary.languages])
+        )
     for level in dictionary.levels:
-        sections.append("\n".join(["[Level]", f"Label={_label(level.labels)}", f"Name={level.name}"]))
+        sections.append(
+            "\n".join(["[Level]", f"Label={_label(level.labels)}", f"Name={level.name}"])
+        )
         sections.append("[IdItems]")
         for item in level.id_items:
             sections += _item_lines(item)
@@ -207,7 +217,9 @@ def to_text(dictionary: Dictionary, *, bom: bool = True) -> str:
 def _json_labels(labels: list[str], languages: list[tuple[str, str]]) -> list[dict[str, str]]:
     if len(languages) <= 1:
         return [{"text": labels[0]}]
-    return [{"text": text, "language": name} for text, (name, _) in zip(labels, languages, strict=False)]
+    return [
+        {"text": text, "language": name} for text, (name, _) in zip(labels, languages, strict=False)
+    ]
 
 
 def _json_value_set(value_set: ValueSet, languages: list[tuple[str, str]]) -> dict[str, Any]:
@@ -218,7 +230,11 @@ def _json_value_set(value_set: ValueSet, languages: list[tuple[str, str]]) -> di
         if value.special:
             entry["special"] = value.special
         values.append(entry)
-    return {"name": value_set.name, "labels": _json_labels(value_set.labels, languages), "values": values}
+    return {
+        "name": value_set.name,
+        "labels": _json_labels(value_set.labels, languages),
+        "values": values,
+    }
 
 
 def _json_item(item: Item, languages: list[tuple[str, str]], with_start: bool) -> dict[str, Any]:
@@ -255,29 +271,41 @@ def to_json_dict(dictionary: Dictionary) -> dict[str, Any]:
         data["note"] = dictionary.note
     if len(langs) > 1:
         data["languages"] = [{"name": name, "label": label} for name, label in langs]
-    data.update({
-        "readOptimization": True,
-        "recordType": {"start": dictionary.record_type_start, "length": dictionary.record_type_len},
-        "defaults": {"decimalMark": dictionary.decimal_char, "zeroFill": dictionary.zero_fill},
-        "relativePositions": dictionary.relative_positions,
-        "levels": [],
-    })
+    data.update(
+        {
+            "readOptimization": True,
+            "recordType": {
+                "start": dictionary.record_type_start,
+                "length": dictionary.record_type_len,
+            },
+            "defaults": {"decimalMark": dictionary.decimal_char, "zeroFill": dictionary.zero_fill},
+            "relativePositions": dictionary.relative_positions,
+            "levels": [],
+        }
+    )
     for level in dictionary.levels:
         records = []
         for record in level.records:
-            entry: dict[str, Any] = {"name": record.name, "labels": _json_labels(record.labels, langs)}
+            entry: dict[str, Any] = {
+                "name": record.name,
+                "labels": _json_labels(record.labels, langs),
+            }
             if record.note:
                 entry["note"] = record.note
             entry["recordType"] = record.type_value
             entry["occurrences"] = {"required": record.required, "maximum": record.max_records}
-            entry["items"] = [_json_item(i, langs, not dictionary.relative_positions) for i in record.items]
+            entry["items"] = [
+                _json_item(i, langs, not dictionary.relative_positions) for i in record.items
+            ]
             records.append(entry)
-        data["levels"].append({
-            "name": level.name,
-            "labels": _json_labels(level.labels, langs),
-            "ids": {"items": [_json_item(i, langs, True) for i in level.id_items]},
-            "records": records,
-        })
+        data["levels"].append(
+            {
+                "name": level.name,
+                "labels": _json_labels(level.labels, langs),
+                "ids": {"items": [_json_item(i, langs, True) for i in level.id_items]},
+                "records": records,
+            }
+        )
     return data
 
 

@@ -16,10 +16,10 @@ from collections.abc import Callable
 
 from migmodule import __version__
 from migmodule.codes import Finding, Location
+from migmodule.export.cspro import CSPRO_LOGIC, Builder, Built
 from migmodule.expr.ast import Node
 from migmodule.expr.semantics import prepare, referenced
 from migmodule.expr.targets import CSProLogic
-from migmodule.export.cspro import CSPRO_LOGIC, Built
 from migmodule.profile import Adapted
 from migmodule.spec.model import Derived, Edit, Question
 from migmodule.spec.text import render
@@ -54,11 +54,16 @@ class LogicWriter:
         found = []
         for expression in expressions:
             if expression:
-                found += [i for i in referenced(self.module, expression)
-                          if (self.module.ref, i) not in self.built.item_names]
+                found += [
+                    i
+                    for i in referenced(self.module, expression)
+                    if (self.module.ref, i) not in self.built.item_names
+                ]
         return found
 
-    def compile(self, what: str, location: Location, build: Callable[[], str], *expressions: str | None) -> str | None:
+    def compile(
+        self, what: str, location: Location, build: Callable[[], str], *expressions: str | None
+    ) -> str | None:
         """Compile or explain why not: the finding and a comment stand in for logic that cannot be written."""
         missing = self.missing_inputs(*expressions)
         try:
@@ -77,8 +82,12 @@ class LogicWriter:
         if not question.universe:
             return []
         loc = Location(module=self.module.ref, question=question.id)
-        code = self.compile(f"universe of question {question.id}", loc,
-                            lambda: self.compiler().true_form(self.prepared(question.universe)), question.universe)
+        code = self.compile(
+            f"universe of question {question.id}",
+            loc,
+            lambda: self.compiler().true_form(self.prepared(question.universe)),
+            question.universe,
+        )
         if code is None:
             return [f"{INDENT}// universe not compiled: {question.universe}"]
         return [f"{INDENT}// universe: {question.universe}", f"{INDENT}ask if {code};"]
@@ -94,24 +103,48 @@ class LogicWriter:
             parts.append(f". <= ({question.range.maximum})")
         checks = []
         if parts:
-            low = question.range.minimum if question.range.minimum is not None else "…"
-            high = question.range.maximum if question.range.maximum is not None else "…"
-            checks.append(("range", " and ".join(parts), f"{name}: the value must be between {low} and {high}."))
+            low, high = (self.bound(question.range.minimum), self.bound(question.range.maximum))
+            checks.append(
+                (
+                    "range",
+                    " and ".join(parts),
+                    f"{name}: the value must be between {low} and {high}.",
+                )
+            )
         if question.constraint:
-            message = self.text(question.constraint_message) or f"{name}: the answer breaks the rule {question.constraint}."
+            message = (
+                self.text(question.constraint_message)
+                or f"{name}: the answer breaks the rule {question.constraint}."
+            )
             checks.append(("constraint", question.constraint, message))
         for kind, expression, message in checks:
             compiler = self.compiler(question.id)
-            code = self.compile(f"{kind} of question {question.id}", loc,
-                                lambda c=compiler, e=expression: c.false_form(self.prepared(e)), expression)
+            code = self.compile(
+                f"{kind} of question {question.id}",
+                loc,
+                lambda c=compiler, e=expression: c.false_form(self.prepared(e)),
+                expression,
+            )
             if code is None:
                 lines.append(f"{INDENT}// {kind} not compiled: {expression}")
                 continue
             if code == compiler.FALSE:
                 continue
-            lines += [f"{INDENT}// {kind}: {expression}", f"{INDENT}if {code} then",
-                      f"{INDENT * 2}errmsg({_string(message)});", f"{INDENT * 2}reenter;", f"{INDENT}endif;"]
+            lines += [
+                f"{INDENT}// {kind}: {expression}",
+                f"{INDENT}if {code} then",
+                f"{INDENT * 2}errmsg({_string(message)});",
+                f"{INDENT * 2}reenter;",
+                f"{INDENT}endif;",
+            ]
         return lines
+
+    def bound(self, value) -> str:
+        """A range bound for a message: its value with this profile's parameters, else its expression."""
+        if value is None:
+            return "…"
+        number = Builder.constant(self.adapted, value)
+        return str(number) if number is not None else str(value)
 
     # edits -----------------------------------------------------------------------------------
     def edit_lines(self, edit: Edit, indent: str, in_item: bool) -> list[str]:
@@ -127,11 +160,17 @@ class LogicWriter:
         code = self.compile(f"edit {edit.id}", loc, build, edit.when, edit.check)
         head = f"{indent}// edit {edit.id} ({edit.severity}): {self.text(edit.title)}"
         if code is None:
-            return [head, f"{indent}// not compiled: when {edit.when or 'always'} check {edit.check}"]
+            return [
+                head,
+                f"{indent}// not compiled: when {edit.when or 'always'} check {edit.check}",
+            ]
         if code == compiler.FALSE or code.startswith(compiler.FALSE + " and"):
             return [head, f"{indent}// cannot fail with this profile's parameters"]
-        lines = [head, f"{indent}if {code} then",
-                 f"{indent}{INDENT}errmsg({_string(edit.id + ': ' + self.text(edit.message))});"]
+        lines = [
+            head,
+            f"{indent}if {code} then",
+            f"{indent}{INDENT}errmsg({_string(edit.id + ': ' + self.text(edit.message))});",
+        ]
         if edit.severity == "error" and in_item:
             lines.append(f"{indent}{INDENT}reenter;")
         return lines + [f"{indent}endif;"]
@@ -144,7 +183,11 @@ class LogicWriter:
                 reads += referenced(self.module, expression)
         if any(r in self.module.derived_by_id for r in reads):
             return None
-        same_level = [q for q in question_order if q in reads and self.module.question_by_id[q].level == edit.level]
+        same_level = [
+            q
+            for q in question_order
+            if q in reads and self.module.question_by_id[q].level == edit.level
+        ]
         return same_level[-1] if same_level else None
 
     # derived ---------------------------------------------------------------------------------
@@ -155,12 +198,16 @@ class LogicWriter:
 
         def build() -> str:
             if derived.cases is not None:
-                cases = [(self.prepared(c.when) if c.when else None, c.value) for c in derived.cases]
+                cases = [
+                    (self.prepared(c.when) if c.when else None, c.value) for c in derived.cases
+                ]
                 return f"{name} = notappl;\n" + compiler.cases(cases).replace("$", name)
             tree = self.prepared(derived.expression or "")
             guard = compiler.all_known(tree)
             if derived.when:
-                guard = compiler.join(compiler.AND, [guard, compiler.true_form(self.prepared(derived.when))])
+                guard = compiler.join(
+                    compiler.AND, [guard, compiler.true_form(self.prepared(derived.when))]
+                )
             body = f"{name} = {compiler.value(tree)};"
             if guard == compiler.TRUE:
                 return body
@@ -186,7 +233,9 @@ def _header(adapted_list: list[Adapted], built: Built, today: dt.date) -> list[s
     return lines + ["", "PROC GLOBAL", ""]
 
 
-def write_logic(adapted_list: list[Adapted], built: Built, *, today: dt.date | None = None) -> tuple[str, list[Finding]]:
+def write_logic(
+    adapted_list: list[Adapted], built: Built, *, today: dt.date | None = None
+) -> tuple[str, list[Finding]]:
     """The .apc text for the questionnaire, and findings for expressions that could not be compiled."""
     today = today or dt.date.today()
     lines = _header(adapted_list, built, today)
@@ -234,7 +283,11 @@ def _level_proc(built: Built, blocks: dict[str, list[str]]) -> list[str]:
     if not any(blocks.values()):
         return []
     level = built.dictionary.levels[0]
-    out = [f"PROC {level.name}", "// derived variables and edits that read them, in spec order", "postproc"]
+    out = [
+        f"PROC {level.name}",
+        "// derived variables and edits that read them, in spec order",
+        "postproc",
+    ]
     for level_id, block in blocks.items():
         if not block:
             continue

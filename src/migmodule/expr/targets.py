@@ -155,11 +155,23 @@ class _TwoValued:
                 return ref, lit
         return None
 
+    def special_literal(self, ref: Node, literal: Num) -> str:
+        """How a missing-value code is written when compared with raw (target may override)."""
+        return self.value(literal)
+
+    def special_kind(self, ref: Node, code: int) -> str | None:
+        symbol = self.symbol(ref)
+        code_list = self.module.code_list_by_id.get(symbol.code_list or "") if symbol else None
+        for entry in code_list.codes if code_list else ():
+            if entry.code == code and entry.special is not None:
+                return entry.special.value
+        return None
+
     def _comparison(self, node: Binary, want: bool) -> str:
         raw = self._raw_special(node) if node.op in ("==", "!=") else None
         if raw is not None:
             ref, lit = raw
-            equal = f"{self.value(ref)} {self.OPS['==']} {self.value(lit)}"
+            equal = f"{self.value(ref)} {self.OPS['==']} {self.special_literal(ref, lit)}"
             positive = (node.op == "==") == want
             return equal if positive else self.negate(equal)
         text = f"{self.value(node.left)} {self.OPS[node.op]} {self.value(node.right)}"
@@ -254,8 +266,15 @@ class CSProLogic(_TwoValued):
         )
         return variable.upper()
 
+    # The CSPro export writes these kinds as CSPro special values; don't know stays a code.
+    SPECIAL_VALUES = {"not_stated": "MISSING", "refused": "REFUSED", "not_applicable": "NOTAPPL"}
+
     def ref(self, name: str) -> str:
         return self.item_name(name)
+
+    def special_literal(self, ref: Node, literal: Num) -> str:
+        kind = self.special_kind(ref, int(literal.value))
+        return self.SPECIAL_VALUES.get(kind or "", self.value(literal))
 
     def self_ref(self) -> str:
         return self.item_name(self.self_id or "$")
@@ -278,6 +297,15 @@ class CSProLogic(_TwoValued):
 
     def known(self, ref: Node) -> str:
         symbol = self.symbol(ref)
+        if symbol is not None and not symbol.multiple and symbol.numeric:
+            codes = [
+                c
+                for c in sorted(symbol.missing_codes)
+                if self.special_kind(ref, c) not in self.SPECIAL_VALUES
+            ]
+            return self.join(
+                self.AND, [self.present(ref)] + [f"{self.value(ref)} <> {c}" for c in codes]
+            )
         if symbol is not None and symbol.multiple:
             return self.join(
                 self.AND,
