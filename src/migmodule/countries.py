@@ -6,6 +6,7 @@ The data file and its provenance are in data/countries.csv and data/countries.md
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -62,6 +63,15 @@ def lookup(value: str | int) -> Country | None:
     return _by_alpha().get(text.upper())
 
 
-def country_name(code: int | None, language: str) -> str | None:
+# UN French and Spanish short names carry the article in parentheses ("Kenya (le)",
+# "Francia (la)"): right in a list, wrong inside a sentence.
+_ARTICLE = re.compile(r"\s*\((le|la|l'|l’|les|el|los|las)\)$")
+
+
+def country_name(code: int | None, language: str, *, in_sentence: bool = False) -> str | None:
+    """The country's name; `in_sentence` drops the list-form article ("Kenya (le)" -> "Kenya")."""
     country = by_m49().get(code) if code is not None else None
-    return country.names.get(language) if country else None
+    if country is None:
+        return None
+    name = country.names.get(language)
+    return _ARTICLE.sub("", name) if in_sentence and name else name

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from migmodule.codes import Finding, Location, MigmoduleError, define
 from migmodule.countries import lookup
@@ -95,6 +95,15 @@ class Profile(_Model):
     reference_date: dt.date | None = None
     languages: list[str] = Field(default_factory=lambda: ["en"])
     modules: list[ModuleSettings] = Field(min_length=1)
+    _folder: Path | None = PrivateAttr(default=None)  # relative spec paths are read from here
+
+    def module_path(self, reference: str) -> str:
+        """A module reference, with a relative spec-file path taken from the profile's folder."""
+        if reference.endswith((".yaml", ".yml")) and self._folder is not None:
+            path = Path(reference)
+            if not path.is_absolute():
+                return str(self._folder / path)
+        return reference
 
 
 @dataclass
@@ -172,6 +181,7 @@ def load_profile(path: str | Path) -> Profile:
         from migmodule.spec.load import SpecSchemaError
 
         raise SpecSchemaError(findings) from None
+    profile._folder = path.resolve().parent
     if profile.country is not None and lookup(profile.country) is None:
         raise MigmoduleError.of(
             PROFILE_COUNTRY,
@@ -201,7 +211,7 @@ def adapt(
     for settings in profile.modules:
         if module_ref is not None and not _same_module(settings.module, module_ref):
             continue
-        module = load_module(settings.module)
+        module = load_module(profile.module_path(settings.module))
         values = _profile_parameters(profile, settings, module)
         if country is not None and "COUNTRY" in module.parameter_by_id:
             values["COUNTRY"] = country

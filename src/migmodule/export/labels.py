@@ -44,8 +44,28 @@ SPSS_VALUE_LABEL = 120  # bytes
 STATA_NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,31}$")
 SPSS_NAME_PATTERN = re.compile(r"^[A-Za-z@][A-Za-z0-9_.@#$]*$")
 SPSS_RESERVED = {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"}
-STATA_RESERVED = {"_all", "_b", "byte", "_coef", "_cons", "double", "float", "if", "in", "int", "long",
-                  "_n", "_N", "_pi", "_pred", "_rc", "_skip", "strL", "using", "with"}
+STATA_RESERVED = {
+    "_all",
+    "_b",
+    "byte",
+    "_coef",
+    "_cons",
+    "double",
+    "float",
+    "if",
+    "in",
+    "int",
+    "long",
+    "_n",
+    "_N",
+    "_pi",
+    "_pred",
+    "_rc",
+    "_skip",
+    "strL",
+    "using",
+    "with",
+}
 
 
 @dataclass
@@ -67,7 +87,9 @@ class VariablePlan:
         return Location(module=self.module.ref, question=self.item, variable=self.name)
 
 
-def _code_labels(module: Module, code_list: CodeList, params: dict[str, Any], lang: str) -> dict[int, str]:
+def _code_labels(
+    module: Module, code_list: CodeList, params: dict[str, Any], lang: str
+) -> dict[int, str]:
     labels: dict[int, str] = {}
     if code_list.source == "builtin:countries":
         census = params.get("COUNTRY", THIS_COUNTRY_PLACEHOLDER)
@@ -89,30 +111,48 @@ def variable_plans(adapted: Adapted, lang: str) -> list[VariablePlan]:
     plans = []
     for question in adapted.questions:
         code_list = module.code_list_by_id.get(question.code_list) if question.code_list else None
-        numeric = question.type not in (QuestionType.TEXT, QuestionType.DATE, QuestionType.SELECT_MULTIPLE)
+        numeric = question.type not in (
+            QuestionType.TEXT,
+            QuestionType.DATE,
+            QuestionType.SELECT_MULTIPLE,
+        )
         universe = describe_universe(module, question.universe, question.level, lang, params)
         plan = VariablePlan(
-            item=question.id, name=adapted.variable(question.id),
-            label=render(question.variable_label, module, params, lang), numeric=numeric, module=module,
+            item=question.id,
+            name=adapted.variable(question.id),
+            label=render(question.variable_label, module, params, lang),
+            numeric=numeric,
+            module=module,
             notes=[render(question.label, module, params, lang), universe],
-            recodes=adapted.recode_map(question.id))
+            recodes=adapted.recode_map(question.id),
+        )
         if code_list is not None and numeric:
             plan.code_list = code_list.id
             plan.value_labels = _code_labels(module, code_list, params, lang)
-            plan.missing = {c.code: c.special for c in code_list.codes
-                            if c.special is not None and c.special is not SpecialKind.OTHER}
+            plan.missing = {
+                c.code: c.special
+                for c in code_list.codes
+                if c.special is not None and c.special is not SpecialKind.OTHER
+            }
         plans.append(plan)
     for derived in module.derived:
         code_list = module.code_list_by_id.get(derived.code_list) if derived.code_list else None
         plan = VariablePlan(
-            item=derived.id, name=adapted.variable(derived.id),
-            label=render(derived.variable_label, module, params, lang), numeric=True, module=module,
-            notes=[render(derived.description or derived.label, module, params, lang)])
+            item=derived.id,
+            name=adapted.variable(derived.id),
+            label=render(derived.variable_label, module, params, lang),
+            numeric=True,
+            module=module,
+            notes=[render(derived.description or derived.label, module, params, lang)],
+        )
         if code_list is not None:
             plan.code_list = code_list.id
             plan.value_labels = _code_labels(module, code_list, params, lang)
-            plan.missing = {c.code: c.special for c in code_list.codes
-                            if c.special is not None and c.special is not SpecialKind.OTHER}
+            plan.missing = {
+                c.code: c.special
+                for c in code_list.codes
+                if c.special is not None and c.special is not SpecialKind.OTHER
+            }
         plans.append(plan)
     return plans
 
@@ -122,26 +162,48 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def cut_chars(text: str, limit: int, what: str, target: str, plan: VariablePlan,
-              findings: list[Finding]) -> str:
+def cut_chars(
+    text: str, limit: int, what: str, target: str, plan: VariablePlan, findings: list[Finding]
+) -> str:
     text = _one_line(text)
     if len(text) <= limit:
         return text
     cut = text[:limit]
-    findings.append(Finding.make(codes.LABEL_TRUNCATED, plan.location(), what=what, length=len(text),
-                                 unit="characters", target=target, limit=f"{limit} characters", truncated=cut))
+    findings.append(
+        Finding.make(
+            codes.LABEL_TRUNCATED,
+            plan.location(),
+            what=what,
+            length=len(text),
+            unit="characters",
+            target=target,
+            limit=f"{limit} characters",
+            truncated=cut,
+        )
+    )
     return cut
 
 
-def cut_bytes(text: str, limit: int, what: str, target: str, plan: VariablePlan,
-              findings: list[Finding]) -> str:
+def cut_bytes(
+    text: str, limit: int, what: str, target: str, plan: VariablePlan, findings: list[Finding]
+) -> str:
     text = _one_line(text)
     encoded = text.encode("utf-8")
     if len(encoded) <= limit:
         return text
     cut = encoded[:limit].decode("utf-8", errors="ignore")  # never split a character
-    findings.append(Finding.make(codes.LABEL_TRUNCATED, plan.location(), what=what, length=len(encoded),
-                                 unit="bytes", target=target, limit=f"{limit} bytes", truncated=cut))
+    findings.append(
+        Finding.make(
+            codes.LABEL_TRUNCATED,
+            plan.location(),
+            what=what,
+            length=len(encoded),
+            unit="bytes",
+            target=target,
+            limit=f"{limit} bytes",
+            truncated=cut,
+        )
+    )
     return cut
 
 
@@ -173,7 +235,9 @@ def stata_missing_letters(plan: VariablePlan) -> dict[int, str]:
     return letters
 
 
-def spss_missing(plan: VariablePlan, findings: list[Finding]) -> tuple[list[int], tuple[int, int] | None]:
+def spss_missing(
+    plan: VariablePlan, findings: list[Finding]
+) -> tuple[list[int], tuple[int, int] | None]:
     """(discrete values, range) for SPSS: at most 3 values, or a contiguous range plus one value."""
     missing = sorted(plan.missing)
     if len(missing) <= 3:
@@ -182,13 +246,29 @@ def spss_missing(plan: VariablePlan, findings: list[Finding]) -> tuple[list[int]
     for single in [None, *missing]:
         rest = [c for c in missing if c != single]
         if rest and rest[-1] - rest[0] + 1 == len(rest):
-            declared = f"{rest[0]} THRU {rest[-1]}" + (f" and {single}" if single is not None else "")
-            findings.append(Finding.make(codes.SPSS_MISSING_RANGE, plan.location(), count=len(missing),
-                                         codes=shown, declared=declared))
+            declared = f"{rest[0]} THRU {rest[-1]}" + (
+                f" and {single}" if single is not None else ""
+            )
+            findings.append(
+                Finding.make(
+                    codes.SPSS_MISSING_RANGE,
+                    plan.location(),
+                    count=len(missing),
+                    codes=shown,
+                    declared=declared,
+                )
+            )
             return ([single] if single is not None else []), (rest[0], rest[-1])
-    findings.append(Finding.make(codes.SPSS_MISSING_DROPPED, plan.location(), count=len(missing), codes=shown,
-                                 declared=", ".join(map(str, missing[:3])),
-                                 dropped=", ".join(map(str, missing[3:]))))
+    findings.append(
+        Finding.make(
+            codes.SPSS_MISSING_DROPPED,
+            plan.location(),
+            count=len(missing),
+            codes=shown,
+            declared=", ".join(map(str, missing[:3])),
+            dropped=", ".join(map(str, missing[3:])),
+        )
+    )
     return missing[:3], None
 
 
@@ -203,8 +283,15 @@ def _label_set_names(plans: list[VariablePlan], findings: list[Finding]) -> dict
         base = plan.code_list
         if len(base) > STATA_NAME:
             short = base[: STATA_NAME - 3]
-            findings.append(Finding.make(codes.LABEL_SET_NAME, plan.location(), name=base, limit=STATA_NAME,
-                                         renamed=short))
+            findings.append(
+                Finding.make(
+                    codes.LABEL_SET_NAME,
+                    plan.location(),
+                    name=base,
+                    limit=STATA_NAME,
+                    renamed=short,
+                )
+            )
             base = short
         name, counter = base, 2
         while name in content and content[name] != labels:
@@ -249,8 +336,15 @@ def stata_syntax(adapted: list[Adapted], lang: str) -> tuple[str, list[Finding]]
     for plan in plans:
         problem = stata_name_problem(plan.name)
         if problem:
-            findings.append(Finding.make(codes.LABEL_NAME, plan.location(), name=plan.name, target="Stata",
-                                         reason=problem))
+            findings.append(
+                Finding.make(
+                    codes.LABEL_NAME,
+                    plan.location(),
+                    name=plan.name,
+                    target="Stata",
+                    reason=problem,
+                )
+            )
         else:
             usable.append(plan)
     set_names = _label_set_names(usable, findings)
@@ -262,24 +356,35 @@ def stata_syntax(adapted: list[Adapted], lang: str) -> tuple[str, list[Finding]]
         defined.add(name)
         letters = stata_missing_letters(plan)
         lines.append(f"label define {name} ///")
-        for code, text in sorted(plan.value_labels.items(), key=lambda kv: (kv[0] in letters, kv[0])):
+        for code, text in sorted(
+            plan.value_labels.items(), key=lambda kv: (kv[0] in letters, kv[0])
+        ):
             value = f".{letters[code]}" if code in letters else str(code)
-            text = cut_chars(text, STATA_VALUE_LABEL, f"value label of {code}", "Stata", plan, findings)
+            text = cut_chars(
+                text, STATA_VALUE_LABEL, f"value label of {code}", "Stata", plan, findings
+            )
             lines.append(f"    {value} {stata_string(text)} ///")
         lines += ["    , replace", ""]
     for index, plan in enumerate(usable):
-        label = cut_chars(plan.label, STATA_VARIABLE_LABEL, "variable label", "Stata", plan, findings)
+        label = cut_chars(
+            plan.label, STATA_VARIABLE_LABEL, "variable label", "Stata", plan, findings
+        )
         lines.append(f"capture confirm variable {plan.name}")
         lines.append("if !_rc {")
         lines.append(f"    label variable {plan.name} {stata_string(label)}")
         for note in filter(None, plan.notes):
-            lines.append(f"    notes {plan.name}: {stata_text(note)}")
+            # Notes are not quoted, so comment markers are broken up.
+            text = stata_text(note).replace("//", "/ /").replace("/*", "/ *")
+            lines.append(f"    notes {plan.name}: {text}")
         lines.append("}")
         if plan.numeric and (plan.recodes or plan.missing or index in set_names):
             lines.append(f"capture confirm numeric variable {plan.name}")
             lines.append("if !_rc {")
             if plan.recodes:
-                pairs = " ".join(f"({national}={standard})" for national, standard in sorted(plan.recodes.items()))
+                pairs = " ".join(
+                    f"({national}={standard})"
+                    for national, standard in sorted(plan.recodes.items())
+                )
                 lines.append(f"    recode {plan.name} {pairs}")
             for code, letter in stata_missing_letters(plan).items():
                 lines.append(f"    replace {plan.name} = .{letter} if {plan.name} == {code}")
@@ -300,18 +405,26 @@ def spss_syntax(adapted: list[Adapted], lang: str) -> tuple[str, list[Finding]]:
     plans = [plan for a in adapted for plan in variable_plans(a, lang)]
     lines = ["* Encoding: UTF-8."]
     lines += [line.rstrip(".") + "." for line in _header(adapted, lang, "*")]
-    lines += ["* Each command names one variable, so a variable absent from the data fails only its own lines.", ""]
+    lines += [
+        "* Each command names one variable, so a variable absent from the data fails only its own lines.",
+        "",
+    ]
     usable = []
     for plan in plans:
         problem = spss_name_problem(plan.name)
         if problem:
-            findings.append(Finding.make(codes.LABEL_NAME, plan.location(), name=plan.name, target="SPSS",
-                                         reason=problem))
+            findings.append(
+                Finding.make(
+                    codes.LABEL_NAME, plan.location(), name=plan.name, target="SPSS", reason=problem
+                )
+            )
         else:
             usable.append(plan)
     for plan in usable:
         if plan.numeric and plan.recodes:
-            pairs = " ".join(f"({national}={standard})" for national, standard in sorted(plan.recodes.items()))
+            pairs = " ".join(
+                f"({national}={standard})" for national, standard in sorted(plan.recodes.items())
+            )
             lines.append(f"RECODE {plan.name} {pairs} (ELSE=COPY).")
     for plan in usable:
         label = cut_bytes(plan.label, SPSS_VARIABLE_LABEL, "variable label", "SPSS", plan, findings)
@@ -322,7 +435,9 @@ def spss_syntax(adapted: list[Adapted], lang: str) -> tuple[str, list[Finding]]:
         lines.append(f"VALUE LABELS {plan.name}")
         items = sorted(plan.value_labels.items())
         for position, (code, text) in enumerate(items):
-            text = cut_bytes(text, SPSS_VALUE_LABEL, f"value label of {code}", "SPSS", plan, findings)
+            text = cut_bytes(
+                text, SPSS_VALUE_LABEL, f"value label of {code}", "SPSS", plan, findings
+            )
             end = "." if position == len(items) - 1 else ""
             lines.append(f"  {code} {spss_string(text)}{end}")
     for plan in usable:
@@ -335,13 +450,17 @@ def spss_syntax(adapted: list[Adapted], lang: str) -> tuple[str, list[Finding]]:
     return "\n".join(lines), findings
 
 
-def export_stata(adapted: list[Adapted], out_path: str | Path, lang: str | None = None) -> ExportResult:
+def export_stata(
+    adapted: list[Adapted], out_path: str | Path, lang: str | None = None
+) -> ExportResult:
     text, findings = stata_syntax(adapted, lang or adapted[0].languages[0])
     write_text(out_path, text)
     return ExportResult(Path(out_path), findings)
 
 
-def export_spss(adapted: list[Adapted], out_path: str | Path, lang: str | None = None) -> ExportResult:
+def export_spss(
+    adapted: list[Adapted], out_path: str | Path, lang: str | None = None
+) -> ExportResult:
     text, findings = spss_syntax(adapted, lang or adapted[0].languages[0])
     write_text(out_path, text)
     return ExportResult(Path(out_path), findings)
@@ -365,20 +484,31 @@ def read_data(path: str | Path) -> tuple[Any, dict[str, str]]:
         if suffix == ".csv":
             return pd.read_csv(path), {}
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pyreadstat.ReadstatError) as exc:
-        raise MigmoduleError.of(codes.DATA_UNREADABLE, Location(file=str(path)), path=path, reason=exc) from None
-    raise MigmoduleError.of(codes.DATA_UNREADABLE, Location(file=str(path)), path=path,
-                            reason=f"unknown file type '{suffix}'")
+        raise MigmoduleError.of(
+            codes.DATA_UNREADABLE, Location(file=str(path)), path=path, reason=exc
+        ) from None
+    raise MigmoduleError.of(
+        codes.DATA_UNREADABLE,
+        Location(file=str(path)),
+        path=path,
+        reason=f"unknown file type '{suffix}'",
+    )
 
 
 def _match(columns: Iterable[str], plans: list[VariablePlan]) -> dict[str, VariablePlan]:
     """Data column -> plan; exact names first, then case-insensitively (Stata/SPSS exports vary)."""
     by_name = {p.name: p for p in plans}
     by_lower = {p.name.lower(): p for p in plans}
-    return {c: by_name.get(c) or by_lower[c.lower()] for c in columns if c in by_name or c.lower() in by_lower}
+    return {
+        c: by_name.get(c) or by_lower[c.lower()]
+        for c in columns
+        if c in by_name or c.lower() in by_lower
+    }
 
 
-def apply_labels(data_path: str | Path, adapted: list[Adapted], out_path: str | Path,
-                 lang: str | None = None) -> ExportResult:
+def apply_labels(
+    data_path: str | Path, adapted: list[Adapted], out_path: str | Path, lang: str | None = None
+) -> ExportResult:
     """Write the data with the modules' variable labels, value labels and missing values.
 
     Profile recodes (national -> standard codes) are applied first; for .dta, missing-value codes
@@ -400,12 +530,20 @@ def apply_labels(data_path: str | Path, adapted: list[Adapted], out_path: str | 
     data_location = Location(file=str(data_path))
     for column in frame.columns:
         if column not in matched:
-            findings.append(Finding.make(codes.APPLY_NOT_IN_MODULE, Location(file=str(data_path), variable=column),
-                                         variable=column, modules=refs))
+            findings.append(
+                Finding.make(
+                    codes.APPLY_NOT_IN_MODULE,
+                    Location(file=str(data_path), variable=column),
+                    variable=column,
+                    modules=refs,
+                )
+            )
     present = {p.name for p in matched.values()}
     for plan in plans:
         if plan.name not in present:
-            findings.append(Finding.make(codes.APPLY_NOT_IN_DATA, plan.location(), variable=plan.name))
+            findings.append(
+                Finding.make(codes.APPLY_NOT_IN_DATA, plan.location(), variable=plan.name)
+            )
 
     frame = frame.copy()
     labels: dict[str, str] = dict(existing)
@@ -417,16 +555,28 @@ def apply_labels(data_path: str | Path, adapted: list[Adapted], out_path: str | 
         if plan is None:
             continue
         if kind == ".dta":
-            labels[column] = cut_chars(plan.label, STATA_VARIABLE_LABEL, "variable label", "Stata", plan, findings)
+            labels[column] = cut_chars(
+                plan.label, STATA_VARIABLE_LABEL, "variable label", "Stata", plan, findings
+            )
         else:
-            labels[column] = cut_bytes(plan.label, SPSS_VARIABLE_LABEL, "variable label", "SPSS", plan, findings)
+            labels[column] = cut_bytes(
+                plan.label, SPSS_VARIABLE_LABEL, "variable label", "SPSS", plan, findings
+            )
         if not plan.numeric or not (plan.value_labels or plan.missing or plan.recodes):
             continue
         numbers = pd.to_numeric(frame[column], errors="coerce")
-        text_values = frame[column][numbers.isna() & frame[column].notna() & (frame[column].astype(str) != "")]
+        text_values = frame[column][
+            numbers.isna() & frame[column].notna() & (frame[column].astype(str) != "")
+        ]
         if len(text_values):
-            findings.append(Finding.make(codes.APPLY_NOT_NUMERIC, plan.location(), variable=column,
-                                         example=text_values.iloc[0]))
+            findings.append(
+                Finding.make(
+                    codes.APPLY_NOT_NUMERIC,
+                    plan.location(),
+                    variable=column,
+                    example=text_values.iloc[0],
+                )
+            )
             continue
         if plan.recodes:
             numbers = numbers.replace({float(k): float(v) for k, v in plan.recodes.items()})
@@ -444,30 +594,58 @@ def apply_labels(data_path: str | Path, adapted: list[Adapted], out_path: str | 
                 frame[column] = numbers
             room = STATA_NAME - len(str(len(value_labels)))
             if len(column) > room:
-                findings.append(Finding.make(codes.STATA_LABELSET_NAME, plan.location(), name=column,
-                                             labelset=f"{column}{len(value_labels)}", room=room))
+                findings.append(
+                    Finding.make(
+                        codes.STATA_LABELSET_NAME,
+                        plan.location(),
+                        name=column,
+                        labelset=f"{column}{len(value_labels)}",
+                        room=room,
+                    )
+                )
                 continue
-            value_labels[column] = {k: cut_chars(v, STATA_VALUE_LABEL, f"value label of {k}", "Stata", plan,
-                                                 findings) for k, v in labelled.items()}
+            value_labels[column] = {
+                k: cut_chars(v, STATA_VALUE_LABEL, f"value label of {k}", "Stata", plan, findings)
+                for k, v in labelled.items()
+            }
         else:
             frame[column] = numbers
-            value_labels[column] = {float(k): cut_bytes(v, SPSS_VALUE_LABEL, f"value label of {k}", "SPSS",
-                                                        plan, findings) for k, v in plan.value_labels.items()}
+            value_labels[column] = {
+                float(k): cut_bytes(
+                    v, SPSS_VALUE_LABEL, f"value label of {k}", "SPSS", plan, findings
+                )
+                for k, v in plan.value_labels.items()
+            }
             if plan.missing:
                 values, span = spss_missing(plan, findings)
-                missing_sav[column] = ([{"lo": float(span[0]), "hi": float(span[1])}] if span else []) + \
-                    [float(v) for v in values]
+                missing_sav[column] = (
+                    [{"lo": float(span[0]), "hi": float(span[1])}] if span else []
+                ) + [float(v) for v in values]
     file_label = f"migmodule: {', '.join(a.label for a in adapted)}"
     try:
         with atomic_path(out_path) as temp:
             if kind == ".dta":
-                pyreadstat.write_dta(frame, str(temp), file_label=file_label[:80], column_labels=labels,
-                                     variable_value_labels=value_labels, missing_user_values=missing_dta,
-                                     version=15)
+                pyreadstat.write_dta(
+                    frame,
+                    str(temp),
+                    file_label=file_label[:80],
+                    column_labels=labels,
+                    variable_value_labels=value_labels,
+                    missing_user_values=missing_dta,
+                    version=15,
+                )
             else:
-                pyreadstat.write_sav(frame, str(temp), file_label=file_label[:64], column_labels=labels,
-                                     variable_value_labels=value_labels, missing_ranges=missing_sav,
-                                     note=file_label)
+                pyreadstat.write_sav(
+                    frame,
+                    str(temp),
+                    file_label=file_label[:64],
+                    column_labels=labels,
+                    variable_value_labels=value_labels,
+                    missing_ranges=missing_sav,
+                    note=file_label,
+                )
     except pyreadstat.ReadstatError as exc:
-        raise MigmoduleError.of(codes.APPLY_WRITE, data_location, path=out_path, reason=exc) from None
+        raise MigmoduleError.of(
+            codes.APPLY_WRITE, data_location, path=out_path, reason=exc
+        ) from None
     return ExportResult(out_path, findings)

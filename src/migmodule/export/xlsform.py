@@ -58,18 +58,24 @@ QUESTION_TYPES = {
 
 # Toolkit words (not module text) used in generated messages.
 RANGE_MESSAGES = {
-    "en": {"both": "The answer must be between {minimum} and {maximum}.",
-           "minimum": "The answer must be at least {minimum}.",
-           "maximum": "The answer must be at most {maximum}.",
-           "other": "The answer is out of range."},
-    "fr": {"both": "La réponse doit être comprise entre {minimum} et {maximum}.",
-           "minimum": "La réponse doit être au moins {minimum}.",
-           "maximum": "La réponse doit être au plus {maximum}.",
-           "other": "La réponse est hors des limites."},
-    "es": {"both": "La respuesta debe estar entre {minimum} y {maximum}.",
-           "minimum": "La respuesta debe ser al menos {minimum}.",
-           "maximum": "La respuesta debe ser como máximo {maximum}.",
-           "other": "La respuesta está fuera de rango."},
+    "en": {
+        "both": "The answer must be between {minimum} and {maximum}.",
+        "minimum": "The answer must be at least {minimum}.",
+        "maximum": "The answer must be at most {maximum}.",
+        "other": "The answer is out of range.",
+    },
+    "fr": {
+        "both": "La réponse doit être comprise entre {minimum} et {maximum}.",
+        "minimum": "La réponse doit être au moins {minimum}.",
+        "maximum": "La réponse doit être au plus {maximum}.",
+        "other": "La réponse est hors des limites.",
+    },
+    "es": {
+        "both": "La respuesta debe estar entre {minimum} y {maximum}.",
+        "minimum": "La respuesta debe ser al menos {minimum}.",
+        "maximum": "La respuesta debe ser como máximo {maximum}.",
+        "other": "La respuesta está fuera de rango.",
+    },
 }
 WARNING_PREFIX = {"en": "Check:", "fr": "À vérifier :", "es": "Verificar:"}
 
@@ -87,8 +93,13 @@ def _sort_key(text: str) -> str:
 class _FormXPath(XPath):
     """XPath over form field names (national names, renamed clashes); the anchor question is `.`."""
 
-    def __init__(self, module: Module, names: dict[str, str], self_id: str | None = None,
-                 anchor: str | None = None):
+    def __init__(
+        self,
+        module: Module,
+        names: dict[str, str],
+        self_id: str | None = None,
+        anchor: str | None = None,
+    ):
         super().__init__(module, self_id)
         self.names = names
         self.anchor = anchor
@@ -134,7 +145,9 @@ class _FormBuilder:
         if not adapted:
             raise ValueError("no module to export")
         self.languages = languages
-        self.parts = [_Part(a, abbreviation="".join(w[0] for w in a.module.id.split("-"))) for a in adapted]
+        self.parts = [
+            _Part(a, abbreviation="".join(w[0] for w in a.module.id.split("-"))) for a in adapted
+        ]
         self.findings: list[Finding] = []
         self.used_names: dict[str, str] = {}  # field name -> module ref using it
         self.levels: dict[str, tuple[Level, str]] = {}
@@ -176,9 +189,13 @@ class _FormBuilder:
                     self.levels[level.id] = (level, part.module.ref)
                     self.used_names[level.id] = part.module.ref
                 elif known[0].repeat != level.repeat:
-                    raise MigmoduleError.of(codes.XLSF_LEVEL_CONFLICT, part.location(), level=level.id,
-                                            first=known[1] if known[0].repeat else part.module.ref,
-                                            second=part.module.ref if known[0].repeat else known[1])
+                    raise MigmoduleError.of(
+                        codes.XLSF_LEVEL_CONFLICT,
+                        part.location(),
+                        level=level.id,
+                        first=known[1] if known[0].repeat else part.module.ref,
+                        second=part.module.ref if known[0].repeat else known[1],
+                    )
         self.used_names.setdefault(SOURCE_FIELD, "migmodule")
         for part in self.parts:
             items = [q.id for q in part.adapted.questions] + [d.id for d in part.module.derived]
@@ -191,9 +208,16 @@ class _FormBuilder:
                     counter = 2
                     while renamed in self.used_names:
                         renamed, counter = f"{name}_{part.abbreviation}{counter}", counter + 1
-                    self.findings.append(Finding.make(
-                        codes.XLSF_NAME_CLASH, part.location(item, name), name=name,
-                        module=part.module.ref, other=self.used_names[name], renamed=renamed))
+                    self.findings.append(
+                        Finding.make(
+                            codes.XLSF_NAME_CLASH,
+                            part.location(item, name),
+                            name=name,
+                            module=part.module.ref,
+                            other=self.used_names[name],
+                            renamed=renamed,
+                        )
+                    )
                     name = renamed
                 part.names[item] = name
                 self.used_names[name] = part.module.ref
@@ -212,29 +236,52 @@ class _FormBuilder:
         if name not in self.list_content:
             self.list_content[name] = content
             for code, labels in content:
-                self.choices.append({"list_name": name, "name": code,
-                                     **{f"label::{language_column(lang)}": text
-                                        for lang, text in zip(self.languages, labels, strict=True)}})
+                self.choices.append(
+                    {
+                        "list_name": name,
+                        "name": code,
+                        **{
+                            f"label::{language_column(lang)}": text
+                            for lang, text in zip(self.languages, labels, strict=True)
+                        },
+                    }
+                )
         part.lists[code_list.id] = name
         return name
 
     def choice_content(self, part: _Part, code_list: CodeList) -> list[tuple[str, tuple[str, ...]]]:
         """(code, labels per language) in the order the enumerator sees them."""
         langs = self.languages
-        own = [(str(c.code), tuple(self.texts(part, c.label)[lang] for lang in langs))
-               for c in code_list.codes if c.special is None]
-        special = [(str(c.code), tuple(self.texts(part, c.label)[lang] for lang in langs))
-                   for c in code_list.codes if c.special is not None]
+        own = [
+            (str(c.code), tuple(self.texts(part, c.label)[lang] for lang in langs))
+            for c in code_list.codes
+            if c.special is None
+        ]
+        special = [
+            (str(c.code), tuple(self.texts(part, c.label)[lang] for lang in langs))
+            for c in code_list.codes
+            if c.special is not None
+        ]
         if code_list.source == "builtin:countries":
             census = part.params.get("COUNTRY", THIS_COUNTRY_PLACEHOLDER)
             first: list[tuple[str, tuple[str, ...]]] = []
             if census == THIS_COUNTRY_PLACEHOLDER:
-                first.append(("0", tuple(THIS_COUNTRY.get(lang, THIS_COUNTRY["en"]) for lang in langs)))
+                first.append(
+                    ("0", tuple(THIS_COUNTRY.get(lang, THIS_COUNTRY["en"]) for lang in langs))
+                )
             else:
-                first.append((str(census), tuple(country_name(census, lang) or str(census) for lang in langs)))
+                first.append(
+                    (
+                        str(census),
+                        tuple(country_name(census, lang) or str(census) for lang in langs),
+                    )
+                )
             listed = {code for code, _ in own + special}
-            others = [(str(c.m49), tuple(c.names.get(lang, c.names["en"]) for lang in langs))
-                      for c in by_m49().values() if c.m49 != census and str(c.m49) not in listed]
+            others = [
+                (str(c.m49), tuple(c.names.get(lang, c.names["en"]) for lang in langs))
+                for c in by_m49().values()
+                if c.m49 != census and str(c.m49) not in listed
+            ]
             # One list serves every language, so it is sorted by the default (first) language.
             others.sort(key=lambda item: _sort_key(item[1][0]))
             return first + others + own + special
@@ -242,10 +289,19 @@ class _FormBuilder:
             parameter = code_list.source.split(":", 1)[1]
             national = part.params.get(parameter) or []
             if not national and not own:
-                raise MigmoduleError.of(codes.XLSF_EMPTY_LIST, part.location(), code_list=code_list.id,
-                                        parameter=parameter)
-            own = [(str(item["code"]), tuple(text_in(item.get("label"), lang) or str(item["code"])
-                                             for lang in langs)) for item in national] + own
+                raise MigmoduleError.of(
+                    codes.XLSF_EMPTY_LIST,
+                    part.location(),
+                    code_list=code_list.id,
+                    parameter=parameter,
+                )
+            own = [
+                (
+                    str(item["code"]),
+                    tuple(text_in(item.get("label"), lang) or str(item["code"]) for lang in langs),
+                )
+                for item in national
+            ] + own
         return own + special
 
     # expressions --------------------------------------------------------------------------------
@@ -270,14 +326,19 @@ class _FormBuilder:
                 continue
             texts.append(f". {op} ({bound})")
             folded = self.tree(part, str(bound))
-            shown[key] = (str(int(folded.value)) if float(folded.value).is_integer() else str(folded.value)) \
-                if isinstance(folded, Num) else None
+            shown[key] = (
+                (str(int(folded.value)) if float(folded.value).is_integer() else str(folded.value))
+                if isinstance(folded, Num)
+                else None
+            )
         if None in shown.values():
             kind = "other"
         else:
             kind = "both" if len(shown) == 2 else next(iter(shown))
-        messages = {lang: RANGE_MESSAGES.get(lang, RANGE_MESSAGES["en"])[kind].format(**shown)
-                    for lang in self.languages}
+        messages = {
+            lang: RANGE_MESSAGES.get(lang, RANGE_MESSAGES["en"])[kind].format(**shown)
+            for lang in self.languages
+        }
         return texts, messages
 
     def place_edits(self) -> None:
@@ -288,19 +349,36 @@ class _FormBuilder:
                 text = f"not ({edit.when}) or ({edit.check})" if edit.when else edit.check
                 missing = self.missing_reference(part, text)
                 if missing is not None:
-                    self.findings.append(Finding.make(codes.XLSF_SKIPPED_RULE, part.location(), kind="edit",
-                                                      item=edit.id, missing=missing))
+                    self.findings.append(
+                        Finding.make(
+                            codes.XLSF_SKIPPED_RULE,
+                            part.location(),
+                            kind="edit",
+                            item=edit.id,
+                            missing=missing,
+                        )
+                    )
                     continue
-                read = [item for item in referenced(part.module, text)
-                        if item in order and part.module.question_by_id[item].level == edit.level]
+                read = [
+                    item
+                    for item in referenced(part.module, text)
+                    if item in order and part.module.question_by_id[item].level == edit.level
+                ]
                 if not read:
-                    self.findings.append(Finding.make(codes.XLSF_EDIT_UNPLACED, part.location(),
-                                                      edit=edit.id, level=edit.level))
+                    self.findings.append(
+                        Finding.make(
+                            codes.XLSF_EDIT_UNPLACED,
+                            part.location(),
+                            edit=edit.id,
+                            level=edit.level,
+                        )
+                    )
                     continue
                 anchor = max(read, key=order.__getitem__)
                 if edit.severity == "error":
                     self.constraints.setdefault((index, anchor), []).append(
-                        (text, self.texts(part, edit.message)))
+                        (text, self.texts(part, edit.message))
+                    )
                 else:
                     note = self.warning_note(part, edit, text)
                     if note is not None:
@@ -314,18 +392,28 @@ class _FormBuilder:
         while name in self.used_names:
             name += "_"
         self.used_names[name] = part.module.ref
-        labels = {lang: f"{WARNING_PREFIX.get(lang, WARNING_PREFIX['en'])} {message}"
-                  for lang, message in self.texts(part, edit.message).items()}
+        labels = {
+            lang: f"{WARNING_PREFIX.get(lang, WARNING_PREFIX['en'])} {message}"
+            for lang, message in self.texts(part, edit.message).items()
+        }
         return self.row(type="note", name=name, label=labels, relevant=relevant)
 
     # rows ---------------------------------------------------------------------------------------
     def question_rows(self, index: int, part: _Part, question: Question) -> list[dict[str, str]]:
         module, name = part.module, part.names[question.id]
-        if question.type in (QuestionType.SELECT_ONE, QuestionType.SELECT_MULTIPLE, QuestionType.COUNTRY):
+        if question.type in (
+            QuestionType.SELECT_ONE,
+            QuestionType.SELECT_MULTIPLE,
+            QuestionType.COUNTRY,
+        ):
             code_list = module.code_list_by_id[question.code_list]
-            kind = "select_multiple" if question.type is QuestionType.SELECT_MULTIPLE else "select_one"
+            kind = (
+                "select_multiple" if question.type is QuestionType.SELECT_MULTIPLE else "select_one"
+            )
             form_type = f"{kind} {self.list_name(part, code_list)}"
-            searchable = question.type is QuestionType.COUNTRY or code_list.source == "builtin:countries"
+            searchable = (
+                question.type is QuestionType.COUNTRY or code_list.source == "builtin:countries"
+            )
             appearance = "autocomplete" if searchable else ""
         else:
             form_type, appearance = QUESTION_TYPES[question.type], ""
@@ -333,47 +421,77 @@ class _FormBuilder:
         if question.universe:
             missing = self.missing_reference(part, question.universe)
             if missing is not None:
-                raise MigmoduleError.of(codes.XLSF_UNIVERSE_REF, part.location(question.id, name),
-                                        question=question.id, missing=missing)
+                raise MigmoduleError.of(
+                    codes.XLSF_UNIVERSE_REF,
+                    part.location(question.id, name),
+                    question=question.id,
+                    missing=missing,
+                )
             relevant = _FormXPath(module, part.names).true_form(self.tree(part, question.universe))
             relevant = "" if relevant == XPath.TRUE else relevant
         checks, messages = self.range_parts(part, question)
         message_parts = [messages] if messages else []
         if question.constraint:
             checks.append(question.constraint)
-            message_parts.append(self.texts(part, question.constraint_message) if question.constraint_message
-                                 else {lang: RANGE_MESSAGES.get(lang, RANGE_MESSAGES["en"])["other"]
-                                       for lang in self.languages})
+            message_parts.append(
+                self.texts(part, question.constraint_message)
+                if question.constraint_message
+                else {
+                    lang: RANGE_MESSAGES.get(lang, RANGE_MESSAGES["en"])["other"]
+                    for lang in self.languages
+                }
+            )
         for text, message in self.constraints.get((index, question.id), []):
             checks.append(text)
             message_parts.append(message)
         constraint, constraint_message = "", {}
         if checks:
             tree = self.tree(part, " and ".join(f"({c})" for c in checks))
-            false_form = _FormXPath(module, part.names, question.id, anchor=question.id).false_form(tree)
+            false_form = _FormXPath(module, part.names, question.id, anchor=question.id).false_form(
+                tree
+            )
             if false_form != XPath.FALSE:
                 constraint = f"not({false_form})"
-                constraint_message = {lang: " ".join(dict.fromkeys(m[lang] for m in message_parts))
-                                      for lang in self.languages}
+                constraint_message = {
+                    lang: " ".join(dict.fromkeys(m[lang] for m in message_parts))
+                    for lang in self.languages
+                }
         row = self.row(
-            type=form_type, name=name, label=self.texts(part, question.label),
-            hint=self.texts(part, question.hint), guidance_hint=self.texts(part, question.instructions),
-            required="yes" if question.required else "", relevant=relevant, constraint=constraint,
-            constraint_message=constraint_message, appearance=appearance)
+            type=form_type,
+            name=name,
+            label=self.texts(part, question.label),
+            hint=self.texts(part, question.hint),
+            guidance_hint=self.texts(part, question.instructions),
+            required="yes" if question.required else "",
+            relevant=relevant,
+            constraint=constraint,
+            constraint_message=constraint_message,
+            appearance=appearance,
+        )
         return [row, *self.after.get(name, [])]
 
     def derived_rows(self, part: _Part, derived: Derived) -> list[dict[str, str]]:
-        texts = [derived.expression or "", derived.when or ""] + [c.when or "" for c in derived.cases or []]
+        texts = [derived.expression or "", derived.when or ""] + [
+            c.when or "" for c in derived.cases or []
+        ]
         for text in filter(None, texts):
             missing = self.missing_reference(part, text)
             if missing is not None:
-                self.findings.append(Finding.make(codes.XLSF_SKIPPED_RULE, part.location(derived.id),
-                                                  kind="derived variable", item=derived.id, missing=missing))
+                self.findings.append(
+                    Finding.make(
+                        codes.XLSF_SKIPPED_RULE,
+                        part.location(derived.id),
+                        kind="derived variable",
+                        item=derived.id,
+                        missing=missing,
+                    )
+                )
                 return []
         xpath = _FormXPath(part.module, part.names)
         if derived.cases is not None:
-            calculation = xpath.cases([(self.tree(part, c.when) if c.when else None, c.value)
-                                       for c in derived.cases])
+            calculation = xpath.cases(
+                [(self.tree(part, c.when) if c.when else None, c.value) for c in derived.cases]
+            )
         else:
             when = self.tree(part, derived.when) if derived.when else None
             calculation = xpath.expression_value(self.tree(part, derived.expression), when)
@@ -387,12 +505,14 @@ class _FormBuilder:
             for question in part.adapted.questions:
                 self.position += 1
                 by_level.setdefault(question.level, []).append(
-                    _Entry(self.position, self.question_rows(index, part, question)))
+                    _Entry(self.position, self.question_rows(index, part, question))
+                )
             for derived in part.module.derived:
                 if derived.id in part.names:
                     self.position += 1
                     by_level.setdefault(derived.level, []).append(
-                        _Entry(self.position, self.derived_rows(part, derived)))
+                        _Entry(self.position, self.derived_rows(part, derived))
+                    )
         tree: dict[str | None, list[_Entry]] = {}
         # Nest each level's block under its parent, deepest levels first.
         for level_id in sorted(self.levels, key=lambda lv: -self.depth(lv)):
@@ -402,7 +522,9 @@ class _FormBuilder:
             own.sort(key=lambda e: e.position)
             level = self.levels[level_id][0]
             parent = level.parent if level.parent in self.levels else None
-            tree.setdefault(parent, []).append(_Entry(own[0].position, self.block(level, own), level_id))
+            tree.setdefault(parent, []).append(
+                _Entry(own[0].position, self.block(level, own), level_id)
+            )
         return tree
 
     def depth(self, level_id: str) -> int:
@@ -418,20 +540,30 @@ class _FormBuilder:
             return rows  # the top level is the body of the form
         label = self.texts(part, level.label)
         if not level.repeat:
-            return [self.row(type="begin_group", name=level.id, label=label), *rows,
-                    self.row(type="end_group", name=level.id)]
+            return [
+                self.row(type="begin_group", name=level.id, label=label),
+                *rows,
+                self.row(type="end_group", name=level.id),
+            ]
         count = ""
         if level.count:
             owner = next((p for p in self.parts if level.count in p.names), None)
             count = "${" + owner.names[level.count] + "}" if owner else ""
-        return [self.row(type="begin_repeat", name=level.id, label=label, repeat_count=count), *rows,
-                self.row(type="end_repeat", name=level.id)]
+        return [
+            self.row(type="begin_repeat", name=level.id, label=label, repeat_count=count),
+            *rows,
+            self.row(type="end_repeat", name=level.id),
+        ]
 
     def build(self) -> Sheets:
         self.assign_names()
         self.place_edits()
         tree = self.entries()
-        body = [row for entry in sorted(tree.get(None, []), key=lambda e: e.position) for row in entry.rows]
+        body = [
+            row
+            for entry in sorted(tree.get(None, []), key=lambda e: e.position)
+            for row in entry.rows
+        ]
         source = self.source_text()
         body.append(self.row(type="calculate", name=SOURCE_FIELD, calculation=f"'{source}'"))
         modules = [p.module for p in self.parts]
@@ -439,7 +571,9 @@ class _FormBuilder:
         title = " + ".join(text_in(m.title, first) for m in modules)
         settings = {
             "form_title": f"{title} ({', '.join(m.ref for m in modules)})",
-            "form_id": "_".join(f"{m.id}_{m.version}".replace("-", "_").replace(".", "_") for m in modules),
+            "form_id": "_".join(
+                f"{m.id}_{m.version}".replace("-", "_").replace(".", "_") for m in modules
+            ),
             "version": "",
             "default_language": language_column(first),
         }
@@ -449,9 +583,15 @@ class _FormBuilder:
             {"key": "modules", "value": " ".join(m.ref for m in modules)},
             {"key": "profile", "value": self.parts[0].adapted.profile_name},
             {"key": "languages", "value": ",".join(self.languages)},
-            {"key": "country", "value": ", ".join(sorted({str(p.params.get("COUNTRY", "")) for p in self.parts}))},
-            {"key": "note", "value": "Generated by migmodule from the module specs; change the spec or the "
-                                     "profile and export again rather than editing this file."},
+            {
+                "key": "country",
+                "value": ", ".join(sorted({str(p.params.get("COUNTRY", "")) for p in self.parts})),
+            },
+            {
+                "key": "note",
+                "value": "Generated by migmodule from the module specs; change the spec or the "
+                "profile and export again rather than editing this file.",
+            },
         ]
         return sheets
 
@@ -468,12 +608,16 @@ def form_version(modules: list[Module], sheets: Sheets) -> str:
     (country, parameters, languages) changes the form without changing the module version, so the
     fingerprint of the sheets' content is added. The same input always gives the same version.
     """
-    content = json.dumps({k: sheets[k] for k in ("survey", "choices")}, sort_keys=True, ensure_ascii=False)
+    content = json.dumps(
+        {k: sheets[k] for k in ("survey", "choices")}, sort_keys=True, ensure_ascii=False
+    )
     digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:8]
     return "_".join(m.version for m in modules) + "-" + digest
 
 
-def build_xlsform(adapted: list[Adapted], languages: list[str] | None = None) -> tuple[Sheets, list[Finding]]:
+def build_xlsform(
+    adapted: list[Adapted], languages: list[str] | None = None
+) -> tuple[Sheets, list[Finding]]:
     """The form as sheets of rows (every row has every column, blank cells as ""), and findings."""
     languages = languages or adapted[0].languages
     builder = _FormBuilder(adapted, list(dict.fromkeys(languages)))
@@ -493,8 +637,9 @@ def pyxform_input(sheets: Sheets) -> dict[str, Any]:
     return data
 
 
-def convert_sheets(sheets: Sheets | str | Path, validate: bool = False,
-                   modules: str = "the form") -> list[Finding]:
+def convert_sheets(
+    sheets: Sheets | str | Path, validate: bool = False, modules: str = "the form"
+) -> list[Finding]:
     """Run pyxform (and ODK Validate if asked); warnings become findings, errors are raised."""
     from pyxform.errors import PyXFormError
     from pyxform.validators.odk_validate import ODKValidateError
@@ -505,16 +650,22 @@ def convert_sheets(sheets: Sheets | str | Path, validate: bool = False,
     try:
         convert(source, warnings=warnings, validate=validate)
     except PyXFormError as exc:
-        raise MigmoduleError.of(codes.XLSF_CONVERT, Location(module=modules), modules=modules,
-                                reason=str(exc)) from None
+        raise MigmoduleError.of(
+            codes.XLSF_CONVERT, Location(module=modules), modules=modules, reason=str(exc)
+        ) from None
     except ODKValidateError as exc:
-        raise MigmoduleError.of(codes.XLSF_VALIDATE, Location(module=modules), modules=modules,
-                                reason=str(exc).strip()) from None
+        raise MigmoduleError.of(
+            codes.XLSF_VALIDATE, Location(module=modules), modules=modules, reason=str(exc).strip()
+        ) from None
     except OSError as exc:  # Java not found: pyxform raises OSError with its own explanation
-        raise MigmoduleError.of(codes.XLSF_VALIDATE, Location(module=modules), modules=modules,
-                                reason=str(exc)) from None
-    return [Finding.make(codes.XLSF_PYXFORM_WARNING, Location(module=modules), warning=w.strip())
-            for w in warnings if w.strip()]
+        raise MigmoduleError.of(
+            codes.XLSF_VALIDATE, Location(module=modules), modules=modules, reason=str(exc)
+        ) from None
+    return [
+        Finding.make(codes.XLSF_PYXFORM_WARNING, Location(module=modules), warning=w.strip())
+        for w in warnings
+        if w.strip()
+    ]
 
 
 # Fixed timestamps make the workbook byte-identical from run to run (the regenerated xlsforms/).
@@ -554,8 +705,11 @@ def _normalise_zip(data: bytes) -> bytes:
         for info in source.infolist():
             content = source.read(info.filename)
             if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",
-                                 rb"\g<1>" + _FIXED_DOC_TIME.encode() + rb"\g<3>", content)
+                content = re.sub(
+                    rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",
+                    rb"\g<1>" + _FIXED_DOC_TIME.encode() + rb"\g<3>",
+                    content,
+                )
             entry = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
@@ -570,8 +724,12 @@ def write_xlsx(sheets: Sheets, path: str | Path) -> Path:
     return Path(path)
 
 
-def export_xlsform(adapted: list[Adapted], out_path: str | Path, languages: list[str] | None = None,
-                   validate: bool = False) -> ExportResult:
+def export_xlsform(
+    adapted: list[Adapted],
+    out_path: str | Path,
+    languages: list[str] | None = None,
+    validate: bool = False,
+) -> ExportResult:
     """Build the form, check it with pyxform (and ODK Validate if asked), write the .xlsx atomically."""
     sheets, findings = build_xlsform(adapted, languages)
     modules = ", ".join(a.module.ref for a in adapted)

@@ -139,7 +139,7 @@ class Sentence:
     def country(self, code: Any) -> str:
         if code == THIS_COUNTRY_PLACEHOLDER:
             return THIS_COUNTRY.get(self.lang, THIS_COUNTRY["en"])
-        return country_name(int(code), self.lang) or str(code)
+        return country_name(int(code), self.lang, in_sentence=True) or str(code)
 
     def value(self, node: Node, subject: str | None = None) -> str:
         if isinstance(node, Num):

@@ -28,7 +28,7 @@ def placeholder_values(module: Module, params: dict[str, Any], lang: str) -> dic
         if country == THIS_COUNTRY_PLACEHOLDER:
             values["COUNTRY_NAME"] = THIS_COUNTRY.get(lang, THIS_COUNTRY["en"])
         else:
-            values["COUNTRY_NAME"] = country_name(country, lang) or str(country)
+            values["COUNTRY_NAME"] = country_name(country, lang, in_sentence=True) or str(country)
     if params.get("REF_DATE"):
         values["REF_YEAR"] = params["REF_DATE"][:4]
     return values

@@ -1,0 +1,121 @@
+"""`migmodule export stata|spss` (label syntax files) and `migmodule apply-labels` (labelled .dta/.sav)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from migmodule.cli.common import fail_on_option, handle_errors
+from migmodule.cli.export_xlsform import (
+    adaptation_options,
+    adapted_from_options,
+    format_option,
+    report,
+)
+
+
+def _per_language(output: str, languages: list[str]) -> list[tuple[str, Path]]:
+    """One file per language: the name as given for one language, `name.fr.do` for several."""
+    path = Path(output)
+    if len(languages) == 1:
+        return [(languages[0], path)]
+    return [(lang, path.with_name(f"{path.stem}.{lang}{path.suffix}")) for lang in languages]
+
+
+def _syntax_command(name: str, suffix: str, help_text: str) -> click.Command:
+    @click.command(name=name, help=help_text)
+    @adaptation_options
+    @click.option(
+        "-o",
+        "--output",
+        required=True,
+        type=click.Path(dir_okay=False),
+        help=f"The {suffix} file to write (one per language when --lang names several).",
+    )
+    @fail_on_option
+    @format_option
+    @handle_errors
+    def command(
+        modules,
+        profile_path,
+        country,
+        reference_date,
+        languages,
+        params,
+        output,
+        fail_on,
+        output_format,
+    ) -> None:
+        from migmodule.export.labels import export_spss, export_stata
+
+        writer = export_stata if name == "stata" else export_spss
+        adapted, findings = adapted_from_options(
+            modules, profile_path, country, reference_date, languages, params
+        )
+        written = []
+        for lang, path in _per_language(output, adapted[0].languages):
+            result = writer(adapted, path, lang)
+            findings += result.findings
+            written.append(result.path)
+        report(findings, output_format, written, adapted, fail_on)
+
+    return command
+
+
+stata = _syntax_command(
+    "stata",
+    ".do",
+    "Write a Stata .do file: label define/values/variable, notes, extended missing values .a-.d.",
+)
+spss = _syntax_command(
+    "spss",
+    ".sps",
+    "Write an SPSS .sps file: VARIABLE LABELS, VALUE LABELS, MISSING VALUES (UTF-8).",
+)
+
+
+@click.command(name="apply-labels")
+@click.argument("data", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--module", "modules", multiple=True, help="Module(s) to label with (default: the profile's)."
+)
+@click.option(
+    "--profile", "profile_path", type=click.Path(dir_okay=False), help="National profile (YAML)."
+)
+@click.option("--country", help="Census country (overrides the profile).")
+@click.option("--reference-date", help="Census reference date YYYY-MM-DD (overrides the profile).")
+@click.option("--lang", "languages", help="Label language, e.g. fr (default: the profile's first).")
+@click.option(
+    "--param", "params", multiple=True, metavar="NAME=VALUE", help="Set a module parameter."
+)
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="labelled.dta or .sav"
+)
+@fail_on_option
+@format_option
+@handle_errors
+def apply_labels(
+    data,
+    modules,
+    profile_path,
+    country,
+    reference_date,
+    languages,
+    params,
+    output,
+    fail_on,
+    output_format,
+) -> None:
+    """Write DATA (.csv, .dta, .sav) with the modules' variable labels, value labels and missing values."""
+    from migmodule.export.labels import apply_labels as apply
+
+    adapted, findings = adapted_from_options(
+        tuple(modules), profile_path, country, reference_date, languages, params
+    )
+    result = apply(data, adapted, output, adapted[0].languages[0])
+    report(findings + result.findings, output_format, [result.path], adapted, fail_on)
+
+
+EXPORT_COMMANDS = [stata, spss]
+COMMANDS = [apply_labels]

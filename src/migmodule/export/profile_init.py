@@ -1,0 +1,164 @@
+"""`migmodule profile init`: write a commented starting profile for one or more modules.
+
+The YAML is written as text, not dumped, so that every key carries a comment saying what it is
+for and which values it takes. The result loads with `load_profile` and passes `check_profile`
+once the national values are filled in; docs/profiles.md describes the format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from migmodule.codes import Location, MigmoduleError
+from migmodule.countries import lookup
+from migmodule.export import codes
+from migmodule.io import write_text
+from migmodule.profile import PROFILE_COUNTRY
+from migmodule.spec.model import Module, Parameter, QuestionStatus
+from migmodule.spec.registry import load_module
+from migmodule.spec.text import text_in
+
+
+def _scalar(value: Any) -> str:
+    """A YAML scalar; JSON strings are valid YAML and quote whatever needs quoting."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def _parameter_lines(module: Module, param: Parameter) -> list[str]:
+    label = text_in(param.label, "en")
+    if param.id in ("COUNTRY", "REF_DATE"):
+        return [
+            f"      # {param.id} ({label}) comes from '{'country' if param.id == 'COUNTRY' else 'reference_date'}' above."
+        ]
+    lines = [
+        f"      # {label}" + (f". {text_in(param.description, 'en')}" if param.description else "")
+    ]
+    if param.type == "choice":
+        lines.append(f"      # One of: {', '.join(param.choices or [])}.")
+    elif param.type == "integer" and (param.minimum is not None or param.maximum is not None):
+        lines.append(f"      # A whole number from {param.minimum} to {param.maximum}.")
+    elif param.type == "date":
+        lines.append("      # A date, YYYY-MM-DD.")
+    if param.type == "code_list":
+        lines.append("      # The national list: code and label in each language, e.g.")
+        lines.append(f"      # {param.id}:")
+        lines.append(
+            "      #   - {code: 1, label: {en: Region one, fr: Région un, es: Región uno}}"
+        )
+        value = param.default if param.default else []
+        lines.append(f"      {param.id}: {json.dumps(value, ensure_ascii=False)}")
+    else:
+        required = (
+            "  # set this: the default is only a placeholder" if param.required_in_profile else ""
+        )
+        lines.append(f"      {param.id}: {_scalar(param.default)}{required}")
+    return lines
+
+
+def _module_lines(ref: str, module: Module) -> list[str]:
+    # A spec file outside the bank is named by its path, a bank module by id@version.
+    where = str(Path(ref).resolve()) if ref.endswith((".yaml", ".yml")) else module.ref
+    lines = [
+        f"  - module: {_scalar(where)}   # {text_in(module.title, 'en')} {module.ref} ({module.status.value})"
+    ]
+    lines.append("    parameters:")
+    for param in module.parameters:
+        lines += _parameter_lines(module, param)
+    if all(line.lstrip().startswith("#") for line in lines[2:]):  # no parameter of its own
+        lines.append("      {}")
+    optional = [q for q in module.questions if q.status is QuestionStatus.OPTIONAL]
+    lines.append(
+        "    # Optional questions switched on. Remove this key to keep all of them; list none"
+    )
+    lines.append(
+        "    # ([]) to leave all out. Core, recommended and additional questions are always in."
+    )
+    lines.append("    include: [" + ", ".join(q.id for q in optional) + "]")
+    lines.append(
+        "    # Questions switched off (leaving out a core question is reported by `profile check`)."
+    )
+    lines.append("    exclude: []")
+    lines.append("    # National variable names: question id -> name in your data and exports.")
+    lines.append(
+        "    # The module's own names are listed; change the ones that differ, delete the rest."
+    )
+    lines.append("    variables:")
+    items = [(q.id, q.variable_name) for q in module.questions] + [
+        (d.id, d.variable_name) for d in module.derived
+    ]
+    for item, name in items:
+        lines.append(f"      # {item}: {name}")
+    lines.append("      {}" if items else "      {}")
+    lines.append("    # Recodes from national codes to the module's codes, per question, e.g.")
+    lines.append("    #   country_of_birth: {'1001': 404}")
+    lines.append("    recodes: {}")
+    lines.append("    # Data files per level, for `migmodule validate`, e.g.")
+    levels = ", ".join(f"{lv.id}: data/{lv.id}.csv" for lv in module.levels)
+    lines.append(f"    #   {{{levels}}}")
+    lines.append("    files: {}")
+    return lines
+
+
+def profile_text(
+    module_refs: list[str],
+    country: str | None = None,
+    reference_date: str | None = None,
+    languages: list[str] | None = None,
+    name: str | None = None,
+) -> str:
+    """The commented profile for these modules."""
+    if country is not None and lookup(country) is None:
+        raise MigmoduleError.of(PROFILE_COUNTRY, Location(), value=country)
+    if reference_date is not None:
+        dt.date.fromisoformat(reference_date)  # a bad date is a usage error (click reports it)
+    modules = [load_module(ref) for ref in module_refs]
+    languages = languages or ["en"]
+    found = lookup(country) if country is not None else None
+    name = name or (f"{found.iso3.lower()}-census" if found else "national-adaptation")
+    dates = [p.default for m in modules for p in m.parameters if p.id == "REF_DATE" and p.default]
+    date = reference_date or (dates[0] if dates else None)
+    lines = [
+        "# migmodule profile: how one country uses these modules.",
+        "# Check it with `migmodule profile check THIS_FILE`; use it with --profile on every",
+        "# export and validation. The format is described in docs/profiles.md.",
+        "profile_format: 1",
+        "# A short name; exports record it next to the module versions.",
+        f"name: {_scalar(name)}",
+        "# The census country: UN M49 number or ISO 3166-1 code (404, KE or KEN).",
+        f"country: {_scalar(found.iso3 if found else None)}"
+        + ("" if found else "   # set this: null exports the generic 'this country'"),
+        "# The census reference date (YYYY-MM-DD); {REF_DATE} and year(REF_DATE) in the modules use it.",
+        f"reference_date: {_scalar(date)}",
+        "# Languages of the questionnaire and labels (en, fr, es); the first is the default.",
+        f"languages: [{', '.join(languages)}]",
+        "# The modules and versions, each with its national settings.",
+        "modules:",
+    ]
+    for ref, module in zip(module_refs, modules, strict=True):
+        lines += _module_lines(ref, module)
+    return "\n".join(lines) + "\n"
+
+
+def init_profile(
+    module_refs: list[str],
+    out_path: str | Path,
+    country: str | None = None,
+    reference_date: str | None = None,
+    languages: list[str] | None = None,
+    force: bool = False,
+) -> Path:
+    out_path = Path(out_path)
+    if out_path.exists() and not force:
+        raise MigmoduleError.of(codes.PROFILE_EXISTS, Location(file=str(out_path)), path=out_path)
+    text = profile_text(module_refs, country, reference_date, languages)
+    write_text(out_path, text)
+    return out_path
