@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from pycspro import DictionaryParser
 
+import paths
 from migmodule.cli import main
 from migmodule.export.cspro import build_dictionary, export_cspro
 from migmodule.export.cspro_dictionary import (
@@ -27,12 +28,12 @@ from migmodule.profile import adapt
 from migmodule.spec.registry import list_modules
 
 MINI = str(Path(__file__).parent / "specs" / "mini.yaml")
-CORPUS = Path("/work/shared/corpus")
+CORPUS = paths.CORPUS
 IDB_TEXT = CORPUS / "cspro-feature-showcase" / "v7.0-text" / "IDB Population Data.dcf"
 IDB_JSON = CORPUS / "cspro-feature-showcase" / "v8.0-json" / "IDB Population Data.dcf"
 ISTAT = CORPUS / "istat-cspro2csv" / "CensusMainShortForm.dcf"
 needs_corpus = pytest.mark.skipif(
-    not IDB_TEXT.exists(), reason="corpus /work/shared/corpus is not available"
+    not IDB_TEXT.exists(), reason=f"corpus {paths.CORPUS} is not available"
 )
 
 LANGUAGE_SETS = [["en"], ["fr"], ["es"], ["en", "fr", "es"]]

@@ -10,13 +10,14 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
+import paths
 from migmodule.cli import main
 from migmodule.export.ddi import DDI_NS, XML_LANG, dangling_references, export_ddi
 from migmodule.profile import adapt
 from migmodule.spec.registry import list_modules
 
 MINI = str(Path(__file__).parent / "specs" / "mini.yaml")
-SCHEMA = Path("/work/shared/ddi-2.5/schemas/codebook.xsd")
+SCHEMA = paths.DDI_SCHEMAS / "codebook.xsd"
 MODULES = [e.id + "@" + e.version for e in list_modules()]
 NS = {"d": DDI_NS}
 needs_schema = pytest.mark.skipif(

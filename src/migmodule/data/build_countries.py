@@ -32,7 +32,9 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "countries.csv"
 # These are the pinned copies listed in SOURCES.md (D1, D2). Set the variable to use
 # another checkout that holds the same two files.
-SOURCE_DIR = Path(os.environ.get("MIGMODULE_COUNTRY_SOURCES", "/work/shared/corpus/country-codes"))
+# Default: shared/ beside the repository checkout (src/migmodule/data -> repo -> ..).
+_DEFAULT_SOURCES = Path(__file__).resolve().parents[4] / "shared" / "corpus" / "country-codes"
+SOURCE_DIR = Path(os.environ.get("MIGMODULE_COUNTRY_SOURCES", _DEFAULT_SOURCES))
 UNSD_CSV = SOURCE_DIR / "UNSD-en.csv"
 DATASETS_CSV = SOURCE_DIR / "country-codes.csv"
 
