@@ -59,7 +59,7 @@ WORDS: dict[str, dict[str, str]] = {
         "not": "non",
         "asked_all": "Posée à l'ensemble des {noun}.",
         "asked_of": "Posée aux {noun} {condition}.",
-        "whose": "pour lesquelles « {label} » {op} {value}",
+        "whose": "dont « {label} » {op} {value}",
         "==": "est",
         "!=": "n'est pas",
         "<": "est inférieur à",
@@ -68,7 +68,7 @@ WORDS: dict[str, dict[str, str]] = {
         ">=": "est au moins",
         "in": "est parmi",
         "not in": "n'est pas parmi",
-        "known": "pour lesquelles « {label} » est connu",
+        "known": "dont « {label} » est connu",
         "answered": "ayant répondu à « {label} »",
         "selected": "ayant répondu « {code} » à « {label} »",
         "never": "Jamais posée (la condition est toujours fausse).",
@@ -83,7 +83,7 @@ WORDS: dict[str, dict[str, str]] = {
         "not": "no",
         "asked_all": "Universo: el conjunto de {noun}.",
         "asked_of": "Universo: {noun} {condition}.",
-        "whose": "para las que «{label}» {op} {value}",
+        "whose": "donde «{label}» {op} {value}",
         "==": "es",
         "!=": "no es",
         "<": "es menor que",
@@ -92,7 +92,7 @@ WORDS: dict[str, dict[str, str]] = {
         ">=": "es al menos",
         "in": "es uno de",
         "not in": "no es ninguno de",
-        "known": "para las que «{label}» es conocido",
+        "known": "donde «{label}» es conocido",
         "answered": "que respondieron a «{label}»",
         "selected": "que respondieron «{code}» a «{label}»",
         "never": "Nunca se pregunta (la condición es siempre falsa).",
@@ -119,7 +119,10 @@ class Sentence:
         if item is None:
             return name
         text = text_in(item.variable_label, self.lang)
-        return text[:1].lower() + text[1:] if text[1:2].islower() else text
+        first_word = text.split(" ", 1)[0]
+        if len(first_word) > 1 and first_word.isupper():  # an acronym (SDG, ICLS) keeps its case
+            return text
+        return text[:1].lower() + text[1:]
 
     def code_label(self, name: str | None, code: Any) -> str:
         item = self.module.question_by_id.get(name or "") or self.module.derived_by_id.get(
