@@ -321,3 +321,32 @@ def test_comparisons_render_with_labels_and_country_names(module):
     assert text == "whose country of birth is Kenya and whose age in completed years is at least 15"
     france = resolve_parameters(module, {"COUNTRY": "FRA"})
     assert describe(module, "country_of_birth == COUNTRY", "es", france).endswith("es Francia")
+
+
+def test_question_text_placeholders_in_each_language(module):
+    from migmodule.spec.text import fill
+
+    params = resolve_parameters(module, {"COUNTRY": "KEN", "REF_DATE": "2029-08-24"})
+    assert (
+        fill("on {REF_DATE-1Y} in {COUNTRY_NAME}", module, params, "en")
+        == "on 24 August 2028 in Kenya"
+    )
+    assert (
+        fill("le {REF_DATE-1Y}, au {COUNTRY_NAME}", module, params, "fr")
+        == "le 24 août 2028, au Kenya"
+    )
+    assert fill("el {REF_DATE}", module, params, "es") == "el 24 de agosto de 2029"
+    assert fill("{UNKNOWN} stays", module, params, "en") == "{UNKNOWN} stays"
+
+
+def test_a_text_parameter_may_be_given_per_language():
+    from migmodule.spec.model import Parameter
+    from migmodule.spec.params import _coerce
+
+    param = Parameter(id="CURRENCY", type="text", label={"en": "Currency"})
+    assert (
+        _coerce(param, {"en": "Kenyan shillings", "fr": "shillings kényans"})["fr"]
+        == "shillings kényans"
+    )
+    with pytest.raises(ValueError):
+        _coerce(param, {"en": 5})

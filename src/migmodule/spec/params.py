@@ -64,6 +64,10 @@ def _coerce(param: Parameter, value: Any) -> Any:
         ):
             raise ValueError("give a list of {code: ..., label: {en: ...}} entries")
         return value
+    if isinstance(value, dict):  # a text in several languages, e.g. {en: Kenyan shillings, fr: ...}
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            raise ValueError("give a text, or a text per language ({en: ..., fr: ...})")
+        return dict(value)
     return str(value)
 
 

@@ -21,14 +21,41 @@ def _years_before(iso: str, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
+MONTHS = {
+    "en": "January February March April May June July August September October November December",
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+}
+DATE_FORMATS = {
+    "en": "{day} {month} {year}",
+    "fr": "{day} {month} {year}",
+    "es": "{day} de {month} de {year}",
+}
+
+
+def long_date(day: dt.date, lang: str) -> str:
+    """A date as people write it in question text: 24 August 2028, 24 août 2028, 24 de agosto de 2028."""
+    months = MONTHS.get(lang, MONTHS["en"]).split()
+    template = DATE_FORMATS.get(lang, DATE_FORMATS["en"])
+    return template.format(day=day.day, month=months[day.month - 1], year=day.year)
+
+
 def placeholder_values(module: Module, params: dict[str, Any], lang: str) -> dict[str, str]:
-    values = {name: str(value) for name, value in params.items() if not isinstance(value, list)}
+    values = {
+        name: (value.get(lang) or value.get("en", "")) if isinstance(value, dict) else str(value)
+        for name, value in params.items()
+        if not isinstance(value, list)
+    }
     country = params.get("COUNTRY")
     if country is not None:
         if country == THIS_COUNTRY_PLACEHOLDER:
             values["COUNTRY_NAME"] = THIS_COUNTRY.get(lang, THIS_COUNTRY["en"])
         else:
             values["COUNTRY_NAME"] = country_name(country, lang, in_sentence=True) or str(country)
+    for param in module.parameters:
+        value = params.get(param.id)
+        if param.type == "date" and value:
+            values[param.id] = long_date(dt.date.fromisoformat(value), lang)
     if params.get("REF_DATE"):
         values["REF_YEAR"] = params["REF_DATE"][:4]
     return values
@@ -42,7 +69,7 @@ def fill(text: str, module: Module, params: dict[str, Any], lang: str) -> str:
         name, years = match.group(1), match.group(3)
         if years is not None:
             if name in params and params[name]:
-                return _years_before(params[name], int(years)).isoformat()
+                return long_date(_years_before(params[name], int(years)), lang)
             return match.group(0)
         return values.get(name, match.group(0))
 
