@@ -5,20 +5,35 @@ from __future__ import annotations
 from migmodule.codes import define
 
 LANGUAGE_NOT_IN_MODULE = define(
-    "HANDOUT-LANG-001", "error", "Module is not available in the handout language",
+    "HANDOUT-LANG-001",
+    "error",
+    "Module is not available in the handout language",
     "{module} is written in {languages} only, not in '{lang}'. Choose --lang {first}, or complete "
-    "the module's texts in '{lang}' and add it to the module's `languages`.", "handout")
+    "the module's texts in '{lang}' and add it to the module's `languages`.",
+    "handout",
+)
 MISSING_TEXT = define(
-    "HANDOUT-TEXT-001", "warning", "Text missing in the handout language",
+    "HANDOUT-TEXT-001",
+    "warning",
+    "Text missing in the handout language",
     "{module}: {element} has no text in '{lang}'; the English text is shown instead. Add the "
-    "'{lang}' text to the spec.", "handout")
+    "'{lang}' text to the spec.",
+    "handout",
+)
 PDF_EXTRA_MISSING = define(
-    "HANDOUT-PDF-001", "error", "PDF output needs the optional 'pdf' extra",
+    "HANDOUT-PDF-001",
+    "error",
+    "PDF output needs the optional 'pdf' extra",
     "PDF handouts need WeasyPrint, which is not usable here ({reason}). Install it with "
-    "`pip install \"migmodule[pdf]\"` (on Windows WeasyPrint also needs the GTK/Pango runtime, "
+    '`pip install "migmodule[pdf]"` (on Windows WeasyPrint also needs the GTK/Pango runtime, '
     "see its installation guide), or write --format html and print it to PDF from a browser.",
-    "handout")
+    "handout",
+)
 NO_MODULE = define(
-    "HANDOUT-MODULE-001", "error", "No module to put in the handout",
+    "HANDOUT-MODULE-001",
+    "error",
+    "No module to put in the handout",
     "give one or more modules (e.g. `migmodule handout census-key-questions -o handout.html`) "
-    "or a --profile that lists modules.", "handout")
+    "or a --profile that lists modules.",
+    "handout",
+)

@@ -62,26 +62,34 @@ class Diagram:
 
     def to_svg(self) -> str:
         """Inline SVG; every text is escaped, so spec text can never become markup."""
-        out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {self.width:.0f} {self.height:.0f}" '
-               f'width="{self.width:.0f}" height="{self.height:.0f}" role="img" '
-               f'aria-label="{escape(self.title)}" class="routing" font-family="Arial, Helvetica, sans-serif">',
-               f"<title>{escape(self.title)}</title>",
-               '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
-               f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{INK}"/>'
-               "</marker></defs>"]
+        out = [
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {self.width:.0f} {self.height:.0f}" '
+            f'width="{self.width:.0f}" height="{self.height:.0f}" role="img" '
+            f'aria-label="{escape(self.title)}" class="routing" font-family="Arial, Helvetica, sans-serif">',
+            f"<title>{escape(self.title)}</title>",
+            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+            f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{INK}"/>'
+            "</marker></defs>",
+        ]
         for rect in self.rects:
             radius = ' rx="14"' if rect.rounded else ' rx="3"'
-            out.append(f'<rect x="{rect.x:.1f}" y="{rect.y:.1f}" width="{rect.w:.1f}" height="{rect.h:.1f}"'
-                       f'{radius} fill="{PALE}" stroke="{INK}" stroke-width="1.2"/>')
+            out.append(
+                f'<rect x="{rect.x:.1f}" y="{rect.y:.1f}" width="{rect.w:.1f}" height="{rect.h:.1f}"'
+                f'{radius} fill="{PALE}" stroke="{INK}" stroke-width="1.2"/>'
+            )
         for path in self.paths:
             points = " ".join(f"{x:.1f},{y:.1f}" for x, y in path.points)
             marker = ' marker-end="url(#arrow)"' if path.arrow else ""
-            out.append(f'<polyline points="{points}" fill="none" stroke="{INK}" stroke-width="1.2"{marker}/>')
+            out.append(
+                f'<polyline points="{points}" fill="none" stroke="{INK}" stroke-width="1.2"{marker}/>'
+            )
         for label in self.labels:
             anchor = ' text-anchor="middle"' if label.middle else ""
             weight = ' font-weight="bold"' if label.bold else ""
-            out.append(f'<text x="{label.x:.1f}" y="{label.y:.1f}" font-size="{label.size}"{anchor}{weight} '
-                       f'fill="{label.colour}">{escape(label.text)}</text>')
+            out.append(
+                f'<text x="{label.x:.1f}" y="{label.y:.1f}" font-size="{label.size}"{anchor}{weight} '
+                f'fill="{label.colour}">{escape(label.text)}</text>'
+            )
         out.append("</svg>")
         return "\n".join(out)
 
@@ -94,8 +102,13 @@ class Diagram:
         s = scale
         for rect in self.rects:
             box = (rect.x * s, rect.y * s, (rect.x + rect.w) * s, (rect.y + rect.h) * s)
-            draw.rounded_rectangle(box, radius=(14 if rect.rounded else 3) * s, fill=PALE, outline=INK,
-                                   width=max(1, round(1.2 * s)))
+            draw.rounded_rectangle(
+                box,
+                radius=(14 if rect.rounded else 3) * s,
+                fill=PALE,
+                outline=INK,
+                width=max(1, round(1.2 * s)),
+            )
         for path in self.paths:
             points = [(x * s, y * s) for x, y in path.points]
             draw.line(points, fill=INK, width=max(1, round(1.2 * s)), joint="curve")
@@ -104,31 +117,58 @@ class Diagram:
         for label in self.labels:
             font = _font(round(label.size * s), label.bold)
             anchor = "ms" if label.middle else "ls"
-            draw.text((label.x * s, label.y * s), label.text, font=font, fill=label.colour, anchor=anchor)
+            draw.text(
+                (label.x * s, label.y * s), label.text, font=font, fill=label.colour, anchor=anchor
+            )
         buffer = io.BytesIO()
-        image.save(buffer, format="PNG", optimize=True)
+        image.save(buffer, format="PNG")
         return buffer.getvalue()
 
 
-def _arrow_head(start: tuple[float, float], end: tuple[float, float], size: float) -> list[tuple[float, float]]:
+def _arrow_head(
+    start: tuple[float, float], end: tuple[float, float], size: float
+) -> list[tuple[float, float]]:
     (x0, y0), (x1, y1) = start, end
     length = max(((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5, 1e-6)
     ux, uy = (x1 - x0) / length, (y1 - y0) / length
     back = (x1 - ux * size, y1 - uy * size)
-    return [(x1, y1), (back[0] - uy * size / 2, back[1] + ux * size / 2),
-            (back[0] + uy * size / 2, back[1] - ux * size / 2)]
+    return [
+        (x1, y1),
+        (back[0] - uy * size / 2, back[1] + ux * size / 2),
+        (back[0] + uy * size / 2, back[1] - ux * size / 2),
+    ]
 
 
 # Fonts with the accented letters of French and Spanish, on Linux, Windows and macOS. Pillow's
 # built-in face has ASCII only, so it is the last resort (accents are then dropped, not boxed).
 _FONT_FILES = {
-    False: ["DejaVuSans.ttf", "LiberationSans-Regular.ttf", "arial.ttf", "Arial.ttf", "segoeui.ttf",
-            "Helvetica.ttc", "NotoSans-Regular.ttf"],
-    True: ["DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf", "arialbd.ttf", "Arial Bold.ttf",
-           "segoeuib.ttf", "Helvetica.ttc", "NotoSans-Bold.ttf"],
+    False: [
+        "DejaVuSans.ttf",
+        "LiberationSans-Regular.ttf",
+        "arial.ttf",
+        "Arial.ttf",
+        "segoeui.ttf",
+        "Helvetica.ttc",
+        "NotoSans-Regular.ttf",
+    ],
+    True: [
+        "DejaVuSans-Bold.ttf",
+        "LiberationSans-Bold.ttf",
+        "arialbd.ttf",
+        "Arial Bold.ttf",
+        "segoeuib.ttf",
+        "Helvetica.ttc",
+        "NotoSans-Bold.ttf",
+    ],
 }
-_FONT_DIRS = ["/usr/share/fonts", "/usr/local/share/fonts", "/Library/Fonts", "/System/Library/Fonts",
-              "C:/Windows/Fonts", str(Path.home() / ".fonts")]
+_FONT_DIRS = [
+    "/usr/share/fonts",
+    "/usr/local/share/fonts",
+    "/Library/Fonts",
+    "/System/Library/Fonts",
+    "C:/Windows/Fonts",
+    str(Path.home() / ".fonts"),
+]
 
 
 @cache
@@ -154,7 +194,9 @@ def _font(size: int, bold: bool):  # -> PIL.ImageFont.FreeTypeFont
     path = _font_file(bold) or _font_file(False)
     if path is not None:
         return ImageFont.truetype(path, size)
-    print("migmodule: no TrueType font found; diagram text uses Pillow's ASCII font", file=sys.stderr)
+    print(
+        "migmodule: no TrueType font found; diagram text uses Pillow's ASCII font", file=sys.stderr
+    )
     return ImageFont.load_default(size=size)
 
 
@@ -181,17 +223,26 @@ def _lanes(spans: list[tuple[int, int]]) -> list[int]:
     return lane_of
 
 
-def build_diagram(module: Module, questions: list[Question], all_routes: list[list[Route]], start: int,
-                  end: int, lang: str, text: Callable[[dict[str, str] | None, str], str]) -> Diagram:
+def build_diagram(
+    module: Module,
+    questions: list[Question],
+    all_routes: list[list[Route]],
+    start: int,
+    end: int,
+    lang: str,
+    text: Callable[[dict[str, str] | None, str], str],
+) -> Diagram:
     """The diagram of questions[start:end] (one level's block), with the routes out of each."""
     count = end - start
     column_x, centre = MARGIN, MARGIN + BOX_W / 2
 
-    def top(local: int) -> float:
-        return MARGIN + local * (BOX_H + GAP)
-
     # Routes that leave the block all go to the same place: the next block, or the end of the module.
-    outside = {r.target for out in all_routes[start:end] for r in out if r.target is None or r.target >= end}
+    outside = {
+        r.target
+        for out in all_routes[start:end]
+        for r in out
+        if r.target is None or r.target >= end
+    }
     terminal_label = word(lang, "diagram_end")
     if outside and next(iter(outside)) is not None:
         target = next(iter(outside))
@@ -201,17 +252,31 @@ def build_diagram(module: Module, questions: list[Question], all_routes: list[li
     side: list[tuple[int, int, Route]] = []
     for local in range(count):
         for route in all_routes[start + local]:
-            destination = count if route.target is None or route.target >= end else route.target - start
+            destination = (
+                count if route.target is None or route.target >= end else route.target - start
+            )
             if destination == local + 1:
                 straight.append((local, route))
             else:
                 side.append((local, destination, route))
     lanes = _lanes([(a, b) for a, b, _ in side])
+    # A box is tall enough for its side exits (13 px apart, below the two lines of its text).
+    exits = [sum(1 for a, _, _ in side if a == local) for local in range(count)]
+    heights = [max(BOX_H, 14 + exits[local] * 13) for local in range(count)]
+    tops = [float(MARGIN)]
+    for height_of_box in heights:
+        tops.append(tops[-1] + height_of_box + GAP)
+
+    def top(local: int) -> float:
+        return tops[local]
+
     lane_count = max(lanes, default=-1) + 1
 
     level = module.level_by_id.get(questions[start].level)
     title = text(level.label, f"label of level {level.id}") if level else questions[start].level
-    width = MARGIN * 2 + BOX_W + (LABEL_SPACE + lane_count * LANE_STEP if side else 0)
+    captions = [route.condition or word(lang, "diagram_otherwise") for _, _, route in side]
+    label_space = min(LABEL_SPACE, max((len(c) * SMALL * CHAR_W + 16 for c in captions), default=0))
+    width = MARGIN * 2 + BOX_W + (label_space + lane_count * LANE_STEP if side else 0)
     terminal_h = 30
     height = top(count) + terminal_h + MARGIN
     diagram = Diagram(width, height, title)
@@ -219,36 +284,64 @@ def build_diagram(module: Module, questions: list[Question], all_routes: list[li
     for local in range(count):
         question = questions[start + local]
         y = top(local)
-        diagram.rects.append(Rect(column_x, y, BOX_W, BOX_H))
-        diagram.labels.append(Label(column_x + 10, y + 20, f"Q{start + local + 1} · {question.variable_name}",
-                                    FONT, bold=True, colour=ACCENT))
+        diagram.rects.append(Rect(column_x, y, BOX_W, heights[local]))
+        diagram.labels.append(
+            Label(
+                column_x + 10,
+                y + 20,
+                f"Q{start + local + 1} · {question.variable_name}",
+                FONT,
+                bold=True,
+                colour=ACCENT,
+            )
+        )
         name = text(question.variable_label, f"variable_label of question {question.id}")
         diagram.labels.append(Label(column_x + 10, y + 39, shorten(name, FONT, BOX_W - 20), FONT))
     terminal_w = 200
-    diagram.rects.append(Rect(centre - terminal_w / 2, top(count), terminal_w, terminal_h, rounded=True))
-    diagram.labels.append(Label(centre, top(count) + 20, terminal_label, FONT, bold=True, middle=True))
+    diagram.rects.append(
+        Rect(centre - terminal_w / 2, top(count), terminal_w, terminal_h, rounded=True)
+    )
+    diagram.labels.append(
+        Label(centre, top(count) + 20, terminal_label, FONT, bold=True, middle=True)
+    )
 
     for local, route in straight:
-        y0, y1 = top(local) + BOX_H, top(local + 1)
+        y0, y1 = top(local) + heights[local], top(local + 1)
         diagram.paths.append(Polyline([(centre, y0), (centre, y1)]))
         caption = route.condition or (word(lang, "diagram_otherwise") if route.otherwise else "")
         if caption:
-            diagram.labels.append(Label(centre + 8, (y0 + y1) / 2 + 4, shorten(caption, SMALL, BOX_W / 2 + LABEL_SPACE - 12),
-                                        SMALL, colour=ACCENT))
+            diagram.labels.append(
+                Label(
+                    centre + 8,
+                    (y0 + y1) / 2 + 4,
+                    shorten(caption, SMALL, BOX_W / 2 + LABEL_SPACE - 12),
+                    SMALL,
+                    colour=ACCENT,
+                )
+            )
 
     slots: dict[int, int] = {}
     right = column_x + BOX_W
-    for (local, destination, route), lane in zip(side, lanes):
+    for (local, destination, route), lane in zip(side, lanes, strict=True):
         slot = slots.get(local, 0)
         slots[local] = slot + 1
         exit_y = top(local) + 14 + slot * 13
-        lane_x = right + LABEL_SPACE + lane * LANE_STEP + LANE_STEP / 2
+        lane_x = right + label_space + lane * LANE_STEP + LANE_STEP / 2
         if destination == count:  # into the terminal's right side
             entry = (centre + terminal_w / 2, top(count) + terminal_h / 2)
         else:
-            entry = (right, top(destination) + BOX_H - 9)
-        diagram.paths.append(Polyline([(right, exit_y), (lane_x, exit_y), (lane_x, entry[1]), entry]))
+            entry = (right, top(destination) + heights[destination] - 9)
+        diagram.paths.append(
+            Polyline([(right, exit_y), (lane_x, exit_y), (lane_x, entry[1]), entry])
+        )
         caption = route.condition or word(lang, "diagram_otherwise")
-        diagram.labels.append(Label(right + 6, exit_y - 3, shorten(caption, SMALL, LABEL_SPACE - 10), SMALL,
-                                    colour=ACCENT))
+        diagram.labels.append(
+            Label(
+                right + 6,
+                exit_y - 3,
+                shorten(caption, SMALL, label_space - 10),
+                SMALL,
+                colour=ACCENT,
+            )
+        )
     return diagram

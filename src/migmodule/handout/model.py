@@ -24,7 +24,7 @@ from migmodule.handout.diagram import Diagram, build_diagram
 from migmodule.handout.i18n import word
 from migmodule.handout.routing import Route, folded, is_never, routes, universe_tree
 from migmodule.profile import Adapted
-from migmodule.spec.model import CodeList, Module, Question, QuestionType
+from migmodule.spec.model import MISSING_KINDS, CodeList, Module, Question, QuestionType
 from migmodule.spec.text import fill, text_in
 
 LONG_LIST = 15  # code lists longer than this go to an appendix instead of the question block
@@ -35,7 +35,7 @@ COMPACT_LIST = 30  # appendix tables longer than this are laid out in several co
 class CodeRow:
     code: str
     label: str
-    special: bool = False
+    special: bool = False  # a missing-value code (don't know, not stated...)
 
 
 @dataclass(frozen=True)
@@ -134,9 +134,15 @@ class _Texts:
         if not value:
             return ""
         if not value.get(self.lang):
-            self.findings.append(Finding.make(
-                codes.MISSING_TEXT, Location(module=self.module.ref, language=self.lang),
-                module=self.module.ref, element=element, lang=self.lang))
+            self.findings.append(
+                Finding.make(
+                    codes.MISSING_TEXT,
+                    Location(module=self.module.ref, language=self.lang),
+                    module=self.module.ref,
+                    element=element,
+                    lang=self.lang,
+                )
+            )
         return fill(text_in(value, self.lang), self.module, self.params, self.lang)
 
 
@@ -147,8 +153,14 @@ def _sort_key(text: str) -> str:
 class _PartBuilder:
     """Builds the part of the handout for one adapted module."""
 
-    def __init__(self, adapted: Adapted, lang: str, national: bool, generated: dt.date,
-                 findings: list[Finding]):
+    def __init__(
+        self,
+        adapted: Adapted,
+        lang: str,
+        national: bool,
+        generated: dt.date,
+        findings: list[Finding],
+    ):
         self.adapted = adapted
         self.module = adapted.module
         self.params = adapted.params
@@ -167,13 +179,21 @@ class _PartBuilder:
     # Title page -----------------------------------------------------------------------------
     def facts(self) -> list[tuple[str, str]]:
         module = self.module
-        rows = [(self.w("module"), module.id), (self.w("version"), module.version),
-                (self.w("status"), self.w(f"status_{module.status.value}"))]
+        rows = [
+            (self.w("module"), module.id),
+            (self.w("version"), module.version),
+            (self.w("status"), self.w(f"status_{module.status.value}")),
+        ]
         if self.national:
             rows.append((self.w("profile"), self.adapted.profile_name))
             country = self.params.get("COUNTRY")
             if country is not None and country != THIS_COUNTRY_PLACEHOLDER:
-                rows.append((self.w("country"), country_name(country, self.lang) or str(country)))
+                rows.append(
+                    (
+                        self.w("country"),
+                        country_name(country, self.lang, in_sentence=True) or str(country),
+                    )
+                )
             if self.params.get("REF_DATE"):
                 rows.append((self.w("reference_date"), str(self.params["REF_DATE"])))
         else:
@@ -182,28 +202,47 @@ class _PartBuilder:
         return rows
 
     def sources(self) -> list[str]:
-        return [f"{s.id}: {s.citation}" + (f" <{s.url}>" if s.url else "") for s in self.module.sources]
+        return [
+            f"{s.id}: {s.citation}" + (f" <{s.url}>" if s.url else "") for s in self.module.sources
+        ]
 
     # Code lists ------------------------------------------------------------------------------
     def code_rows(self, code_list: CodeList) -> list[CodeRow]:
-        rows = [CodeRow(str(c.code), self.text(c.label, f"code {c.code} of list {code_list.id}"),
-                        c.special is not None)
-                for c in code_list.codes]
+        rows = [
+            CodeRow(
+                str(c.code),
+                self.text(c.label, f"code {c.code} of list {code_list.id}"),
+                c.special in MISSING_KINDS,
+            )
+            for c in code_list.codes
+        ]
         if code_list.source == "builtin:countries":
             listed = {c.code for c in code_list.codes}
-            named = sorted(((c.m49, c.names.get(self.lang) or c.names["en"]) for c in countries()
-                            if c.m49 not in listed), key=lambda pair: _sort_key(pair[1]))
+            named = sorted(
+                (
+                    (c.m49, c.names.get(self.lang) or c.names["en"])
+                    for c in countries()
+                    if c.m49 not in listed
+                ),
+                key=lambda pair: _sort_key(pair[1]),
+            )
             rows = [CodeRow(str(code), name) for code, name in named] + rows
         elif code_list.source and code_list.source.startswith("parameter:"):
             national = self.params.get(code_list.source.split(":", 1)[1]) or []
-            rows = [CodeRow(str(item["code"]), text_in(item.get("label"), self.lang)) for item in national
-                    if isinstance(item, dict) and "code" in item] + rows
+            rows = [
+                CodeRow(str(item["code"]), text_in(item.get("label"), self.lang))
+                for item in national
+                if isinstance(item, dict) and "code" in item
+            ] + rows
         return rows
 
     def appendix(self, code_list: CodeList, rows: list[CodeRow]) -> CodeTable:
         if code_list.id not in self.appendix_of:
-            letter = chr(ord("A") + len(self.appendix_of)) if len(self.appendix_of) < 26 else str(
-                len(self.appendix_of) + 1)
+            letter = (
+                chr(ord("A") + len(self.appendix_of))
+                if len(self.appendix_of) < 26
+                else str(len(self.appendix_of) + 1)
+            )
             if code_list.label:
                 title = self.text(code_list.label, f"label of code list {code_list.id}")
             elif code_list.source == "builtin:countries":
@@ -222,8 +261,14 @@ class _PartBuilder:
         if len(rows) <= LONG_LIST:
             return rows, ""
         table = self.appendix(code_list, rows)
-        listed_here = [CodeRow(str(c.code), self.text(c.label, f"code {c.code} of list {code_list.id}"),
-                               c.special is not None) for c in code_list.codes]
+        listed_here = [
+            CodeRow(
+                str(c.code),
+                self.text(c.label, f"code {c.code} of list {code_list.id}"),
+                c.special in MISSING_KINDS,
+            )
+            for c in code_list.codes
+        ]
         return listed_here, self.w("see_appendix", letter=table.letter, title=table.title)
 
     # Question blocks ----------------------------------------------------------------------------
@@ -265,16 +310,27 @@ class _PartBuilder:
         label = self.text(level.label, f"label of level {level.id}") if level else question.level
         return label[:1].lower() + label[1:] if self.lang == "en" else label
 
+    def is_roster(self, question: Question) -> bool:
+        level = self.module.level_by_id.get(question.level)
+        return bool(level and level.repeat)
+
     def next_steps(self, question: Question, out: list[Route]) -> list[str]:
         steps = []
         for route in out:
             if route.condition is not None:
-                steps.append(self.w("if_go_to", condition=route.condition, target=self.target(route.target)))
+                steps.append(
+                    self.w("if_go_to", condition=route.condition, target=self.target(route.target))
+                )
+            elif route.target is None and self.is_roster(question):
+                key = "otherwise_roster_end" if route.otherwise else "roster_end"
+                steps.append(self.w(key, level=self.level_label(question)))
             elif route.target is None:
                 steps.append(self.w("otherwise_end" if route.otherwise else "end"))
             elif route.leaves_level:
                 key = "otherwise_level_end" if route.otherwise else "level_end"
-                steps.append(self.w(key, level=self.level_label(question), target=self.target(route.target)))
+                steps.append(
+                    self.w(key, level=self.level_label(question), target=self.target(route.target))
+                )
             else:
                 key = "otherwise_go_to" if route.otherwise else "go_to"
                 steps.append(self.w(key, target=self.target(route.target)))
@@ -283,7 +339,9 @@ class _PartBuilder:
     def edits(self, question: Question) -> list[EditNote]:
         notes = []
         for edit in self.module.edits:
-            reads = referenced(self.module, edit.check) + (referenced(self.module, edit.when) if edit.when else [])
+            reads = referenced(self.module, edit.check) + (
+                referenced(self.module, edit.when) if edit.when else []
+            )
             if question.id not in reads:
                 continue
             when = folded(edit.when, self.params) if edit.when else None
@@ -291,51 +349,86 @@ class _PartBuilder:
                 continue
             level = self.module.level_by_id.get(edit.level)
             noun = text_in(level.noun, self.lang) if level and level.noun else ""
-            applies = (self.w("edit_applies", noun=noun, condition=self.sentence.condition(when))
-                       if when is not None and not isinstance(when, Bool) else None)
-            expected = self.w("edit_expected",
-                              condition=self.sentence.condition(folded(edit.check, self.params)))
-            notes.append(EditNote(edit.id, self.w(f"edit_{edit.severity}"),
-                                  self.text(edit.message, f"message of edit {edit.id}"), applies, expected))
+            applies = (
+                self.w("edit_applies", noun=noun, condition=self.sentence.condition(when))
+                if when is not None and not isinstance(when, Bool)
+                else None
+            )
+            expected = self.w(
+                "edit_expected", condition=self.sentence.condition(folded(edit.check, self.params))
+            )
+            notes.append(
+                EditNote(
+                    edit.id,
+                    self.w(f"edit_{edit.severity}"),
+                    self.text(edit.message, f"message of edit {edit.id}"),
+                    applies,
+                    expected,
+                )
+            )
         return notes
 
     def block(self, number: int, question: Question, out: list[Route]) -> QuestionBlock:
         categories, note = self.categories(question)
-        facts = [(self.w("variable"), self.adapted.variable(question.id)),
-                 (self.w("answer_type"), self.w(question.type.value)),
-                 (self.w("question_status"), self.w(question.status.value))]
+        facts = [
+            (self.w("variable"), self.adapted.variable(question.id)),
+            (self.w("answer_type"), self.w(f"type_{question.type.value}")),
+            (self.w("question_status"), self.w(question.status.value)),
+        ]
         where = f"question {question.id}"
         return QuestionBlock(
-            number=number, tag=self.tags[question.id], id=question.id,
+            number=number,
+            tag=self.tags[question.id],
+            id=question.id,
             variable=self.adapted.variable(question.id),
             label=self.text(question.label, f"label of {where}"),
             facts=facts,
             hint=self.text(question.hint, f"hint of {where}"),
-            categories=categories, categories_note=note,
+            categories=categories,
+            categories_note=note,
             range_text=self.range_text(question),
             universe=self.universe(question),
             next_steps=self.next_steps(question, out),
             definition=self.text(question.definition, f"definition of {where}"),
             instructions=self.text(question.instructions, f"instructions of {where}"),
-            mistakes=[self.text(m, f"common mistake {i} of {where}")
-                      for i, m in enumerate(question.common_mistakes, start=1)],
+            mistakes=[
+                self.text(m, f"common mistake {i} of {where}")
+                for i, m in enumerate(question.common_mistakes, start=1)
+            ],
             edits=self.edits(question),
             sources=[s.source + (f", {s.section}" if s.section else "") for s in question.sources],
         )
 
     def sections(self) -> list[LevelSection]:
         all_routes = routes(self.module, self.questions, self.params, self.lang)
-        blocks = [self.block(n, q, r) for n, (q, r) in enumerate(zip(self.questions, all_routes), start=1)]
+        blocks = [
+            self.block(n, q, r)
+            for n, (q, r) in enumerate(zip(self.questions, all_routes, strict=True), start=1)
+        ]
         sections: list[LevelSection] = []
         start = 0
         for index in range(1, len(self.questions) + 1):
-            if index == len(self.questions) or self.questions[index].level != self.questions[start].level:
+            if (
+                index == len(self.questions)
+                or self.questions[index].level != self.questions[start].level
+            ):
                 level = self.module.level_by_id.get(self.questions[start].level)
-                name = self.text(level.label, f"label of level {level.id}") if level else self.questions[start].level
-                diagram = build_diagram(self.module, self.questions, all_routes, start, index, self.lang,
-                                        self.text)
-                sections.append(LevelSection(self.questions[start].level, self.w("level", level=name),
-                                             blocks[start:index], diagram))
+                name = (
+                    self.text(level.label, f"label of level {level.id}")
+                    if level
+                    else self.questions[start].level
+                )
+                diagram = build_diagram(
+                    self.module, self.questions, all_routes, start, index, self.lang, self.text
+                )
+                sections.append(
+                    LevelSection(
+                        self.questions[start].level,
+                        self.w("level", level=name),
+                        blocks[start:index],
+                        diagram,
+                    )
+                )
                 start = index
         return sections
 
@@ -349,7 +442,9 @@ class _PartBuilder:
         labels = {row.code: row.label for row in self.code_rows(code_list)} if code_list else {}
         if question.type is QuestionType.COUNTRY and value == THIS_COUNTRY_PLACEHOLDER:
             return f"{value} ({self.sentence.country(value)})"
-        items = str(value).split() if question.type is QuestionType.SELECT_MULTIPLE else [str(value)]
+        items = (
+            str(value).split() if question.type is QuestionType.SELECT_MULTIPLE else [str(value)]
+        )
         return "; ".join(f"{item} ({labels[item]})" if item in labels else item for item in items)
 
     def exercises(self) -> list[ExerciseBlock]:
@@ -365,10 +460,14 @@ class _PartBuilder:
                 else:
                     name = qid
                 answers.append((name, self.answer(question, value)))
-            blocks.append(ExerciseBlock(
-                self.w("exercise", number=number),
-                self.text(exercise.situation, f"situation of exercise {exercise.id}"),
-                answers, self.text(exercise.explanation, f"explanation of exercise {exercise.id}")))
+            blocks.append(
+                ExerciseBlock(
+                    self.w("exercise", number=number),
+                    self.text(exercise.situation, f"situation of exercise {exercise.id}"),
+                    answers,
+                    self.text(exercise.explanation, f"explanation of exercise {exercise.id}"),
+                )
+            )
         return blocks
 
     def build(self) -> ModulePart:
@@ -384,8 +483,13 @@ class _PartBuilder:
             sources=self.sources(),
             purpose=self.text(module.purpose, "module purpose"),
             changes=self.text(module.changes, "module changes"),
-            concepts=[(self.text(c.term, f"term of concept {c.id}"),
-                       self.text(c.definition, f"definition of concept {c.id}")) for c in module.concepts],
+            concepts=[
+                (
+                    self.text(c.term, f"term of concept {c.id}"),
+                    self.text(c.definition, f"definition of concept {c.id}"),
+                )
+                for c in module.concepts
+            ],
             sections=sections,
             appendices=list(self.appendix_of.values()),
             exercises=self.exercises(),
@@ -401,13 +505,19 @@ def footer_text(lang: str, modules: list[Module], generated: dt.date) -> str:
 def check_language(adapted: Adapted, lang: str) -> None:
     module = adapted.module
     if lang not in module.languages:
-        raise MigmoduleError.of(codes.LANGUAGE_NOT_IN_MODULE, Location(module=module.ref, language=lang),
-                                module=module.ref, languages=", ".join(module.languages), lang=lang,
-                                first=module.languages[0])
+        raise MigmoduleError.of(
+            codes.LANGUAGE_NOT_IN_MODULE,
+            Location(module=module.ref, language=lang),
+            module=module.ref,
+            languages=", ".join(module.languages),
+            lang=lang,
+            first=module.languages[0],
+        )
 
 
-def build_handout(adapted: list[Adapted], lang: str, *, national: bool = False,
-                  generated: dt.date | None = None) -> Handout:
+def build_handout(
+    adapted: list[Adapted], lang: str, *, national: bool = False, generated: dt.date | None = None
+) -> Handout:
     """The document model of a handout for these modules in `lang`."""
     if not adapted:
         raise MigmoduleError.of(codes.NO_MODULE)
@@ -418,5 +528,11 @@ def build_handout(adapted: list[Adapted], lang: str, *, national: bool = False,
         check_language(item, lang)
         parts.append(_PartBuilder(item, lang, national, generated, findings).build())
     titles = " · ".join(part.title for part in parts)
-    return Handout(lang, f"{word(lang, 'handout')}: {titles}", generated, parts,
-                   footer_text(lang, [a.module for a in adapted], generated), findings)
+    return Handout(
+        lang,
+        f"{word(lang, 'handout')}: {titles}",
+        generated,
+        parts,
+        footer_text(lang, [a.module for a in adapted], generated),
+        findings,
+    )

@@ -54,14 +54,18 @@ class Route:
     condition: str | None  # the phrase after "If", in the handout language; None: unconditional
     otherwise: bool  # the fallback after one or more conditional routes
     target: int | None
-    leaves_level: bool = False  # the target is outside this level's block of questions (a roster ends)
+    leaves_level: bool = (
+        False  # the target is outside this level's block of questions (a roster ends)
+    )
 
 
 def universe_tree(question: Question, params: dict[str, Any]) -> Node | None:
     return folded(question.universe, params) if question.universe else None
 
 
-def routes(module: Module, questions: list[Question], params: dict[str, Any], lang: str) -> list[list[Route]]:
+def routes(
+    module: Module, questions: list[Question], params: dict[str, Any], lang: str
+) -> list[list[Route]]:
     """For each question (in order), the routes out of it."""
     trees = [universe_tree(q, params) for q in questions]
     sentence = Sentence(module, lang, params)
@@ -89,7 +93,9 @@ def routes(module: Module, questions: list[Question], params: dict[str, Any], la
             position += 1
         else:
             target = position if position < len(questions) else None
-            leaves = target is not None and question.level not in ancestors(module, questions[target].level)
+            leaves = target is not None and question.level not in ancestors(
+                module, questions[target].level
+            )
             out.append(Route(None, bool(out), target, leaves_level=leaves))
         result.append(out)
     return result

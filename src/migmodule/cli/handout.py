@@ -1,0 +1,80 @@
+"""`migmodule handout`: training handouts (HTML, DOCX, Markdown, PDF) in English, French or Spanish."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from migmodule.cli.common import echo_findings, exit_for, fail_on_option, handle_errors
+from migmodule.codes import MigmoduleError
+from migmodule.handout import FORMATS, render_handout
+from migmodule.handout import codes as handout_codes
+from migmodule.profile import adapt, load_profile
+
+_SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".docx": "docx", ".md": "md", ".pdf": "pdf"}
+
+
+@click.command()
+@click.argument("modules", nargs=-1, metavar="MODULE[@VERSION]...")
+@click.option(
+    "--profile",
+    "profile_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="National profile: country, reference date, parameters, questions left out.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "fr", "es"]),
+    default="en",
+    show_default=True,
+    help="Language of the handout.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    help="Output format (default: from the extension of -o, else html). pdf needs migmodule[pdf].",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help="File to write.",
+)
+@fail_on_option
+@handle_errors
+def handout(
+    modules: tuple[str, ...],
+    profile_path: str | None,
+    lang: str,
+    output_format: str | None,
+    output: str,
+    fail_on: str,
+) -> None:
+    """Write a handout for trainers: each question with its codes, who is asked, where to go next,
+    interviewer instructions, common mistakes and consistency checks; a routing diagram; code lists
+    and exercises as appendices.
+
+    MODULE is a module of the bank (census-key-questions, census-key-questions@1.0.0) or a spec
+    file. With --profile and no MODULE, every module of the profile is included.
+    """
+    output_format = output_format or _SUFFIX_FORMAT.get(Path(output).suffix.lower(), "html")
+    profile = load_profile(profile_path) if profile_path else None
+    if not modules and profile is None:
+        raise MigmoduleError.of(handout_codes.NO_MODULE)
+    adapted = []
+    if modules:
+        for ref in modules:
+            adapted += adapt(profile, ref, languages=[lang])
+    else:
+        adapted = adapt(profile, languages=[lang])
+    findings = render_handout(adapted, lang, output_format, output, national=profile is not None)
+    echo_findings(findings)
+    click.echo(f"wrote {output} ({output_format}, {lang}, {len(adapted)} module(s))", err=True)
+    exit_for(findings, fail_on)
+
+
+COMMANDS = [handout]
