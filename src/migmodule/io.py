@@ -41,10 +41,20 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     temp = Path(temp_name)
     try:
         yield temp
+        # mkstemp makes the file private (0600); give it the mode a normally created file gets.
+        os.chmod(temp, _default_mode(target))
         os.replace(temp, target)
     finally:
         if temp.exists():
             temp.unlink()
+
+
+def _default_mode(target: Path) -> int:
+    if target.exists():
+        return target.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def write_text(path: str | Path, text: str, encoding: str = "utf-8", newline: str = "\n") -> None:
