@@ -60,20 +60,28 @@ class Context:
         return self.adapted.params
 
     def location(self, question: str | None = None, variable: str | None = None) -> Location:
-        return Location(file=self.file, module=self.module.ref, question=question, variable=variable)
+        return Location(
+            file=self.file, module=self.module.ref, question=question, variable=variable
+        )
 
     def evaluable(self, text: str) -> list[str]:
         """Names an expression reads that the chunks will not have (empty: it can be evaluated)."""
         return [name for name in referenced(self.module, text) if name not in self.columns]
 
 
-def truth(context: Context, chunk: Chunk, text: str, self_id: str | None = None,
-          field_name: str = "expression") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def truth(
+    context: Context,
+    chunk: Chunk,
+    text: str,
+    self_id: str | None = None,
+    field_name: str = "expression",
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(true, false, unknown) masks of a condition over one chunk, cached per chunk."""
     key = f"{self_id}|{text}"
     if key not in chunk.cache:
-        chunk.cache[key] = evaluate_frame(context.module, text, chunk.values, context.params,
-                                          self_id=self_id, field=field_name)
+        chunk.cache[key] = evaluate_frame(
+            context.module, text, chunk.values, context.params, self_id=self_id, field=field_name
+        )
     series = chunk.cache[key]
     unknown = series.isna().to_numpy()
     true = series.fillna(False).to_numpy(dtype=bool)
@@ -95,10 +103,23 @@ class Check:
     def tally(self) -> Tally:
         return Tally(self.context.max_examples)
 
-    def result(self, issue: IssueCode, check: str, tally: Tally, fails: bool, values: dict[str, Any],
-               **identity: Any) -> CheckResult:
-        result = result_from_tally(issue.code, check, tally, weighted=self.context.weighted,
-                                   level=self.context.level, **identity)
+    def result(
+        self,
+        issue: IssueCode,
+        check: str,
+        tally: Tally,
+        fails: bool,
+        values: dict[str, Any],
+        **identity: Any,
+    ) -> CheckResult:
+        result = result_from_tally(
+            issue.code,
+            check,
+            tally,
+            weighted=self.context.weighted,
+            level=self.context.level,
+            **identity,
+        )
         if fails:
             location = self.context.location(identity.get("question"), identity.get("variable"))
             result.finding = Finding.make(issue, location, **values)
@@ -109,23 +130,29 @@ class Check:
 class QuestionValueCheck(Check):
     """One question's values: empty variable, codes outside the list, text in a number, range."""
 
-    issues = (codes.COVER_EMPTY, codes.CODE_OUT_OF_LIST, codes.CODE_COUNTRY, codes.CODE_TEXT_STORED,
-              codes.CODE_NOT_NUMBER, codes.CODE_RANGE, codes.CODE_LABEL_DRIFT)
+    issues = (
+        codes.COVER_EMPTY,
+        codes.CODE_OUT_OF_LIST,
+        codes.CODE_COUNTRY,
+        codes.CODE_TEXT_STORED,
+        codes.CODE_NOT_NUMBER,
+        codes.CODE_RANGE,
+        codes.CODE_LABEL_DRIFT,
+    )
 
     def __init__(self, mapped: MappedQuestion):
         self.mapped = mapped
-        q = mapped.question
-        self.allowed = (np.array(sorted(mapped.symbol.codes), dtype="float64")
-                        if mapped.symbol.codes is not None else None)
-        self.range_rule = _range_rule(q)
+        self.range_rule = _range_rule(mapped.question)
 
     def start(self, context: Context) -> None:
         super().start(context)
+        allowed = allowed_codes(context.adapted, self.mapped)
+        self.allowed = np.array(sorted(allowed), dtype="float64") if allowed is not None else None
         self.answered = 0
         self.rows = 0
         self.coding, self.not_number, self.range = self.tally(), self.tally(), self.tally()
         self.bad_values: dict[Any, int] = {}
-        if self.range_rule and context.evaluable(self.range_rule.replace(".", self.mapped.id)):
+        if self.range_rule and context.evaluable(self.range_rule):
             self.range_rule = None  # reads a variable the file does not have
 
     def chunk(self, chunk: Chunk) -> None:
@@ -148,46 +175,122 @@ class QuestionValueCheck(Check):
         if not m.is_text:
             self.not_number.add(chunk, chunk.not_number[m.id], values=raw)
         if self.range_rule:
-            _, false, _ = truth(self.context, chunk, self.range_rule, self_id=m.id,
-                                field_name=f"range of {m.id}")
+            _, false, _ = truth(
+                self.context, chunk, self.range_rule, self_id=m.id, field_name=f"range of {m.id}"
+            )
             self.range.add(chunk, false, denominator=(kinds == ANSWERED), values=raw)
 
     def end(self) -> list[CheckResult]:
         m, q = self.mapped, self.mapped.question
         who = {"question": q.id, "variable": m.column}
-        results = [self.result(codes.COVER_EMPTY, "coverage", _counted(self.tally(), self.rows - self.answered, self.rows),
-                               self.rows > 0 and self.answered == 0,
-                               {"variable": m.column, "question": q.id, "rows": self.rows}, **who)]
+        results = [
+            self.result(
+                codes.COVER_EMPTY,
+                "coverage",
+                _counted(self.tally(), self.rows - self.answered, self.rows),
+                self.rows > 0 and self.answered == 0,
+                {"variable": m.column, "question": q.id, "rows": self.rows},
+                **who,
+            )
+        ]
         if self.allowed is not None:
             issue = codes.CODE_COUNTRY if q.type is QuestionType.COUNTRY else codes.CODE_OUT_OF_LIST
             top = sorted(self.bad_values.items(), key=lambda item: (-item[1], str(item[0])))[:5]
             shown = ", ".join(f"{_show(v)} ({n}x)" for v, n in top)
-            result = self.result(issue, "coding", self.coding, self.coding.count > 0,
-                                 {"variable": m.column, "question": q.id, "count": self.coding.count,
-                                  "code_list": q.code_list, "values": shown}, **who)
+            result = self.result(
+                issue,
+                "coding",
+                self.coding,
+                self.coding.count > 0,
+                {
+                    "variable": m.column,
+                    "question": q.id,
+                    "count": self.coding.count,
+                    "code_list": q.code_list,
+                    "values": shown,
+                },
+                **who,
+            )
             result.details["values"] = {_show(v): n for v, n in top}
             results.append(result)
         if m.text_stored:
-            results.append(self.result(codes.CODE_TEXT_STORED, "coding", self.not_number, True,
-                                       {"variable": m.column, "question": q.id, "type": q.type.value,
-                                        "count": self.not_number.count}, **who))
+            results.append(
+                self.result(
+                    codes.CODE_TEXT_STORED,
+                    "coding",
+                    self.not_number,
+                    True,
+                    {
+                        "variable": m.column,
+                        "question": q.id,
+                        "type": q.type.value,
+                        "count": self.not_number.count,
+                    },
+                    **who,
+                )
+            )
         if not m.is_text:
             shown = ", ".join(str(e.get("value")) for e in self.not_number.examples[:5])
-            results.append(self.result(codes.CODE_NOT_NUMBER, "coding", self.not_number,
-                                       self.not_number.count > 0,
-                                       {"variable": m.column, "question": q.id,
-                                        "count": self.not_number.count, "values": shown}, **who))
+            results.append(
+                self.result(
+                    codes.CODE_NOT_NUMBER,
+                    "coding",
+                    self.not_number,
+                    self.not_number.count > 0,
+                    {
+                        "variable": m.column,
+                        "question": q.id,
+                        "count": self.not_number.count,
+                        "values": shown,
+                    },
+                    **who,
+                )
+            )
         if self.range_rule:
             shown = ", ".join(str(e.get("value")) for e in self.range.examples[:5])
-            result = self.result(codes.CODE_RANGE, "range", self.range, self.range.count > 0,
-                                 {"variable": m.column, "question": q.id, "count": self.range.count,
-                                  "rule": f"`{self.range_rule}`", "values": shown}, **who)
+            result = self.result(
+                codes.CODE_RANGE,
+                "range",
+                self.range,
+                self.range.count > 0,
+                {
+                    "variable": m.column,
+                    "question": q.id,
+                    "count": self.range.count,
+                    "rule": f"`{self.range_rule}`",
+                    "values": shown,
+                },
+                **who,
+            )
             result.details["rule"] = self.range_rule
             results.append(result)
         drift = label_drift(self.context, m)
         if drift is not None:
             results.append(drift)
         return results
+
+
+def allowed_codes(adapted: Adapted, mapped: MappedQuestion) -> frozenset[int] | None:
+    """The codes a coded question accepts: its list, M49 for countries, a national list from a parameter."""
+    codes_ = mapped.symbol.codes
+    if codes_ is None:
+        return None
+    code_list = adapted.module.code_list_by_id[mapped.question.code_list]
+    if code_list.source and code_list.source.startswith("parameter:"):
+        national = adapted.params.get(code_list.source.split(":", 1)[1]) or []
+        codes_ = codes_ | {
+            int(item["code"]) for item in national if isinstance(item, dict) and "code" in item
+        }
+    return codes_
+
+
+def _spec_labels(adapted: Adapted, code_list) -> dict[int, dict[str, str]]:
+    labels = {c.code: c.label for c in code_list.codes}
+    if code_list.source and code_list.source.startswith("parameter:"):
+        for item in adapted.params.get(code_list.source.split(":", 1)[1]) or []:
+            if isinstance(item, dict) and "code" in item and isinstance(item.get("label"), dict):
+                labels.setdefault(int(item["code"]), item["label"])
+    return labels
 
 
 def _counted(tally: Tally, count: int, denominator: int) -> Tally:
@@ -236,7 +339,7 @@ def label_drift(context: Context, mapped: MappedQuestion) -> CheckResult | None:
     if mapped.info is None or not mapped.info.value_labels or not q.code_list:
         return None
     code_list = context.module.code_list_by_id[q.code_list]
-    spec_labels = {c.code: c.label for c in code_list.codes}
+    spec_labels = _spec_labels(context.adapted, code_list)
     disagreements = []
     for value, file_label in sorted(mapped.info.value_labels.items(), key=lambda kv: str(kv[0])):
         if isinstance(value, str):  # Stata .a-.z labels: read as special codes, not compared
@@ -244,22 +347,38 @@ def label_drift(context: Context, mapped: MappedQuestion) -> CheckResult | None:
         code = mapped.recode.get(int(value), int(value)) if float(value).is_integer() else value
         if code not in spec_labels:
             continue
-        texts = [render(spec_labels[code], context.module, context.params, lang)
-                 for lang in context.module.languages]
+        texts = [
+            render(spec_labels[code], context.module, context.params, lang)
+            for lang in context.module.languages
+        ]
         if not _label_matches(str(file_label), texts):
             disagreements.append({"code": code, "file": str(file_label), "spec": texts[0]})
     tally = Tally(context.max_examples)
     tally.total.count = len(disagreements)
     tally.total.denominator = len(mapped.info.value_labels)
-    details = "; ".join(f"{d['code']} is '{d['file']}' in the file, '{d['spec']}' in the spec"
-                        for d in disagreements[:5])
-    result = result_from_tally(codes.CODE_LABEL_DRIFT.code, "labels", tally, level=context.level,
-                               question=q.id, variable=mapped.column)
+    details = "; ".join(
+        f"{d['code']} is '{d['file']}' in the file, '{d['spec']}' in the spec"
+        for d in disagreements[:5]
+    )
+    result = result_from_tally(
+        codes.CODE_LABEL_DRIFT.code,
+        "labels",
+        tally,
+        level=context.level,
+        question=q.id,
+        variable=mapped.column,
+    )
     result.details["codes"] = disagreements
     if disagreements:
-        result.finding = Finding.make(codes.CODE_LABEL_DRIFT, context.location(q.id, mapped.column),
-                                      variable=mapped.column, question=q.id, code_list=q.code_list,
-                                      count=len(disagreements), details=details)
+        result.finding = Finding.make(
+            codes.CODE_LABEL_DRIFT,
+            context.location(q.id, mapped.column),
+            variable=mapped.column,
+            question=q.id,
+            code_list=q.code_list,
+            count=len(disagreements),
+            details=details,
+        )
     return result
 
 
@@ -298,18 +417,30 @@ class UniverseCheck(Check):
         kinds = chunk.kinds[self.mapped.id]
         raw = chunk.raw[self.mapped.id]
         if self.universe:
-            inside, outside, unknown = truth(self.context, chunk, self.universe,
-                                             field_name=f"universe of {self.mapped.id}")
+            inside, outside, unknown = truth(
+                self.context, chunk, self.universe, field_name=f"universe of {self.mapped.id}"
+            )
         else:
             inside = np.ones(len(kinds), dtype=bool)
             outside = unknown = np.zeros(len(kinds), dtype=bool)
         blank = (kinds == BLANK) | (kinds == NOT_APPLICABLE)
         if self.universe:
-            self.outside.add(chunk, outside & ~blank, denominator=outside, not_checkable=unknown & ~blank,
-                             values=raw)
-            self.inside.add(chunk, inside & blank, denominator=inside, not_checkable=unknown & blank)
-        split = {"not_stated": kinds == NOT_STATED, "dont_know": kinds == DONT_KNOW,
-                 "refused": kinds == REFUSED, "blank": blank}
+            self.outside.add(
+                chunk,
+                outside & ~blank,
+                denominator=outside,
+                not_checkable=unknown & ~blank,
+                values=raw,
+            )
+            self.inside.add(
+                chunk, inside & blank, denominator=inside, not_checkable=unknown & blank
+            )
+        split = {
+            "not_stated": kinds == NOT_STATED,
+            "dont_know": kinds == DONT_KNOW,
+            "refused": kinds == REFUSED,
+            "blank": blank,
+        }
         for name, mask in split.items():
             self.kind_counts[name] += int((mask & inside).sum())
         missing = inside & (split["not_stated"] | split["dont_know"] | split["refused"] | blank)
@@ -319,27 +450,67 @@ class UniverseCheck(Check):
         m, q = self.mapped, self.mapped.question
         who = {"question": q.id, "variable": m.column}
         if self.skipped:
-            result = CheckResult(codes.NONRESPONSE.code, "nonresponse", level=self.context.level, **who)
+            result = CheckResult(
+                codes.NONRESPONSE.code, "nonresponse", level=self.context.level, **who
+            )
             result.details["skipped"] = f"universe reads {', '.join(self.skipped)}, not in the data"
             return [result]
         results = []
         if self.universe:
-            sentence = describe_universe(self.context.module, self.universe, q.level, self.context.language,
-                                         self.context.params)
-            base = {"variable": m.column, "question": q.id, "universe": self.universe, "sentence": sentence}
-            results.append(self.result(codes.UNIV_OUTSIDE, "universe", self.outside, self.outside.count > 0,
-                                       {**base, "count": self.outside.count}, **who))
-            results.append(self.result(codes.UNIV_INSIDE, "universe", self.inside, self.inside.count > 0,
-                                       {**base, "count": self.inside.count}, **who))
+            sentence = describe_universe(
+                self.context.module,
+                self.universe,
+                q.level,
+                self.context.language,
+                self.context.params,
+            )
+            base = {
+                "variable": m.column,
+                "question": q.id,
+                "universe": self.universe,
+                "sentence": sentence,
+            }
+            results.append(
+                self.result(
+                    codes.UNIV_OUTSIDE,
+                    "universe",
+                    self.outside,
+                    self.outside.count > 0,
+                    {**base, "count": self.outside.count},
+                    **who,
+                )
+            )
+            results.append(
+                self.result(
+                    codes.UNIV_INSIDE,
+                    "universe",
+                    self.inside,
+                    self.inside.count > 0,
+                    {**base, "count": self.inside.count},
+                    **who,
+                )
+            )
         threshold = self.context.thresholds.get(q.id, self.context.nonresponse_threshold)
         denominator = self.nonresponse.total.denominator
         rate = self.nonresponse.count / denominator if denominator else 0.0
-        result = self.result(codes.NONRESPONSE, "nonresponse", self.nonresponse, rate > threshold,
-                             {"variable": m.column, "question": q.id, "rate": rate,
-                              "universe_count": denominator, "threshold": threshold, **self.kind_counts},
-                             **who)
-        result.details.update({"kinds": dict(self.kind_counts), "threshold": threshold,
-                               "universe": self.universe})
+        result = self.result(
+            codes.NONRESPONSE,
+            "nonresponse",
+            self.nonresponse,
+            rate > threshold,
+            {
+                "variable": m.column,
+                "question": q.id,
+                "rate": rate,
+                "universe_count": denominator,
+                "threshold": threshold,
+                **self.kind_counts,
+            },
+            **who,
+        )
+        result.details.update(
+            {"kinds": dict(self.kind_counts), "threshold": threshold, "universe": self.universe}
+        )
         results.append(result)
         return results
 
@@ -365,26 +536,47 @@ class EditCheck(Check):
             return
         field_name = f"edit {self.edit.id}"
         if self.edit.when:
-            when_true, _, when_unknown = truth(self.context, chunk, self.edit.when, field_name=field_name)
+            when_true, _, when_unknown = truth(
+                self.context, chunk, self.edit.when, field_name=field_name
+            )
         else:
-            when_true, when_unknown = np.ones(len(chunk), dtype=bool), np.zeros(len(chunk), dtype=bool)
-        _, check_false, check_unknown = truth(self.context, chunk, self.edit.check, field_name=field_name)
+            when_true, when_unknown = (
+                np.ones(len(chunk), dtype=bool),
+                np.zeros(len(chunk), dtype=bool),
+            )
+        _, check_false, check_unknown = truth(
+            self.context, chunk, self.edit.check, field_name=field_name
+        )
         failed = when_true & check_false
-        self.failures.add(chunk, failed, denominator=when_true & ~check_unknown,
-                          not_checkable=when_unknown | (when_true & check_unknown))
+        self.failures.add(
+            chunk,
+            failed,
+            denominator=when_true & ~check_unknown,
+            not_checkable=when_unknown | (when_true & check_unknown),
+        )
 
     def end(self) -> list[CheckResult]:
         lang = self.context.language
         module, params = self.context.module, self.context.params
         if self.skipped:
-            result = CheckResult(self.issue.code, "edit", level=self.context.level, edit=self.edit.id)
+            result = CheckResult(
+                self.issue.code, "edit", level=self.context.level, edit=self.edit.id
+            )
             result.details["skipped"] = f"reads {', '.join(self.skipped)}, not in the data"
             return [result]
-        result = self.result(self.issue, "edit", self.failures, self.failures.count > 0,
-                             {"edit": self.edit.id, "title": render(self.edit.title, module, params, lang),
-                              "count": self.failures.count,
-                              "message": render(self.edit.message, module, params, lang)},
-                             edit=self.edit.id)
+        result = self.result(
+            self.issue,
+            "edit",
+            self.failures,
+            self.failures.count > 0,
+            {
+                "edit": self.edit.id,
+                "title": render(self.edit.title, module, params, lang),
+                "count": self.failures.count,
+                "message": render(self.edit.message, module, params, lang),
+            },
+            edit=self.edit.id,
+        )
         result.details.update({"when": self.edit.when, "check": self.edit.check})
         return [result]
 
@@ -407,21 +599,42 @@ class DuplicateIdCheck(Check):
             self.keys.append(chunk.keys)
 
     def end(self) -> list[CheckResult]:
-        keys = np.concatenate(self.keys) if self.keys else np.zeros(0, dtype="uint64")
+        # Find the repeated key values with one sorted copy, then locate their rows chunk by chunk,
+        # so that memory stays at about two 8-byte arrays of the row count.
+        total = sum(len(k) for k in self.keys)
+        ordered = np.sort(np.concatenate(self.keys)) if self.keys else np.zeros(0, dtype="uint64")
+        repeated_values = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+        del ordered
+        hits, offset = [], 0
+        for keys in self.keys:
+            positions = np.flatnonzero(np.isin(keys, repeated_values))
+            hits.append(pd.DataFrame({"key": keys[positions], "row": positions + offset}))
+            offset += len(keys)
         self.keys = []
-        order = np.argsort(keys, kind="stable")
-        ordered = keys[order]
-        repeat = np.zeros(len(keys), dtype=bool)
-        repeat[order[1:][ordered[1:] == ordered[:-1]]] = True
-        del order, ordered
+        found = pd.concat(hits, ignore_index=True) if hits else pd.DataFrame({"key": [], "row": []})
+        repeat_rows = found.loc[found["key"].duplicated(), "row"].to_numpy(dtype=np.int64)
         tally = self.tally()
-        tally.total.count, tally.total.denominator = int(repeat.sum()), len(keys)
-        tally.examples = [{"row": int(pos) + 1} for pos in np.flatnonzero(repeat)[: self.context.max_examples]]
+        tally.total.count, tally.total.denominator = len(repeat_rows), total
+        tally.examples = [
+            {"row": int(pos) + 1} for pos in np.sort(repeat_rows)[: self.context.max_examples]
+        ]
         level = self.context.module.level_by_id[self.context.level]
-        noun = render(level.noun, self.context.module, self.context.params, self.context.language) or level.id
-        result = self.result(codes.ID_DUPLICATE, "identifiers", tally, tally.count > 0,
-                             {"level": level.id, "count": tally.count,
-                              "id_variables": ", ".join(self.id_variables), "noun_one": noun.rstrip("s")})
+        noun = (
+            render(level.noun, self.context.module, self.context.params, self.context.language)
+            or level.id
+        )
+        result = self.result(
+            codes.ID_DUPLICATE,
+            "identifiers",
+            tally,
+            tally.count > 0,
+            {
+                "level": level.id,
+                "count": tally.count,
+                "id_variables": ", ".join(self.id_variables),
+                "noun_one": noun.rstrip("s"),
+            },
+        )
         return [result]
 
 
@@ -446,23 +659,49 @@ class LinkCheck(Check):
             return
         position = np.searchsorted(self.unique, chunk.parent_keys)
         position = np.minimum(position, max(len(self.unique) - 1, 0))
-        found = (self.unique[position] == chunk.parent_keys) if len(self.unique) else np.zeros(len(chunk), bool)
+        found = (
+            (self.unique[position] == chunk.parent_keys)
+            if len(self.unique)
+            else np.zeros(len(chunk), bool)
+        )
         self.has_child[position[found]] = True
         self.orphans.add(chunk, ~found)
 
     def end(self) -> list[CheckResult]:
         ids = ", ".join(self.parent_id_variables)
-        results = [self.result(codes.ID_ORPHAN, "identifiers", self.orphans, self.orphans.count > 0,
-                               {"count": self.orphans.count, "level": self.context.level,
-                                "parent": self.parent, "id_variables": ids})]
+        results = [
+            self.result(
+                codes.ID_ORPHAN,
+                "identifiers",
+                self.orphans,
+                self.orphans.count > 0,
+                {
+                    "count": self.orphans.count,
+                    "level": self.context.level,
+                    "parent": self.parent,
+                    "id_variables": ids,
+                },
+            )
+        ]
         childless_unique = ~self.has_child
         childless_rows = ~np.isin(self.parent_keys, self.unique[self.has_child])
         tally = self.tally()
-        tally.total.count, tally.total.denominator = int(childless_rows.sum()), len(self.parent_keys)
-        tally.examples = [{"row": int(pos) + 1, "file": "parent"}
-                          for pos in np.flatnonzero(childless_rows)[: self.context.max_examples]]
+        tally.total.count, tally.total.denominator = (
+            int(childless_rows.sum()),
+            len(self.parent_keys),
+        )
+        tally.examples = [
+            {"row": int(pos) + 1, "file": "parent"}
+            for pos in np.flatnonzero(childless_rows)[: self.context.max_examples]
+        ]
         del childless_unique
-        results.append(self.result(codes.ID_CHILDLESS, "identifiers", tally, tally.count > 0,
-                                   {"count": tally.count, "level": self.context.level,
-                                    "parent": self.parent}))
+        results.append(
+            self.result(
+                codes.ID_CHILDLESS,
+                "identifiers",
+                tally,
+                tally.count > 0,
+                {"count": tally.count, "level": self.context.level, "parent": self.parent},
+            )
+        )
         return results

@@ -25,20 +25,34 @@ from migmodule.validate.read import ColumnInfo, DataSource, RawChunk
 # Kinds of answer, one int8 per cell.
 ANSWERED, BLANK, NOT_STATED, DONT_KNOW, REFUSED, NOT_APPLICABLE = range(6)
 KIND_OF_SPECIAL = {
-    SpecialKind.NOT_STATED: NOT_STATED, SpecialKind.DONT_KNOW: DONT_KNOW,
-    SpecialKind.REFUSED: REFUSED, SpecialKind.NOT_APPLICABLE: NOT_APPLICABLE,
+    SpecialKind.NOT_STATED: NOT_STATED,
+    SpecialKind.DONT_KNOW: DONT_KNOW,
+    SpecialKind.REFUSED: REFUSED,
+    SpecialKind.NOT_APPLICABLE: NOT_APPLICABLE,
 }
-KIND_NAMES = {BLANK: "blank", NOT_STATED: "not_stated", DONT_KNOW: "dont_know", REFUSED: "refused",
-              NOT_APPLICABLE: "not_applicable"}
+KIND_NAMES = {
+    BLANK: "blank",
+    NOT_STATED: "not_stated",
+    DONT_KNOW: "dont_know",
+    REFUSED: "refused",
+    NOT_APPLICABLE: "not_applicable",
+}
 
 # Stata extended missings when the caller gives no mapping (the same as the Stata export writes).
-DEFAULT_STATA_MISSING = {"a": SpecialKind.DONT_KNOW, "b": SpecialKind.REFUSED,
-                         "c": SpecialKind.NOT_STATED, "d": SpecialKind.NOT_APPLICABLE}
+DEFAULT_STATA_MISSING = {
+    "a": SpecialKind.DONT_KNOW,
+    "b": SpecialKind.REFUSED,
+    "c": SpecialKind.NOT_STATED,
+    "d": SpecialKind.NOT_APPLICABLE,
+}
 
 # An SPSS user-missing value that is not a spec code gets its kind from its value label.
 _LABEL_KINDS = (
     (REFUSED, ("refus", "rehus", "declin", "niega")),
-    (DONT_KNOW, ("don't know", "dont know", "do not know", "dk", "ne sait", "nsp", "no sabe", "ns/nr")),
+    (
+        DONT_KNOW,
+        ("don't know", "dont know", "do not know", "dk", "ne sait", "nsp", "no sabe", "ns/nr"),
+    ),
     (NOT_APPLICABLE, ("not applicable", "n/a", "sans objet", "no aplica", "inapplicable", "niu")),
 )
 
@@ -89,16 +103,25 @@ class MappedQuestion:
 def map_question(adapted: Adapted, question: Question, source: DataSource) -> MappedQuestion:
     variable = adapted.variable(question.id)
     column = source.find(variable)
-    code_list = adapted.module.code_list_by_id.get(question.code_list) if question.code_list else None
+    code_list = (
+        adapted.module.code_list_by_id.get(question.code_list) if question.code_list else None
+    )
     kind_of_code: dict[int, int] = {}
     code_for_kind: dict[int, int] = {}
-    for code, special in (code_list.special_codes.items() if code_list else []):
+    for code, special in code_list.special_codes.items() if code_list else []:
         if special in KIND_OF_SPECIAL:
             kind_of_code[code] = KIND_OF_SPECIAL[special]
             code_for_kind.setdefault(KIND_OF_SPECIAL[special], code)
-    return MappedQuestion(question, variable, column, source.columns.get(column) if column else None,
-                          symbols(adapted.module)[question.id], adapted.recode_map(question.id),
-                          code_for_kind, kind_of_code)
+    return MappedQuestion(
+        question,
+        variable,
+        column,
+        source.columns.get(column) if column else None,
+        symbols(adapted.module)[question.id],
+        adapted.recode_map(question.id),
+        code_for_kind,
+        kind_of_code,
+    )
 
 
 @dataclass
@@ -126,7 +149,9 @@ class Chunk:
         for pos in positions:
             row: dict[str, object] = {"row": int(self.offset + pos + 1)}
             if self.ids is not None and len(self.ids.columns):
-                row["id"] = ", ".join(f"{name}={_plain(self.ids[name].iat[pos])}" for name in self.ids.columns)
+                row["id"] = ", ".join(
+                    f"{name}={_plain(self.ids[name].iat[pos])}" for name in self.ids.columns
+                )
             rows.append(row)
         return rows
 
@@ -139,8 +164,9 @@ def _plain(value: object) -> str:
     return str(value)
 
 
-def prepare_question(mapped: MappedQuestion, raw: RawChunk, missing_map: dict[str, SpecialKind]
-                     ) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+def prepare_question(
+    mapped: MappedQuestion, raw: RawChunk, missing_map: dict[str, SpecialKind]
+) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     """Values, kinds and the not-a-number mask of one question in one chunk."""
     series = raw.frame[mapped.column]
     n = len(series)
@@ -155,9 +181,14 @@ def prepare_question(mapped: MappedQuestion, raw: RawChunk, missing_map: dict[st
 
     if series.dtype == object:
         stripped = series.astype("string").str.strip()
-        numbers = pd.to_numeric(stripped, errors="coerce").astype("float64").to_numpy()
-        not_number = (np.isnan(numbers) & stripped.notna().to_numpy(dtype=bool)
-                      & (stripped != "").fillna(False).to_numpy(dtype=bool))
+        numbers = pd.to_numeric(stripped, errors="coerce").to_numpy(
+            dtype="float64", na_value=np.nan, copy=True
+        )
+        not_number = (
+            np.isnan(numbers)
+            & stripped.notna().to_numpy(dtype=bool)
+            & (stripped != "").fillna(False).to_numpy(dtype=bool)
+        )
     else:
         numbers = series.to_numpy(dtype="float64", copy=True)
         not_number = np.zeros(n, dtype=bool)
@@ -186,13 +217,12 @@ def prepare_question(mapped: MappedQuestion, raw: RawChunk, missing_map: dict[st
 
     # Stata extended missings .a-.z.
     letters = raw.letters.get(mapped.column)
-    if letters is not None:
-        for letter in np.unique(letters):
-            if not letter:
-                continue
+    if letters:
+        positions = np.fromiter(letters, dtype=np.int64, count=len(letters))
+        for letter in set(letters.values()):
             special = missing_map.get(letter, SpecialKind.NOT_STATED)
             kind = KIND_OF_SPECIAL[special]
-            where = letters == letter
+            where = positions[[letters[p] == letter for p in positions]]
             kinds[where] = kind
             numbers[where] = mapped.code_for_kind.get(kind, np.nan)
     return pd.Series(numbers, index=series.index), kinds, not_number

@@ -26,7 +26,14 @@ import pandas as pd
 from migmodule.codes import Location, MigmoduleError
 from migmodule.validate.codes import DATA_FORMAT, DATA_UNREADABLE
 
-FORMATS = {".dta": "dta", ".sav": "sav", ".zsav": "sav", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+FORMATS = {
+    ".dta": "dta",
+    ".sav": "sav",
+    ".zsav": "sav",
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
 
 
 @dataclass
@@ -43,7 +50,9 @@ class ColumnInfo:
 @dataclass
 class RawChunk:
     frame: pd.DataFrame  # columns by their names in the file
-    letters: dict[str, np.ndarray] = field(default_factory=dict)  # Stata: column -> 'a'..'z' or ''
+    letters: dict[str, dict[int, str]] = field(
+        default_factory=dict
+    )  # Stata: column -> {row: 'a'..'z'}
 
 
 class DataSource:
@@ -54,11 +63,16 @@ class DataSource:
         self.encoding = encoding
         self.format = FORMATS.get(self.path.suffix.lower())
         if self.format is None:
-            raise MigmoduleError.of(DATA_FORMAT, Location(file=str(self.path)), path=self.path,
-                                    suffix=self.path.suffix)
+            raise MigmoduleError.of(
+                DATA_FORMAT, Location(file=str(self.path)), path=self.path, suffix=self.path.suffix
+            )
         if not self.path.is_file():
-            raise MigmoduleError.of(DATA_UNREADABLE, Location(file=str(self.path)), path=self.path,
-                                    reason="no such file")
+            raise MigmoduleError.of(
+                DATA_UNREADABLE,
+                Location(file=str(self.path)),
+                path=self.path,
+                reason="no such file",
+            )
         self.columns: dict[str, ColumnInfo] = {}
         self.n_rows: int | None = None
         self._read_metadata()
@@ -66,8 +80,12 @@ class DataSource:
 
     # metadata ----------------------------------------------------------------------------------
     def _fail(self, reason: object) -> MigmoduleError:
-        return MigmoduleError.of(DATA_UNREADABLE, Location(file=str(self.path)), path=self.path,
-                                 reason=str(reason).strip() or type(reason).__name__)
+        return MigmoduleError.of(
+            DATA_UNREADABLE,
+            Location(file=str(self.path)),
+            path=self.path,
+            reason=str(reason).strip() or type(reason).__name__,
+        )
 
     def _read_metadata(self) -> None:
         if self.format in ("dta", "sav"):
@@ -79,20 +97,33 @@ class DataSource:
                 kwargs["encoding"] = self.encoding
             try:
                 _, meta = reader(str(self.path), **kwargs)
-            except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError, UnicodeDecodeError, OSError) as exc:
+            except (
+                pyreadstat.ReadstatError,
+                pyreadstat.PyreadstatError,
+                UnicodeDecodeError,
+                OSError,
+            ) as exc:
                 raise self._fail(exc) from None
             self.n_rows = meta.number_rows
             for name in meta.column_names:
                 kind = meta.readstat_variable_types.get(name, "double")
                 ranges = [(r["lo"], r["hi"]) for r in meta.missing_ranges.get(name, [])]
                 self.columns[name] = ColumnInfo(
-                    name, "string" if kind == "string" else "numeric",
+                    name,
+                    "string" if kind == "string" else "numeric",
                     meta.column_names_to_labels.get(name) or "",
-                    dict(meta.variable_value_labels.get(name, {})), ranges)
+                    dict(meta.variable_value_labels.get(name, {})),
+                    ranges,
+                )
         elif self.format == "csv":
             try:
                 header = pd.read_csv(self.path, nrows=0, encoding=self.encoding or "utf-8")
-            except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, OSError) as exc:
+            except (
+                UnicodeDecodeError,
+                pd.errors.ParserError,
+                pd.errors.EmptyDataError,
+                OSError,
+            ) as exc:
                 raise self._fail(exc) from None
             self.columns = {name: ColumnInfo(name, "untyped") for name in header.columns}
         else:
@@ -106,7 +137,9 @@ class DataSource:
             self.n_rows = parquet.metadata.num_rows
             for column in parquet.schema_arrow:
                 is_text = pa.types.is_string(column.type) or pa.types.is_large_string(column.type)
-                self.columns[column.name] = ColumnInfo(column.name, "string" if is_text else "numeric")
+                self.columns[column.name] = ColumnInfo(
+                    column.name, "string" if is_text else "numeric"
+                )
 
     def find(self, name: str) -> str | None:
         """The file's own spelling of a variable name, matched case-insensitively."""
@@ -118,24 +151,37 @@ class DataSource:
     def chunks(self, names: list[str], chunk_size: int | None = None) -> Iterator[RawChunk]:
         """Read the named columns (file spelling), `chunk_size` rows at a time (None: all at once)."""
         names = list(dict.fromkeys(names))
-        reader = {"dta": self._dta, "sav": self._sav, "csv": self._csv, "parquet": self._parquet}[self.format]
+        reader = {"dta": self._dta, "sav": self._sav, "csv": self._csv, "parquet": self._parquet}[
+            self.format
+        ]
         yield from reader(names, chunk_size)
 
     def _dta(self, names: list[str], chunk_size: int | None) -> Iterator[RawChunk]:
         from pandas.io.stata import StataMissingValue
 
         try:
-            with pd.read_stata(self.path, iterator=True, convert_missing=True, convert_categoricals=False,
-                               convert_dates=False, preserve_dtypes=False) as reader:
+            with pd.read_stata(
+                self.path,
+                iterator=True,
+                convert_missing=True,
+                convert_categoricals=False,
+                convert_dates=False,
+                preserve_dtypes=False,
+            ) as reader:
                 while True:
-                    frame = reader.read(chunk_size, columns=names or None)
+                    try:
+                        frame = reader.read(chunk_size, columns=names or None)
+                    except StopIteration:  # read_stata's way of saying the file is done
+                        break
                     if frame is None or (len(frame) == 0 and chunk_size is not None):
                         break
-                    letters: dict[str, np.ndarray] = {}
+                    letters: dict[str, dict[int, str]] = {}
                     for name in frame.columns:
                         if frame[name].dtype != object or self.columns[name].storage == "string":
                             continue
-                        frame[name], letters[name] = _split_stata_missing(frame[name], StataMissingValue)
+                        frame[name], letters[name] = _split_stata_missing(
+                            frame[name], StataMissingValue
+                        )
                     yield RawChunk(frame.reset_index(drop=True), letters)
                     if chunk_size is None:
                         break
@@ -149,10 +195,20 @@ class DataSource:
         step = chunk_size or max(total, 1)
         for offset in range(0, max(total, 1), step):
             try:
-                data, _ = pyreadstat.read_sav(str(self.path), usecols=names or None, user_missing=True,
-                                              output_format="dict", row_offset=offset, row_limit=step,
-                                              disable_datetime_conversion=True)
-            except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError, UnicodeDecodeError) as exc:
+                data, _ = pyreadstat.read_sav(
+                    str(self.path),
+                    usecols=names or None,
+                    user_missing=True,
+                    output_format="dict",
+                    row_offset=offset,
+                    row_limit=step,
+                    disable_datetime_conversion=True,
+                )
+            except (
+                pyreadstat.ReadstatError,
+                pyreadstat.PyreadstatError,
+                UnicodeDecodeError,
+            ) as exc:
                 raise self._fail(exc) from None
             columns = {}
             for name, values in data.items():
@@ -164,8 +220,14 @@ class DataSource:
 
     def _csv(self, names: list[str], chunk_size: int | None) -> Iterator[RawChunk]:
         try:
-            result = pd.read_csv(self.path, usecols=names or None, dtype=str, keep_default_na=False,
-                                 encoding=self.encoding or "utf-8", chunksize=chunk_size)
+            result = pd.read_csv(
+                self.path,
+                usecols=names or None,
+                dtype=str,
+                keep_default_na=False,
+                encoding=self.encoding or "utf-8",
+                chunksize=chunk_size,
+            )
             frames = [result] if chunk_size is None else result
             for frame in frames:
                 yield RawChunk(frame.replace("", np.nan).astype(object).reset_index(drop=True))
@@ -176,8 +238,9 @@ class DataSource:
         import pyarrow.parquet as pq
 
         parquet = pq.ParquetFile(self.path)
-        for batch in parquet.iter_batches(batch_size=chunk_size or max(self.n_rows or 1, 1),
-                                          columns=names or None):
+        for batch in parquet.iter_batches(
+            batch_size=chunk_size or max(self.n_rows or 1, 1), columns=names or None
+        ):
             frame = batch.to_pandas()
             for name in frame.columns:
                 if self.columns[name].storage == "numeric":
@@ -185,17 +248,26 @@ class DataSource:
             yield RawChunk(frame)
 
 
-def _split_stata_missing(series: pd.Series, missing_type: type) -> tuple[pd.Series, np.ndarray]:
+def _split_stata_missing(series: pd.Series, missing_type: type) -> tuple[pd.Series, dict[int, str]]:
     """An object column from read_stata(convert_missing=True): float values and extended-missing letters.
 
     System missing `.` becomes NaN with no letter; `.a`..`.z` become NaN with their letter.
+    read_stata makes one StataMissingValue object per distinct missing value of a column, so the
+    letters are looked up once per object (by identity), not once per row.
     """
     values = series.to_numpy(dtype=object)
-    is_missing = np.fromiter((type(v) is missing_type for v in values), dtype=bool, count=len(values))
-    letters = np.full(len(values), "", dtype=object)
-    if is_missing.any():
-        positions = np.flatnonzero(is_missing)
-        letters[positions] = [values[i].string.lstrip(".") for i in positions]
-        values = values.copy()
-        values[positions] = np.nan
-    return pd.Series(values.astype("float64"), index=series.index, name=series.name), letters
+    missing = np.fromiter((type(v) is missing_type for v in values), dtype=bool, count=len(values))
+    numbers = np.full(len(values), np.nan)
+    numbers[~missing] = values[~missing].astype("float64")
+    letters: dict[int, str] = {}
+    positions = np.flatnonzero(missing)
+    if len(positions):
+        objects = values[positions]
+        identities = np.fromiter(map(id, objects), dtype=np.int64, count=len(objects))
+        distinct, first = np.unique(identities, return_index=True)
+        for identity, index in zip(distinct, first, strict=True):
+            letter = objects[index].string.lstrip(".")
+            if letter:
+                for position in positions[identities == identity]:
+                    letters[int(position)] = letter
+    return pd.Series(numbers, index=series.index, name=series.name), letters

@@ -27,8 +27,11 @@ class GroupCounts:
     weighted_denominator: float = 0.0
 
     def to_dict(self, weighted: bool) -> dict[str, Any]:
-        out: dict[str, Any] = {"count": self.count, "denominator": self.denominator,
-                               "rate": _rate(self.count, self.denominator)}
+        out: dict[str, Any] = {
+            "count": self.count,
+            "denominator": self.denominator,
+            "rate": _rate(self.count, self.denominator),
+        }
         if weighted:
             out["weighted_rate"] = _rate(self.weighted_count, self.weighted_denominator)
         return out
@@ -48,11 +51,21 @@ class Tally:
         self.by: dict[str, GroupCounts] = {}
         self.examples: list[dict[str, Any]] = []
 
-    def add(self, chunk, failed: np.ndarray, denominator: np.ndarray | None = None,
-            not_checkable: np.ndarray | None = None, values: pd.Series | None = None) -> None:
+    def add(
+        self,
+        chunk,
+        failed: np.ndarray,
+        denominator: np.ndarray | None = None,
+        not_checkable: np.ndarray | None = None,
+        values: pd.Series | None = None,
+    ) -> None:
         """Add one chunk: `failed` rows fail, `denominator` rows were checked (default: all rows)."""
         failed = np.asarray(failed, dtype=bool)
-        checked = np.ones(len(failed), dtype=bool) if denominator is None else np.asarray(denominator, dtype=bool)
+        checked = (
+            np.ones(len(failed), dtype=bool)
+            if denominator is None
+            else np.asarray(denominator, dtype=bool)
+        )
         self.total.count += int(failed.sum())
         self.total.denominator += int(checked.sum())
         if not_checkable is not None:
@@ -67,12 +80,14 @@ class Tally:
             positions = np.flatnonzero(failed)[:room]
             rows = chunk.describe_rows(positions)
             if values is not None:
-                for row, pos in zip(rows, positions):
+                for row, pos in zip(rows, positions, strict=True):
                     row["value"] = _json_value(values.iat[pos])
             self.examples.extend(rows)
 
     def _add_groups(self, chunk, failed: np.ndarray, checked: np.ndarray) -> None:
-        frame = pd.DataFrame({"group": chunk.group.to_numpy(), "failed": failed, "checked": checked})
+        frame = pd.DataFrame(
+            {"group": chunk.group.to_numpy(), "failed": failed, "checked": checked}
+        )
         if chunk.weight is not None:
             frame["wf"] = np.where(failed, chunk.weight, 0.0)
             frame["wc"] = np.where(checked, chunk.weight, 0.0)
@@ -100,7 +115,7 @@ def _json_value(value: Any) -> Any:
         if np.isnan(value):
             return None
         return int(value) if float(value).is_integer() else float(value)
-    if isinstance(value, (np.integer,)):
+    if isinstance(value, (int, np.integer)):
         return int(value)
     return str(value)
 
@@ -135,22 +150,42 @@ class CheckResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "code": self.code, "severity": self.severity.value, "title": get(self.code).title,
-            "check": self.check, "level": self.level, "question": self.question,
-            "variable": self.variable, "edit": self.edit, "failed": self.finding is not None,
-            "count": self.count, "denominator": self.denominator, "rate": self.rate,
-            "weighted_rate": self.weighted_rate, "not_checkable": self.not_checkable,
-            "by": self.by, "examples": self.examples, "examples_capped": self.examples_capped,
-            "details": self.details, "message": self.finding.message if self.finding else None,
+            "code": self.code,
+            "severity": self.severity.value,
+            "title": get(self.code).title,
+            "check": self.check,
+            "level": self.level,
+            "question": self.question,
+            "variable": self.variable,
+            "edit": self.edit,
+            "failed": self.finding is not None,
+            "count": self.count,
+            "denominator": self.denominator,
+            "rate": self.rate,
+            "weighted_rate": self.weighted_rate,
+            "not_checkable": self.not_checkable,
+            "by": self.by,
+            "examples": self.examples,
+            "examples_capped": self.examples_capped,
+            "details": self.details,
+            "message": self.finding.message if self.finding else None,
         }
 
 
-def result_from_tally(code: str, check: str, tally: Tally, *, weighted: bool = False,
-                      **identity: Any) -> CheckResult:
+def result_from_tally(
+    code: str, check: str, tally: Tally, *, weighted: bool = False, **identity: Any
+) -> CheckResult:
     """A CheckResult (without its finding yet) from a tally."""
-    result = CheckResult(code, check, count=tally.count, denominator=tally.total.denominator,
-                         not_checkable=tally.not_checkable, examples=list(tally.examples),
-                         examples_capped=tally.capped(), **identity)
+    result = CheckResult(
+        code,
+        check,
+        count=tally.count,
+        denominator=tally.total.denominator,
+        not_checkable=tally.not_checkable,
+        examples=list(tally.examples),
+        examples_capped=tally.capped(),
+        **identity,
+    )
     if weighted:
         result.weighted_rate = _rate(tally.total.weighted_count, tally.total.weighted_denominator)
     result.by = {group: counts.to_dict(weighted) for group, counts in sorted(tally.by.items())}
@@ -211,9 +246,28 @@ class Report:
         rows = []
         for result in self.results:
             data = result.to_dict()
-            rows.append({key: data[key] for key in (
-                "code", "severity", "failed", "check", "level", "question", "variable", "edit", "count",
-                "denominator", "rate", "weighted_rate", "not_checkable", "examples_capped", "message")})
+            rows.append(
+                {
+                    key: data[key]
+                    for key in (
+                        "code",
+                        "severity",
+                        "failed",
+                        "check",
+                        "level",
+                        "question",
+                        "variable",
+                        "edit",
+                        "count",
+                        "denominator",
+                        "rate",
+                        "weighted_rate",
+                        "not_checkable",
+                        "examples_capped",
+                        "message",
+                    )
+                }
+            )
         return rows
 
     def nonresponse(self) -> list[CheckResult]:

@@ -1,0 +1,171 @@
+"""`migmodule validate` and `migmodule map`: microdata against a module, and proposing a mapping."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from rich.console import Console
+
+from migmodule.cli.common import EXIT_FINDINGS, EXIT_OK, fail_on_option, handle_errors, parse_params
+from migmodule.codes import reaches
+
+
+@click.command("validate")
+@click.argument("data", nargs=-1, metavar="[LEVEL=]DATA...")
+@click.option(
+    "--module",
+    "-m",
+    "module_ref",
+    metavar="MODULE[@V]",
+    help="Module to validate against (default: the profile's first module).",
+)
+@click.option(
+    "--profile",
+    "-p",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Profile: country, parameters, national variable names, recodes, files per level.",
+)
+@click.option(
+    "--report",
+    "reports",
+    multiple=True,
+    metavar="FILE",
+    help="Write the report to FILE: .html, .json or .xlsx (repeat for several).",
+)
+@click.option("--weight", metavar="VAR", help="Weight variable: rates are also given weighted.")
+@click.option(
+    "--by", metavar="VAR", help="Break every rate down by this variable (enumerator, region)."
+)
+@fail_on_option
+@click.option(
+    "--max-examples",
+    type=click.IntRange(0),
+    default=5,
+    show_default=True,
+    help="Example rows kept per check.",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=0.05,
+    show_default=True,
+    help="Item non-response rate above which a warning is given.",
+)
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(1),
+    default=100_000,
+    show_default=True,
+    help="Rows read at a time (memory is bounded by this, not by the file size).",
+)
+@click.option("--encoding", help="Code page of a CSV file (e.g. cp1252), or of an old .dta file.")
+@click.option(
+    "--missing",
+    "missing_map",
+    multiple=True,
+    metavar="LETTER=KIND",
+    help="Stata extended missing as a special code, e.g. a=dont_know (default: a=dont_know, "
+    "b=refused, c=not_stated, d=not_applicable).",
+)
+@click.option("--country", help="Census country (M49 or ISO code); overrides the profile.")
+@click.option("--reference-date", help="Reference date YYYY-MM-DD; overrides the profile.")
+@click.option(
+    "--param", "params", multiple=True, metavar="NAME=VALUE", help="Set a module parameter."
+)
+@click.option(
+    "--lang",
+    default="en",
+    type=click.Choice(["en", "fr", "es"]),
+    show_default=True,
+    help="Language of the sentences in the report.",
+)
+@handle_errors
+def validate(
+    data,
+    module_ref,
+    profile,
+    reports,
+    weight,
+    by,
+    fail_on,
+    max_examples,
+    threshold,
+    chunk_size,
+    encoding,
+    missing_map,
+    country,
+    reference_date,
+    params,
+    lang,
+) -> None:
+    """Check survey or census DATA (.sav, .zsav, .dta, .csv, .parquet) against a module.
+
+    Give one file per level (LEVEL=PATH, e.g. household=hh.dta person=persons.dta) or set `files`
+    in the profile; a single file is matched to its level from its variables.
+    """
+    from migmodule.validate import check_report_path, validate_data, write_report
+    from migmodule.validate.terminal import print_summary, progress_bar
+
+    if not module_ref and not profile:
+        raise click.UsageError("give --module or --profile")
+    for path in reports:
+        check_report_path(path)
+    letters = parse_params(missing_map) if missing_map else None
+    console = Console(stderr=False)
+    with progress_bar(console) as progress:
+        report = validate_data(
+            list(data) or None,
+            module_ref,
+            profile=profile,
+            weight=weight,
+            by=by,
+            max_examples=max_examples,
+            chunk_size=chunk_size,
+            encoding=encoding,
+            missing_map=letters,
+            nonresponse_threshold=threshold,
+            language=lang,
+            country=country,
+            reference_date=reference_date,
+            params=parse_params(params),
+            progress=progress,
+        )
+    print_summary(report, console)
+    for path in reports:
+        write_report(report, path)
+        console.print(f"report written to {path}")
+    sys.exit(EXIT_FINDINGS if reaches(report.findings, fail_on) else EXIT_OK)
+
+
+@click.command("map")
+@click.argument("data", type=click.Path(exists=True, dir_okay=False))
+@click.option("--module", "-m", "module_ref", required=True, metavar="MODULE[@V]")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False), help="Write the proposed profile here."
+)
+@click.option("--encoding", help="Code page of a CSV file.")
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=0.6,
+    show_default=True,
+    help="Lowest score proposed as a match.",
+)
+@handle_errors
+def map_command(data, module_ref, output, encoding, threshold) -> None:
+    """Propose a profile mapping the module's questions to DATA's variables (by name and label)."""
+    from migmodule.validate import propose_mapping, write_mapping
+
+    proposal = propose_mapping(data, module_ref, encoding=encoding, threshold=threshold)
+    if output:
+        write_mapping(proposal, output)
+        click.echo(
+            f"{len(proposal.matches)} question(s) matched, {len(proposal.unmatched)} not matched; "
+            f"profile written to {output}"
+        )
+    else:
+        click.echo(proposal.to_yaml(), nl=False)
+
+
+COMMANDS = [validate, map_command]
