@@ -98,3 +98,31 @@ def test_readme_command_writes_an_html_report(tmp_path):
     # self-contained: no script, no style sheet or image fetched from anywhere
     assert "<script" not in html and "<link" not in html and "src=" not in html
     assert html.count("http") == html.count('xmlns="http://www.w3.org/2000/svg"')
+
+
+def test_the_readme_command_finds_exactly_the_planted_defects(tmp_path):
+    """The README's main command (a file named on the command line and in the profile)."""
+    import json as _json
+
+    from click.testing import CliRunner
+
+    from migmodule.cli import main
+
+    report_path = tmp_path / "report.json"
+    result = CliRunner().invoke(
+        main,
+        [
+            "validate",
+            str(SAMPLES / "census_persons.sav"),
+            "--profile",
+            str(SAMPLES / "census.profile.yaml"),
+            "--report",
+            str(report_path),
+        ],
+    )
+    assert result.exit_code == 1, result.output  # the planted errors reach --fail-on error
+    report = _json.loads(report_path.read_text(encoding="utf-8"))
+    planted = sorted(d["code"] for d in MANIFEST["census"]["defects"])
+    assert sorted(f["code"] for f in report["findings"]) == planted
+    # the file is read once, as the person file (not also as a household file)
+    assert list(report["files"]) == ["person"], report["files"]

@@ -205,7 +205,10 @@ def _files(
             unassigned.append(source)
         else:
             sources[level] = source
+    assigned = {source.path.resolve() for source in sources.values()}
     for source in unassigned:
+        if source.path.resolve() in assigned:
+            continue  # the same file named on the command line and in the profile: read it once
         level = _infer_level(adapted, source, set(sources))
         if level is None:
             raise MigmoduleError.of(
