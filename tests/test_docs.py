@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import click
+from click.testing import CliRunner
 import pytest
 
 from migmodule.cli import main
@@ -42,5 +43,5 @@ def test_every_command_is_in_the_readme(command):
 
 def test_every_command_has_help():
     for command in _commands(main):
-        result = click.testing.CliRunner().invoke(main, [*command.split(), "--help"])
+        result = CliRunner().invoke(main, [*command.split(), "--help"])
         assert result.exit_code == 0 and "Usage:" in result.output
