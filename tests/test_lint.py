@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from migmodule.spec.lint import lint_paths, variable_name_problems
+from migmodule.naming import variable_name_problems
+from migmodule.spec.lint import lint_paths
 
 MINI = Path(__file__).parent / "specs" / "mini.yaml"
 BASE = yaml.safe_load(MINI.read_text(encoding="utf-8"))

@@ -6,26 +6,46 @@ from pathlib import Path
 
 import click
 
-from migmodule.cli.common import echo_findings, exit_for, handle_errors
-from migmodule.cli.export_cspro import adapted_modules, common_options
+from migmodule.cli.common import (
+    adaptation_options,
+    adapted_from_options,
+    fail_on_option,
+    format_option,
+    handle_errors,
+    report,
+)
 
 
 @click.command()
-@common_options
+@adaptation_options
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .xml to write."
+)
+@fail_on_option
+@format_option
 @handle_errors
-def ddi(modules, profile, country, reference_date, lang, params, output, fail_on) -> None:
+def ddi(
+    modules,
+    profile_path,
+    country,
+    reference_date,
+    languages,
+    params,
+    output,
+    fail_on,
+    output_format,
+) -> None:
     """DDI Codebook 2.5 XML (-o codebook.xml): variables, question text, universes, categories.
 
     All --lang languages go in one file (xml:lang on each label and text).
     """
     from migmodule.export.ddi import export_ddi
 
-    adapted = adapted_modules(modules, profile, country, reference_date, lang, params)
+    adapted, findings = adapted_from_options(
+        modules, profile_path, country, reference_date, languages, params
+    )
     result = export_ddi(adapted, Path(output), lang=adapted[0].languages)
-    echo_findings(result.findings)
-    for path in result.paths:
-        click.echo(f"wrote {path}")
-    exit_for(result.findings, fail_on)
+    report(findings + result.findings, output_format, list(result.paths), adapted, fail_on)
 
 
 EXPORT_COMMANDS = [ddi]

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 
-from migmodule.cli.common import fail_on_option, handle_errors
-from migmodule.cli.export_xlsform import (
+from migmodule.cli.common import (
     adaptation_options,
     adapted_from_options,
+    fail_on_option,
     format_option,
+    handle_errors,
     report,
 )
 

@@ -1,119 +1,21 @@
-"""`migmodule export xlsform` and `migmodule profile init|check`.
-
-Also the options every export shares (modules, --profile, --country, --reference-date, --lang,
---param) and `adapted_from_options`, which turns them into Adapted modules plus profile findings.
-"""
+"""`migmodule export xlsform` and `migmodule profile init|check`."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 import click
 
 from migmodule.cli.common import (
+    adaptation_options,
+    adapted_from_options,
     echo_findings,
     exit_for,
     fail_on_option,
+    format_option,
     handle_errors,
-    parse_params,
+    parse_languages,
+    report,
 )
-from migmodule.codes import Finding
-from migmodule.profile import Adapted, adapt, check_profile, load_profile
-from migmodule.spec.model import LANGUAGES
-
-
-def parse_languages(value: str | None) -> list[str] | None:
-    if not value:
-        return None
-    languages = [lang.strip() for lang in value.split(",") if lang.strip()]
-    unknown = [lang for lang in languages if lang not in LANGUAGES]
-    if unknown:
-        raise click.BadParameter(
-            f"unknown language(s) {', '.join(unknown)}; use {', '.join(LANGUAGES)}",
-            param_hint="--lang",
-        )
-    return languages
-
-
-def adaptation_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """MODULE arguments and the options that adapt modules to a country."""
-    options = [
-        click.argument("modules", nargs=-1),
-        click.option(
-            "--profile",
-            "profile_path",
-            type=click.Path(dir_okay=False),
-            help="National profile (YAML); see `migmodule profile init`.",
-        ),
-        click.option(
-            "--country", help="Census country: M49 number or ISO code (overrides the profile)."
-        ),
-        click.option(
-            "--reference-date", help="Census reference date YYYY-MM-DD (overrides the profile)."
-        ),
-        click.option(
-            "--lang", "languages", help="Languages, comma-separated, e.g. en,fr (first = default)."
-        ),
-        click.option(
-            "--param", "params", multiple=True, metavar="NAME=VALUE", help="Set a module parameter."
-        ),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def adapted_from_options(
-    modules: tuple[str, ...],
-    profile_path: str | None,
-    country: str | None,
-    reference_date: str | None,
-    languages: str | None,
-    params: tuple[str, ...],
-) -> tuple[list[Adapted], list[Finding]]:
-    """Adapted modules for the command line, and the profile's own findings (check_profile)."""
-    langs = parse_languages(languages)
-    values = parse_params(params)
-    if not modules and not profile_path:
-        raise click.UsageError("name at least one MODULE or give --profile")
-    profile = load_profile(profile_path) if profile_path else None
-    findings = check_profile(profile, profile_path) if profile is not None else []
-    common = {
-        "country": country,
-        "reference_date": reference_date,
-        "params": values,
-        "languages": langs,
-    }
-    if not modules:
-        return adapt(profile, **common), findings
-    adapted = [a for ref in modules for a in adapt(profile, ref, **common)]
-    return adapted, findings
-
-
-def report(
-    findings: list[Finding],
-    output_format: str,
-    written: list[Path],
-    adapted: list[Adapted],
-    fail_on: str,
-) -> None:
-    echo_findings(findings, output_format)
-    if output_format == "text":
-        for path in written:
-            click.echo(f"wrote {path} ({', '.join(a.label for a in adapted)})", err=True)
-    exit_for(findings, fail_on)
-
-
-format_option = click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="How findings are printed.",
-)
+from migmodule.profile import check_profile, load_profile
 
 
 @click.command()

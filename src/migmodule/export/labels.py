@@ -12,7 +12,6 @@ missing-value codes in one language. Format limits are enforced here, with a fin
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from migmodule.export import codes
 from migmodule.export.result import ExportResult
 from migmodule.expr.sentence import describe_universe
 from migmodule.io import atomic_path, write_text
+from migmodule.naming import spss_name_problem, stata_name_problem
 from migmodule.profile import Adapted
 from migmodule.spec.model import CodeList, Module, QuestionType, SpecialKind
 from migmodule.spec.text import THIS_COUNTRY, render, text_in
@@ -41,31 +41,6 @@ STATA_NAME = 32
 STATA_VALUE_LABEL = 32000
 SPSS_VARIABLE_LABEL = 256  # bytes
 SPSS_VALUE_LABEL = 120  # bytes
-STATA_NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,31}$")
-SPSS_NAME_PATTERN = re.compile(r"^[A-Za-z@][A-Za-z0-9_.@#$]*$")
-SPSS_RESERVED = {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"}
-STATA_RESERVED = {
-    "_all",
-    "_b",
-    "byte",
-    "_coef",
-    "_cons",
-    "double",
-    "float",
-    "if",
-    "in",
-    "int",
-    "long",
-    "_n",
-    "_N",
-    "_pi",
-    "_pred",
-    "_rc",
-    "_skip",
-    "strL",
-    "using",
-    "with",
-}
 
 
 @dataclass
@@ -205,24 +180,6 @@ def cut_bytes(
         )
     )
     return cut
-
-
-def stata_name_problem(name: str) -> str | None:
-    if not STATA_NAME_PATTERN.match(name):
-        return "letters, digits and _ only, starting with a letter or _, at most 32 characters"
-    if name in STATA_RESERVED or re.fullmatch(r"str\d+", name):
-        return "a reserved word"
-    return None
-
-
-def spss_name_problem(name: str) -> str | None:
-    if not SPSS_NAME_PATTERN.match(name) or name.endswith("."):
-        return "letters, digits and _ . @ # $ only, starting with a letter or @, not ending with ."
-    if len(name.encode("utf-8")) > 64:
-        return "longer than 64 bytes"
-    if name.upper() in SPSS_RESERVED:
-        return "a reserved word"
-    return None
 
 
 def stata_missing_letters(plan: VariablePlan) -> dict[int, str]:

@@ -15,6 +15,7 @@ from typing import Any
 from migmodule.codes import Finding, MigmoduleError
 from migmodule.expr.ast import Bool
 from migmodule.expr.semantics import Field, check, expand, fold, symbols
+from migmodule.naming import variable_name_problems
 from migmodule.spec import codes
 from migmodule.spec.load import LoadedSpec, SpecSchemaError
 from migmodule.spec.model import LANGUAGES, Module
@@ -22,64 +23,7 @@ from migmodule.spec.params import resolve_parameters
 from migmodule.spec.reach import reachable
 from migmodule.spec.text import placeholders
 
-STATA_RESERVED = {
-    "_all",
-    "_b",
-    "byte",
-    "_coef",
-    "_cons",
-    "double",
-    "float",
-    "if",
-    "in",
-    "int",
-    "long",
-    "_n",
-    "_N",
-    "_pi",
-    "_pred",
-    "_rc",
-    "_skip",
-    "strL",
-    "using",
-    "with",
-}
-SPSS_RESERVED = {"all", "and", "by", "eq", "ge", "gt", "le", "lt", "ne", "not", "or", "to", "with"}
-NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
-STATA_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-SPSS_NAME = re.compile(r"^[A-Za-z@][A-Za-z0-9_.$#@]*$")
-CSPRO_NAME = re.compile(r"^[A-Z][A-Z0-9_]*[A-Z0-9]$|^[A-Z]$")
 TEXT_PLACEHOLDERS = {"COUNTRY_NAME", "REF_YEAR"}
-
-
-def variable_name_problems(name: str) -> list[tuple[str, str]]:
-    """(target, reason) for every target that would refuse this variable name."""
-    problems = []
-    if len(name) > 32:
-        problems.append(("Stata", f"{len(name)} characters; Stata allows 32"))
-    if not STATA_NAME.match(name) or name in STATA_RESERVED or re.fullmatch(r"str\d+", name):
-        problems.append(("Stata", "not a valid or a reserved Stata name"))
-    if (
-        len(name.encode()) > 64
-        or not SPSS_NAME.match(name)
-        or name.lower() in SPSS_RESERVED
-        or name.endswith((".", "_"))
-    ):
-        problems.append(
-            (
-                "SPSS",
-                "SPSS names start with a letter, are at most 64 bytes, are not reserved words and do not end in . or _",
-            )
-        )
-    if not NCNAME.match(name):
-        problems.append(
-            ("XLSForm", "names must begin with a letter or _ and hold letters, digits, _, - or .")
-        )
-    if not CSPRO_NAME.match(name.upper()):
-        problems.append(
-            ("CSPro", "CSPro names hold A-Z, 0-9 and _, start with a letter and do not end with _")
-        )
-    return problems
 
 
 class _Linter:
