@@ -6,7 +6,6 @@ import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from migmodule.codes import Location, MigmoduleError
@@ -20,17 +19,19 @@ REF_PATTERN = re.compile(
 
 
 def bank_dir() -> Path:
-    """The folder of built-in modules: $MIGMODULE_BANK, the installed package data, or the checkout."""
+    """The folder of built-in modules: $MIGMODULE_BANK, the installed package data, or the checkout.
+
+    The bank is a data folder without __init__.py: importlib.resources would see a namespace
+    package, so it is located beside the installed `migmodule` package instead.
+    """
     override = os.environ.get("MIGMODULE_BANK")
     if override:
         return Path(override)
-    try:
-        installed = Path(str(resources.files("migmodule.bank")))
-        if installed.is_dir() and any(installed.glob("*/*.yaml")):
-            return installed
-    except ModuleNotFoundError:
-        pass
-    return Path(__file__).resolve().parents[3] / "modules"  # src/migmodule/spec -> repo root
+    package = Path(__file__).resolve().parents[1]  # .../migmodule
+    installed = package / "bank"
+    if installed.is_dir() and any(installed.glob("*/*.yaml")):
+        return installed
+    return package.parents[1] / "modules"  # a source checkout: src/migmodule -> repo/modules
 
 
 @dataclass(frozen=True)
