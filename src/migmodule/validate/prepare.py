@@ -215,14 +215,13 @@ def prepare_question(
                     kinds[where] = kind
                     numbers[where] = mapped.code_for_kind.get(kind, np.nan)
 
-    # Stata extended missings .a-.z.
-    letters = raw.letters.get(mapped.column)
-    if letters:
-        positions = np.fromiter(letters, dtype=np.int64, count=len(letters))
-        for letter in set(letters.values()):
-            special = missing_map.get(letter, SpecialKind.NOT_STATED)
+    # Stata extended missings .a-.z (letter codes 1..26, one per row).
+    codes = raw.letters.get(mapped.column)
+    if codes is not None:
+        for code in np.unique(codes[codes > 0]):
+            special = missing_map.get(chr(ord("a") + int(code) - 1), SpecialKind.NOT_STATED)
             kind = KIND_OF_SPECIAL[special]
-            where = positions[[letters[p] == letter for p in positions]]
+            where = codes == code
             kinds[where] = kind
             numbers[where] = mapped.code_for_kind.get(kind, np.nan)
     return pd.Series(numbers, index=series.index), kinds, not_number

@@ -15,6 +15,7 @@ object), plus, for Stata, the letter of each extended missing value.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,9 +51,9 @@ class ColumnInfo:
 @dataclass
 class RawChunk:
     frame: pd.DataFrame  # columns by their names in the file
-    letters: dict[str, dict[int, str]] = field(
-        default_factory=dict
-    )  # Stata: column -> {row: 'a'..'z'}
+    # Stata extended missings: column -> one uint8 per row, 0 = none, 1..26 = .a...z (only
+    # columns that have one in this chunk; `letter_positions` turns it into {row: letter}).
+    letters: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 class DataSource:
@@ -74,6 +75,7 @@ class DataSource:
                 reason="no such file",
             )
         self.columns: dict[str, ColumnInfo] = {}
+        self.reader = ""  # which reader the last `chunks` used, and why (for reports and the bench)
         self.n_rows: int | None = None
         self._read_metadata()
         self._by_lower = {name.lower(): name for name in self.columns}
@@ -157,6 +159,30 @@ class DataSource:
         yield from reader(names, chunk_size)
 
     def _dta(self, names: list[str], chunk_size: int | None) -> Iterator[RawChunk]:
+        """The raw reader (read_dta.py) when it can read the file and columns, else pandas."""
+        from migmodule.validate import read_dta
+
+        names = names or list(self.columns)
+        try:
+            layout = read_dta.read_layout(self.path)
+            if not set(names) <= set(layout.names):
+                raise read_dta.Unsupported("variable names differ from the metadata read")
+            chunks = read_dta.read_chunks(self.path, layout, names, chunk_size)
+            first = next(chunks)  # a strL column raises Unsupported here, before any chunk
+        except read_dta.Unsupported as why:
+            self.reader = f"pandas.read_stata ({why})"
+            yield from self._dta_pandas(names, chunk_size)
+            return
+        except OSError as exc:
+            raise self._fail(exc) from None
+        self.reader = f"raw (format {layout.release})"
+        try:
+            for columns, letters in itertools.chain([first], chunks):
+                yield RawChunk(pd.DataFrame(columns, columns=names), letters)
+        except OSError as exc:
+            raise self._fail(exc) from None
+
+    def _dta_pandas(self, names: list[str], chunk_size: int | None) -> Iterator[RawChunk]:
         from pandas.io.stata import StataMissingValue
 
         try:
@@ -175,13 +201,13 @@ class DataSource:
                         break
                     if frame is None or (len(frame) == 0 and chunk_size is not None):
                         break
-                    letters: dict[str, dict[int, str]] = {}
+                    letters: dict[str, np.ndarray] = {}
                     for name in frame.columns:
                         if frame[name].dtype != object or self.columns[name].storage == "string":
                             continue
-                        frame[name], letters[name] = _split_stata_missing(
-                            frame[name], StataMissingValue
-                        )
+                        frame[name], codes = _split_stata_missing(frame[name], StataMissingValue)
+                        if codes is not None:
+                            letters[name] = codes
                     yield RawChunk(frame.reset_index(drop=True), letters)
                     if chunk_size is None:
                         break
@@ -189,17 +215,48 @@ class DataSource:
             raise self._fail(exc) from None
 
     def _sav(self, names: list[str], chunk_size: int | None) -> Iterator[RawChunk]:
+        """The raw reader (read_sav.py) for uncompressed files, else pyreadstat."""
+        from migmodule.validate import read_sav
+
+        names = names or list(self.columns)
+        order = list(self.columns)
+        try:
+            layout = read_sav.read_layout(self.path)
+            if len(layout.names) != len(order) or any(
+                (layout.widths[i] > 0) != (self.columns[name].storage == "string")
+                for i, name in enumerate(order)
+            ):
+                raise read_sav.Unsupported("the dictionary differs from the metadata read")
+            chunks = read_sav.read_chunks(
+                self.path, layout, [order.index(name) for name in names], chunk_size
+            )
+            first = next(chunks)  # raises Unsupported before any chunk is handed on
+        except read_sav.Unsupported as why:
+            self.reader = f"pyreadstat ({why})"
+            yield from self._sav_pyreadstat(names, chunk_size)
+            return
+        except OSError as exc:
+            raise self._fail(exc) from None
+        self.reader = "raw (uncompressed .sav)"
+        try:
+            for columns in itertools.chain([first], chunks):
+                yield RawChunk(pd.DataFrame(dict(zip(names, columns, strict=True)), columns=names))
+        except OSError as exc:
+            raise self._fail(exc) from None
+
+    def _sav_pyreadstat(self, names: list[str], chunk_size: int | None) -> Iterator[RawChunk]:
+        """pyreadstat's pandas output (faster than its dict output turned into arrays: the dict
+        holds Python lists); one call for the whole file, or one per chunk (`row_offset`)."""
         import pyreadstat
 
         total = self.n_rows or 0
         step = chunk_size or max(total, 1)
         for offset in range(0, max(total, 1), step):
             try:
-                data, _ = pyreadstat.read_sav(
+                frame, _ = pyreadstat.read_sav(
                     str(self.path),
-                    usecols=names or None,
+                    usecols=names,
                     user_missing=True,
-                    output_format="dict",
                     row_offset=offset,
                     row_limit=step,
                     disable_datetime_conversion=True,
@@ -210,13 +267,10 @@ class DataSource:
                 UnicodeDecodeError,
             ) as exc:
                 raise self._fail(exc) from None
-            columns = {}
-            for name, values in data.items():
-                if self.columns[name].storage == "numeric":
-                    columns[name] = np.asarray(values, dtype="float64")
-                else:
-                    columns[name] = np.asarray(values, dtype=object)
-            yield RawChunk(pd.DataFrame(columns, columns=list(data)))
+            for name in frame.columns:
+                kind = "float64" if self.columns[name].storage == "numeric" else object
+                frame[name] = frame[name].to_numpy(dtype=kind)
+            yield RawChunk(frame.reset_index(drop=True))
 
     def _csv(self, names: list[str], chunk_size: int | None) -> Iterator[RawChunk]:
         try:
@@ -248,18 +302,20 @@ class DataSource:
             yield RawChunk(frame)
 
 
-def _split_stata_missing(series: pd.Series, missing_type: type) -> tuple[pd.Series, dict[int, str]]:
-    """An object column from read_stata(convert_missing=True): float values and extended-missing letters.
+def _split_stata_missing(
+    series: pd.Series, missing_type: type
+) -> tuple[pd.Series, np.ndarray | None]:
+    """An object column from read_stata(convert_missing=True): float values and letter codes.
 
-    System missing `.` becomes NaN with no letter; `.a`..`.z` become NaN with their letter.
-    read_stata makes one StataMissingValue object per distinct missing value of a column, so the
-    letters are looked up once per object (by identity), not once per row.
+    System missing `.` becomes NaN with no letter; `.a`..`.z` become NaN with codes 1..26 (None
+    when the chunk has no letter). read_stata makes one StataMissingValue object per distinct
+    missing value of a column, so the letters are looked up once per object, not once per row.
     """
     values = series.to_numpy(dtype=object)
     missing = np.fromiter((type(v) is missing_type for v in values), dtype=bool, count=len(values))
     numbers = np.full(len(values), np.nan)
     numbers[~missing] = values[~missing].astype("float64")
-    letters: dict[int, str] = {}
+    codes = np.zeros(len(values), dtype=np.uint8)
     positions = np.flatnonzero(missing)
     if len(positions):
         objects = values[positions]
@@ -268,6 +324,11 @@ def _split_stata_missing(series: pd.Series, missing_type: type) -> tuple[pd.Seri
         for identity, index in zip(distinct, first, strict=True):
             letter = objects[index].string.lstrip(".")
             if letter:
-                for position in positions[identities == identity]:
-                    letters[int(position)] = letter
-    return pd.Series(numbers, index=series.index, name=series.name), letters
+                codes[positions[identities == identity]] = ord(letter) - ord("a") + 1
+    numbers_series = pd.Series(numbers, index=series.index, name=series.name)
+    return numbers_series, codes if codes.any() else None
+
+
+def letter_positions(codes: np.ndarray) -> dict[int, str]:
+    """Letter codes as {row: letter}, for reading and tests."""
+    return {int(i): chr(ord("a") + int(codes[i]) - 1) for i in np.flatnonzero(codes)}
