@@ -350,3 +350,19 @@ def test_a_text_parameter_may_be_given_per_language():
     )
     with pytest.raises(ValueError):
         _coerce(param, {"en": 5})
+
+
+@pytest.mark.parametrize(
+    "lang, expected",
+    [
+        ("en", "who answered “Yes” or “Don't know” to “former member abroad”"),
+        ("fr", "ayant répondu « Oui » ou « Ne sait pas » à « ancien membre à l'étranger »"),
+        ("es", "que respondieron «Sí» o «No sabe» a «exmiembro en el extranjero»"),
+    ],
+)
+def test_coded_answers_read_as_answers(module, lang, expected):
+    params = resolve_parameters(module, KENYA)
+    assert describe(module, "any_member_abroad in (1, 8)", lang, params) == expected
+    assert describe(module, "any_member_abroad != 2", "en", params) == (
+        "who did not answer “No” to “former member abroad”"
+    )

@@ -243,7 +243,7 @@ def test_a_change_to_the_spec_changes_the_handout(tmp_path):
     assert "Record the most recent arrival." in tree.text_content()
     assert "Writing the year of birth." in tree.text_content()
     assert "Born outside the country." in tree.text_content()
-    assert "Asked of persons whose former member abroad is Yes." in tree.text_content()
+    assert "Asked of persons who answered “Yes” to “former member abroad”." in tree.text_content()
 
 
 def test_profile_puts_country_and_reference_date_on_the_title_page(tmp_path):

@@ -7,6 +7,7 @@ words below are the toolkit's, not a module's.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from migmodule.countries import THIS_COUNTRY_PLACEHOLDER, country_name
@@ -47,6 +48,8 @@ WORDS: dict[str, dict[str, str]] = {
         "known": "whose {label} is known",
         "answered": "who answered “{label}”",
         "selected": "who answered “{code}” to “{label}”",
+        "not_selected": "who did not answer “{code}” to “{label}”",
+        "or_word": "or",
         "never": "Never asked (the condition is always false).",
         "true": "all",
         "false": "none",
@@ -71,6 +74,8 @@ WORDS: dict[str, dict[str, str]] = {
         "known": "dont « {label} » est connu",
         "answered": "ayant répondu à « {label} »",
         "selected": "ayant répondu « {code} » à « {label} »",
+        "not_selected": "n'ayant pas répondu « {code} » à « {label} »",
+        "or_word": "ou",
         "never": "Jamais posée (la condition est toujours fausse).",
         "true": "tous",
         "false": "aucun",
@@ -95,6 +100,8 @@ WORDS: dict[str, dict[str, str]] = {
         "known": "donde «{label}» es conocido",
         "answered": "que respondieron a «{label}»",
         "selected": "que respondieron «{code}» a «{label}»",
+        "not_selected": "que no respondieron «{code}» a «{label}»",
+        "or_word": "o",
         "never": "Nunca se pregunta (la condición es siempre falsa).",
         "true": "todas",
         "false": "ninguna",
@@ -194,6 +201,9 @@ class Sentence:
                 )
                 parts.append(f"({text})" if nested_other else text)
             return f" {w[node.op]} ".join(parts)
+        answer = self._answer(node)
+        if answer is not None:
+            return answer
         if isinstance(node, Binary) and node.op in COMPARISONS:
             subject = (
                 node.left.id
@@ -222,6 +232,27 @@ class Sentence:
                 code=self.code_label(name, code.value), label=self.value(ref)
             )
         return "?"
+
+    def _answer(self, node: Node) -> str | None:
+        """`q == 2`, `q != 2`, `q in (1, 2)` on a coded question: "who answered “No” to “...”"."""
+        if isinstance(node, Binary) and node.op in ("==", "!="):
+            ref, codes = node.left, [node.right]
+            negated = node.op == "!="
+        elif isinstance(node, In):
+            ref, codes, negated = node.operand, list(node.items), node.negated
+        else:
+            return None
+        question = self.module.question_by_id.get(ref.id) if isinstance(ref, Name) else None
+        if question is None or not question.is_select or not all(isinstance(c, Num) for c in codes):
+            return None
+        labels = [self.code_label(question.id, c.value) for c in codes]
+        # The language's quotes around a code, with their spacing (French: « ... »).
+        before, after = self.words["selected"].split("{code}")
+        opening = re.search(r"\S\s?$", before).group(0)
+        closing = re.match(r"\s?\S", after).group(0)
+        joined = f"{closing} {self.words['or_word']} {opening}".join(labels)
+        template = self.words["not_selected" if negated else "selected"]
+        return template.format(code=joined, label=self.value(ref))
 
     def universe(self, expression: str | None, level: str) -> str:
         level_def = self.module.level_by_id.get(level)
