@@ -202,7 +202,10 @@ def test_where_to_go_next_follows_the_universes():
     part = handout_for(MINI).parts[0]
     blocks = {q.id: q for section in part.sections for q in section.questions}
     assert blocks["any_member_abroad"].next_steps == ["Go to Q2 (Age in completed years)."]
-    assert blocks["country_of_birth"].next_steps[0] == "If born abroad: go to Q4 (Year of arrival)."
+    assert (
+        blocks["country_of_birth"].next_steps[0]
+        == "For persons born abroad: go to Q4 (Year of arrival)."
+    )
     assert (
         blocks["country_of_birth"]
         .next_steps[1]
@@ -211,7 +214,7 @@ def test_where_to_go_next_follows_the_universes():
     # Q4 is asked of the foreign-born; Q5 adds the age condition, which is all Q4 needs to say.
     assert (
         blocks["year_of_arrival"].next_steps[0]
-        == "If aged 5 or over: go to Q5 (Reasons for migration)."
+        == "For persons aged 5 or over: go to Q5 (Reasons for migration)."
     )
     assert blocks["year_of_arrival"].universe == "Asked of persons born abroad."
     assert blocks["reasons"].universe == "Asked of persons born abroad and aged 5 or over."
@@ -319,7 +322,7 @@ def check_html(path, lang: str, profile=None) -> None:
         s.text_content().strip() for s in tree.find_class("code")
     }
     for number, q in enumerate(adapted.questions, start=1):
-        assert f"Q{number}" in h4, f"question {q.id} has no heading"
+        assert f"{WORDS[lang]['question_prefix']}{number}" in h4, f"question {q.id} has no heading"
         assert q.variable_name in text
         missing = expected_codes(module, q) - cells
         assert not missing, f"codes of {q.id} missing from the HTML: {sorted(missing)[:10]}"
@@ -344,7 +347,8 @@ def check_docx(path, lang: str) -> None:
         cell.text for table in document.tables for row in table.rows for cell in row.cells
     }
     for number, q in enumerate(adapted.questions, start=1):
-        assert any(h.startswith(f"Q{number}. ") for h in headings["Heading 3"]), q.id
+        prefix = WORDS[lang]["question_prefix"]
+        assert any(h.startswith(f"{prefix}{number}. ") for h in headings["Heading 3"]), q.id
         missing = expected_codes(module, q) - table_cells
         assert not missing, f"codes of {q.id} missing from the DOCX: {sorted(missing)[:10]}"
     footer = document.sections[0].footer.paragraphs[0].text
@@ -556,7 +560,10 @@ def test_every_bank_module_renders_in_every_language_and_format(tmp_path, entry,
     check_html(entry.path, lang)
     check_docx(entry.path, lang)
     data, findings = render_bytes(adapt(None, str(entry.path)), lang, "md", generated=DAY)
-    assert all(f"Q{n}. " in data.decode("utf-8") for n in range(1, len(module.questions) + 1))
+    prefix = WORDS[lang]["question_prefix"]
+    assert all(
+        f"{prefix}{n}. " in data.decode("utf-8") for n in range(1, len(module.questions) + 1)
+    )
     assert [str(f) for f in findings] == [], "texts missing in the module's own language"
     if lang != "en":
         tree = lxml.html.fromstring(render_bytes(adapt(None, str(entry.path)), lang, "html")[0])

@@ -246,7 +246,9 @@ def build_diagram(
     terminal_label = word(lang, "diagram_end")
     if outside and next(iter(outside)) is not None:
         target = next(iter(outside))
-        terminal_label = word(lang, "diagram_next_level", target=f"Q{target + 1}")
+        terminal_label = word(
+            lang, "diagram_next_level", target=f"{word(lang, 'question_prefix')}{target + 1}"
+        )
 
     straight: list[tuple[int, Route]] = []
     side: list[tuple[int, int, Route]] = []
@@ -289,7 +291,7 @@ def build_diagram(
             Label(
                 column_x + 10,
                 y + 20,
-                f"Q{start + local + 1} · {question.variable_name}",
+                f"{word(lang, 'question_prefix')}{start + local + 1} · {question.variable_name}",
                 FONT,
                 bold=True,
                 colour=ACCENT,

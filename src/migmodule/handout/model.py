@@ -170,7 +170,8 @@ class _PartBuilder:
         self.text = _Texts(self.module, self.params, lang, findings)
         self.sentence = Sentence(self.module, lang, self.params)
         self.questions = adapted.questions
-        self.tags = {q.id: f"Q{n}" for n, q in enumerate(self.questions, start=1)}
+        prefix = self.w("question_prefix")
+        self.tags = {q.id: f"{prefix}{n}" for n, q in enumerate(self.questions, start=1)}
         self.appendix_of: dict[str, CodeTable] = {}
 
     def w(self, key: str, **values: Any) -> str:
@@ -288,10 +289,15 @@ class _PartBuilder:
             return self.w("range_min", minimum=low)
         return self.w("range_max", maximum=high) if high is not None else ""
 
-    def universe(self, question: Question) -> str:
+    def noun(self, question: Question) -> str:
+        """The plural noun of the question's level (persons, households) in the handout language."""
         words = SENTENCE_WORDS.get(self.lang, SENTENCE_WORDS["en"])
         level = self.module.level_by_id.get(question.level)
-        noun = text_in(level.noun, self.lang) if level and level.noun else words["units"]
+        return text_in(level.noun, self.lang) if level and level.noun else words["units"]
+
+    def universe(self, question: Question) -> str:
+        words = SENTENCE_WORDS.get(self.lang, SENTENCE_WORDS["en"])
+        noun = self.noun(question)
         tree = universe_tree(question, self.params)
         if is_never(tree):
             return words["never"]
@@ -319,7 +325,12 @@ class _PartBuilder:
         for route in out:
             if route.condition is not None:
                 steps.append(
-                    self.w("if_go_to", condition=route.condition, target=self.target(route.target))
+                    self.w(
+                        "if_go_to",
+                        noun=self.noun(question),
+                        condition=route.condition,
+                        target=self.target(route.target),
+                    )
                 )
             elif route.target is None and self.is_roster(question):
                 key = "otherwise_roster_end" if route.otherwise else "roster_end"
