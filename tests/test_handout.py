@@ -372,7 +372,7 @@ def test_markdown_has_every_question_and_code(tmp_path):
     text = data.decode("utf-8")
     assert text.startswith("# Minimódulo")
     for number in range(1, 6):
-        assert f"#### Q{number}. " in text
+        assert f"#### P{number}. " in text  # Spanish: P for pregunta
     for code in ("1", "2", "98", "9998", "404", "990" if False else "999"):
         assert f"| {code} |" in text
     assert "mini 1.0.0" in text and DAY.isoformat() in text
