@@ -217,3 +217,15 @@ def test_schema_is_json_schema(run):
         schema["$schema"].startswith("https://json-schema.org/")
         and "questions" in schema["properties"]
     )
+
+
+def test_shipped_schema_file_is_current(run):
+    from migmodule.cli.spec import schema_text
+
+    shipped = (
+        Path(__file__).resolve().parents[1] / "src" / "migmodule" / "schema" / "module.schema.json"
+    )
+    assert shipped.read_text(encoding="utf-8") == schema_text(), (
+        "regenerate with: migmodule schema > src/migmodule/schema/module.schema.json"
+    )
+    assert run("schema").output == schema_text()

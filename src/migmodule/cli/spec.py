@@ -90,8 +90,15 @@ def show(module: str, lang: str, output_format: str) -> None:
 @click.command()
 @handle_errors
 def schema() -> None:
-    """Print the JSON Schema of module spec files (for editors)."""
-    click.echo(json.dumps(module_json_schema(), indent=2))
+    """Print the JSON Schema of module spec files (for editors).
+
+    The same schema ships as migmodule/schema/module.schema.json.
+    """
+    click.echo(schema_text(), nl=False)
+
+
+def schema_text() -> str:
+    return json.dumps(module_json_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
 @click.command()
