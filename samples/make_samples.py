@@ -151,7 +151,24 @@ def generate(
                 frame.loc[~inside, question.id] = (
                     np.nan if frame[question.id].dtype != object else None
                 )
+    harmonise(adapted, frames)
     return frames
+
+
+def harmonise(adapted: Adapted, frames: dict[str, pd.DataFrame]) -> None:
+    """Flat files: every row of a household repeats the answers of its first row (as deliveries do).
+
+    The household questions of a person file are copied together from the household's first
+    row, so that they stay consistent with each other (universes, edits).
+    """
+    module = adapted.module
+    for level, frame in frames.items():
+        upper = [q.id for q in adapted.questions if q.id in frame.columns and q.level != level]
+        for name in upper:
+            ids = module.level_by_id[module.question_by_id[name].level].id_variables
+            group = frame.groupby(ids, sort=False).ngroup().to_numpy()
+            first = np.flatnonzero(~frame.duplicated(ids).to_numpy())
+            frame[name] = frame[name].to_numpy()[first[group]]
 
 
 def _file_level(module, level: str, levels: list[str]) -> str | None:
@@ -306,6 +323,7 @@ def clean(adapted: Adapted, sample: SampleSet, frames: dict[str, pd.DataFrame], 
             for row in bad:
                 frame.loc[row, values] = frame.loc[int(rng.choice(good)), values].to_numpy()
             replaced += len(bad)
+        harmonise(adapted, frames)
     raise SystemExit(f"{sample.name}: could not produce clean data; remaining findings: {found}")
 
 
@@ -342,6 +360,7 @@ def select_clean(
     picked[id_variables[0]] = np.repeat(np.arange(1, len(sizes) + 1) * 10 + 1, sizes)
     picked[id_variables[1]] = np.concatenate([np.arange(1, n + 1) for n in sizes])
     frames[level] = picked
+    harmonise(adapted, frames)
     return len(frame) - len(chosen)
 
 
@@ -647,6 +666,26 @@ def plant_all(planter: Planter) -> list[str]:
             "household 9991 has no member in the member file",
         )
 
+    def disagreement():
+        """Flat file: one person row of a household gives another answer to a household question."""
+        frame = planter.frames[main]
+        for q in planter.questions(main, lambda q: q.level != main and q.id in planter.leaves):
+            later = frame.duplicated(module.level_by_id[q.level].id_variables).to_numpy()
+            for row in planter.rows(main, later & answered(main, q))[:4]:
+                current = frame.loc[row, q.id]
+                other = next(v for v in frame[q.id].dropna().unique() if v != current)
+
+                def change(frames, options, q=q, row=row, value=other):
+                    frames[main].loc[row, q.id] = value
+
+                yield (
+                    main,
+                    change,
+                    {("DATA-LEVEL-002", q.id)},
+                    f"`{q.id}` = {_plain_value(other)} on a later row of a {q.level} whose first "
+                    f"row says {_plain_value(current)}",
+                )
+
     first_success("code outside the list", out_of_list())
     first_success("invalid country code", invalid_country())
     first_success("answered outside the universe", skip(True))
@@ -654,6 +693,8 @@ def plant_all(planter: Planter) -> list[str]:
     first_success("item non-response", nonresponse())
     first_success("edit failure", edit_failure())
     first_success("duplicate identifier", duplicate())
+    if any(q.level != main for q in planter.questions(main, lambda q: True)):
+        first_success("household answers that disagree", disagreement())
     if child and module.level_by_id[main].parent in planter.frames:
         first_success("person without a household", orphan())
         first_success("household without persons", childless())
@@ -810,6 +851,10 @@ def readme(manifest: dict[str, Any]) -> str:
         "Rows are 1-based row numbers in the file. Identifier defects count the repeated or unmatched",
         "rows; an edit or skip defect is in the row given. The non-response defect is a rate above",
         "the 5% threshold: its rows are the units of the universe that did not answer.",
+        "",
+        "A one-file sample is flat: its household questions are repeated on every person row, and",
+        "the validator checks them once per household (on the household's first row). The",
+        "DATA-LEVEL-002 defect's row is the person row that disagrees with its household's first row.",
         "",
     ]
     return "\n".join(lines)

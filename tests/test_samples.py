@@ -65,6 +65,7 @@ def test_every_defect_kind_of_the_issue_is_planted_somewhere():
         "DATA-ID-002",
         "DATA-CODE-003",
         "DATA-CODE-004",
+        "DATA-LEVEL-002",  # a flat person file whose household rows disagree
     }
     assert wanted <= codes
     # an edit failure is planted once a sample's module has edits (make_samples.py says which it could not plant)
@@ -100,8 +101,12 @@ def test_readme_command_writes_an_html_report(tmp_path):
     assert html.count("http") == html.count('xmlns="http://www.w3.org/2000/svg"')
 
 
-def test_the_readme_command_finds_exactly_the_planted_defects(tmp_path):
-    """The README's main command (a file named on the command line and in the profile)."""
+@pytest.mark.parametrize("name", ["census_persons.sav", "census_persons.dta"])
+def test_the_readme_command_finds_exactly_the_planted_defects(tmp_path, name):
+    """The README's commands: the profile's own file, and another file named on the command line.
+
+    The .dta is not the profile's person file: it must replace it (not be read as a household file).
+    """
     import json as _json
 
     from click.testing import CliRunner
@@ -113,7 +118,7 @@ def test_the_readme_command_finds_exactly_the_planted_defects(tmp_path):
         main,
         [
             "validate",
-            str(SAMPLES / "census_persons.sav"),
+            str(SAMPLES / name),
             "--profile",
             str(SAMPLES / "census.profile.yaml"),
             "--report",
@@ -126,3 +131,4 @@ def test_the_readme_command_finds_exactly_the_planted_defects(tmp_path):
     assert sorted(f["code"] for f in report["findings"]) == planted
     # the file is read once, as the person file (not also as a household file)
     assert list(report["files"]) == ["person"], report["files"]
+    assert report["files"]["person"]["path"].endswith(name)

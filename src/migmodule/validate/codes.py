@@ -209,3 +209,15 @@ ID_MISSING = define(
     "{level} level are skipped. Map it in the profile (`variables`).",
     "validate",
 )
+
+# Levels (flat files)
+LEVEL_INCONSISTENT = define(
+    "DATA-LEVEL-002",
+    "error",
+    "Rows of one unit disagree on a question of that unit",
+    "'{variable}' ({question}) is a {level} question read from a flat file, but its rows disagree "
+    "within {count} {noun} (e.g. {examples}). Each {noun_one} must give one answer, repeated on "
+    "all its rows; the {level} checks used the answer on the first row of each {noun_one} "
+    "(identified by {id_variables}). Correct the file.",
+    "validate",
+)

@@ -8,6 +8,7 @@ feed every check. Returns a `Report`; raises `MigmoduleError` only for unusable 
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -32,10 +33,12 @@ from migmodule.validate.checks import (
     QuestionValueCheck,
     UniverseCheck,
 )
+from migmodule.validate.flat import FlatLevel
 from migmodule.validate.prepare import (
     DEFAULT_STATA_MISSING,
     Chunk,
     MappedQuestion,
+    holds_text,
     map_question,
     prepare_question,
 )
@@ -56,11 +59,15 @@ class FilePlan:
     id_columns: list[str] = field(default_factory=list)  # file spellings of this level's ids
     id_missing: list[str] = field(default_factory=list)
     parent_id_columns: list[str] = field(default_factory=list)
+    # Ancestor levels with no file of their own (or missing questions there) whose questions or
+    # edits are read from this file -> the file spellings of their ids ([] when one is missing).
+    flat_ids: dict[str, list[str]] = field(default_factory=dict)
     weight: str | None = None
     by: str | None = None
 
     def columns(self) -> list[str]:
         names = [m.column for m in self.questions] + self.id_columns + self.parent_id_columns
+        names += [name for ids in self.flat_ids.values() for name in ids]
         names += [name for name in (self.weight, self.by) if name]
         return [name for name in dict.fromkeys(names) if name]
 
@@ -101,7 +108,7 @@ def validate_data(
     for level in _top_down(adapted, plans):
         plan = plans[level]
         needed_by_child = any(adapted.module.level_by_id[child].parent == level for child in plans)
-        level_results, rows, kept = _run_file(
+        level_results, rows, kept, units = _run_file(
             adapted,
             plan,
             plans,
@@ -124,6 +131,8 @@ def validate_data(
             "rows": rows,
             "columns_read": plan.columns(),
         }
+        if units:
+            info[level]["units"] = units  # flat file: units of each ancestor level read from it
     settings = {
         "weight": weight,
         "by": by,
@@ -180,18 +189,16 @@ def _files(
                 given.append((level, Path(path)))
             else:
                 given.append((None, Path(text)))
-    for level, path in adapted.settings.files.items():
-        if level not in {lv for lv, _ in given}:
-            full = (
-                Path(path)
-                if Path(path).is_absolute() or profile_dir is None
-                else profile_dir / path
-            )
-            given.append((level, full))
+    # The profile's `files` only fill in levels the command line does not give: a file named
+    # there without LEVEL= is matched first (to the profile's level if it is the profile's file).
+    profile_files = {
+        level: (
+            Path(path) if Path(path).is_absolute() or profile_dir is None else profile_dir / path
+        )
+        for level, path in adapted.settings.files.items()
+    }
     levels = ", ".join(adapted.module.level_by_id)
-    sources: dict[str | None, DataSource] = {}
-    unassigned: list[DataSource] = []
-    for level, path in given:
+    for level, path in given + list(profile_files.items()):
         if level is not None and level not in adapted.module.level_by_id:
             raise MigmoduleError.of(
                 codes.DATA_LEVEL,
@@ -200,15 +207,17 @@ def _files(
                 reason=f"the module has no level '{level}'",
                 levels=levels,
             )
-        source = DataSource(path, encoding)
-        if level is None:
-            unassigned.append(source)
-        else:
-            sources[level] = source
-    assigned = {source.path.resolve() for source in sources.values()}
+    sources: dict[str | None, DataSource] = {
+        level: DataSource(path, encoding) for level, path in given if level is not None
+    }
+    unassigned = [DataSource(path, encoding) for level, path in given if level is None]
+    by_path = {path.resolve(): level for level, path in profile_files.items()}
+    for source in list(unassigned):
+        level = by_path.get(source.path.resolve())
+        if level is not None and level not in sources:
+            sources[level] = source  # the profile's own file named on the command line too
+            unassigned.remove(source)
     for source in unassigned:
-        if source.path.resolve() in assigned:
-            continue  # the same file named on the command line and in the profile: read it once
         level = _infer_level(adapted, source, set(sources))
         if level is None:
             raise MigmoduleError.of(
@@ -219,6 +228,10 @@ def _files(
                 levels=levels,
             )
         sources[level] = source
+    read = {source.path.resolve() for source in sources.values()}
+    for level, path in profile_files.items():
+        if level not in sources and path.resolve() not in read:
+            sources[level] = DataSource(path, encoding)
     if not sources:
         raise MigmoduleError.of(
             codes.DATA_LEVEL,
@@ -231,18 +244,33 @@ def _files(
 
 
 def _infer_level(adapted: Adapted, source: DataSource, taken: set[str]) -> str | None:
-    """The level most of whose questions the file has; on a tie, the lower level (flat files)."""
-    best, best_score = None, 0
-    depth = {lv: len(ancestors(adapted.module, lv)) for lv in adapted.module.level_by_id}
-    for level in adapted.module.level_by_id:
-        if level in taken:
-            continue
-        score = sum(
+    """The level of a file named without LEVEL=: the lowest level it has questions and ids of.
+
+    A flat person file repeats household questions, possibly more of them than person questions,
+    but only it has the person identifiers (hh_id and person_no). So: among the levels with
+    questions in the file, those whose identifiers are all there; of these the lowest (then the
+    one with most questions). When no such level has all its ids, the level with most questions
+    (on a tie, the lower one).
+    """
+    module = adapted.module
+    depth = {lv: len(ancestors(module, lv)) for lv in module.level_by_id}
+    scores = {
+        level: sum(
             1 for q in adapted.questions if q.level == level and source.find(adapted.variable(q.id))
         )
-        if score > best_score or (score == best_score and score and depth[level] > depth[best]):
-            best, best_score = level, score
-    return best
+        for level in module.level_by_id
+        if level not in taken
+    }
+    scores = {level: score for level, score in scores.items() if score}
+    identified = [
+        level
+        for level in scores
+        if module.level_by_id[level].id_variables
+        and all(source.find(adapted.variable(n)) for n in module.level_by_id[level].id_variables)
+    ]
+    if identified:
+        return max(identified, key=lambda lv: (depth[lv], scores[lv]))
+    return max(scores, key=lambda lv: (scores[lv], depth[lv]), default=None)
 
 
 def _missing_map(mapping: dict[str, str] | None) -> dict[str, SpecialKind]:
@@ -298,6 +326,14 @@ def _plans(
             parent_ids = module.level_by_id[spec_level.parent].id_variables
             found = [plan.source.find(adapted.variable(name)) for name in parent_ids]
             plan.parent_id_columns = [c for c in found if c] if all(found) else []
+        upper = {m.question.level for m in plan.questions} | {
+            edit.level for edit in module.edits if _edit_home(module, edit, plans) == level
+        }
+        for ancestor in ancestors(module, level)[1:]:
+            if ancestor in upper:
+                ids = module.level_by_id[ancestor].id_variables
+                found = [plan.source.find(adapted.variable(name)) for name in ids]
+                plan.flat_ids[ancestor] = [c for c in found if c] if all(found) and ids else []
         for option, name in (("weight", weight), ("by", by)):
             if name is not None:
                 setattr(plan, option, plan.source.find(name))
@@ -315,6 +351,14 @@ def _plans(
                 available=", ".join(list(plan.source.columns)[:12]),
             )
     return plans
+
+
+def _edit_home(module, edit, plans: dict[str, Any]) -> str | None:
+    """The file an edit is checked in: its level's, else the nearest lower level's (flat files)."""
+    if edit.level in plans:
+        return edit.level
+    lower = [lv for lv in plans if edit.level in ancestors(module, lv)]
+    return min(lower, key=lambda lv: len(ancestors(module, lv)), default=None)
 
 
 def _top_down(adapted: Adapted, plans: dict[str, FilePlan]) -> list[str]:
@@ -335,11 +379,15 @@ def _coverage(adapted: Adapted, plans: dict[str, FilePlan]) -> list[CheckResult]
                 codes.COVER_CORE.code,
                 "coverage",
                 tally,
-                level=plan.level,
+                level=question.level,
                 question=question.id,
                 variable=mapped.column,
             )
             result.details["file"] = str(plan.source.path)
+            if plan.level != question.level:
+                result.details["read_from"] = (
+                    f"{plan.level} file, first row of each {question.level}"
+                )
             results.append(result)
             continue
         issue = {
@@ -377,21 +425,26 @@ def _checks(
     plan: FilePlan,
     plans: dict[str, FilePlan],
     parents: dict[str, tuple[pd.DataFrame, np.ndarray]],
-) -> list[Check]:
+) -> tuple[list[Check], list[FlatLevel]]:
+    """The file's own level's checks, and one FlatLevel per ancestor level read from it."""
     module = adapted.module
-    checks: list[Check] = []
+    by_level: dict[str, list[Check]] = {plan.level: [], **{lv: [] for lv in plan.flat_ids}}
     for mapped in plan.questions:
-        checks.append(QuestionValueCheck(mapped))
-        checks.append(UniverseCheck(mapped))
+        by_level[mapped.question.level] += [QuestionValueCheck(mapped), UniverseCheck(mapped)]
     for edit in module.edits:
-        lower = [lv for lv in plans if edit.level in ancestors(module, lv)]
-        home = (
-            edit.level
-            if edit.level in plans
-            else min(lower, key=lambda lv: len(ancestors(module, lv)), default=None)
+        if _edit_home(module, edit, plans) == plan.level:
+            by_level[edit.level if edit.level in by_level else plan.level].append(EditCheck(edit))
+    checks = by_level[plan.level]
+    flat = [
+        FlatLevel(
+            level,
+            [m for m in plan.questions if m.question.level == level],
+            by_level[level],
+            ids,
+            set(ancestors(module, level)),
         )
-        if home == plan.level:
-            checks.append(EditCheck(edit))
+        for level, ids in plan.flat_ids.items()
+    ]
     spec_level = module.level_by_id[plan.level]
     if plan.id_columns and not plan.id_missing:
         checks.append(DuplicateIdCheck(plan.id_columns))
@@ -399,7 +452,7 @@ def _checks(
         checks.append(
             LinkCheck(spec_level.parent, parents[spec_level.parent][1], plan.parent_id_columns)
         )
-    return checks
+    return checks, flat
 
 
 def _run_file(
@@ -415,7 +468,7 @@ def _run_file(
     language: str,
     keep: bool,
     progress: Progress | None,
-) -> tuple[list[CheckResult], int, tuple[pd.DataFrame, np.ndarray] | None]:
+) -> tuple[list[CheckResult], int, tuple[pd.DataFrame, np.ndarray] | None, dict[str, int]]:
     module = adapted.module
     spec_level = module.level_by_id[plan.level]
     parent = parents.get(spec_level.parent) if spec_level.parent else None
@@ -438,10 +491,18 @@ def _run_file(
         thresholds=thresholds,
         language=language,
     )
-    checks = _checks(adapted, plan, plans, parents)
-    needs_derived = _needs_derived(adapted, checks)
+    checks, flat = _checks(adapted, plan, plans, parents)
+    needs_derived = _needs_derived(adapted, checks + [c for f in flat for c in f.checks])
     for check in checks:
         check.start(context)
+    for view in flat:
+        view.start(
+            dataclasses.replace(
+                context,
+                level=view.level,
+                columns={c for c in context.columns if _level_of(module, c) in view.levels},
+            )
+        )
     results = [_id_missing(adapted, plan, name) for name in plan.id_missing]
     offset = 0
     kept_values, kept_keys = [], []
@@ -454,6 +515,10 @@ def _run_file(
             chunk.values = derive(module, chunk.values, adapted.params)
         for check in checks:
             check.chunk(chunk)
+        for view in flat:
+            view.chunk(
+                chunk, [c for c in chunk.values.columns if _level_of(module, c) in view.levels]
+            )
         if keep:
             kept_values.append(chunk.values[[m.id for m in plan.questions]])
             kept_keys.append(
@@ -465,12 +530,20 @@ def _run_file(
     context.rows = offset
     for check in checks:
         results.extend(check.end())
+    for view in flat:
+        results.extend(view.end())
     kept = None
     if keep:
         values = pd.concat(kept_values, ignore_index=True) if kept_values else pd.DataFrame()
         keys = np.concatenate(kept_keys) if kept_keys else np.zeros(0, dtype="uint64")
         kept = (values, keys)
-    return results, offset, kept
+    return results, offset, kept, {view.level: view.units for view in flat}
+
+
+def _level_of(module, name: str) -> str | None:
+    """The level of a question or derived variable (None for anything else)."""
+    item = module.question_by_id.get(name) or module.derived_by_id.get(name)
+    return item.level if item is not None else None
 
 
 def _needs_derived(adapted: Adapted, checks: list[Check]) -> bool:
@@ -527,12 +600,14 @@ def _chunk(plan: FilePlan, raw: RawChunk, offset: int, letters: dict[str, Specia
         chunk.keys = id_keys(frame[plan.id_columns])
     if plan.parent_id_columns:
         chunk.parent_keys = id_keys(frame[plan.parent_id_columns])
+    for level, ids in plan.flat_ids.items():
+        chunk.units[level] = (id_keys(frame[ids]), frame[ids]) if ids else (None, None)
     return chunk
 
 
 def _display(column: pd.Series, mapped: MappedQuestion) -> pd.Series:
     """Values for examples: numbers as numbers (also when stored as text), other text as it is."""
-    if mapped.is_text or column.dtype != object:
+    if mapped.is_text or not holds_text(column):
         return column
     numbers = pd.to_numeric(column, errors="coerce")
     return numbers.astype(object).where(numbers.notna(), column)
@@ -553,7 +628,7 @@ def id_keys(frame: pd.DataFrame) -> np.ndarray:
     normal = {}
     for position, name in enumerate(frame.columns):
         column = frame[name]
-        if column.dtype == object:
+        if holds_text(column):
             text = column.astype("string").str.strip()
             numbers = pd.to_numeric(text, errors="coerce")
             column = numbers if numbers.notna().sum() == text.notna().sum() else text

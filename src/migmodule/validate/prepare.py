@@ -139,15 +139,48 @@ class Chunk:
     keys: np.ndarray | None = None  # hash of this level's identifiers, one per row
     parent_keys: np.ndarray | None = None  # hash of the parent level's identifiers
     cache: dict[str, pd.Series] = field(default_factory=dict)  # evaluated expressions
+    # Flat files: per ancestor level read from this file, its units' identifiers (hash, columns).
+    units: dict[str, tuple[np.ndarray | None, pd.DataFrame | None]] = field(default_factory=dict)
+    rows: np.ndarray | None = None  # 0-based file rows when this chunk is a subset (`take`)
 
     def __len__(self) -> int:
         return len(self.values)
+
+    def take(self, positions: np.ndarray, columns: list[str], level: str) -> Chunk:
+        """The rows at `positions` as a chunk of the ancestor `level` (one row per unit).
+
+        Values keep only `columns`; identifiers and keys become the level's own, so examples name
+        the unit (e.g. hh_id=17) and the file row it was read from.
+        """
+        keys, ids = self.units.get(level, (None, None))
+        file_rows = (self.rows if self.rows is not None else self.offset + np.arange(len(self)))[
+            positions
+        ]
+        return Chunk(
+            self.offset,
+            self.values[columns].iloc[positions].reset_index(drop=True),
+            {name: self.kinds[name][positions] for name in columns if name in self.kinds},
+            {name: self.not_number[name][positions] for name in columns if name in self.not_number},
+            {
+                name: self.raw[name].iloc[positions].reset_index(drop=True)
+                for name in columns
+                if name in self.raw
+            },
+            ids=ids.iloc[positions].reset_index(drop=True) if ids is not None else None,
+            weight=self.weight[positions] if self.weight is not None else None,
+            group=self.group.iloc[positions].reset_index(drop=True)
+            if self.group is not None
+            else None,
+            keys=keys[positions] if keys is not None else None,
+            rows=file_rows,
+        )
 
     def describe_rows(self, positions: np.ndarray) -> list[dict[str, object]]:
         """Example rows: 1-based row number in the file and the identifiers, for positions in this chunk."""
         rows = []
         for pos in positions:
-            row: dict[str, object] = {"row": int(self.offset + pos + 1)}
+            number = self.rows[pos] if self.rows is not None else self.offset + pos
+            row: dict[str, object] = {"row": int(number + 1)}
             if self.ids is not None and len(self.ids.columns):
                 row["id"] = ", ".join(
                     f"{name}={_plain(self.ids[name].iat[pos])}" for name in self.ids.columns
@@ -164,6 +197,11 @@ def _plain(value: object) -> str:
     return str(value)
 
 
+def holds_text(series: pd.Series) -> bool:
+    """Object or string storage (pandas 3 reads text as the `str` dtype, not object)."""
+    return series.dtype == object or pd.api.types.is_string_dtype(series.dtype)
+
+
 def prepare_question(
     mapped: MappedQuestion, raw: RawChunk, missing_map: dict[str, SpecialKind]
 ) -> tuple[pd.Series, np.ndarray, np.ndarray]:
@@ -171,7 +209,7 @@ def prepare_question(
     series = raw.frame[mapped.column]
     n = len(series)
     if mapped.is_text:
-        text = series.map(_plain, na_action="ignore") if series.dtype != object else series
+        text = series if holds_text(series) else series.map(_plain, na_action="ignore")
         text = text.astype("string").str.strip()
         text = text.mask(text == "")
         kinds = np.where(text.isna().to_numpy(), BLANK, ANSWERED).astype("int8")
@@ -179,7 +217,7 @@ def prepare_question(
             kinds[(text == str(code)).fillna(False).to_numpy(dtype=bool)] = kind
         return text.astype(object), kinds, np.zeros(n, dtype=bool)
 
-    if series.dtype == object:
+    if holds_text(series):
         stripped = series.astype("string").str.strip()
         numbers = pd.to_numeric(stripped, errors="coerce").to_numpy(
             dtype="float64", na_value=np.nan, copy=True
