@@ -3,8 +3,8 @@
 from pathlib import Path
 
 import click
-from click.testing import CliRunner
 import pytest
+from click.testing import CliRunner
 
 from migmodule.cli import main
 from migmodule.codes import all_codes

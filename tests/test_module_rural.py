@@ -20,8 +20,14 @@ from migmodule.spec.registry import load_module
 
 SPEC = Path(__file__).resolve().parent.parent / "modules" / "rural-migration" / "1.0.0.yaml"
 KENYA = {"COUNTRY": 404}
-MULTIPLE = ("remit_from_whom", "remit_origin", "remit_use", "remit_sent_to", "remit_sent_destination",
-            "land_worked_by")
+MULTIPLE = (
+    "remit_from_whom",
+    "remit_origin",
+    "remit_use",
+    "remit_sent_to",
+    "remit_sent_destination",
+    "land_worked_by",
+)
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +43,11 @@ def params(module):
 def frame(text: str) -> pd.DataFrame:
     """A small data frame written as a markdown table; blank cells are missing."""
     separator = set("|-: ")
-    lines = [line.strip().strip("|") for line in text.strip().splitlines()
-             if not (set(line.strip()) <= separator and "-" in line)]
+    lines = [
+        line.strip().strip("|")
+        for line in text.strip().splitlines()
+        if not (set(line.strip()) <= separator and "-" in line)
+    ]
     header = [h.strip() for h in lines[0].split("|")]
     rows = [[c.strip() for c in line.split("|")] for line in lines[1:]]
     data = {h: [r[i] if r[i] != "" else None for r in rows] for i, h in enumerate(header)}
@@ -58,7 +67,9 @@ def values(series: pd.Series) -> list:
 
 def test_lint_is_clean():
     findings = lint_paths([str(SPEC)])
-    serious = [f"{f.code} {f.message}" for f in findings if f.severity.value in ("error", "warning")]
+    serious = [
+        f"{f.code} {f.message}" for f in findings if f.severity.value in ("error", "warning")
+    ]
     assert serious == []
 
 
@@ -95,12 +106,19 @@ def test_inference_is_flagged_in_the_module_notes(module):
     faorm = next(s for s in module.sources if s.id == "FAORM")
     assert "NOT AVAILABLE" in faorm.note
     cited = {c.source for q in module.questions for c in q.sources}
-    assert "FAORM" not in cited  # the unread FAO instrument is never cited as the source of a question
+    assert (
+        "FAORM" not in cited
+    )  # the unread FAO instrument is never cited as the source of a question
 
 
 def test_origin_and_destination_share_one_code_list(module):
-    shared = {"birth_place_type", "previous_place_type", "former_destination_type", "remit_origin",
-              "remit_sent_destination"}
+    shared = {
+        "birth_place_type",
+        "previous_place_type",
+        "former_destination_type",
+        "remit_origin",
+        "remit_sent_destination",
+    }
     assert {module.question_by_id[q].code_list for q in shared} == {"place_type"}
     codes = {c.code: c.special for c in module.code_list_by_id["place_type"].codes}
     assert [c for c, special in codes.items() if special is None] == [1, 2, 3, 4]
@@ -150,7 +168,16 @@ def test_remittance_share_of_income(module):
         | 2              |                     |                       | 1600000             |
     """)
     out = derive(module, data, KENYA, level="household")
-    assert values(out["remittance_share_of_income"]) == [0.25, 0.25, None, None, None, None, None, None]
+    assert values(out["remittance_share_of_income"]) == [
+        0.25,
+        0.25,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ]
     assert values(out["remittances_received_total"])[:3] == [400000, 50000, 400000]
     assert values(out["remittances_received_total"])[6:] == [None, None]
 
@@ -224,15 +251,25 @@ def test_in_migrant_and_lifetime_migrant(module):
 
 def test_exercises_classify_as_explained(module):
     by_id = {e.id: e.answers for e in module.exercises}
-    people = pd.DataFrame([by_id[e] for e in ("ex_returnee_from_abroad", "ex_seasonal_worker", "ex_teacher_from_town")])
+    people = pd.DataFrame(
+        [
+            by_id[e]
+            for e in ("ex_returnee_from_abroad", "ex_seasonal_worker", "ex_teacher_from_town")
+        ]
+    )
     out = derive(module, people, KENYA, level="member")
     assert out["return_migrant"].tolist() == [1, 2, 2]
     assert out["in_migrant"].tolist() == [1, 2, 1]
     assert out["lifetime_migrant"].tolist() == [2, 2, 1]
     households = pd.DataFrame([by_id[e] for e in ("ex_son_in_town", "ex_who_is_a_former_member")])
-    hh = derive(module, households.drop(columns=[c for c in households.columns
-                                                   if module.question_by_id[c].level != "household"]),
-                KENYA, level="household")
+    hh = derive(
+        module,
+        households.drop(
+            columns=[c for c in households.columns if module.question_by_id[c].level != "household"]
+        ),
+        KENYA,
+        level="household",
+    )
     assert hh["hh_has_out_migrant"].tolist() == [1, 2]
     assert hh["hh_receives_remittances"].tolist() == [1, 1]
     assert values(hh["remittances_received_total"]) == [680000, 150000]
@@ -277,7 +314,11 @@ FORMER = """
 
 
 def test_every_question_is_reachable_for_some_unit(module):
-    frames = {"household": frame(HOUSEHOLDS), "member": frame(MEMBERS), "former_member": frame(FORMER)}
+    frames = {
+        "household": frame(HOUSEHOLDS),
+        "member": frame(MEMBERS),
+        "former_member": frame(FORMER),
+    }
     for q in module.questions:
         if q.universe is None:
             continue
@@ -296,7 +337,11 @@ def test_former_member_questions_only_when_the_household_reports_former_members(
         assert asked[0], q.id
     count = module.question_by_id[module.level_by_id["former_member"].count]
     households = frame(HOUSEHOLDS)
-    assert evaluate_frame(module, count.universe, households, KENYA).fillna(False).tolist() == [True, False, False]
+    assert evaluate_frame(module, count.universe, households, KENYA).fillna(False).tolist() == [
+        True,
+        False,
+        False,
+    ]
 
 
 def test_return_questions_only_for_adults_who_came_back(module):
@@ -337,22 +382,31 @@ def test_every_rule_compiles_to_xlsform_and_cspro(module, params):
         if d.expression:
             tree = prepare(module, d.expression, params)
             when = prepare(module, d.when, params) if d.when else None
-            assert "div" in XPath(module).expression_value(tree, when) or "+" in XPath(module).expression_value(tree, when)
+            assert "div" in XPath(module).expression_value(tree, when) or "+" in XPath(
+                module
+            ).expression_value(tree, when)
             assert CSProLogic(module).value(tree), d.id
         if d.cases:
-            cases = [(prepare(module, c.when, params) if c.when else None, c.value) for c in d.cases]
+            cases = [
+                (prepare(module, c.when, params) if c.when else None, c.value) for c in d.cases
+            ]
             assert XPath(module).cases(cases).startswith("if(")
             assert CSProLogic(module).cases(cases).endswith("endif;")
 
 
 def test_remittance_share_compiles_to_a_guarded_division(module, params):
     share = module.derived_by_id["remittance_share_of_income"]
-    xpath = XPath(module).expression_value(prepare(module, share.expression, params),
-                                           prepare(module, share.when, params))
+    xpath = XPath(module).expression_value(
+        prepare(module, share.expression, params), prepare(module, share.when, params)
+    )
     assert "div ${hh_total_income_12m}" in xpath and "${hh_total_income_12m} > 0" in xpath
 
 
-STARTS = {"en": ("Asked of ",), "fr": ("Posée aux ", "Posée à l'ensemble des "), "es": ("Universo: ",)}
+STARTS = {
+    "en": ("Asked of ",),
+    "fr": ("Posée aux ", "Posée à l'ensemble des "),
+    "es": ("Universo: ",),
+}
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "es"])
@@ -363,11 +417,14 @@ def test_universes_describe_in_every_language(module, params, lang):
         assert "{" not in sentence and "?" not in sentence, (q.id, sentence)
 
 
-@pytest.mark.parametrize("lang, expected", [
-    ("en", "Asked of members aged 15 or over who lived away and came back."),
-    ("fr", "Posée aux membres âgés de 15 ans ou plus qui ont vécu ailleurs puis sont revenus."),
-    ("es", "Universo: miembros de 15 años o más que vivieron fuera y regresaron."),
-])
+@pytest.mark.parametrize(
+    "lang, expected",
+    [
+        ("en", "Asked of members aged 15 or over who lived away and came back."),
+        ("fr", "Posée aux membres âgés de 15 ans ou plus qui ont vécu ailleurs puis sont revenus."),
+        ("es", "Universo: miembros de 15 años o más que vivieron fuera y regresaron."),
+    ],
+)
 def test_return_universe_sentence(module, params, lang, expected):
     universe = module.question_by_id["months_away"].universe
     assert describe_universe(module, universe, "member", lang, params) == expected
@@ -376,4 +433,5 @@ def test_return_universe_sentence(module, params, lang, expected):
 def test_former_member_universe_sentence(module, params):
     universe = module.question_by_id["former_destination_country"].universe
     assert describe_universe(module, universe, "former_member", "en", params) == (
-        "Asked of former members who went to live abroad.")
+        "Asked of former members who went to live abroad."
+    )

@@ -15,7 +15,9 @@ else:  # pragma: no cover - Python 3.10
 
 
 def test_every_package_is_listed_in_pyproject():
-    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
     found = {
         ".".join(init.parent.relative_to(ROOT / "src").parts)
         for init in (ROOT / "src" / "migmodule").rglob("__init__.py")
@@ -25,7 +27,11 @@ def test_every_package_is_listed_in_pyproject():
 
 def test_the_bank_is_found_where_the_package_is_installed():
     entries = list_modules()
-    assert {e.id for e in entries} >= {"census-key-questions", "rural-migration",
-                                       "labour-migration", "recruitment-costs"}
+    assert {e.id for e in entries} >= {
+        "census-key-questions",
+        "rural-migration",
+        "labour-migration",
+        "recruitment-costs",
+    }
     if "site-packages" in migmodule.__file__:  # a non-editable install, as in CI
         assert "site-packages" in str(bank_dir())
