@@ -140,42 +140,44 @@ def _one_line(text: str) -> str:
 def cut_chars(
     text: str, limit: int, what: str, target: str, plan: VariablePlan, findings: list[Finding]
 ) -> str:
-    text = _one_line(text)
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    findings.append(
-        Finding.make(
-            codes.LABEL_TRUNCATED,
-            plan.location(),
-            what=what,
-            length=len(text),
-            unit="characters",
-            target=target,
-            limit=f"{limit} characters",
-            truncated=cut,
-        )
-    )
-    return cut
+    return _cut(text, limit, "characters", what, target, plan, findings)
 
 
 def cut_bytes(
     text: str, limit: int, what: str, target: str, plan: VariablePlan, findings: list[Finding]
 ) -> str:
+    return _cut(text, limit, "bytes", what, target, plan, findings)
+
+
+def _cut(
+    text: str,
+    limit: int,
+    unit: str,
+    what: str,
+    target: str,
+    plan: VariablePlan,
+    findings: list[Finding],
+) -> str:
+    """Text within a target's limit; a cut is reported as a finding, never made silently."""
     text = _one_line(text)
-    encoded = text.encode("utf-8")
-    if len(encoded) <= limit:
+    size = len(text) if unit == "characters" else len(text.encode("utf-8"))
+    if size <= limit:
         return text
-    cut = encoded[:limit].decode("utf-8", errors="ignore")  # never split a character
+    if unit == "characters":
+        cut = text[:limit]
+    else:
+        cut = text.encode("utf-8")[:limit].decode(
+            "utf-8", errors="ignore"
+        )  # never split a character
     findings.append(
         Finding.make(
             codes.LABEL_TRUNCATED,
             plan.location(),
             what=what,
-            length=len(encoded),
-            unit="bytes",
+            length=size,
+            unit=unit,
             target=target,
-            limit=f"{limit} bytes",
+            limit=f"{limit} {unit}",
             truncated=cut,
         )
     )

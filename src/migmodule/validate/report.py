@@ -19,6 +19,26 @@ from migmodule.codes import Finding, Severity, get
 SCHEMA_VERSION = "1.0"
 
 
+# The columns of `Report.flatten()`, one row per check result (also the XLSX findings sheet).
+FLAT_COLUMNS = (
+    "code",
+    "severity",
+    "failed",
+    "check",
+    "level",
+    "question",
+    "variable",
+    "edit",
+    "count",
+    "denominator",
+    "rate",
+    "weighted_rate",
+    "not_checkable",
+    "examples_capped",
+    "message",
+)
+
+
 @dataclass
 class GroupCounts:
     count: int = 0
@@ -246,28 +266,7 @@ class Report:
         rows = []
         for result in self.results:
             data = result.to_dict()
-            rows.append(
-                {
-                    key: data[key]
-                    for key in (
-                        "code",
-                        "severity",
-                        "failed",
-                        "check",
-                        "level",
-                        "question",
-                        "variable",
-                        "edit",
-                        "count",
-                        "denominator",
-                        "rate",
-                        "weighted_rate",
-                        "not_checkable",
-                        "examples_capped",
-                        "message",
-                    )
-                }
-            )
+            rows.append({key: data[key] for key in FLAT_COLUMNS})
         return rows
 
     def nonresponse(self) -> list[CheckResult]:

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from migmodule.io import atomic_path
-from migmodule.validate.report import Report
+from migmodule.validate.report import FLAT_COLUMNS, Report
 
 HEADER = Font(bold=True)
 FILLS = {
@@ -50,22 +50,7 @@ def write_xlsx(report: Report, path: str | Path) -> None:
     summary.column_dimensions["A"].width, summary.column_dimensions["B"].width = 18, 80
 
     findings = book.create_sheet("Findings")
-    columns = [
-        "code",
-        "severity",
-        "check",
-        "level",
-        "question",
-        "variable",
-        "edit",
-        "count",
-        "denominator",
-        "rate",
-        "weighted_rate",
-        "not_checkable",
-        "examples_capped",
-        "message",
-    ]
+    columns = [c for c in FLAT_COLUMNS if c != "failed"]  # the sheet holds failed checks only
     findings.append(columns)
     for cell in findings[1]:
         cell.font = HEADER
