@@ -30,7 +30,7 @@ from migmodule.expr.ast import (
     Str,
     Unary,
 )
-from migmodule.expr.semantics import Symbol, prepare, symbols
+from migmodule.expr.semantics import Symbol, prepare, referenced, symbols
 from migmodule.spec.model import Module
 from migmodule.spec.params import resolve_parameters
 
@@ -308,8 +308,6 @@ def derive(
     A derived variable is computed when it is at `level` (any level if None) and every variable it
     reads is in the frame; the others are left out.
     """
-    from migmodule.expr.semantics import referenced
-
     out = frame.copy()
     for item in module.derived:
         if level is not None and item.level != level:
