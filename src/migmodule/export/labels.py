@@ -12,7 +12,7 @@ missing-value codes in one language. Format limits are enforced here, with a fin
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -280,6 +280,27 @@ def _header(adapted: list[Adapted], lang: str, comment: str) -> list[str]:
     ]
 
 
+def _valid_names(
+    plans: list[VariablePlan],
+    problem_of: Callable[[str], str | None],
+    target: str,
+    findings: list[Finding],
+) -> list[VariablePlan]:
+    """The plans whose variable name the target accepts; each refused name is a finding."""
+    usable = []
+    for plan in plans:
+        problem = problem_of(plan.name)
+        if problem:
+            findings.append(
+                Finding.make(
+                    codes.LABEL_NAME, plan.location(), name=plan.name, target=target, reason=problem
+                )
+            )
+        else:
+            usable.append(plan)
+    return usable
+
+
 def stata_syntax(adapted: list[Adapted], lang: str) -> tuple[str, list[Finding]]:
     findings: list[Finding] = []
     plans = [plan for a in adapted for plan in variable_plans(a, lang)]
@@ -291,21 +312,7 @@ def stata_syntax(adapted: list[Adapted], lang: str) -> tuple[str, list[Finding]]
         "version 14",
         "",
     ]
-    usable = []
-    for plan in plans:
-        problem = stata_name_problem(plan.name)
-        if problem:
-            findings.append(
-                Finding.make(
-                    codes.LABEL_NAME,
-                    plan.location(),
-                    name=plan.name,
-                    target="Stata",
-                    reason=problem,
-                )
-            )
-        else:
-            usable.append(plan)
+    usable = _valid_names(plans, stata_name_problem, "Stata", findings)
     set_names = _label_set_names(usable, findings)
     defined: set[str] = set()
     for index, plan in enumerate(usable):
@@ -368,17 +375,7 @@ def spss_syntax(adapted: list[Adapted], lang: str) -> tuple[str, list[Finding]]:
         "* Each command names one variable, so a variable absent from the data fails only its own lines.",
         "",
     ]
-    usable = []
-    for plan in plans:
-        problem = spss_name_problem(plan.name)
-        if problem:
-            findings.append(
-                Finding.make(
-                    codes.LABEL_NAME, plan.location(), name=plan.name, target="SPSS", reason=problem
-                )
-            )
-        else:
-            usable.append(plan)
+    usable = _valid_names(plans, spss_name_problem, "SPSS", findings)
     for plan in usable:
         if plan.numeric and plan.recodes:
             pairs = " ".join(
