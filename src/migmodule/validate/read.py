@@ -278,13 +278,14 @@ class DataSource:
                 self.path,
                 usecols=names or None,
                 dtype=str,
-                keep_default_na=False,
+                keep_default_na=False,  # "NA" or "null" in a text answer is an answer...
+                na_values=[""],  # ...only an empty cell is missing
                 encoding=self.encoding or "utf-8",
                 chunksize=chunk_size,
             )
             frames = [result] if chunk_size is None else result
             for frame in frames:
-                yield RawChunk(frame.replace("", np.nan).astype(object).reset_index(drop=True))
+                yield RawChunk(frame.astype(object).reset_index(drop=True))
         except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
             raise self._fail(exc) from None
 
