@@ -16,6 +16,7 @@ from migmodule.expr.sentence import describe, describe_universe
 from migmodule.expr.targets import CSProLogic, XPath
 from migmodule.spec.params import resolve_parameters
 from migmodule.spec.registry import load_module
+from tables import raw_frame
 
 MINI = Path(__file__).parent / "specs" / "mini.yaml"
 KENYA = {"COUNTRY": 404}
@@ -28,15 +29,7 @@ def module():
 
 def frame(text: str) -> pd.DataFrame:
     """A small data frame written as a markdown table; blank cells are missing."""
-    lines = [
-        line.strip().strip("|")
-        for line in text.strip().splitlines()
-        if not set(line) <= set("|-: ")
-    ]
-    header = [h.strip() for h in lines[0].split("|")]
-    rows = [[c.strip() for c in line.split("|")] for line in lines[1:]]
-    data = {h: [r[i] if r[i] != "" else None for r in rows] for i, h in enumerate(header)}
-    out = pd.DataFrame(data)
+    out = raw_frame(text)
     for column in out.columns:
         if column != "reasons":
             out[column] = pd.to_numeric(out[column])

@@ -21,6 +21,7 @@ from migmodule.expr.targets import CSProLogic, XPath
 from migmodule.spec.lint import lint_paths
 from migmodule.spec.params import resolve_parameters
 from migmodule.spec.registry import load_module
+from tables import raw_frame
 
 SPEC = Path(__file__).resolve().parents[1] / "modules" / "census-key-questions" / "1.0.0.yaml"
 KENYA = 404
@@ -37,16 +38,7 @@ def module():
 def table(text: str) -> pd.DataFrame:
     """A markdown table as a frame: numeric cells are numbers, blank cells are missing, and the
     word COUNTRY stands for the census country."""
-    lines = [line.strip().strip("|") for line in text.strip().splitlines() if line.strip()]
-    header = [cell.strip() for cell in lines[0].split("|")]
-    rows = []
-    for line in lines[1:]:
-        cells = [cell.strip() for cell in line.split("|")]
-        if all(set(cell) <= {"-", ":"} for cell in cells):
-            continue
-        rows.append(cells)
-    data = {name: [row[i] or None for row in rows] for i, name in enumerate(header)}
-    out = pd.DataFrame(data)
+    out = raw_frame(text)
     for column in out.columns:
         out[column] = out[column].replace("COUNTRY", str(KENYA))
         converted = pd.to_numeric(out[column], errors="coerce")

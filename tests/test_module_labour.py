@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from migmodule.expr.evaluate import derive, evaluate_frame
 from migmodule.spec.load import load_spec_file
+from tables import parse_table
+from tables import questions_frame as frame
 
 SPEC = Path(__file__).resolve().parents[1] / "modules" / "labour-migration" / "1.0.0.yaml"
 COUNTRY = 404  # Kenya plays the survey country
@@ -23,30 +24,9 @@ REF_YEAR = 2030
 PARAMS = {"COUNTRY": COUNTRY, "REF_DATE": "2030-06-30", "RETURN_PERIOD_YEARS": 5}
 
 
-def parse_table(text: str) -> list[dict[str, str]]:
-    """Rows of a markdown table as dicts of stripped cell text; the separator row is skipped."""
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
-    rows = []
-    for line in lines[1:]:
-        cells = [cell.strip() for cell in line.strip("|").split("|")]
-        if all(set(cell) <= {"-", ":"} for cell in cells):
-            continue
-        rows.append(dict(zip(header, cells, strict=True)))
-    return rows
-
-
 @pytest.fixture(scope="module")
 def module():
     return load_spec_file(SPEC).module
-
-
-def frame(module, people: list[dict]) -> pd.DataFrame:
-    """One row per person, one column per question; questions not answered are blank."""
-    columns = [q.id for q in module.questions]
-    return pd.DataFrame(
-        [{c: p.get(c) for c in columns} for p in people], columns=columns, dtype=object
-    )
 
 
 def person(

@@ -15,6 +15,8 @@ import pytest
 
 from migmodule.expr.evaluate import derive, evaluate_frame
 from migmodule.spec.load import load_spec_file
+from tables import parse_table
+from tables import questions_frame as frame
 
 SPEC = Path(__file__).resolve().parents[1] / "modules" / "recruitment-costs" / "1.0.0.yaml"
 NEPAL, QATAR = 524, 634
@@ -33,29 +35,9 @@ COST_ITEMS = [
 DONT_KNOW_AMOUNT = 999999998
 
 
-def parse_table(text: str) -> list[dict[str, str]]:
-    """Rows of a markdown table as dicts of stripped cell text; the separator row is skipped."""
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
-    rows = []
-    for line in lines[1:]:
-        cells = [cell.strip() for cell in line.strip("|").split("|")]
-        if all(set(cell) <= {"-", ":"} for cell in cells):
-            continue
-        rows.append(dict(zip(header, cells, strict=True)))
-    return rows
-
-
 @pytest.fixture(scope="module")
 def module():
     return load_spec_file(SPEC).module
-
-
-def frame(module, people: list[dict]) -> pd.DataFrame:
-    columns = [q.id for q in module.questions]
-    return pd.DataFrame(
-        [{c: p.get(c) for c in columns} for p in people], columns=columns, dtype=object
-    )
 
 
 def worker(

@@ -17,6 +17,7 @@ from migmodule.spec.lint import lint_paths
 from migmodule.spec.model import QuestionType
 from migmodule.spec.params import resolve_parameters
 from migmodule.spec.registry import load_module
+from tables import raw_frame
 
 SPEC = Path(__file__).resolve().parent.parent / "modules" / "rural-migration" / "1.0.0.yaml"
 KENYA = {"COUNTRY": 404}
@@ -42,16 +43,7 @@ def params(module):
 
 def frame(text: str) -> pd.DataFrame:
     """A small data frame written as a markdown table; blank cells are missing."""
-    separator = set("|-: ")
-    lines = [
-        line.strip().strip("|")
-        for line in text.strip().splitlines()
-        if not (set(line.strip()) <= separator and "-" in line)
-    ]
-    header = [h.strip() for h in lines[0].split("|")]
-    rows = [[c.strip() for c in line.split("|")] for line in lines[1:]]
-    data = {h: [r[i] if r[i] != "" else None for r in rows] for i, h in enumerate(header)}
-    out = pd.DataFrame(data)
+    out = raw_frame(text)
     for column in out.columns:
         if column not in MULTIPLE:
             out[column] = pd.to_numeric(out[column])

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from migmodule.profile import Adapted, adapt
+from tables import raw_frame
 
 MINI = Path(__file__).parent / "specs" / "mini.yaml"
 
@@ -19,13 +20,7 @@ def table(text: str) -> pd.DataFrame:
     |-------|-----------|-----|
     | 1     | 1         | 30  |
     """
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
-    rows = []
-    for line in lines[2:]:
-        cells = [cell.strip() for cell in line.strip("|").split("|")]
-        rows.append([np.nan if cell == "" else cell for cell in cells])
-    frame = pd.DataFrame(rows, columns=header)
+    frame = raw_frame(text).fillna(np.nan)
     for name in frame.columns:
         numbers = pd.to_numeric(frame[name], errors="coerce")
         if numbers.notna().sum() == frame[name].notna().sum():
