@@ -26,7 +26,7 @@ from migmodule.expr.sentence import describe_universe
 from migmodule.io import atomic_path, write_text
 from migmodule.naming import spss_name_problem, stata_name_problem
 from migmodule.profile import Adapted
-from migmodule.spec.model import CodeList, Module, QuestionType, SpecialKind
+from migmodule.spec.model import MISSING_KINDS, CodeList, Module, QuestionType, SpecialKind
 from migmodule.spec.text import THIS_COUNTRY, render, text_in
 
 STATA_LETTERS = {
@@ -80,6 +80,15 @@ def _code_labels(
     return labels
 
 
+def _attach_codes(
+    plan: VariablePlan, module: Module, code_list: CodeList, params: dict[str, Any], lang: str
+) -> None:
+    """Value labels and missing-value codes of a coded variable ("other" is not missing)."""
+    plan.code_list = code_list.id
+    plan.value_labels = _code_labels(module, code_list, params, lang)
+    plan.missing = {c.code: c.special for c in code_list.codes if c.special in MISSING_KINDS}
+
+
 def variable_plans(adapted: Adapted, lang: str) -> list[VariablePlan]:
     """The questions (after include/exclude) and derived variables of one adapted module."""
     module, params = adapted.module, adapted.params
@@ -102,13 +111,7 @@ def variable_plans(adapted: Adapted, lang: str) -> list[VariablePlan]:
             recodes=adapted.recode_map(question.id),
         )
         if code_list is not None and numeric:
-            plan.code_list = code_list.id
-            plan.value_labels = _code_labels(module, code_list, params, lang)
-            plan.missing = {
-                c.code: c.special
-                for c in code_list.codes
-                if c.special is not None and c.special is not SpecialKind.OTHER
-            }
+            _attach_codes(plan, module, code_list, params, lang)
         plans.append(plan)
     for derived in module.derived:
         code_list = module.code_list_by_id.get(derived.code_list) if derived.code_list else None
@@ -121,13 +124,7 @@ def variable_plans(adapted: Adapted, lang: str) -> list[VariablePlan]:
             notes=[render(derived.description or derived.label, module, params, lang)],
         )
         if code_list is not None:
-            plan.code_list = code_list.id
-            plan.value_labels = _code_labels(module, code_list, params, lang)
-            plan.missing = {
-                c.code: c.special
-                for c in code_list.codes
-                if c.special is not None and c.special is not SpecialKind.OTHER
-            }
+            _attach_codes(plan, module, code_list, params, lang)
         plans.append(plan)
     return plans
 
