@@ -136,7 +136,7 @@ def timed(function, *args, **kwargs) -> tuple[float, object]:
 
 def reader_used(path: str | Path, columns: list[str]) -> str:
     """Which reader validation used for these columns of this file (and why, for a fallback)."""
-    from migmodule.validate.read import DataSource
+    from migmodule.microdata.source import DataSource
 
     source = DataSource(path)
     next(source.chunks(columns, 1000))

@@ -26,8 +26,8 @@ import pytest
 
 import paths
 from migmodule.codes import MigmoduleError
-from migmodule.validate import read_dta
-from migmodule.validate.read import DataSource, letter_positions
+from migmodule.microdata import dta as read_dta
+from migmodule.microdata import DataSource, letter_positions
 
 # Stata's missing values (Stata manual [D] missing values, dta format): `.` and the step to `.a`.
 STATA_MISSING = {
@@ -283,7 +283,7 @@ def test_sav_compression_flag_is_read_from_the_header(tmp_path):
     data = bytearray(copy.read_bytes())
     data[72:76] = struct.pack("<i", 1)  # claim bytecode compression
     copy.write_bytes(bytes(data))
-    from migmodule.validate import read_sav
+    from migmodule.microdata import sav as read_sav
 
     with pytest.raises(read_sav.Unsupported, match="compressed"):
         read_sav.read_layout(copy)

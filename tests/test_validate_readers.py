@@ -15,7 +15,7 @@ import pytest
 
 import paths
 from migmodule.validate import validate_data
-from migmodule.validate.read import DataSource, letter_positions
+from migmodule.microdata import DataSource, letter_positions
 from validate_helpers import mini
 
 CORPUS = paths.CORPUS

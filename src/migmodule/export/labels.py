@@ -420,32 +420,46 @@ def export_spss(
 
 
 # apply-labels ------------------------------------------------------------------------------------
-def read_data(path: str | Path) -> tuple[Any, dict[str, str]]:
-    """The data frame and its existing variable labels (.dta, .sav or .csv)."""
+def _read(
+    path: str | Path, plans: list[VariablePlan], keep_letters: bool
+) -> tuple[Any, dict[str, str], dict[str, list[str]]]:
+    """The data (through migmodule.microdata, as validate reads it), its variable labels, and the
+    Stata extended missings kept: the frame's values, with each `.a`-`.z` of a module variable
+    turned back into the missing code it stands for (written out again as its letter), and any
+    other letter kept as the letter when `keep_letters` (returned per column, to be declared
+    missing again in .dta), else system missing."""
     import pandas as pd
-    import pyreadstat
 
-    path = Path(path)
-    suffix = path.suffix.lower()
+    from migmodule.microdata import read_table
+
     try:
-        if suffix == ".dta":
-            frame, meta = pyreadstat.read_dta(str(path))
-            return frame, dict(meta.column_names_to_labels or {})
-        if suffix in (".sav", ".zsav"):
-            frame, meta = pyreadstat.read_sav(str(path))
-            return frame, dict(meta.column_names_to_labels or {})
-        if suffix == ".csv":
-            return pd.read_csv(path), {}
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pyreadstat.ReadstatError) as exc:
+        table = read_table(path)
+    except MigmoduleError as exc:
         raise MigmoduleError.of(
-            codes.DATA_UNREADABLE, Location(file=str(path)), path=path, reason=exc
+            codes.DATA_UNREADABLE, Location(file=str(path)), path=path, reason=exc.finding.message
         ) from None
-    raise MigmoduleError.of(
-        codes.DATA_UNREADABLE,
-        Location(file=str(path)),
-        path=path,
-        reason=f"unknown file type '{suffix}'",
-    )
+    frame = table.frame
+    matched = _match(frame.columns, plans)
+    kept: dict[str, list[str]] = {}
+    for column, letter_codes in table.letters.items():
+        code_of = {}
+        plan = matched.get(column)
+        if plan is not None and plan.numeric:
+            code_of = {letter: code for code, letter in stata_missing_letters(plan).items()}
+        values = frame[column].astype(object)
+        for number in sorted(set(letter_codes[letter_codes > 0].tolist())):
+            letter = chr(ord("a") + number - 1)
+            values[letter_codes == number] = code_of.get(letter, letter)
+            if letter not in code_of:
+                if keep_letters:
+                    kept.setdefault(column, []).append(letter)
+                else:
+                    values[letter_codes == number] = None
+        if column in kept:
+            frame[column] = values.where(values.notna(), None)
+        else:
+            frame[column] = pd.to_numeric(values, errors="coerce")
+    return frame, table.variable_labels(), kept
 
 
 def _match(columns: Iterable[str], plans: list[VariablePlan]) -> dict[str, VariablePlan]:
@@ -475,8 +489,8 @@ def apply_labels(
     if kind not in (".dta", ".sav"):
         raise MigmoduleError.of(codes.DATA_FORMAT, Location(file=str(out_path)), path=out_path)
     lang = lang or adapted[0].languages[0]
-    frame, existing = read_data(data_path)
     plans = [plan for a in adapted for plan in variable_plans(a, lang)]
+    frame, existing, kept_letters = _read(data_path, plans, keep_letters=kind == ".dta")
     matched = _match(frame.columns, plans)
     findings: list[Finding] = []
     refs = ", ".join(a.module.ref for a in adapted)
@@ -517,9 +531,11 @@ def apply_labels(
             )
         if not plan.numeric or not (plan.value_labels or plan.missing or plan.recodes):
             continue
-        numbers = pd.to_numeric(frame[column], errors="coerce")
-        text_values = frame[column][
-            numbers.isna() & frame[column].notna() & (frame[column].astype(str) != "")
+        original = frame[column]
+        kept = original.isin(kept_letters.get(column, []))  # Stata .e-.z kept as they are
+        numbers = pd.to_numeric(original, errors="coerce")
+        text_values = original[
+            numbers.isna() & original.notna() & (original.astype(str) != "") & ~kept
         ]
         if len(text_values):
             findings.append(
@@ -545,6 +561,9 @@ def apply_labels(
                 labelled = {letters.get(k, k): v for k, v in labelled.items()}
             else:
                 frame[column] = numbers
+            if kept.any():
+                frame[column] = frame[column].astype(object).where(~kept, original)
+                missing_dta[column] = sorted({*missing_dta.get(column, []), *original[kept]})
             room = STATA_NAME - len(str(len(value_labels)))
             if len(column) > room:
                 findings.append(
@@ -574,6 +593,8 @@ def apply_labels(
                 missing_sav[column] = (
                     [{"lo": float(span[0]), "hi": float(span[1])}] if span else []
                 ) + [float(v) for v in values]
+    for column, letters_kept in kept_letters.items():
+        missing_dta.setdefault(column, letters_kept)
     file_label = f"migmodule: {', '.join(a.label for a in adapted)}"
     try:
         with atomic_path(out_path) as temp:

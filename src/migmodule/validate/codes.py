@@ -5,21 +5,11 @@ DATA-* codes are data findings (reported, never raised); VAL-* codes are unusabl
 
 from migmodule.codes import define
 
+# Reading data files (declared by the neutral microdata package, shown here with validate's codes).
+from migmodule.microdata.codes import DATA_FORMAT as DATA_FORMAT
+from migmodule.microdata.codes import DATA_UNREADABLE as DATA_UNREADABLE
+
 # Unusable input (raised as MigmoduleError, exit code 2)
-DATA_UNREADABLE = define(
-    "VAL-FILE-001",
-    "error",
-    "Data file cannot be read",
-    "cannot read {path}: {reason}. Check the path and the format (.sav, .zsav, .dta, .csv, .parquet).",
-    "validate",
-)
-DATA_FORMAT = define(
-    "VAL-FILE-002",
-    "error",
-    "Unsupported data file format",
-    "{path}: the extension '{suffix}' is not supported. Give a .sav, .zsav, .dta, .csv or .parquet file.",
-    "validate",
-)
 DATA_LEVEL = define(
     "VAL-LEVEL-001",
     "error",

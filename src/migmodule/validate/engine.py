@@ -42,7 +42,7 @@ from migmodule.validate.prepare import (
     map_question,
     prepare_question,
 )
-from migmodule.validate.read import DataSource, RawChunk
+from migmodule.microdata.source import DataSource, RawChunk
 from migmodule.validate.report import CheckResult, Report, Tally, result_from_tally
 
 DEFAULT_CHUNK_SIZE = 100_000

@@ -19,7 +19,7 @@ from migmodule.profile import Adapted, adapt
 from migmodule.spec.model import Question
 from migmodule.spec.text import render
 from migmodule.validate.prepare import normalise
-from migmodule.validate.read import DataSource
+from migmodule.microdata import DataSource
 
 THRESHOLD = 0.6
 

@@ -20,7 +20,7 @@ import pandas as pd
 from migmodule.expr.semantics import Symbol, symbols
 from migmodule.profile import Adapted
 from migmodule.spec.model import Question, QuestionType, SpecialKind
-from migmodule.validate.read import ColumnInfo, DataSource, RawChunk
+from migmodule.microdata.source import ColumnInfo, DataSource, RawChunk
 
 # Kinds of answer, one int8 per cell.
 ANSWERED, BLANK, NOT_STATED, DONT_KNOW, REFUSED, NOT_APPLICABLE = range(6)

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
+from migmodule.microdata.records import records
+
 SYSMIS = -sys.float_info.max
 # SPSS character codes (machine integer info record) for files without an encoding record.
 CODE_PAGES = {65001: "utf-8", 1252: "cp1252", 28591: "latin-1", 20127: "ascii", 2: "cp1252"}
@@ -162,23 +164,15 @@ def read_chunks(
             "itemsize": max(layout.row_width, 8),
         }
     )
-    step = chunk_size or max(layout.n_rows, 1)
-    with open(path, "rb") as handle:
-        handle.seek(layout.data_start)
-        for first in range(0, max(layout.n_rows, 1), step):
-            rows = min(step, layout.n_rows - first)
-            data = handle.read(rows * layout.row_width)
-            if len(data) != rows * layout.row_width:
-                raise OSError("the file ended inside its data section")
-            records = np.frombuffer(data, dtype=record, count=rows)
-            columns = []
-            for position in positions:
-                values = records[f"c{position}"]
-                if layout.widths[position]:
-                    columns.append(decode_strings(values, layout.widths[position], layout))
-                else:
-                    columns.append(decode_numbers(values, layout.sysmis))
-            yield columns
+    for chunk in records(path, layout.data_start, layout.n_rows, record, chunk_size):
+        columns = []
+        for position in positions:
+            values = chunk[f"c{position}"]
+            if layout.widths[position]:
+                columns.append(decode_strings(values, layout.widths[position], layout))
+            else:
+                columns.append(decode_numbers(values, layout.sysmis))
+        yield columns
 
 
 def decode_numbers(values: np.ndarray, sysmis: float) -> np.ndarray:

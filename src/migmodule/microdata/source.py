@@ -1,5 +1,9 @@
 """Reading data files in chunks: only the columns asked for, with the fastest correct reader per format.
 
+Used by validate (chunk by chunk) and by apply-labels (`read_table`, the whole file), so that both
+read a file the same way: only an empty CSV cell is missing; SPSS user-missing values arrive as the
+numbers they are; Stata extended missings arrive as letters beside the values.
+
 - Stata .dta: `pandas.read_stata` (iterator, `convert_missing=True`) gives extended missings `.a`-`.z`
   as `StataMissingValue` objects; pyreadstat's `user_missing=True` is not used because of its bug
   (an integer column with `.a` followed by `.` reads the `.` as 0 or 48; docs/validation.md).
@@ -25,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from migmodule.codes import Location, MigmoduleError
-from migmodule.validate.codes import DATA_FORMAT, DATA_UNREADABLE
+from migmodule.microdata.codes import DATA_FORMAT, DATA_UNREADABLE
 
 FORMATS = {
     ".dta": "dta",
@@ -159,8 +163,8 @@ class DataSource:
         yield from reader(names, chunk_size)
 
     def _dta(self, names: list[str], chunk_size: int | None) -> Iterator[RawChunk]:
-        """The raw reader (read_dta.py) when it can read the file and columns, else pandas."""
-        from migmodule.validate import read_dta
+        """The raw reader (dta.py) when it can read the file and columns, else pandas."""
+        from migmodule.microdata import dta as read_dta
 
         names = names or list(self.columns)
         try:
@@ -215,8 +219,8 @@ class DataSource:
             raise self._fail(exc) from None
 
     def _sav(self, names: list[str], chunk_size: int | None) -> Iterator[RawChunk]:
-        """The raw reader (read_sav.py) for uncompressed files, else pyreadstat."""
-        from migmodule.validate import read_sav
+        """The raw reader (sav.py) for uncompressed files, else pyreadstat."""
+        from migmodule.microdata import sav as read_sav
 
         names = names or list(self.columns)
         order = list(self.columns)

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from migmodule.microdata.records import records
+
 NEW_RELEASES = (117, 118, 119)
 OLD_RELEASES = (113, 114, 115)
 STRL = "strL"
@@ -219,28 +221,20 @@ def read_chunks(
             "itemsize": max(layout.row_width, 1),
         }
     )
-    step = chunk_size or max(layout.n_rows, 1)
-    with open(path, "rb") as handle:
-        handle.seek(layout.data_start)
-        for first in range(0, max(layout.n_rows, 1), step):
-            rows = min(step, layout.n_rows - first)
-            data = handle.read(rows * layout.row_width)
-            if len(data) != rows * layout.row_width:
-                raise OSError("the file ended inside its data section")
-            records = np.frombuffer(data, dtype=record, count=rows) if rows else None
-            columns: dict[str, np.ndarray] = {}
-            letters: dict[str, np.ndarray] = {}
-            for name in names:
-                kind = layout.types[layout.names.index(name)]
-                if records is None:
-                    columns[name] = np.zeros(0, dtype=object if isinstance(kind, int) else "f8")
-                elif isinstance(kind, int):
-                    columns[name] = decode_strings(records[name], layout.encoding)
-                else:
-                    columns[name], codes = decode_numbers(records[name], kind)
-                    if codes is not None:
-                        letters[name] = codes
-            yield columns, letters
+    for chunk in records(path, layout.data_start, layout.n_rows, record, chunk_size):
+        columns: dict[str, np.ndarray] = {}
+        letters: dict[str, np.ndarray] = {}
+        for name in names:
+            kind = layout.types[layout.names.index(name)]
+            if not len(chunk):
+                columns[name] = np.zeros(0, dtype=object if isinstance(kind, int) else "f8")
+            elif isinstance(kind, int):
+                columns[name] = decode_strings(chunk[name], layout.encoding)
+            else:
+                columns[name], codes = decode_numbers(chunk[name], kind)
+                if codes is not None:
+                    letters[name] = codes
+        yield columns, letters
 
 
 def decode_numbers(values: np.ndarray, kind: str) -> tuple[np.ndarray, np.ndarray | None]:
