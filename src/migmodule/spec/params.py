@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import re
+from pathlib import Path
 from typing import Any
 
 from migmodule.codes import Location, MigmoduleError, define
@@ -23,6 +26,78 @@ UNKNOWN_PARAMETER = define(
     "{module} has no parameter {name}. Its parameters: {known}.",
     "spec",
 )
+PARAMETER_FILE = define(
+    "PARAM-FILE-001",
+    "error",
+    "National list file missing or malformed",
+    "parameter {name} from {path}: {reason}. A national list is a CSV with the columns code and "
+    "label (one text for every language) or label_en, label_fr, label_es; codes are whole numbers.",
+    "profile",
+)
+
+
+def code_list_from_csv(name: str, path: str | Path, languages: list[str]) -> list[dict[str, Any]]:
+    """A code_list parameter read from a CSV file (code,label or code,label_xx): the same entries
+    as written in a profile, [{code: 1, label: {en: ...}}]. Raises PARAM-FILE-001 with the line."""
+    path = Path(path)
+
+    def fail(reason: str, line: int | None = None) -> MigmoduleError:
+        return MigmoduleError.of(
+            PARAMETER_FILE, Location(file=str(path), line=line), name=name, path=path, reason=reason
+        )
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise fail("the file does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fail(f"cannot read it as UTF-8 text ({exc})") from None
+    lines = text.splitlines()
+    first = lines[0] if lines else ""
+    delimiter = ";" if ";" in first and "," not in first else ","
+    rows = list(csv.reader(lines, delimiter=delimiter))
+    if not rows:
+        raise fail("the file is empty", 1)
+    header = [cell.strip().lower() for cell in rows[0]]
+    labels = {
+        column: column.removeprefix("label_")
+        for column in header
+        if re.fullmatch(r"label(_[a-z]{2})?", column)
+    }
+    if "code" not in header or not labels:
+        raise fail(
+            f"the first line must name the columns code and label or label_xx (it has {', '.join(header)})",
+            1,
+        )
+    entries: list[dict[str, Any]] = []
+    seen: dict[int, int] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = dict(zip(header, (cell.strip() for cell in row), strict=False))
+        code_text = cells.get("code", "")
+        if not re.fullmatch(r"-?\d+", code_text):
+            raise fail(f"the code {code_text!r} is not a whole number", number)
+        code = int(code_text)
+        if code in seen:
+            raise fail(f"code {code} is listed twice (also on line {seen[code]})", number)
+        seen[code] = number
+        label: dict[str, str] = {}
+        for column, language in labels.items():
+            value = cells.get(column, "")
+            if not value:
+                continue
+            if language == "label":  # one text for every language (place names)
+                for each in languages:
+                    label.setdefault(each, value)
+            else:
+                label[language] = value
+        if not label:
+            raise fail(f"code {code} has no label", number)
+        entries.append({"code": code, "label": label})
+    if not entries:
+        raise fail("the file lists no codes", 2)
+    return entries
 
 
 def _coerce(param: Parameter, value: Any) -> Any:
@@ -71,9 +146,18 @@ def _coerce(param: Parameter, value: Any) -> Any:
     return str(value)
 
 
-def resolve_parameters(module: Module, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-    """All parameter values for a module: defaults, then overrides. Raises on unknown or bad values."""
-    overrides = overrides or {}
+def resolve_parameters(
+    module: Module, overrides: dict[str, Any] | None = None, *, languages: list[str] | None = None
+) -> dict[str, Any]:
+    """All parameter values for a module: defaults, then overrides. Raises on unknown or bad values.
+
+    A code_list value may be the path of a CSV file (`code_list_from_csv`); a label without a
+    language is used for each of `languages` (default: the module's languages)."""
+    overrides = dict(overrides or {})
+    for name, value in overrides.items():
+        param = module.parameter_by_id.get(name)
+        if param is not None and param.type == "code_list" and isinstance(value, (str, Path)):
+            overrides[name] = code_list_from_csv(name, value, languages or list(module.languages))
     for name in overrides:
         if name not in module.parameter_by_id:
             raise MigmoduleError.of(
