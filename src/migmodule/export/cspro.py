@@ -8,13 +8,12 @@ applications read (docs/cspro.md explains the choice and every width rule below)
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from migmodule.codes import Finding, Location, MigmoduleError, define
-from migmodule.countries import THIS_COUNTRY_PLACEHOLDER, by_m49
 from migmodule.export.cspro_dictionary import (
     Dictionary,
     Item,
@@ -25,12 +24,12 @@ from migmodule.export.cspro_dictionary import (
     to_json,
     to_text,
 )
-from migmodule.expr.semantics import prepare
 from migmodule.io import write_text
 from migmodule.profile import Adapted
 from migmodule.spec.model import CodeList, Derived, Module, Question, QuestionType, SpecialKind
 from migmodule.spec.model import Level as SpecLevel
-from migmodule.spec.text import THIS_COUNTRY, render, text_in
+from migmodule.spec.resolve import Resolved, parameter_of
+from migmodule.spec.text import render, text_in
 
 CSPRO_NAME = define(
     "CSPRO-NAME-001",
@@ -266,6 +265,7 @@ class Builder:
         self.findings: list[Finding] = []
         self.item_names: dict[tuple[str, str], str] = {}
         self.items_of: dict[tuple[str, str], list[str]] = {}
+        self.resolved_of: dict[int, Resolved] = {}
 
     # labels ----------------------------------------------------------------------------------
     def labels(
@@ -285,54 +285,42 @@ class Builder:
         return [text_in(table, lang) for lang in self.languages]
 
     # codes -----------------------------------------------------------------------------------
+    def resolved(self, adapted: Adapted) -> Resolved:
+        if id(adapted) not in self.resolved_of:
+            self.resolved_of[id(adapted)] = Resolved(adapted, self.languages)
+        return self.resolved_of[id(adapted)]
+
     def codes(
         self, adapted: Adapted, code_list: CodeList
     ) -> list[tuple[int, list[str], SpecialKind | None]]:
-        """Every code of a list with its labels: listed codes, countries, or a national parameter list."""
-        loc = Location(module=adapted.module.ref)
-        entries: list[tuple[int, list[str], SpecialKind | None]] = []
-        if code_list.source == "builtin:countries":
-            if adapted.params.get("COUNTRY") == THIS_COUNTRY_PLACEHOLDER:
-                entries.append(
-                    (
-                        THIS_COUNTRY_PLACEHOLDER,
-                        [THIS_COUNTRY.get(lg, THIS_COUNTRY["en"]) for lg in self.languages],
-                        None,
+        """Every code of a list with its labels, in the order of spec/resolve.py."""
+        resolved = self.resolved(adapted).codes(code_list)
+        parameter = parameter_of(code_list)
+        if parameter is not None and not any(c.origin == "national" for c in resolved):
+            self.findings.append(
+                Finding.make(
+                    CSPRO_CODE_LIST,
+                    Location(module=adapted.module.ref),
+                    code_list=code_list.id,
+                    parameter=parameter,
+                )
+            )
+        return [
+            (
+                c.code,
+                [
+                    _fit(
+                        c.label(lang),
+                        "code" if c.origin in ("listed", "national") else "country",
+                        self.findings,
+                        Location(module=adapted.module.ref, language=lang),
                     )
-                )
-            for m49, country in sorted(by_m49().items()):
-                entries.append(
-                    (
-                        m49,
-                        [
-                            _fit(
-                                country.names.get(lg) or country.names["en"],
-                                "country",
-                                self.findings,
-                                loc,
-                            )
-                            for lg in self.languages
-                        ],
-                        None,
-                    )
-                )
-        elif code_list.source and code_list.source.startswith("parameter:"):
-            parameter = code_list.source.split(":", 1)[1]
-            national = adapted.params.get(parameter) or []
-            if not national:
-                self.findings.append(
-                    Finding.make(CSPRO_CODE_LIST, loc, code_list=code_list.id, parameter=parameter)
-                )
-            for entry in national:
-                label = entry.get("label") or {}
-                label = label if isinstance(label, dict) else {"en": str(label)}
-                entries.append((int(entry["code"]), self.labels(label, adapted, "code", loc), None))
-        listed = {code for code, _, _ in entries}
-        for code in code_list.codes:
-            if code.code in listed:
-                continue
-            entries.append((code.code, self.labels(code.label, adapted, "code", loc), code.special))
-        return entries
+                    for lang in self.languages
+                ],
+                c.special,
+            )
+            for c in resolved
+        ]
 
     def value_set(
         self, item: Item, code_list_id: str, entries, ranges: list[tuple[int, int]] | None = None
@@ -367,19 +355,6 @@ class Builder:
             item.value_sets.append(value_set)
 
     # numeric ranges --------------------------------------------------------------------------
-    @staticmethod
-    def constant(adapted: Adapted, bound: Any) -> int | None:
-        """A range bound as a number: literals and parameter expressions folded ('year(REF_DATE) - 110')."""
-        if bound is None:
-            return None
-        if isinstance(bound, (int, float)):
-            return int(bound)
-        tree = prepare(adapted.module, str(bound), adapted.params)
-        value = getattr(tree, "value", None)
-        return (
-            int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-        )
-
     @staticmethod
     def split(low: int, high: int, specials: list[int]) -> list[tuple[int, int]]:
         """The range low:high without the special codes (CSPro value sets should not overlap)."""
@@ -441,8 +416,10 @@ class Builder:
             return [item]
 
         specials = [code for code, _, _ in entries]
-        low = self.constant(adapted, question.range.minimum) if question.range else None
-        high = self.constant(adapted, question.range.maximum) if question.range else None
+        low, high = self.resolved(adapted).range_bounds(question)
+        # An integer item's value set takes the whole numbers inside the range.
+        low = math.ceil(low) if low is not None else None
+        high = math.floor(high) if high is not None else None
         if qtype is QuestionType.DECIMAL:
             # Decimal items get no value set: CSPro value sets of decimals are rarely what NSOs want.
             return [

@@ -16,12 +16,12 @@ from collections.abc import Callable
 
 from migmodule import __version__
 from migmodule.codes import Finding, Location
-from migmodule.export.cspro import CSPRO_LOGIC, Builder, Built
-from migmodule.expr.ast import Node
-from migmodule.expr.semantics import prepare, referenced
+from migmodule.export.cspro import CSPRO_LOGIC, Built
+from migmodule.expr.ast import Node, to_source
 from migmodule.expr.targets import CSProLogic
 from migmodule.profile import Adapted
 from migmodule.spec.model import Derived, Edit, Question
+from migmodule.spec.resolve import Resolved
 from migmodule.spec.text import render
 
 INDENT = "  "
@@ -39,6 +39,7 @@ class LogicWriter:
         self.built = built
         self.lang = built.languages[0]
         self.findings: list[Finding] = []
+        self.resolved = Resolved(adapted, built.languages)
 
     def compiler(self, self_id: str | None = None) -> CSProLogic:
         return CSProLogic(self.module, self_id=self_id, item_name=self.item_name)
@@ -49,20 +50,24 @@ class LogicWriter:
     def text(self, value: dict[str, str] | None) -> str:
         return render(value, self.module, self.adapted.params, self.lang)
 
-    def missing_inputs(self, *expressions: str | None) -> list[str]:
+    def missing_inputs(self, *expressions: Node | str | None) -> list[str]:
         """Ids an expression reads that have no item in this export (left out by the profile)."""
         found = []
         for expression in expressions:
             if expression:
                 found += [
                     i
-                    for i in referenced(self.module, expression)
+                    for i in self.resolved.reads(expression)
                     if (self.module.ref, i) not in self.built.item_names
                 ]
         return found
 
     def compile(
-        self, what: str, location: Location, build: Callable[[], str], *expressions: str | None
+        self,
+        what: str,
+        location: Location,
+        build: Callable[[], str],
+        *expressions: Node | str | None,
     ) -> str | None:
         """Compile or explain why not: the finding and a comment stand in for logic that cannot be written."""
         missing = self.missing_inputs(*expressions)
@@ -75,7 +80,7 @@ class LogicWriter:
             return None
 
     def prepared(self, text: str) -> Node:
-        return prepare(self.module, text, self.adapted.params)
+        return self.resolved.prepared(text)
 
     # questions -------------------------------------------------------------------------------
     def universe(self, question: Question) -> list[str]:
@@ -96,42 +101,42 @@ class LogicWriter:
         lines: list[str] = []
         loc = Location(module=self.module.ref, question=question.id)
         name = self.item_name(question.id)
-        parts = []
-        if question.range and question.range.minimum is not None:
-            parts.append(f". >= ({question.range.minimum})")
-        if question.range and question.range.maximum is not None:
-            parts.append(f". <= ({question.range.maximum})")
-        checks = []
-        if parts:
-            low, high = (self.bound(question.range.minimum), self.bound(question.range.maximum))
-            checks.append(
-                (
-                    "range",
-                    " and ".join(parts),
-                    f"{name}: the value must be between {low} and {high}.",
+        checks: list[tuple[str, Node, str]] = []
+        range_rule = self.resolved.range_rule(question, prepared=False)
+        if range_rule is not None:
+            low, high = (
+                self.bound(number, written)
+                for number, written in zip(
+                    self.resolved.range_bounds(question),
+                    (question.range.minimum, question.range.maximum),
+                    strict=True,
                 )
             )
-        if question.constraint:
+            checks.append(
+                ("range", range_rule, f"{name}: the value must be between {low} and {high}.")
+            )
+        constraint = self.resolved.constraint_rule(question, prepared=False)
+        if constraint is not None:
             message = (
                 self.text(question.constraint_message)
                 or f"{name}: the answer breaks the rule {question.constraint}."
             )
-            checks.append(("constraint", question.constraint, message))
-        for kind, expression, message in checks:
+            checks.append(("constraint", constraint, message))
+        for kind, rule, message in checks:
             compiler = self.compiler(question.id)
             code = self.compile(
                 f"{kind} of question {question.id}",
                 loc,
-                lambda c=compiler, e=expression: c.false_form(self.prepared(e)),
-                expression,
+                lambda c=compiler, r=rule: c.false_form(self.resolved.prepared(r)),
+                rule,
             )
             if code is None:
-                lines.append(f"{INDENT}// {kind} not compiled: {expression}")
+                lines.append(f"{INDENT}// {kind} not compiled: {to_source(rule)}")
                 continue
             if code == compiler.FALSE:
                 continue
             lines += [
-                f"{INDENT}// {kind}: {expression}",
+                f"{INDENT}// {kind}: {to_source(rule)}",
                 f"{INDENT}if {code} then",
                 f"{INDENT * 2}errmsg({_string(message)});",
                 f"{INDENT * 2}reenter;",
@@ -139,12 +144,12 @@ class LogicWriter:
             ]
         return lines
 
-    def bound(self, value) -> str:
+    @staticmethod
+    def bound(number: int | float | None, written: str | int | float | None) -> str:
         """A range bound for a message: its value with this profile's parameters, else its expression."""
-        if value is None:
+        if written is None:
             return "…"
-        number = Builder.constant(self.adapted, value)
-        return str(number) if number is not None else str(value)
+        return str(number) if number is not None else str(written)
 
     # edits -----------------------------------------------------------------------------------
     def edit_lines(self, edit: Edit, indent: str, in_item: bool) -> list[str]:
@@ -177,10 +182,7 @@ class LogicWriter:
 
     def edit_home(self, edit: Edit, question_order: list[str]) -> str | None:
         """The question whose postproc runs the edit, or None for the level postproc."""
-        reads = []
-        for expression in (edit.when, edit.check):
-            if expression:
-                reads += referenced(self.module, expression)
+        reads = self.resolved.reads(self.resolved.edit_rule(edit, prepared=False))
         if any(r in self.module.derived_by_id for r in reads):
             return None
         same_level = [

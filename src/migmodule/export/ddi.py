@@ -16,14 +16,13 @@ from lxml import etree
 
 from migmodule import __version__
 from migmodule.codes import Finding, Location, MigmoduleError, define
-from migmodule.countries import THIS_COUNTRY_PLACEHOLDER, by_m49
 from migmodule.export.cspro import ExportResult
-from migmodule.expr.semantics import prepare
 from migmodule.expr.sentence import describe, describe_universe
 from migmodule.io import write_bytes
 from migmodule.profile import Adapted
-from migmodule.spec.model import MISSING_KINDS, CodeList, Derived, Question, QuestionType
-from migmodule.spec.text import THIS_COUNTRY, render, text_in
+from migmodule.spec.model import CodeList, Derived, Question, QuestionType
+from migmodule.spec.resolve import Resolved
+from migmodule.spec.text import render, text_in
 
 DDI_NS = "ddi:codebook:2_5"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
@@ -215,47 +214,15 @@ class DDIWriter:
 
     # categories ------------------------------------------------------------------------------
     def categories(self, var: etree._Element, adapted: Adapted, code_list: CodeList) -> None:
-        listed = {c.code for c in code_list.codes}
-        if code_list.source == "builtin:countries":
-            if adapted.params.get("COUNTRY") == THIS_COUNTRY_PLACEHOLDER:
-                category = _el(var, "catgry")
-                _el(category, "catValu", str(THIS_COUNTRY_PLACEHOLDER))
-                for lang in self.languages:
-                    _el(category, "labl", THIS_COUNTRY.get(lang, THIS_COUNTRY["en"]), lang=lang)
-            for m49, country in sorted(by_m49().items()):
-                if m49 in listed:
-                    continue
-                category = _el(var, "catgry")
-                _el(category, "catValu", str(m49))
-                for lang in self.languages:
-                    _el(category, "labl", country.names.get(lang) or country.names["en"], lang=lang)
-        elif code_list.source and code_list.source.startswith("parameter:"):
-            for entry in adapted.params.get(code_list.source.split(":", 1)[1]) or []:
-                if int(entry["code"]) in listed:
-                    continue
-                category = _el(var, "catgry")
-                _el(category, "catValu", str(entry["code"]))
-                label = entry.get("label") or {}
-                for lang, text in self.texts(
-                    label if isinstance(label, dict) else {"en": str(label)}, adapted
-                ):
-                    _el(category, "labl", text, lang=lang)
-        for code in code_list.codes:
-            attrs = {"missing": "Y"} if code.special in MISSING_KINDS else {}
-            category = _el(var, "catgry", **attrs)
+        """One `catgry` per code, in the order of spec/resolve.py; missing-value codes flagged."""
+        for code in Resolved(adapted, self.languages).codes(code_list):
+            category = _el(var, "catgry", **({"missing": "Y"} if code.missing else {}))
             _el(category, "catValu", str(code.code))
-            for lang, text in self.texts(code.label, adapted):
-                _el(category, "labl", text, lang=lang)
+            for lang in self.languages:
+                if code.labels.get(lang):
+                    _el(category, "labl", code.labels[lang], lang=lang)
 
     # variables -------------------------------------------------------------------------------
-    def _constant(self, adapted: Adapted, bound) -> float | None:
-        if bound is None:
-            return None
-        if isinstance(bound, (int, float)):
-            return bound
-        value = getattr(prepare(adapted.module, str(bound), adapted.params), "value", None)
-        return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
     def question_var(
         self, data: etree._Element, adapted: Adapted, question: Question, file_id: str
     ) -> str:
@@ -285,8 +252,7 @@ class DDIWriter:
             if text:
                 _el(qstn, "ivuInstr", text, lang=lang)
         if question.range and numeric or (question.range and qtype is QuestionType.YEAR):
-            low = self._constant(adapted, question.range.minimum)
-            high = self._constant(adapted, question.range.maximum)
+            low, high = Resolved(adapted, self.languages).range_bounds(question)
             if low is not None or high is not None:
                 bounds = {k: str(v) for k, v in (("min", low), ("max", high)) if v is not None}
                 units = "REAL" if qtype is QuestionType.DECIMAL else "INT"

@@ -19,15 +19,15 @@ from typing import Any
 
 from migmodule import __version__
 from migmodule.codes import Finding, Location, MigmoduleError
-from migmodule.countries import THIS_COUNTRY_PLACEHOLDER, by_m49, country_name
 from migmodule.export import codes
 from migmodule.export.result import ExportResult
 from migmodule.expr.sentence import describe_universe
 from migmodule.io import atomic_path, write_text
 from migmodule.naming import spss_name_problem, stata_name_problem
 from migmodule.profile import Adapted
-from migmodule.spec.model import MISSING_KINDS, CodeList, Module, QuestionType, SpecialKind
-from migmodule.spec.text import THIS_COUNTRY, render, text_in
+from migmodule.spec.model import CodeList, Module, QuestionType, SpecialKind
+from migmodule.spec.resolve import Resolved
+from migmodule.spec.text import render
 
 STATA_LETTERS = {
     SpecialKind.DONT_KNOW: "a",
@@ -62,36 +62,17 @@ class VariablePlan:
         return Location(module=self.module.ref, question=self.item, variable=self.name)
 
 
-def _code_labels(
-    module: Module, code_list: CodeList, params: dict[str, Any], lang: str
-) -> dict[int, str]:
-    labels: dict[int, str] = {}
-    if code_list.source == "builtin:countries":
-        census = params.get("COUNTRY", THIS_COUNTRY_PLACEHOLDER)
-        if census == THIS_COUNTRY_PLACEHOLDER:
-            labels[THIS_COUNTRY_PLACEHOLDER] = THIS_COUNTRY.get(lang, THIS_COUNTRY["en"])
-        for code in sorted(by_m49()):
-            labels[code] = country_name(code, lang) or str(code)
-    elif code_list.source and code_list.source.startswith("parameter:"):
-        for item in params.get(code_list.source.split(":", 1)[1]) or []:
-            labels[int(item["code"])] = text_in(item.get("label"), lang) or str(item["code"])
-    for code in code_list.codes:
-        labels[code.code] = render(code.label, module, params, lang)
-    return labels
-
-
-def _attach_codes(
-    plan: VariablePlan, module: Module, code_list: CodeList, params: dict[str, Any], lang: str
-) -> None:
-    """Value labels and missing-value codes of a coded variable ("other" is not missing)."""
+def _attach_codes(plan: VariablePlan, resolved: Resolved, code_list: CodeList, lang: str) -> None:
+    """Value labels (spec/resolve.py order) and missing-value codes ("other" is not missing)."""
     plan.code_list = code_list.id
-    plan.value_labels = _code_labels(module, code_list, params, lang)
-    plan.missing = {c.code: c.special for c in code_list.codes if c.special in MISSING_KINDS}
+    plan.value_labels = {c.code: c.label(lang) for c in resolved.codes(code_list, lang)}
+    plan.missing = resolved.missing_codes(code_list)
 
 
 def variable_plans(adapted: Adapted, lang: str) -> list[VariablePlan]:
     """The questions (after include/exclude) and derived variables of one adapted module."""
     module, params = adapted.module, adapted.params
+    resolved = Resolved(adapted, [lang])
     plans = []
     for question in adapted.questions:
         code_list = module.code_list_by_id.get(question.code_list) if question.code_list else None
@@ -111,7 +92,7 @@ def variable_plans(adapted: Adapted, lang: str) -> list[VariablePlan]:
             recodes=adapted.recode_map(question.id),
         )
         if code_list is not None and numeric:
-            _attach_codes(plan, module, code_list, params, lang)
+            _attach_codes(plan, resolved, code_list, lang)
         plans.append(plan)
     for derived in module.derived:
         code_list = module.code_list_by_id.get(derived.code_list) if derived.code_list else None
@@ -124,7 +105,7 @@ def variable_plans(adapted: Adapted, lang: str) -> list[VariablePlan]:
             notes=[render(derived.description or derived.label, module, params, lang)],
         )
         if code_list is not None:
-            _attach_codes(plan, module, code_list, params, lang)
+            _attach_codes(plan, resolved, code_list, lang)
         plans.append(plan)
     return plans
 

@@ -23,23 +23,21 @@ import hashlib
 import io
 import json
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from migmodule.codes import Finding, Location, MigmoduleError
-from migmodule.countries import THIS_COUNTRY_PLACEHOLDER, by_m49, country_name
 from migmodule.export import codes
 from migmodule.export.result import ExportResult
 from migmodule.expr.ast import Node, Num
-from migmodule.expr.semantics import prepare, referenced
 from migmodule.expr.targets import XPath
 from migmodule.io import atomic_path
 from migmodule.profile import Adapted
 from migmodule.spec.model import CodeList, Derived, Edit, Level, Module, Question, QuestionType
-from migmodule.spec.text import THIS_COUNTRY, render, text_in
+from migmodule.spec.resolve import Resolved, number, parameter_of
+from migmodule.spec.text import render, text_in
 
 Sheets = dict[str, list[dict[str, str]]]
 
@@ -85,11 +83,6 @@ def language_column(lang: str) -> str:
     return f"{LANGUAGE_NAMES.get(lang, lang)} ({lang})"
 
 
-def _sort_key(text: str) -> str:
-    """Accent-insensitive sort key, so that 'Égypte' sorts with the Es."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
-
-
 class _FormXPath(XPath):
     """XPath over form field names (national names, renamed clashes); the anchor question is `.`."""
 
@@ -124,6 +117,7 @@ class _Part:
     """One adapted module inside the form, with its field and list names."""
 
     adapted: Adapted
+    resolved: Resolved
     names: dict[str, str] = field(default_factory=dict)  # item id -> field name
     lists: dict[str, str] = field(default_factory=dict)  # code list id -> list name
     abbreviation: str = ""
@@ -146,7 +140,12 @@ class _FormBuilder:
             raise ValueError("no module to export")
         self.languages = languages
         self.parts = [
-            _Part(a, abbreviation="".join(w[0] for w in a.module.id.split("-"))) for a in adapted
+            _Part(
+                a,
+                Resolved(a, languages),
+                abbreviation="".join(w[0] for w in a.module.id.split("-")),
+            )
+            for a in adapted
         ]
         self.findings: list[Finding] = []
         self.used_names: dict[str, str] = {}  # field name -> module ref using it
@@ -154,7 +153,7 @@ class _FormBuilder:
         self.choices: list[dict[str, str]] = []
         self.list_content: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         self.after: dict[str, list[dict[str, str]]] = {}  # field name -> rows placed right after it
-        self.constraints: dict[tuple[int, str], list[tuple[str, dict[str, str]]]] = {}
+        self.constraints: dict[tuple[int, str], list[tuple[Node, dict[str, str]]]] = {}
         self.position = 0
 
     # columns ------------------------------------------------------------------------------------
@@ -250,87 +249,35 @@ class _FormBuilder:
         return name
 
     def choice_content(self, part: _Part, code_list: CodeList) -> list[tuple[str, tuple[str, ...]]]:
-        """(code, labels per language) in the order the enumerator sees them."""
-        langs = self.languages
-        own = [
-            (str(c.code), tuple(self.texts(part, c.label)[lang] for lang in langs))
-            for c in code_list.codes
-            if c.special is None
-        ]
-        special = [
-            (str(c.code), tuple(self.texts(part, c.label)[lang] for lang in langs))
-            for c in code_list.codes
-            if c.special is not None
-        ]
-        if code_list.source == "builtin:countries":
-            census = part.params.get("COUNTRY", THIS_COUNTRY_PLACEHOLDER)
-            first: list[tuple[str, tuple[str, ...]]] = []
-            if census == THIS_COUNTRY_PLACEHOLDER:
-                first.append(
-                    ("0", tuple(THIS_COUNTRY.get(lang, THIS_COUNTRY["en"]) for lang in langs))
-                )
-            else:
-                first.append(
-                    (
-                        str(census),
-                        tuple(country_name(census, lang) or str(census) for lang in langs),
-                    )
-                )
-            listed = {code for code, _ in own + special}
-            others = [
-                (str(c.m49), tuple(c.names.get(lang, c.names["en"]) for lang in langs))
-                for c in by_m49().values()
-                if c.m49 != census and str(c.m49) not in listed
-            ]
-            # One list serves every language, so it is sorted by the default (first) language.
-            others.sort(key=lambda item: _sort_key(item[1][0]))
-            return first + others + own + special
-        if code_list.source and code_list.source.startswith("parameter:"):
-            parameter = code_list.source.split(":", 1)[1]
-            national = part.params.get(parameter) or []
-            if not national and not own:
-                raise MigmoduleError.of(
-                    codes.XLSF_EMPTY_LIST,
-                    part.location(),
-                    code_list=code_list.id,
-                    parameter=parameter,
-                )
-            own = [
-                (
-                    str(item["code"]),
-                    tuple(text_in(item.get("label"), lang) or str(item["code"]) for lang in langs),
-                )
-                for item in national
-            ] + own
-        return own + special
+        """(code, labels per language) in the order the enumerator sees them (spec/resolve.py)."""
+        resolved = part.resolved.codes(code_list)
+        parameter = parameter_of(code_list)
+        if parameter is not None and all(c.special is not None for c in resolved):
+            raise MigmoduleError.of(
+                codes.XLSF_EMPTY_LIST, part.location(), code_list=code_list.id, parameter=parameter
+            )
+        return [(str(c.code), tuple(c.label(lang) for lang in self.languages)) for c in resolved]
 
     # expressions --------------------------------------------------------------------------------
-    def missing_reference(self, part: _Part, text: str) -> str | None:
-        for item in referenced(part.module, text):
+    def missing_reference(self, part: _Part, rule: Node | str) -> str | None:
+        for item in part.resolved.reads(rule):
             if item not in part.names:
                 return item
         return None
 
     def tree(self, part: _Part, text: str) -> Node:
-        return prepare(part.module, text, part.params)
+        return part.resolved.prepared(text)
 
-    def range_parts(self, part: _Part, question: Question) -> tuple[list[str], dict[str, str]]:
-        """Constraint texts for `range`, and the message that explains it in each language."""
-        rng = question.range
-        if rng is None or (rng.minimum is None and rng.maximum is None):
+    def range_parts(self, part: _Part, question: Question) -> tuple[list[Node], dict[str, str]]:
+        """The range rule (as written, not yet folded), and the message that explains it in each language."""
+        rule = part.resolved.range_rule(question, prepared=False)
+        if rule is None:
             return [], {}
-        texts, shown = [], {}
-        for key, op in (("minimum", ">="), ("maximum", "<=")):
-            bound = getattr(rng, key)
-            if bound is None:
-                continue
-            texts.append(f". {op} ({bound})")
-            folded = self.tree(part, str(bound))
-            shown[key] = (
-                (str(int(folded.value)) if float(folded.value).is_integer() else str(folded.value))
-                if isinstance(folded, Num)
-                else None
-            )
+        shown: dict[str, str | None] = {}
+        bounds = zip(("minimum", "maximum"), part.resolved.range_bound_trees(question), strict=True)
+        for key, tree in bounds:
+            if tree is not None:
+                shown[key] = str(number(tree.value)) if isinstance(tree, Num) else None
         if None in shown.values():
             kind = "other"
         else:
@@ -339,15 +286,15 @@ class _FormBuilder:
             lang: RANGE_MESSAGES.get(lang, RANGE_MESSAGES["en"])[kind].format(**shown)
             for lang in self.languages
         }
-        return texts, messages
+        return [rule], messages
 
     def place_edits(self) -> None:
         """Error edits -> constraints on their anchor question; warning edits -> notes after it."""
         for index, part in enumerate(self.parts):
             order = {q.id: i for i, q in enumerate(part.adapted.questions)}
             for edit in part.module.edits:
-                text = f"not ({edit.when}) or ({edit.check})" if edit.when else edit.check
-                missing = self.missing_reference(part, text)
+                rule = part.resolved.edit_rule(edit, prepared=False)
+                missing = self.missing_reference(part, rule)
                 if missing is not None:
                     self.findings.append(
                         Finding.make(
@@ -361,7 +308,7 @@ class _FormBuilder:
                     continue
                 read = [
                     item
-                    for item in referenced(part.module, text)
+                    for item in part.resolved.reads(rule)
                     if item in order and part.module.question_by_id[item].level == edit.level
                 ]
                 if not read:
@@ -377,15 +324,15 @@ class _FormBuilder:
                 anchor = max(read, key=order.__getitem__)
                 if edit.severity == "error":
                     self.constraints.setdefault((index, anchor), []).append(
-                        (text, self.texts(part, edit.message))
+                        (rule, self.texts(part, edit.message))
                     )
                 else:
-                    note = self.warning_note(part, edit, text)
+                    note = self.warning_note(part, edit, rule)
                     if note is not None:
                         self.after.setdefault(part.names[anchor], []).append(note)
 
-    def warning_note(self, part: _Part, edit: Edit, text: str) -> dict[str, str] | None:
-        relevant = _FormXPath(part.module, part.names).false_form(self.tree(part, text))
+    def warning_note(self, part: _Part, edit: Edit, rule: Node) -> dict[str, str] | None:
+        relevant = _FormXPath(part.module, part.names).false_form(part.resolved.prepared(rule))
         if relevant == XPath.FALSE:  # switched off by a parameter: the edit can never fail
             return None
         name = f"check_{edit.id.lower()}"
@@ -432,7 +379,7 @@ class _FormBuilder:
         checks, messages = self.range_parts(part, question)
         message_parts = [messages] if messages else []
         if question.constraint:
-            checks.append(question.constraint)
+            checks.append(part.resolved.constraint_rule(question, prepared=False))
             message_parts.append(
                 self.texts(part, question.constraint_message)
                 if question.constraint_message
@@ -441,12 +388,12 @@ class _FormBuilder:
                     for lang in self.languages
                 }
             )
-        for text, message in self.constraints.get((index, question.id), []):
-            checks.append(text)
+        for rule, message in self.constraints.get((index, question.id), []):
+            checks.append(rule)
             message_parts.append(message)
         constraint, constraint_message = "", {}
         if checks:
-            tree = self.tree(part, " and ".join(f"({c})" for c in checks))
+            tree = part.resolved.conjunction(checks)
             false_form = _FormXPath(module, part.names, question.id, anchor=question.id).false_form(
                 tree
             )
