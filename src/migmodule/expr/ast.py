@@ -68,6 +68,9 @@ class Binary(Node):
     op: str  # and or == != < <= > >= + - * /
     left: Node
     right: Node
+    # Set by semantics.mark_raw_codes: `q == 98` with 98 a missing-value code of q compares the
+    # raw code (two-valued), instead of treating 98 as unknown.
+    raw_code: bool = field(default=False, kw_only=True)
 
     def children(self) -> tuple[Node, ...]:
         return (self.left, self.right)
@@ -87,6 +90,7 @@ class In(Node):
 class Call(Node):
     func: str
     args: tuple[Node, ...]
+    raw_code: bool = field(default=False, kw_only=True)  # selected(q, 98): see Binary.raw_code
 
     def children(self) -> tuple[Node, ...]:
         return self.args

@@ -2,8 +2,11 @@
 
 A condition evaluates to a nullable boolean Series: True, False or <NA> (unknown). A value is
 unknown when it is blank or one of its question's missing-value special codes. The rules are in
-docs/spec-format.md ("Missing values"); `evaluate_row` is a plain-Python statement of the same
-rules, used by the tests to check the vectorised version.
+docs/spec-format.md ("Missing values"); `expr/reference.py` states the same rules row by row in
+plain Python, and the tests hold this vectorised version to it.
+
+`FrameEvaluator` is the engine; where its names come from is a hook (`column`): module symbols
+here (`evaluate_frame`), plain frame columns in `expr/columns.py`.
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from migmodule.codes import Location, MigmoduleError, define
+from migmodule.expr import codes as expr_codes
 from migmodule.expr.ast import (
-    ARITHMETIC,
     COMPARISONS,
     Binary,
     Bool,
@@ -30,7 +33,9 @@ from migmodule.expr.ast import (
     Str,
     Unary,
 )
-from migmodule.expr.semantics import Symbol, prepare, referenced, symbols
+from migmodule.expr.functions import implementation, is_condition
+from migmodule.expr.semantics import Symbol, mark_raw_codes, prepare, referenced, symbols
+from migmodule.expr.visit import Visitor
 from migmodule.spec.model import Module
 from migmodule.spec.params import resolve_parameters
 
@@ -61,10 +66,12 @@ _OPS = {
 
 @dataclass
 class _Value:
-    values: np.ndarray  # float64 for numbers, object for text
+    values: np.ndarray  # float64 for numbers, object for text, datetime64[ns] for dates
     unknown: np.ndarray  # bool
     raw: np.ndarray | None = None  # values before special codes were masked
     symbol: Symbol | None = None
+    kind: str = "number"  # number, text or date
+    name: str | None = None  # the column it was read from
 
 
 @dataclass
@@ -77,28 +84,313 @@ class _Truth:
         return pd.Series(pd.arrays.BooleanArray(self.true.copy(), ~known), index=index)
 
 
-class _Evaluator:
-    def __init__(self, module: Module, frame: pd.DataFrame, self_id: str | None, field: str):
-        self.module = module
+def _dates(series: pd.Series) -> np.ndarray | None:
+    """datetime64[ns] values of a date column (datetime dtype, date objects or ISO text), else None."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return (
+            series.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+            if getattr(series.dt, "tz", None)
+            else series.to_numpy(dtype="datetime64[ns]")
+        )
+    if pd.api.types.is_numeric_dtype(series):
+        return (
+            None if series.notna().any() else np.full(len(series), np.datetime64("NaT"), "M8[ns]")
+        )
+    text = series.astype("string").str.strip()
+    parsed = pd.to_datetime(text.where(text != ""), errors="coerce", format="%Y-%m-%d")
+    # date objects (pyreadstat without dates_as_pandas_datetime) have no format: parse them plainly
+    objects = series.map(lambda v: hasattr(v, "year") and not isinstance(v, str))
+    if objects.any():
+        parsed = parsed.where(~objects, pd.to_datetime(series.where(objects), errors="coerce"))
+    return parsed.to_numpy(dtype="datetime64[ns]")
+
+
+class FrameEvaluator(Visitor):
+    """Evaluate a prepared tree over a frame; `column(name)` says what a name reads."""
+
+    def __init__(self, frame: pd.DataFrame, expression: str, field: str, location: Location):
         self.frame = frame
         self.n = len(frame)
-        self.table = symbols(module)
-        self.self_id = self_id
+        self.expression = expression
         self.field = field
-        self.expression = ""
+        self.location = location
         self._columns: dict[str, _Value] = {}
 
-    # values --------------------------------------------------------------------------------
+    # hooks ---------------------------------------------------------------------------------
+    def column(self, name: str) -> _Value:
+        raise NotImplementedError
+
+    def self_column(self) -> _Value:
+        raise NotImplementedError
+
+    def symbol_of(self, node: Node) -> Symbol | None:
+        return None
+
+    # entry points ---------------------------------------------------------------------------
+    def value(self, node: Node) -> _Value:
+        result = self.visit(node)
+        if isinstance(result, _Truth):
+            raise MigmoduleError.of(
+                NOT_A_CONDITION,
+                self.location,
+                expression=self.expression,
+                name=type(node).__name__,
+            )
+        return result
+
+    def truth(self, node: Node) -> _Truth:
+        result = self.visit(node)
+        if isinstance(result, _Value):
+            name = node.id if isinstance(node, Name) else type(node).__name__
+            if isinstance(node, Call):
+                name = node.func
+            raise MigmoduleError.of(
+                NOT_A_CONDITION, self.location, expression=self.expression, name=name
+            )
+        return result
+
+    def missing_column(self, name: str) -> MigmoduleError:
+        return MigmoduleError.of(
+            MISSING_COLUMN,
+            Location(**{**self.location.__dict__, "variable": name}),
+            field=self.field,
+            name=name,
+        )
+
+    def constant(self, value: Any, kind: str) -> _Value:
+        dtype = "float64" if kind == "number" else object
+        return _Value(np.full(self.n, value, dtype=dtype), np.zeros(self.n, dtype=bool), kind=kind)
+
+    def unknown_values(self, kind: str) -> np.ndarray:
+        if kind == "number":
+            return np.full(self.n, np.nan)
+        if kind == "date":
+            return np.full(self.n, np.datetime64("NaT"), dtype="M8[ns]")
+        return np.full(self.n, None, dtype=object)
+
+    # leaves ---------------------------------------------------------------------------------
+    def visit_Num(self, node: Num) -> _Value:
+        return self.constant(float(node.value), "number")
+
+    def visit_Str(self, node: Str) -> _Value:
+        return self.constant(node.value, "text")
+
+    def visit_Bool(self, node: Bool) -> _Truth:
+        full = np.full(self.n, node.value)
+        return _Truth(full, ~full)
+
+    def visit_Name(self, node: Name) -> _Value:
+        return self.column(node.id)
+
+    def visit_Self(self, node: Self) -> _Value:
+        return self.self_column()
+
+    # operators ------------------------------------------------------------------------------
+    def visit_Unary(self, node: Unary) -> _Value | _Truth:
+        if node.op == "not":
+            inner = self.truth(node.operand)
+            return _Truth(inner.false, inner.true)
+        inner = self.value(node.operand)
+        return _Value(-inner.values, inner.unknown)
+
+    def visit_Binary(self, node: Binary) -> _Value | _Truth:
+        if node.op == "and":
+            a, b = self.truth(node.left), self.truth(node.right)
+            return _Truth(a.true & b.true, a.false | b.false)
+        if node.op == "or":
+            a, b = self.truth(node.left), self.truth(node.right)
+            return _Truth(a.true | b.true, a.false & b.false)
+        if node.op in COMPARISONS:
+            return self.compare(node)
+        left, right = self.value(node.left), self.value(node.right)
+        unknown = left.unknown | right.unknown
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if node.op == "/":
+                unknown = unknown | (right.values == 0)
+                result = left.values / np.where(right.values == 0, np.nan, right.values)
+            else:
+                result = {"+": np.add, "-": np.subtract, "*": np.multiply}[node.op](
+                    left.values, right.values
+                )
+        return _Value(np.where(unknown, np.nan, result), unknown)
+
+    def _raw(self, ref: Node) -> np.ndarray:
+        value = self.value(ref)
+        return value.raw if value.raw is not None else value.values
+
+    def compare(self, node: Binary) -> _Truth:
+        if node.raw_code:
+            ref, lit = (
+                (node.left, node.right) if isinstance(node.right, Num) else (node.right, node.left)
+            )
+            equal = self._raw(ref) == float(lit.value)
+            return _Truth(equal, ~equal) if node.op == "==" else _Truth(~equal, equal)
+        left, right = self.value(node.left), self.value(node.right)
+        if left.kind == "date" or right.kind == "date":
+            left, right = self.as_date(left, node.left), self.as_date(right, node.right)
+        known = ~(left.unknown | right.unknown)
+        with np.errstate(invalid="ignore"):
+            try:
+                result = _OPS[node.op](left.values, right.values)
+            except TypeError:  # text against number: never equal, not ordered
+                if node.op not in ("==", "!="):
+                    raise
+                result = np.full(self.n, node.op == "!=")
+        result = np.asarray(result, dtype=bool)
+        return _Truth(result & known, ~result & known)
+
+    def visit_In(self, node: In) -> _Truth:
+        items = [float(i.value) if isinstance(i, Num) else i.value for i in node.items]
+        value = self.value(node.operand)
+        known = ~value.unknown
+        hit = np.isin(value.values, items) & known
+        truth = _Truth(hit & known, ~hit & known)
+        return _Truth(truth.false, truth.true) if node.negated else truth
+
+    def visit_Call(self, node: Call) -> _Value | _Truth:
+        return implementation(self, node.func)(node)
+
+    # functions ------------------------------------------------------------------------------
+    def call_known(self, node: Call) -> _Truth:
+        yes = ~self.value(node.args[0]).unknown
+        return _Truth(yes, ~yes)
+
+    def call_answered(self, node: Call) -> _Truth:
+        raw = self._raw(node.args[0])
+        if raw.dtype == object:
+            yes = np.array([v is not None and str(v).strip() != "" for v in raw], dtype=bool)
+        else:
+            yes = np.asarray(~pd.isna(raw), dtype=bool)
+        return _Truth(yes, ~yes)
+
+    def call_selected(self, node: Call) -> _Truth:
+        ref, code = node.args
+        value = self.value(ref)
+        code_text = str(int(code.value)) if isinstance(code, Num) else str(code.value)
+        if value.symbol is not None and value.symbol.multiple:
+            tokens = pd.Series(value.raw, dtype="string").fillna("").str.split()
+            hit = tokens.map(lambda t: code_text in t).to_numpy(dtype=bool)
+            known = np.ones(self.n, dtype=bool) if node.raw_code else ~value.unknown
+            return _Truth(hit & known, ~hit & known)
+        return self.compare(Binary("==", ref, Num(int(code_text)), raw_code=node.raw_code))
+
+    def as_date(self, value: _Value, node: Node) -> _Value:
+        if value.kind == "date":
+            return value
+        dates = _dates(pd.Series(value.raw if value.raw is not None else value.values))
+        if dates is None:
+            raise MigmoduleError.of(
+                expr_codes.EXPR_DATE,
+                self.location,
+                field=self.field,
+                expression=self.expression,
+                function="a date comparison",
+                name=value.name or self.expression,
+                found="numbers",
+            )
+        unknown = value.unknown | np.isnat(dates)
+        return _Value(dates, unknown, kind="date", name=value.name)
+
+    def date_argument(self, node: Call, index: int) -> _Value:
+        value = self.value(node.args[index])
+        if value.kind == "date":
+            return value
+        dates = _dates(pd.Series(value.raw if value.raw is not None else value.values))
+        if dates is None:
+            raise MigmoduleError.of(
+                expr_codes.EXPR_DATE,
+                self.location,
+                field=self.field,
+                expression=self.expression,
+                function=node.func,
+                name=value.name or "its argument",
+                found="numbers",
+            )
+        return _Value(dates, value.unknown | np.isnat(dates), kind="date", name=value.name)
+
+    def call_year(self, node: Call) -> _Value:
+        date = self.date_argument(node, 0)
+        years = pd.DatetimeIndex(date.values).year.to_numpy(dtype="float64", na_value=np.nan)
+        return _Value(np.where(date.unknown, np.nan, years), date.unknown.copy())
+
+    def call_age_at(self, node: Call) -> _Value:
+        birth, at = self.date_argument(node, 0), self.date_argument(node, 1)
+        b, a = pd.DatetimeIndex(birth.values), pd.DatetimeIndex(at.values)
+        before = (a.month < b.month) | ((a.month == b.month) & (a.day < b.day))
+        years = (a.year - b.year).to_numpy(dtype="float64", na_value=np.nan) - np.asarray(
+            before, dtype="float64"
+        )
+        unknown = birth.unknown | at.unknown
+        return _Value(np.where(unknown, np.nan, years), unknown)
+
+    def _same_kind(self, values: list[_Value]) -> list[_Value]:
+        kinds = {v.kind for v in values}
+        if "date" in kinds:
+            return [self.as_date(v, None) for v in values]
+        if len(kinds) > 1:  # numbers and text: compare as text
+            return [
+                v
+                if v.kind == "text"
+                else _Value(
+                    np.array(
+                        [None if u else _number_text(x) for x, u in zip(v.values, v.unknown)],
+                        dtype=object,
+                    ),
+                    v.unknown,
+                    kind="text",
+                )
+                for v in values
+            ]
+        return values
+
+    def call_if(self, node: Call) -> _Value:
+        condition = self.truth(node.args[0])
+        then, other = self._same_kind([self.value(node.args[1]), self.value(node.args[2])])
+        undecided = ~(condition.true | condition.false)
+        both_known = ~then.unknown & ~other.unknown
+        with np.errstate(invalid="ignore"):
+            same = both_known & np.asarray(then.values == other.values, dtype=bool)
+        values = np.where(condition.true | undecided, then.values, other.values)
+        unknown = np.where(
+            condition.true, then.unknown, np.where(condition.false, other.unknown, ~same)
+        )
+        values = np.where(unknown, self.unknown_values(then.kind), values)
+        return _Value(values.astype(then.values.dtype), unknown, kind=then.kind)
+
+    def call_coalesce(self, node: Call) -> _Value:
+        values = self._same_kind([self.value(arg) for arg in node.args])
+        result = values[-1].values.copy()
+        unknown = values[-1].unknown.copy()
+        for value in reversed(values[:-1]):
+            take = ~value.unknown
+            result = np.where(take, value.values, result)
+            unknown = np.where(take, False, unknown)
+        return _Value(result.astype(values[0].values.dtype), unknown, kind=values[0].kind)
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+class _ModuleEvaluator(FrameEvaluator):
+    """Names are question and derived ids; special codes that are missing values are unknown."""
+
+    def __init__(
+        self, module: Module, frame: pd.DataFrame, self_id: str | None, field: str, expression: str
+    ):
+        super().__init__(frame, expression, field, Location(module=module.ref))
+        self.module = module
+        self.table = symbols(module)
+        self.self_id = self_id
+
+    def self_column(self) -> _Value:
+        return self.column(self.self_id)
+
     def column(self, name: str) -> _Value:
         if name in self._columns:
             return self._columns[name]
         if name not in self.frame.columns:
-            raise MigmoduleError.of(
-                MISSING_COLUMN,
-                Location(module=self.module.ref, variable=name),
-                field=self.field,
-                name=name,
-            )
+            raise self.missing_column(name)
         symbol = self.table.get(name)
         series = self.frame[name]
         if symbol is not None and symbol.multiple:
@@ -113,151 +405,23 @@ class _Evaluator:
                     )
                 )
                 unknown = unknown | has_missing.to_numpy(dtype=bool)
-            value = _Value(values, unknown, values, symbol)
+            value = _Value(values, unknown, values, symbol, "text", name)
         elif symbol is None or symbol.numeric:
             raw = pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
             unknown = np.isnan(raw)
             if symbol is not None and symbol.missing_codes:
                 unknown = unknown | np.isin(raw, list(symbol.missing_codes))
-            value = _Value(np.where(unknown, np.nan, raw), unknown, raw, symbol)
+            value = _Value(np.where(unknown, np.nan, raw), unknown, raw, symbol, "number", name)
+        elif pd.api.types.is_datetime64_any_dtype(series):
+            dates = _dates(series)
+            value = _Value(dates, np.isnat(dates), None, symbol, "date", name)
         else:
             text = series.astype("string")
             unknown = text.isna().to_numpy() | (text.fillna("") == "").to_numpy()
             values = text.fillna("").to_numpy(dtype=object)
-            value = _Value(values, unknown, values, symbol)
+            value = _Value(values, unknown, values, symbol, "text", name)
         self._columns[name] = value
         return value
-
-    def value(self, node: Node) -> _Value:
-        if isinstance(node, Num):
-            return _Value(np.full(self.n, float(node.value)), np.zeros(self.n, dtype=bool))
-        if isinstance(node, Str):
-            return _Value(np.full(self.n, node.value, dtype=object), np.zeros(self.n, dtype=bool))
-        if isinstance(node, Name):
-            return self.column(node.id)
-        if isinstance(node, Self):
-            return self.column(self.self_id)
-        if isinstance(node, Unary) and node.op == "-":
-            inner = self.value(node.operand)
-            return _Value(-inner.values, inner.unknown)
-        if isinstance(node, Binary) and node.op in ARITHMETIC:
-            left, right = self.value(node.left), self.value(node.right)
-            unknown = left.unknown | right.unknown
-            with np.errstate(divide="ignore", invalid="ignore"):
-                if node.op == "/":
-                    unknown = unknown | (right.values == 0)
-                    result = left.values / np.where(right.values == 0, np.nan, right.values)
-                else:
-                    result = {"+": np.add, "-": np.subtract, "*": np.multiply}[node.op](
-                        left.values, right.values
-                    )
-            return _Value(np.where(unknown, np.nan, result), unknown)
-        raise MigmoduleError.of(
-            NOT_A_CONDITION,
-            Location(module=self.module.ref),
-            expression=self.expression,
-            name=type(node).__name__,
-        )
-
-    # conditions ----------------------------------------------------------------------------
-    def truth(self, node: Node) -> _Truth:
-        n = self.n
-        if isinstance(node, Bool):
-            full = np.full(n, node.value)
-            return _Truth(full, ~full)
-        if isinstance(node, Unary) and node.op == "not":
-            inner = self.truth(node.operand)
-            return _Truth(inner.false, inner.true)
-        if isinstance(node, Binary) and node.op == "and":
-            a, b = self.truth(node.left), self.truth(node.right)
-            return _Truth(a.true & b.true, a.false | b.false)
-        if isinstance(node, Binary) and node.op == "or":
-            a, b = self.truth(node.left), self.truth(node.right)
-            return _Truth(a.true | b.true, a.false & b.false)
-        if isinstance(node, Binary) and node.op in COMPARISONS:
-            return self.compare(node)
-        if isinstance(node, In):
-            return self.membership(node)
-        if isinstance(node, Call):
-            return self.call(node)
-        name = node.id if isinstance(node, Name) else type(node).__name__
-        raise MigmoduleError.of(
-            NOT_A_CONDITION, Location(module=self.module.ref), expression=self.expression, name=name
-        )
-
-    def _raw_special(self, ref: Node, literals: list[Node]) -> _Value | None:
-        """The referenced column, when a literal is one of its missing codes (compare raw codes)."""
-        if not isinstance(ref, (Name, Self)):
-            return None
-        value = self.value(ref)
-        if value.symbol is None or value.symbol.multiple:
-            return None
-        if any(
-            isinstance(lit, Num) and lit.value in value.symbol.missing_codes for lit in literals
-        ):
-            return value
-        return None
-
-    def compare(self, node: Binary) -> _Truth:
-        if node.op in ("==", "!="):
-            for ref, lit in ((node.left, node.right), (node.right, node.left)):
-                raw = self._raw_special(ref, [lit])
-                if raw is not None:
-                    equal = raw.raw == float(lit.value)
-                    return _Truth(equal, ~equal) if node.op == "==" else _Truth(~equal, equal)
-        left, right = self.value(node.left), self.value(node.right)
-        known = ~(left.unknown | right.unknown)
-        with np.errstate(invalid="ignore"):
-            result = _OPS[node.op](left.values, right.values)
-        result = np.asarray(result, dtype=bool)
-        return _Truth(result & known, ~result & known)
-
-    def membership(self, node: In) -> _Truth:
-        raw = self._raw_special(node.operand, list(node.items))
-        items = [float(i.value) if isinstance(i, Num) else i.value for i in node.items]
-        if raw is not None:
-            hit = np.isin(raw.raw, items)
-            known = np.ones(self.n, dtype=bool)
-        else:
-            value = self.value(node.operand)
-            known = ~value.unknown
-            hit = np.isin(value.values, items) & known
-        truth = _Truth(hit & known, ~hit & known)
-        return _Truth(truth.false, truth.true) if node.negated else truth
-
-    def call(self, node: Call) -> _Truth:
-        if node.func in ("known", "answered"):
-            value = self.value(node.args[0])
-            if node.func == "known":
-                yes = ~value.unknown
-            else:  # anything but blank
-                raw = value.raw if value.raw is not None else value.values
-                yes = (
-                    ~pd.isna(raw)
-                    if raw.dtype != object
-                    else np.array([str(v).strip() != "" for v in raw], dtype=bool)
-                )
-                yes = np.asarray(yes, dtype=bool)
-            return _Truth(yes, ~yes)
-        if node.func == "selected":
-            ref, code = node.args
-            value = self.value(ref)
-            code_text = str(int(code.value)) if isinstance(code, Num) else str(code.value)
-            if value.symbol is not None and value.symbol.multiple:
-                tokens = pd.Series(value.raw, dtype="string").fillna("").str.split()
-                hit = tokens.map(lambda t: code_text in t).to_numpy(dtype=bool)
-                is_special = isinstance(code, Num) and code.value in value.symbol.missing_codes
-                known = np.ones(self.n, dtype=bool) if is_special else ~value.unknown
-                return _Truth(hit & known, ~hit & known)
-            return self.compare(
-                Binary("==", ref, code if isinstance(code, Num) else Num(int(code_text)))
-            )
-        raise MigmoduleError.of(
-            NOT_A_CONDITION,
-            Location(module=self.module.ref),
-            expression=self.expression,
-            name=node.func,
-        )
 
 
 def evaluate_frame(
@@ -274,26 +438,23 @@ def evaluate_frame(
     Returns a nullable boolean Series for conditions (NA = unknown) and a Float64 Series for values.
     """
     values = resolve_parameters(module, params)
-    tree = prepare(module, expression, values)
-    evaluator = _Evaluator(module, frame, self_id, field)
-    evaluator.expression = expression
-    if _is_condition(tree):
-        return evaluator.truth(tree).series(frame.index)
+    tree = mark_raw_codes(module, prepare(module, expression, values), self_id)
+    return run(_ModuleEvaluator(module, frame, self_id, field, expression), tree, frame.index)
+
+
+def run(evaluator: FrameEvaluator, tree: Node, index: pd.Index) -> pd.Series:
+    """A condition as a nullable boolean Series; a number as Float64; text and dates as objects."""
+    if is_condition(tree):
+        return evaluator.truth(tree).series(index)
     result = evaluator.value(tree)
-    return pd.Series(
-        pd.array(np.where(result.unknown, np.nan, result.values), dtype="Float64"),
-        index=frame.index,
-    ).mask(result.unknown)
-
-
-def _is_condition(node: Node) -> bool:
-    if isinstance(node, Bool):
-        return True
-    if isinstance(node, Unary):
-        return node.op == "not"
-    if isinstance(node, Binary):
-        return node.op not in ARITHMETIC
-    return isinstance(node, (In, Call)) and not (isinstance(node, Call) and node.func == "year")
+    if result.kind == "number":
+        return pd.Series(
+            pd.array(np.where(result.unknown, np.nan, result.values), dtype="Float64"),
+            index=index,
+        ).mask(result.unknown)
+    if result.kind == "date":
+        return pd.Series(result.values, index=index).mask(result.unknown)
+    return pd.Series(result.values, index=index, dtype=object).mask(result.unknown, None)
 
 
 def derive(

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
 from migmodule.codes import Finding, Location, MigmoduleError
 from migmodule.countries import by_m49
+from migmodule.expr import codes as expr_codes  # noqa: F401  (registers the compilers' codes)
 from migmodule.expr.ast import (
     ARITHMETIC,
     COMPARISONS,
@@ -29,11 +31,11 @@ from migmodule.expr.ast import (
     Unary,
     names,
 )
+from migmodule.expr.functions import FUNCTIONS, is_condition
 from migmodule.expr.parser import ExprSyntaxError, parse
+from migmodule.expr.visit import Transformer, Visitor
 from migmodule.spec import codes
 from migmodule.spec.model import MISSING_KINDS, CodeList, Module, QuestionType
-
-FUNCTIONS = {"selected": 2, "answered": 1, "known": 1, "year": 1}
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Symbol:
     code_list: str | None
     multiple: bool = False
     numeric: bool = True
+    date: bool = False
 
 
 def code_values(module: Module, code_list: CodeList) -> frozenset[int]:
@@ -79,6 +82,7 @@ def _build_symbols(module: Module) -> dict[str, Symbol]:
             multiple=q.type == QuestionType.SELECT_MULTIPLE,
             numeric=q.type
             not in (QuestionType.TEXT, QuestionType.DATE, QuestionType.SELECT_MULTIPLE),
+            date=q.type == QuestionType.DATE,
         )
     for d in module.derived:
         cl = module.code_list_by_id.get(d.code_list) if d.code_list else None
@@ -94,10 +98,18 @@ def _build_symbols(module: Module) -> dict[str, Symbol]:
     return table
 
 
+# The symbol table of each module, kept beside the (frozen) module rather than on it. Keyed by
+# id(), since a module is not hashable; the finalizer drops the entry when the module goes.
+_SYMBOLS: dict[int, dict[str, Symbol]] = {}
+
+
 def symbols(module: Module) -> dict[str, Symbol]:
-    if "symbols" not in module.memo:
-        module.memo["symbols"] = _build_symbols(module)
-    return module.memo["symbols"]
+    key = id(module)
+    table = _SYMBOLS.get(key)
+    if table is None:
+        table = _SYMBOLS[key] = _build_symbols(module)
+        weakref.finalize(module, _SYMBOLS.pop, key, None)
+    return table
 
 
 def ancestors(module: Module, level: str) -> list[str]:
@@ -125,6 +137,130 @@ class Field:
     location: Location = Location()
 
 
+class _Checker(Visitor[None]):
+    """The semantic checks of one expression: names, levels, functions and their arguments."""
+
+    def __init__(self, module: Module, where: Field, add):
+        self.module = module
+        self.where = where
+        self.add = add
+        self.table = symbols(module)
+        self.allowed_levels = set(ancestors(module, where.level)) if where.level else None
+        self.known_names = (
+            list(self.table) + list(module.condition_by_id) + list(module.parameter_by_id)
+        )
+        self.condition_names = frozenset(module.condition_by_id)
+
+    def children(self, node: Node) -> None:
+        for child in node.children():
+            self.visit(child)
+
+    def visit_Num(self, node: Num) -> None:
+        pass
+
+    visit_Str = visit_Bool = visit_Num
+
+    def visit_Self(self, node: Self) -> None:
+        if self.where.self_id is None:
+            self.add(codes.EXPR_SELF, node.pos)
+
+    def visit_Unary(self, node: Unary) -> None:
+        self.children(node)
+
+    visit_Binary = visit_In = visit_Unary
+
+    def visit_Name(self, node: Name, date_allowed: bool = False) -> None:
+        module = self.module
+        if node.id in self.table:
+            symbol = self.table[node.id]
+            if self.allowed_levels is not None and symbol.level not in self.allowed_levels:
+                self.add(
+                    codes.EXPR_LEVEL,
+                    node.pos,
+                    name=node.id,
+                    other_level=symbol.level,
+                    level=self.where.level,
+                )
+        elif node.id in module.condition_by_id or node.id in module.parameter_by_id:
+            param = module.parameter_by_id.get(node.id)
+            if param is not None and param.type in ("code_list", "date"):
+                if not (param.type == "date" and date_allowed):
+                    self.add(
+                        codes.EXPR_ARGUMENTS,
+                        node.pos,
+                        reason=f"parameter {node.id} ({param.type}) cannot be used as a value here",
+                    )
+        else:
+            self.add(
+                codes.EXPR_UNKNOWN_NAME,
+                node.pos,
+                name=node.id,
+                suggestion=_suggest(node.id, self.known_names),
+            )
+
+    def visit_Call(self, node: Call) -> None:
+        spec = FUNCTIONS.get(node.func)
+        if spec is None:
+            self.add(
+                codes.EXPR_UNKNOWN_FUNCTION, node.pos, name=node.func, known=", ".join(FUNCTIONS)
+            )
+            return
+        if not spec.accepts(len(node.args)):
+            self.add(
+                codes.EXPR_ARGUMENTS,
+                node.pos,
+                reason=f"{node.func}() takes {spec.arity_text()}, not {len(node.args)}",
+            )
+            return
+        for index, arg in enumerate(node.args):
+            reason = self.argument_problem(node, spec.kind(index), arg)
+            if reason is not None:
+                self.add(codes.EXPR_ARGUMENTS, node.pos, reason=reason)
+                return
+        for arg in node.args:
+            if isinstance(arg, Name):
+                self.visit_Name(arg, date_allowed=True)
+            else:
+                self.visit(arg)
+
+    def is_date(self, node: Node) -> bool:
+        if isinstance(node, Str):
+            return _iso_date(node.value) is not None
+        if isinstance(node, Name):
+            param = self.module.parameter_by_id.get(node.id)
+            symbol = self.table.get(node.id)
+            return (param is not None and param.type == "date") or (
+                symbol is not None and symbol.date
+            )
+        if isinstance(node, Self):
+            symbol = self.table.get(self.where.self_id or "")
+            return symbol is not None and symbol.date
+        return False
+
+    def argument_problem(self, node: Call, kind: str, arg: Node) -> str | None:
+        name = node.func
+        if kind == "reference":
+            if (isinstance(arg, Name) and arg.id in self.table) or isinstance(arg, Self):
+                return None
+            return f"{name}() takes a question or derived variable as its first argument"
+        if kind == "code":
+            if isinstance(arg, (Num, Str)):
+                return None
+            return f"{name}() takes a code as its second argument"
+        if kind == "date":
+            if self.is_date(arg):
+                return None
+            if name == "year":
+                return "year() takes a date parameter or a date question, e.g. year(REF_DATE)"
+            return f"{name}() takes dates (a date parameter, a date question or 'YYYY-MM-DD')"
+        condition = is_condition(arg, self.condition_names)
+        if kind == "condition" and not condition:
+            return f"{name}() takes a condition as its first argument"
+        if kind == "value" and condition:
+            return f"{name}() takes values (numbers, text or dates), not conditions"
+        return None
+
+
 def check(module: Module, text: str, where: Field) -> tuple[Node | None, list[Finding]]:
     """Parse and check an expression against a module; return the AST (None if unparsable) and findings."""
     findings: list[Finding] = []
@@ -144,92 +280,22 @@ def check(module: Module, text: str, where: Field) -> tuple[Node | None, list[Fi
             add(codes.EXPR_SYNTAX, exc.column, reason=exc.reason)
         return None, findings
 
-    table = symbols(module)
-    allowed_levels = set(ancestors(module, where.level)) if where.level else None
-    known_names = list(table) + list(module.condition_by_id) + list(module.parameter_by_id)
-
-    for node in tree.walk():
-        if isinstance(node, Self) and where.self_id is None:
-            add(codes.EXPR_SELF, node.pos)
-        elif isinstance(node, Call):
-            if node.func not in FUNCTIONS:
-                add(
-                    codes.EXPR_UNKNOWN_FUNCTION,
-                    node.pos,
-                    name=node.func,
-                    known=", ".join(FUNCTIONS),
-                )
-                continue
-            if len(node.args) != FUNCTIONS[node.func]:
-                add(
-                    codes.EXPR_ARGUMENTS,
-                    node.pos,
-                    reason=f"{node.func}() takes {FUNCTIONS[node.func]} argument(s), not {len(node.args)}",
-                )
-                continue
-            first = node.args[0]
-            if node.func == "year":
-                param = module.parameter_by_id.get(first.id) if isinstance(first, Name) else None
-                if param is None or param.type != "date":
-                    add(
-                        codes.EXPR_ARGUMENTS,
-                        node.pos,
-                        reason="year() takes a date parameter, e.g. year(REF_DATE)",
-                    )
-            elif not (isinstance(first, Name) and first.id in table) and not isinstance(
-                first, Self
-            ):
-                add(
-                    codes.EXPR_ARGUMENTS,
-                    node.pos,
-                    reason=f"{node.func}() takes a question or derived variable as its first argument",
-                )
-            elif node.func == "selected" and not isinstance(node.args[1], (Num, Str)):
-                add(
-                    codes.EXPR_ARGUMENTS,
-                    node.pos,
-                    reason="selected() takes a code as its second argument",
-                )
-        elif isinstance(node, Name):
-            if node.id in table:
-                symbol = table[node.id]
-                if allowed_levels is not None and symbol.level not in allowed_levels:
-                    add(
-                        codes.EXPR_LEVEL,
-                        node.pos,
-                        name=node.id,
-                        other_level=symbol.level,
-                        level=where.level,
-                    )
-            elif node.id in module.condition_by_id or node.id in module.parameter_by_id:
-                param = module.parameter_by_id.get(node.id)
-                if param is not None and param.type in ("code_list", "date"):
-                    inside_year = any(
-                        isinstance(c, Call) and c.func == "year" and node in c.args
-                        for c in tree.walk()
-                    )
-                    if not (param.type == "date" and inside_year):
-                        add(
-                            codes.EXPR_ARGUMENTS,
-                            node.pos,
-                            reason=f"parameter {node.id} ({param.type}) cannot be used as a value here",
-                        )
-            else:
-                add(
-                    codes.EXPR_UNKNOWN_NAME,
-                    node.pos,
-                    name=node.id,
-                    suggestion=_suggest(node.id, known_names),
-                )
-
+    _Checker(module, where, add).visit(tree)
     findings.extend(_check_codes(module, tree, text, where))
     return tree, findings
+
+
+def _iso_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
 
 
 def _code_literals(node: Node) -> list[tuple[Name | Self, Node]]:
     """(reference, literal) pairs compared for equality, membership or selected()."""
     pairs: list[tuple[Name | Self, Node]] = []
-    for n in node.walk():
+    for n in node.walk():  # walk() is generic over children(): no per-class branches to miss
         if isinstance(n, Binary) and n.op in ("==", "!="):
             for ref, lit in ((n.left, n.right), (n.right, n.left)):
                 if isinstance(ref, (Name, Self)) and isinstance(lit, Num):
@@ -274,33 +340,26 @@ def _check_codes(module: Module, tree: Node, text: str, where: Field) -> list[Fi
     return findings
 
 
-def expand(module: Module, tree: Node, _stack: tuple[str, ...] = ()) -> Node:
+class _Expand(Transformer):
     """Replace condition names by their (expanded) expressions."""
 
-    def visit(node: Node) -> Node:
-        if isinstance(node, Name) and node.id in module.condition_by_id:
-            if node.id in _stack:
-                cycle = " -> ".join((*_stack, node.id))
-                raise MigmoduleError.of(codes.EXPR_CYCLE, Location(module=module.ref), cycle=cycle)
-            condition = module.condition_by_id[node.id]
-            return expand(module, parse(condition.expression), (*_stack, node.id))
-        return _rebuild(node, visit)
+    def __init__(self, module: Module, stack: tuple[str, ...]):
+        self.module = module
+        self.stack = stack
 
-    return visit(tree)
+    def visit_Name(self, node: Name) -> Node:
+        if node.id not in self.module.condition_by_id:
+            return node
+        if node.id in self.stack:
+            cycle = " -> ".join((*self.stack, node.id))
+            raise MigmoduleError.of(codes.EXPR_CYCLE, Location(module=self.module.ref), cycle=cycle)
+        condition = self.module.condition_by_id[node.id]
+        return expand(self.module, parse(condition.expression), (*self.stack, node.id))
 
 
-def _rebuild(node: Node, visit) -> Node:
-    if isinstance(node, Unary):
-        return Unary(node.op, visit(node.operand), pos=node.pos)
-    if isinstance(node, Binary):
-        return Binary(node.op, visit(node.left), visit(node.right), pos=node.pos)
-    if isinstance(node, In):
-        return In(
-            visit(node.operand), tuple(visit(i) for i in node.items), node.negated, pos=node.pos
-        )
-    if isinstance(node, Call):
-        return Call(node.func, tuple(visit(a) for a in node.args), pos=node.pos)
-    return node
+def expand(module: Module, tree: Node, _stack: tuple[str, ...] = ()) -> Node:
+    """Replace condition names by their (expanded) expressions."""
+    return _Expand(module, _stack).visit(tree)
 
 
 def _literal(value: Any, pos: int) -> Node:
@@ -311,40 +370,49 @@ def _literal(value: Any, pos: int) -> Node:
     return Str(str(value), pos=pos)
 
 
-def fold(tree: Node, params: dict[str, Any]) -> Node:
-    """Substitute parameter values and fold constant sub-expressions."""
-
-    def visit(node: Node) -> Node:
-        if isinstance(node, Call) and node.func == "year":
-            arg = node.args[0]
-            if isinstance(arg, Name) and arg.id in params:
-                if params[arg.id] is None:
-                    raise MigmoduleError.of(codes.EXPR_PARAMETER_VALUE, name=arg.id)
-                return Num(dt.date.fromisoformat(params[arg.id]).year, pos=node.pos)
-            return node
-        if isinstance(node, Name) and node.is_parameter:
-            if params.get(node.id) is None:
-                raise MigmoduleError.of(codes.EXPR_PARAMETER_VALUE, name=node.id)
-            return _literal(params[node.id], node.pos)
-        node = _rebuild(node, visit)
-        return _fold_constant(node)
-
-    return visit(tree)
-
-
 def _constant(node: Node) -> Any:
     return node.value if isinstance(node, (Num, Str, Bool)) else None
 
 
-def _fold_constant(node: Node) -> Node:
-    if isinstance(node, Unary):
-        value = _constant(node.operand)
+_COMPARE = {
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+
+
+def completed_years(birth: dt.date, at: dt.date) -> int:
+    """Age in completed years on a date (the birthday itself counts)."""
+    return at.year - birth.year - ((at.month, at.day) < (birth.month, birth.day))
+
+
+class _Fold(Transformer):
+    """Substitute parameter values and fold constant sub-expressions (Kleene for and/or)."""
+
+    def __init__(self, params: dict[str, Any] | None):
+        self.params = params or {}
+        self.parameters = params is not None
+
+    def visit_Name(self, node: Name) -> Node:
+        if not node.is_parameter or not self.parameters:
+            return node
+        if self.params.get(node.id) is None:
+            raise MigmoduleError.of(codes.EXPR_PARAMETER_VALUE, name=node.id)
+        return _literal(self.params[node.id], node.pos)
+
+    def visit_Unary(self, node: Unary) -> Node:
+        node = super().visit_Unary(node)
         if node.op == "not" and isinstance(node.operand, Bool):
-            return Bool(not value, pos=node.pos)
+            return Bool(not node.operand.value, pos=node.pos)
         if node.op == "-" and isinstance(node.operand, Num):
-            return Num(-value, pos=node.pos)
+            return Num(-node.operand.value, pos=node.pos)
         return node
-    if isinstance(node, Binary):
+
+    def visit_Binary(self, node: Binary) -> Node:
+        node = super().visit_Binary(node)
         left, right = node.left, node.right
         if node.op in ("and", "or"):
             # Kleene logic with a known side: false and x = false, true and x = x, ...
@@ -360,15 +428,7 @@ def _fold_constant(node: Node) -> Node:
         if node.op in COMPARISONS:
             if isinstance(lv, str) != isinstance(rv, str) and node.op not in ("==", "!="):
                 return node
-            result = {
-                "==": lambda: lv == rv,
-                "!=": lambda: lv != rv,
-                "<": lambda: lv < rv,
-                "<=": lambda: lv <= rv,
-                ">": lambda: lv > rv,
-                ">=": lambda: lv >= rv,
-            }[node.op]()
-            return Bool(result, pos=node.pos)
+            return Bool(_COMPARE[node.op](lv, rv), pos=node.pos)
         if node.op in ARITHMETIC and isinstance(lv, (int, float)) and isinstance(rv, (int, float)):
             if node.op == "/" and rv == 0:
                 return node
@@ -377,18 +437,101 @@ def _fold_constant(node: Node) -> Node:
             )
             return Num(result, pos=node.pos)
         return node
-    if isinstance(node, In):
+
+    def visit_In(self, node: In) -> Node:
+        node = super().visit_In(node)
         value = _constant(node.operand)
         items = [_constant(i) for i in node.items]
         if value is not None and None not in items:
             return Bool((value in items) != node.negated, pos=node.pos)
         return node
-    return node
+
+    def visit_Call(self, node: Call) -> Node:
+        if node.func == "year" and len(node.args) == 1:
+            arg = node.args[0]
+            if isinstance(arg, Name) and arg.id in self.params:
+                if self.params[arg.id] is None:
+                    raise MigmoduleError.of(codes.EXPR_PARAMETER_VALUE, name=arg.id)
+                return Num(dt.date.fromisoformat(self.params[arg.id]).year, pos=node.pos)
+        node = super().visit_Call(node)
+        dates = [_iso_date(a.value) if isinstance(a, Str) else None for a in node.args]
+        if node.func == "year" and len(dates) == 1 and dates[0] is not None:
+            return Num(dates[0].year, pos=node.pos)
+        if node.func == "age_at" and len(dates) == 2 and None not in dates:
+            return Num(completed_years(dates[0], dates[1]), pos=node.pos)
+        return node
 
 
-def prepare(module: Module, text: str, params: dict[str, Any]) -> Node:
-    """Parse, inline conditions and fold parameters: the input of every compiler."""
-    return fold(expand(module, parse(text)), params)
+def fold(tree: Node, params: dict[str, Any] | None) -> Node:
+    """Substitute parameter values and fold constant sub-expressions (None: names are no parameters)."""
+    return _Fold(params).visit(tree)
+
+
+class _MarkRawCodes(Transformer):
+    """Mark comparisons with a literal missing-value code: they compare the raw code (two-valued).
+
+    `q in (1, 98)` becomes `q == 1 or q == 98` when one of its items is such a code, so that each
+    item follows its own rule; every target reads the marks instead of deciding this again.
+    """
+
+    def __init__(self, module: Module, self_id: str | None):
+        self.table = symbols(module)
+        self.self_id = self_id
+
+    def symbol(self, node: Node) -> Symbol | None:
+        if isinstance(node, Name):
+            return self.table.get(node.id)
+        if isinstance(node, Self):
+            return self.table.get(self.self_id or "")
+        return None
+
+    def is_missing_code(self, ref: Node, literal: Node) -> bool:
+        symbol = self.symbol(ref)
+        return (
+            symbol is not None
+            and not symbol.multiple
+            and isinstance(literal, Num)
+            and literal.value in symbol.missing_codes
+        )
+
+    def visit_Binary(self, node: Binary) -> Node:
+        node = super().visit_Binary(node)
+        if node.op in ("==", "!=") and (
+            self.is_missing_code(node.left, node.right)
+            or self.is_missing_code(node.right, node.left)
+        ):
+            return Binary(node.op, node.left, node.right, pos=node.pos, raw_code=True)
+        return node
+
+    def visit_In(self, node: In) -> Node:
+        node = super().visit_In(node)
+        if not any(self.is_missing_code(node.operand, item) for item in node.items):
+            return node
+        tests = [self.visit(Binary("==", node.operand, item, pos=node.pos)) for item in node.items]
+        combined = tests[0]
+        for test in tests[1:]:
+            combined = Binary("or", combined, test, pos=node.pos)
+        return Unary("not", combined, pos=node.pos) if node.negated else combined
+
+    def visit_Call(self, node: Call) -> Node:
+        node = super().visit_Call(node)
+        if node.func != "selected" or len(node.args) != 2:
+            return node
+        ref, code = node.args
+        symbol = self.symbol(ref)
+        if symbol is None or not isinstance(code, Num) or code.value not in symbol.missing_codes:
+            return node
+        return Call(node.func, node.args, pos=node.pos, raw_code=True)
+
+
+def mark_raw_codes(module: Module, tree: Node, self_id: str | None = None) -> Node:
+    """Decide once, on the tree, which comparisons read a raw missing-value code (idempotent)."""
+    return _MarkRawCodes(module, self_id).visit(tree)
+
+
+def prepare(module: Module, text: str, params: dict[str, Any], self_id: str | None = None) -> Node:
+    """Parse, inline conditions, fold parameters and mark raw-code comparisons: every compiler's input."""
+    return mark_raw_codes(module, fold(expand(module, parse(text)), params), self_id)
 
 
 def referenced(module: Module, text: str) -> list[str]:
