@@ -5,6 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
+from migmodule.codes import MigmoduleError
 from migmodule.countries import by_m49
 from migmodule.expr.ast import Binary, Bool, Num, Self, Unary, to_source
 from migmodule.expr.parser import parse
@@ -173,3 +176,13 @@ def test_spec_package_does_not_import_pandas():
     code = "import sys, migmodule.spec.resolve; print('pandas' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_bound_reading_an_unset_parameter_raises_unless_kept_as_written():
+    view = resolved()
+    view.params = {**view.params, "REF_DATE": None}
+    question = view.module.question_by_id["year_of_arrival"]
+    low, high = view.range_bound_trees(question, keep_unset=True)
+    assert to_source(low) == "year(REF_DATE) - 110" and to_source(high) == "year(REF_DATE)"
+    with pytest.raises(MigmoduleError):
+        view.range_bound_trees(question)

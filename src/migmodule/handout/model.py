@@ -8,14 +8,13 @@ placeholders filled, template words from i18n.WORDS.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from migmodule import __version__
 from migmodule.codes import Finding, Location, MigmoduleError
-from migmodule.countries import THIS_COUNTRY_PLACEHOLDER, countries, country_name
-from migmodule.expr.ast import Bool, Num
+from migmodule.countries import THIS_COUNTRY_PLACEHOLDER, country_name
+from migmodule.expr.ast import Bool, Node, Num
 from migmodule.expr.semantics import referenced
 from migmodule.expr.sentence import WORDS as SENTENCE_WORDS
 from migmodule.expr.sentence import Sentence
@@ -24,7 +23,9 @@ from migmodule.handout.diagram import Diagram, build_diagram
 from migmodule.handout.i18n import word
 from migmodule.handout.routing import Route, folded, is_never, routes, universe_tree
 from migmodule.profile import Adapted
-from migmodule.spec.model import MISSING_KINDS, CodeList, Module, Question, QuestionType
+from migmodule.spec.model import CodeList, Module, Question, QuestionType
+from migmodule.spec.resolve import Resolved
+from migmodule.spec.resolve import number as as_number
 from migmodule.spec.text import fill, text_in
 
 LONG_LIST = 15  # code lists longer than this go to an appendix instead of the question block
@@ -146,10 +147,6 @@ class _Texts:
         return fill(text_in(value, self.lang), self.module, self.params, self.lang)
 
 
-def _sort_key(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
-
-
 class _PartBuilder:
     """Builds the part of the handout for one adapted module."""
 
@@ -170,6 +167,7 @@ class _PartBuilder:
         self.text = _Texts(self.module, self.params, lang, findings)
         self.sentence = Sentence(self.module, lang, self.params)
         self.questions = adapted.questions
+        self.resolved = Resolved(adapted, [lang])
         prefix = self.w("question_prefix")
         self.tags = {q.id: f"{prefix}{n}" for n, q in enumerate(self.questions, start=1)}
         self.appendix_of: dict[str, CodeTable] = {}
@@ -209,33 +207,17 @@ class _PartBuilder:
 
     # Code lists ------------------------------------------------------------------------------
     def code_rows(self, code_list: CodeList) -> list[CodeRow]:
-        rows = [
+        """Every code of the list in the order of spec/resolve.py (the forms' order)."""
+        return [
             CodeRow(
                 str(c.code),
-                self.text(c.label, f"code {c.code} of list {code_list.id}"),
-                c.special in MISSING_KINDS,
+                self.text(c.text, f"code {c.code} of list {code_list.id}")
+                if c.origin == "listed"
+                else c.label(self.lang),
+                c.missing,
             )
-            for c in code_list.codes
+            for c in self.resolved.codes(code_list, self.lang)
         ]
-        if code_list.source == "builtin:countries":
-            listed = {c.code for c in code_list.codes}
-            named = sorted(
-                (
-                    (c.m49, c.names.get(self.lang) or c.names["en"])
-                    for c in countries()
-                    if c.m49 not in listed
-                ),
-                key=lambda pair: _sort_key(pair[1]),
-            )
-            rows = [CodeRow(str(code), name) for code, name in named] + rows
-        elif code_list.source and code_list.source.startswith("parameter:"):
-            national = self.params.get(code_list.source.split(":", 1)[1]) or []
-            rows = [
-                CodeRow(str(item["code"]), text_in(item.get("label"), self.lang))
-                for item in national
-                if isinstance(item, dict) and "code" in item
-            ] + rows
-        return rows
 
     def appendix(self, code_list: CodeList, rows: list[CodeRow]) -> CodeTable:
         if code_list.id not in self.appendix_of:
@@ -262,27 +244,18 @@ class _PartBuilder:
         if len(rows) <= LONG_LIST:
             return rows, ""
         table = self.appendix(code_list, rows)
-        listed_here = [
-            CodeRow(
-                str(c.code),
-                self.text(c.label, f"code {c.code} of list {code_list.id}"),
-                c.special in MISSING_KINDS,
-            )
-            for c in code_list.codes
-        ]
+        listed = {str(c.code) for c in code_list.codes}
+        listed_here = [row for row in rows if row.code in listed]
         return listed_here, self.w("see_appendix", letter=table.letter, title=table.title)
 
     # Question blocks ----------------------------------------------------------------------------
-    def bound(self, value: str | int | float | None) -> str | None:
-        if value is None:
+    def bound(self, tree: Node | None) -> str | None:
+        if tree is None:
             return None
-        tree = folded(str(value), self.params)
-        return str(tree.value) if isinstance(tree, Num) else self.sentence.value(tree)
+        return str(as_number(tree.value)) if isinstance(tree, Num) else self.sentence.value(tree)
 
     def range_text(self, question: Question) -> str:
-        if question.range is None:
-            return ""
-        low, high = self.bound(question.range.minimum), self.bound(question.range.maximum)
+        low, high = map(self.bound, self.resolved.range_bound_trees(question, keep_unset=True))
         if low is not None and high is not None:
             return self.w("range", minimum=low, maximum=high)
         if low is not None:

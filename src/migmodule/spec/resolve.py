@@ -218,16 +218,30 @@ class Resolved:
             return Num(bound)
         return parse(str(bound))
 
-    def range_bound_trees(self, question: Question) -> tuple[Node | None, Node | None]:
-        """(minimum, maximum) as prepared trees; a Num when the bound is a constant for this profile."""
+    def range_bound_trees(
+        self, question: Question, *, keep_unset: bool = False
+    ) -> tuple[Node | None, Node | None]:
+        """(minimum, maximum) as prepared trees; a Num when the bound is a constant for this profile.
+
+        A bound reading a parameter that has no value raises (EXPR-PARAM); with `keep_unset` it
+        stays as written instead, for documents that describe it in words.
+        """
         if question.range is None:
             return None, None
-        low = self._bound_source(question.range.minimum)
-        high = self._bound_source(question.range.maximum)
         return (
-            self.prepared(low) if low is not None else None,
-            self.prepared(high) if high is not None else None,
+            self._bound_tree(question.range.minimum, keep_unset),
+            self._bound_tree(question.range.maximum, keep_unset),
         )
+
+    def _bound_tree(self, bound: str | int | float | None, keep_unset: bool) -> Node | None:
+        source = self._bound_source(bound)
+        if source is None:
+            return None
+        unset = any(
+            isinstance(node, Name) and node.is_parameter and self.params.get(node.id) is None
+            for node in source.walk()
+        )
+        return source if keep_unset and unset else self.prepared(source)
 
     def range_bounds(self, question: Question) -> tuple[Number | None, Number | None]:
         """(minimum, maximum) as numbers; None where there is no bound or it reads an answer."""
