@@ -1,0 +1,356 @@
+"""The national layer of one adapted module, applied to data frames: which file columns to read,
+each level's row filter, and per question the standard-coded values and the "blank by national
+design" mask.
+
+    layer = NationalLayer(adapted)
+    names = layer.columns("person", source_columns)     # what to read from the file
+    for frame in chunks:                                 # any chunking: rows are independent
+        keep = layer.rows(frame, "person")               # the level's row filter (bool array)
+        national = layer.apply(frame, "person")
+        national.values["country_of_birth"]              # standard codes (text kept if unmapped)
+        national.design_blank["residence_1y_ago"]        # True: not asked by national design
+
+Per question, in this order: the source (a column, a split `{from, where}` of a column, or a
+`derive` expression over the file's columns), then the recode (exact value, ranges, `else`).
+A value the recode does not map stays as it was: numbers as numbers, numeric text as numbers,
+other text as text, so that the validator reports it. `null` in a recode, and rows outside a split,
+are blank by design: never a code, universe or non-response error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from migmodule.codes import Location, MigmoduleError
+from migmodule.expr.columns import column_names, evaluate_on_columns
+from migmodule.national.recode import Recode
+from migmodule.profile import PROFILE_DATA_COLUMN, Adapted, Source
+from migmodule.spec.model import Question, QuestionType
+
+# Questions whose answers are text (their values are not turned into numbers).
+TEXT_TYPES = (QuestionType.TEXT, QuestionType.DATE, QuestionType.SELECT_MULTIPLE)
+_NUMBER_TEXT = r"\s*-?\d+(?:\.\d+)?\s*"
+
+
+@dataclass
+class NationalColumn:
+    """One question as the national layer gives it, for one frame."""
+
+    question: str
+    source: Source
+    column: str | None  # the file column read (variable or split); None for derive
+    values: pd.Series  # standard-coded values (float64; object when unmapped text remains)
+    design_blank: np.ndarray  # bool: not asked by national design (null recode, outside a split)
+    recoded: np.ndarray  # bool: rows whose value the recode mapped
+    raw: pd.Series | None  # the file's values before the recode (None for derive)
+    recode: Recode | None = None
+
+    def recodes_code(self, national: object) -> bool:
+        """Whether the profile recodes this national code (label drift leaves it alone)."""
+        return self.recode is not None and self.recode.covers(national)
+
+
+@dataclass
+class NationalFrame:
+    """The national layer's result for one frame of one level."""
+
+    columns: dict[str, NationalColumn] = field(default_factory=dict)
+    ids: dict[str, pd.Series] = field(default_factory=dict)  # id variable name -> file values
+    absent: dict[str, str] = field(default_factory=dict)  # question -> why it cannot be read
+
+    @property
+    def values(self) -> dict[str, pd.Series]:
+        return {q: c.values for q, c in self.columns.items()}
+
+    @property
+    def design_blank(self) -> dict[str, np.ndarray]:
+        return {q: c.design_blank for q, c in self.columns.items()}
+
+
+def find_column(name: str, available: list[str] | pd.Index) -> str | None:
+    """The file's spelling of a variable name: exact, else the only case-insensitive match."""
+    names = list(available)
+    if name in names:
+        return name
+    folded = [c for c in names if str(c).lower() == name.lower()]
+    return folded[0] if len(folded) == 1 else None
+
+
+class NationalLayer:
+    """The compiled national layer of one adapted module."""
+
+    def __init__(self, adapted: Adapted):
+        self.adapted = adapted
+        self.module = adapted.module
+        self._reads: dict[str, list[str]] = {}
+
+    # plan ----------------------------------------------------------------------------------
+    def questions(self, level: str) -> list[Question]:
+        """The level's questions the profile keeps (include/exclude applied)."""
+        return [q for q in self.adapted.questions if q.level == level]
+
+    def _expression_names(self, text: str) -> list[str]:
+        if text not in self._reads:
+            self._reads[text] = column_names(text)
+        return self._reads[text]
+
+    def reads(self, question_id: str) -> list[str]:
+        """The file variable names (as the profile writes them) a question reads."""
+        source = self.adapted.source(question_id)
+        if source.kind == "derive":
+            return self._expression_names(source.expression or "")
+        names = [source.variable] if source.variable else []
+        if source.kind == "split":
+            names += [n for n in self._expression_names(source.where or "") if n not in names]
+        return names
+
+    def row_filter(self, level: str) -> str | None:
+        """The level's row filter over the file's variable names (None: every row)."""
+        return self.adapted.level_filter(level)
+
+    def columns(self, level: str, available_columns: list[str] | pd.Index) -> list[str]:
+        """The file columns to read for a level, in the file's spelling: identifiers, the
+        questions' variables, and what derive, splits and the row filter read. Names the file
+        does not have are left out (`apply` reports them in `absent`)."""
+        wanted = list(self.adapted.ids(level).values())
+        for question in self.questions(level):
+            wanted += self.reads(question.id)
+        if self.row_filter(level):
+            wanted += self._expression_names(self.row_filter(level) or "")
+        found: list[str] = []
+        for name in wanted:
+            column = find_column(name, available_columns)
+            if column is not None and column not in found:
+                found.append(column)
+        return found
+
+    # rows ----------------------------------------------------------------------------------
+    def _view(self, frame: pd.DataFrame, names: list[str]) -> tuple[pd.DataFrame, list[str]]:
+        """The columns an expression reads, under the profile's spelling; parameters (REF_DATE)
+        stand in for names the file does not have. Returns the view and the names not found."""
+        data: dict[str, pd.Series] = {}
+        missing: list[str] = []
+        for name in names:
+            column = find_column(name, frame.columns)
+            if column is not None:
+                data[name] = frame[column]
+            elif self.adapted.params.get(name) is not None and _scalar(self.adapted.params[name]):
+                data[name] = _constant(self.adapted, name, frame.index)
+            else:
+                missing.append(name)
+        return pd.DataFrame(data, index=frame.index), missing
+
+    def rows(self, frame: pd.DataFrame, level: str) -> np.ndarray:
+        """True for the rows of `frame` that belong to the level (its `where` is true)."""
+        text = self.row_filter(level)
+        if not text:
+            return np.ones(len(frame), dtype=bool)
+        view, missing = self._view(frame, self._expression_names(text))
+        if missing:
+            raise MigmoduleError.of(
+                PROFILE_DATA_COLUMN,
+                Location(module=self.module.ref),
+                module=self.module.ref,
+                what=f"the row filter of level {level}",
+                variable=missing[0],
+                file="the data file",
+                suggestion="",
+            )
+        result = evaluate_on_columns(text, view)
+        return result.fillna(False).to_numpy(dtype=bool)
+
+    # values --------------------------------------------------------------------------------
+    def apply(self, frame: pd.DataFrame, level: str) -> NationalFrame:
+        """Per question of the level: standard-coded values and the blank-by-design mask."""
+        out = NationalFrame()
+        for name, national_name in self.adapted.ids(level).items():
+            column = find_column(national_name, frame.columns)
+            if column is not None:
+                out.ids[name] = frame[column]
+        n = len(frame)
+        for question in self.questions(level):
+            source = self.adapted.source(question.id)
+            design_blank = np.zeros(n, dtype=bool)
+            raw: pd.Series | None = None
+            column: str | None = None
+            if source.kind == "derive":
+                view, missing = self._view(frame, self.reads(question.id))
+                if missing:
+                    out.absent[question.id] = (
+                        f"derive `{source.expression}` reads {', '.join(missing)}, not in the file"
+                    )
+                    continue
+                series = evaluate_on_columns(source.expression or "", view)
+                if series.dtype == "boolean":  # a condition: true 1, false 0
+                    series = series.astype("Float64").astype("float64")
+            else:
+                column = find_column(source.variable or "", frame.columns)
+                if column is None:
+                    out.absent[question.id] = f"{source.variable} is not in the file"
+                    continue
+                raw = frame[column]
+                series = raw
+                if source.kind == "split":
+                    view, missing = self._view(frame, self._expression_names(source.where or ""))
+                    if missing:
+                        out.absent[question.id] = (
+                            f"the split `{source.where}` reads {', '.join(missing)}, not in the file"
+                        )
+                        continue
+                    inside = evaluate_on_columns(source.where or "", view)
+                    asked = inside.fillna(False).to_numpy(dtype=bool)
+                    design_blank |= (~inside).fillna(False).to_numpy(dtype=bool)
+                    series = series.where(asked)
+            recode = self.adapted.recode(question.id)
+            values, recoded, nulls = standard_values(
+                series, recode, numeric=question.type not in TEXT_TYPES
+            )
+            design_blank |= nulls
+            out.columns[question.id] = NationalColumn(
+                question.id, source, column, values, design_blank, recoded, raw, recode
+            )
+        return out
+
+
+def _scalar(value: object) -> bool:
+    return isinstance(value, (int, float, str)) and not isinstance(value, bool)
+
+
+def _constant(adapted: Adapted, name: str, index: pd.Index) -> pd.Series:
+    """A parameter as a constant column; a date parameter as datetime64."""
+    value = adapted.params[name]
+    param = adapted.module.parameter_by_id.get(name)
+    if param is not None and param.type == "date":
+        return pd.Series(pd.Timestamp(value), index=index, dtype="datetime64[ns]")
+    return pd.Series(value, index=index)
+
+
+# recodes -------------------------------------------------------------------------------------
+def _numbers(series: pd.Series) -> np.ndarray:
+    """Each value as a finite number (NaN when it is not one), as `recode.as_number` reads it."""
+    n = len(series)
+    if pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_datetime64_any_dtype(
+        series.dtype
+    ):
+        return np.full(n, np.nan)
+    if pd.api.types.is_numeric_dtype(series.dtype):
+        numbers = series.to_numpy(dtype="float64", na_value=np.nan, copy=True)
+    else:
+        is_text = series.map(lambda v: isinstance(v, str), na_action="ignore")
+        is_text = is_text.fillna(False).astype(bool).to_numpy()
+        numbers = np.full(n, np.nan)
+        if is_text.any():
+            text = series[is_text].astype("string")
+            ok = text.str.fullmatch(_NUMBER_TEXT).fillna(False).to_numpy(dtype=bool)
+            parsed = pd.to_numeric(text[ok].str.strip(), errors="coerce")
+            positions = np.flatnonzero(is_text)[ok]
+            numbers[positions] = parsed.to_numpy(dtype="float64", na_value=np.nan)
+        others = ~is_text & series.notna().to_numpy(dtype=bool)
+        if others.any():  # Python or numpy numbers in an object column
+            numbers[others] = [
+                float(v)
+                if isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
+                else np.nan
+                for v in series[others]
+            ]
+    numbers[~np.isfinite(numbers)] = np.nan
+    return numbers
+
+
+def _texts(series: pd.Series, fold_case: bool) -> pd.Series:
+    """Trimmed text of the values that are text (NA elsewhere)."""
+    if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_datetime64_any_dtype(
+        series.dtype
+    ):
+        return pd.Series(pd.NA, index=series.index, dtype="string")
+    is_text = series.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False)
+    text = series.where(is_text.astype(bool)).astype("string").str.strip()
+    return text.str.upper() if fold_case else text
+
+
+def _present(series: pd.Series) -> np.ndarray:
+    """Not blank: not NA/NaN/NaT and not empty text."""
+    present = series.notna().to_numpy(dtype=bool, copy=True)
+    if not (
+        pd.api.types.is_numeric_dtype(series.dtype)
+        or pd.api.types.is_datetime64_any_dtype(series.dtype)
+    ):
+        blank = series.map(lambda v: isinstance(v, str) and v.strip() == "", na_action="ignore")
+        present &= ~blank.fillna(False).astype(bool).to_numpy()
+    return present
+
+
+def apply_recode(series: pd.Series, recode: Recode) -> tuple[np.ndarray, np.ndarray]:
+    """(matched, standard): rows the recode maps, and their standard code (NaN for null).
+
+    The same rule as `Recode.lookup`, vectorised: exact text, exact number, ranges, else."""
+    n = len(series)
+    matched = np.zeros(n, dtype=bool)
+    standard = np.full(n, np.nan)
+
+    def code(value: int | None) -> float:
+        return np.nan if value is None else float(value)
+
+    if recode.texts:
+        text = _texts(series, recode.fold_case)
+        hit = text.isin(list(recode.texts)).fillna(False).to_numpy(dtype=bool)
+        if hit.any():
+            table = {k: code(v) for k, v in recode.texts.items()}
+            standard[hit] = text[hit].map(table).to_numpy(dtype="float64", na_value=np.nan)
+            matched |= hit
+    if recode.numbers or recode.ranges:
+        numbers = _numbers(series)
+        if recode.numbers:
+            hit = ~matched & np.isin(numbers, list(recode.numbers))
+            if hit.any():
+                table = {k: code(v) for k, v in recode.numbers.items()}
+                standard[hit] = pd.Series(numbers[hit]).map(table).to_numpy(dtype="float64")
+                matched |= hit
+        with np.errstate(invalid="ignore"):
+            for item in recode.ranges:
+                hit = ~matched & (numbers >= item.low) & (numbers <= item.high)
+                standard[hit] = code(item.standard)
+                matched |= hit
+    if recode.has_else:
+        hit = ~matched & _present(series)
+        standard[hit] = code(recode.otherwise)
+        matched |= hit
+    return matched, standard
+
+
+def standard_values(
+    series: pd.Series, recode: Recode | None, *, numeric: bool = True
+) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """(values, recoded, null): the recode applied; values it does not map stay as they were
+    (numeric text read as numbers when `numeric`). `null` marks rows recoded to null."""
+    n = len(series)
+    if recode is not None:
+        matched, standard = apply_recode(series, recode)
+    else:
+        matched, standard = np.zeros(n, dtype=bool), np.full(n, np.nan)
+    nulls = matched & np.isnan(standard)
+    if not numeric:
+        return _with_codes(series, matched, standard), matched, nulls
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        return _with_codes(series, matched, standard), matched, nulls
+    numbers = _numbers(series)
+    result = np.where(matched, standard, numbers)
+    leftover = ~matched & np.isnan(numbers) & _present(series)
+    if not leftover.any():
+        return pd.Series(result, index=series.index, dtype="float64"), matched, nulls
+    values = pd.Series(result, index=series.index, dtype=object)
+    # unmapped text, kept for the validator to report
+    values.iloc[np.flatnonzero(leftover)] = series.to_numpy(dtype=object)[leftover]
+    return values, matched, nulls
+
+
+def _with_codes(series: pd.Series, matched: np.ndarray, standard: np.ndarray) -> pd.Series:
+    """Values kept as they are (text, dates), with the recoded rows set to their code."""
+    values = series.astype(object).copy()
+    if matched.any():
+        codes = [None if np.isnan(v) else int(v) for v in standard[matched]]
+        values.iloc[np.flatnonzero(matched)] = pd.Series(codes, dtype=object).to_numpy()
+    return values
