@@ -170,6 +170,14 @@ PROFILE_EXPRESSION = define(
     "{module}: {field} `{expression}`: {reason}.",
     "profile",
 )
+PROFILE_DATA_VALUES = define(
+    "PROFILE-DATA-002",
+    "error",
+    "Expression cannot be evaluated on the file's values",
+    "{module}: {what} `{expression}` cannot be evaluated on rows {rows} of the file: {reason}. "
+    "Those rows are read as unknown; check the variable's type (numbers, text or dates).",
+    "profile",
+)
 PROFILE_DATA_COLUMN = define(
     "PROFILE-DATA-001",
     "error",

@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from migmodule.codes import Location, MigmoduleError
+from migmodule.codes import Finding, Location, MigmoduleError
 from migmodule.expr.columns import column_names, evaluate_on_columns
 from migmodule.national.recode import Recode
-from migmodule.profile import PROFILE_DATA_COLUMN, Adapted, Source
+from migmodule.profile import PROFILE_DATA_COLUMN, PROFILE_DATA_VALUES, Adapted, Source
 from migmodule.spec.model import Question, QuestionType
 
 # Questions whose answers are text (their values are not turned into numbers).
@@ -60,6 +60,8 @@ class NationalFrame:
     columns: dict[str, NationalColumn] = field(default_factory=dict)
     ids: dict[str, pd.Series] = field(default_factory=dict)  # id variable name -> file values
     absent: dict[str, str] = field(default_factory=dict)  # question -> why it cannot be read
+    # question -> why its derive or split could not be evaluated on this frame (rows unknown)
+    problems: dict[str, Finding] = field(default_factory=dict)
 
     @property
     def values(self) -> dict[str, pd.Series]:
@@ -159,8 +161,31 @@ class NationalLayer:
                 file="the data file",
                 suggestion="",
             )
-        result = evaluate_on_columns(text, view)
+        result, problem = self._evaluate(text, view, f"the row filter of level {level}", frame)
+        if problem is not None:
+            raise MigmoduleError(problem)
         return result.fillna(False).to_numpy(dtype=bool)
+
+    def _evaluate(
+        self, text: str, view: pd.DataFrame, what: str, frame: pd.DataFrame
+    ) -> tuple[pd.Series, Finding | None]:
+        """The expression over the view; values of a kind it cannot read (text compared with a
+        number, numbers given to a date function) make every row unknown, with a finding."""
+        try:
+            return evaluate_on_columns(text, view), None
+        except (MigmoduleError, TypeError) as exc:  # the file's values, not the profile
+            reason = exc.finding.message if isinstance(exc, MigmoduleError) else str(exc)
+            rows = _row_span(frame)
+            problem = Finding.make(
+                PROFILE_DATA_VALUES,
+                Location(module=self.module.ref),
+                module=self.module.ref,
+                what=what,
+                expression=text,
+                rows=rows,
+                reason=reason,
+            )
+            return pd.Series(pd.NA, index=view.index, dtype="object"), problem
 
     # values --------------------------------------------------------------------------------
     def apply(self, frame: pd.DataFrame, level: str) -> NationalFrame:
@@ -183,7 +208,12 @@ class NationalLayer:
                         f"derive `{source.expression}` reads {', '.join(missing)}, not in the file"
                     )
                     continue
-                series = evaluate_on_columns(source.expression or "", view)
+                series, problem = self._evaluate(
+                    source.expression or "", view, f"derive of {question.id}", frame
+                )
+                if problem is not None:
+                    out.problems[question.id] = problem
+                    series = pd.Series(np.nan, index=frame.index)
                 if series.dtype == "boolean":  # a condition: true 1, false 0
                     series = series.astype("Float64").astype("float64")
             else:
@@ -200,7 +230,12 @@ class NationalLayer:
                             f"the split `{source.where}` reads {', '.join(missing)}, not in the file"
                         )
                         continue
-                    inside = evaluate_on_columns(source.where or "", view)
+                    inside, problem = self._evaluate(
+                        source.where or "", view, f"the split of {question.id}", frame
+                    )
+                    if problem is not None:
+                        out.problems[question.id] = problem
+                        inside = pd.Series(pd.NA, index=frame.index, dtype="boolean")
                     asked = inside.fillna(False).to_numpy(dtype=bool)
                     design_blank |= (~inside).fillna(False).to_numpy(dtype=bool)
                     series = series.where(asked)
@@ -213,6 +248,16 @@ class NationalLayer:
                 question.id, source, column, values, design_blank, recoded, raw, recode
             )
         return out
+
+
+def _row_span(frame: pd.DataFrame) -> str:
+    """The frame's rows as the file numbers them (1-based), for messages."""
+    if len(frame) == 0:
+        return "(none)"
+    index = frame.index
+    if pd.api.types.is_integer_dtype(index.dtype):
+        return f"{int(index.min()) + 1}-{int(index.max()) + 1}"
+    return f"1-{len(frame)}"
 
 
 def _scalar(value: object) -> bool:
@@ -239,8 +284,7 @@ def _numbers(series: pd.Series) -> np.ndarray:
     if pd.api.types.is_numeric_dtype(series.dtype):
         numbers = series.to_numpy(dtype="float64", na_value=np.nan, copy=True)
     else:
-        is_text = series.map(lambda v: isinstance(v, str), na_action="ignore")
-        is_text = is_text.fillna(False).astype(bool).to_numpy()
+        is_text = _is_text(series)
         numbers = np.full(n, np.nan)
         if is_text.any():
             text = series[is_text].astype("string")
@@ -260,14 +304,21 @@ def _numbers(series: pd.Series) -> np.ndarray:
     return numbers
 
 
+def _is_text(series: pd.Series) -> np.ndarray:
+    """True where the value is text (str)."""
+    if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
+        return series.notna().to_numpy(dtype=bool)
+    values = series.to_numpy(dtype=object)
+    return np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
+
+
 def _texts(series: pd.Series, fold_case: bool) -> pd.Series:
     """Trimmed text of the values that are text (NA elsewhere)."""
     if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_datetime64_any_dtype(
         series.dtype
     ):
         return pd.Series(pd.NA, index=series.index, dtype="string")
-    is_text = series.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False)
-    text = series.where(is_text.astype(bool)).astype("string").str.strip()
+    text = series.where(_is_text(series)).astype("string").str.strip()
     return text.str.upper() if fold_case else text
 
 
@@ -278,8 +329,8 @@ def _present(series: pd.Series) -> np.ndarray:
         pd.api.types.is_numeric_dtype(series.dtype)
         or pd.api.types.is_datetime64_any_dtype(series.dtype)
     ):
-        blank = series.map(lambda v: isinstance(v, str) and v.strip() == "", na_action="ignore")
-        present &= ~blank.fillna(False).astype(bool).to_numpy()
+        text = series.where(_is_text(series)).astype("string").str.strip()
+        present &= ~(text == "").fillna(False).to_numpy(dtype=bool)
     return present
 
 
