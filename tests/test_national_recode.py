@@ -103,6 +103,12 @@ def test_each_key_form_maps_values_in_order_exact_ranges_else(mapping, table):
     for value, got, was_recoded, null in zip(values, out, recoded, nulls, strict=True):
         matched, standard = recode.lookup(value if isinstance(value, str) else _shown(value))
         assert was_recoded == matched and null == (matched and standard is None)
+        if matched:
+            assert _shown(got) == _shown(standard if standard is None else float(standard))
+        elif isinstance(value, float):
+            assert got == value  # numbers stay numbers
+        elif value.strip():
+            assert got == value  # unmapped text is kept as it was
 
 
 def test_text_keys_are_case_sensitive_and_trimmed_but_builtins_fold_case():
