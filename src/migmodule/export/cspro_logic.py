@@ -18,7 +18,7 @@ from migmodule import __version__
 from migmodule.codes import Finding, Location
 from migmodule.export.cspro import CSPRO_LOGIC, Built
 from migmodule.expr.ast import Node, to_source
-from migmodule.expr.targets import CSProLogic
+from migmodule.expr.targets import CSProLogic, cannot_fail
 from migmodule.profile import Adapted
 from migmodule.spec.model import Derived, Edit, Question
 from migmodule.spec.resolve import Resolved
@@ -169,7 +169,8 @@ class LogicWriter:
                 head,
                 f"{indent}// not compiled: when {edit.when or 'always'} check {edit.check}",
             ]
-        if code == compiler.FALSE or code.startswith(compiler.FALSE + " and"):
+        when = self.prepared(edit.when) if edit.when else None
+        if cannot_fail(when, self.prepared(edit.check)):
             return [head, f"{indent}// cannot fail with this profile's parameters"]
         lines = [
             head,

@@ -333,7 +333,10 @@ class FrameEvaluator(Visitor):
                 if v.kind == "text"
                 else _Value(
                     np.array(
-                        [None if u else _number_text(x) for x, u in zip(v.values, v.unknown)],
+                        [
+                            None if u else _number_text(x)
+                            for x, u in zip(v.values, v.unknown, strict=True)
+                        ],
                         dtype=object,
                     ),
                     v.unknown,

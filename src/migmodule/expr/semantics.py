@@ -183,13 +183,13 @@ class _Checker(Visitor[None]):
                 )
         elif node.id in module.condition_by_id or node.id in module.parameter_by_id:
             param = module.parameter_by_id.get(node.id)
-            if param is not None and param.type in ("code_list", "date"):
-                if not (param.type == "date" and date_allowed):
-                    self.add(
-                        codes.EXPR_ARGUMENTS,
-                        node.pos,
-                        reason=f"parameter {node.id} ({param.type}) cannot be used as a value here",
-                    )
+            as_value = param is not None and param.type in ("code_list", "date")
+            if as_value and not (param.type == "date" and date_allowed):
+                self.add(
+                    codes.EXPR_ARGUMENTS,
+                    node.pos,
+                    reason=f"parameter {node.id} ({param.type}) cannot be used as a value here",
+                )
         else:
             self.add(
                 codes.EXPR_UNKNOWN_NAME,
