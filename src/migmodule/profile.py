@@ -436,10 +436,10 @@ def compile_recodes(
                 crosswalk = Path(shown)
                 if folder is not None and not crosswalk.is_absolute():
                     shown = str(folder / crosswalk)
-                location = Location(file=shown, line=problem.line, module=ref, question=question)
+                location = Location(file=shown, line=problem.line, question=question)
             else:
                 line = problem.line or (profile.line_of(*prefix) if profile is not None else None)
-                location = Location(file=file, line=line, module=ref, question=question)
+                location = Location(file=file, line=line, question=question)
             issue = _RECODE_CODES[problem.kind]
             key = value if problem.kind.startswith("crosswalk") else problem.key
             if problem.kind.startswith("crosswalk") and problem.file and problem.line:
@@ -626,7 +626,7 @@ class _Checker:
 
     def at(self, *path: Any, question: str | None = None) -> Location:
         line = self.profile.line_of("modules", self.index, *path)
-        return Location(file=self.file, line=line, module=self.module.ref, question=question)
+        return Location(file=self.file, line=line, question=question)
 
     def add(self, issue, location: Location, **values: Any) -> None:
         self.findings.append(Finding.make(issue, location, module=self.module.ref, **values))
