@@ -38,6 +38,7 @@ def persons(n: int = 40, seed: int = 3) -> pd.DataFrame:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("suffix", [".csv", ".dta", ".sav", ".parquet"])
 def test_chunked_equals_whole(tmp_path, suffix):
     frame = persons()

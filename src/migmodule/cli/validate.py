@@ -80,6 +80,21 @@ from migmodule.codes import reaches
     show_default=True,
     help="Language of the sentences in the report.",
 )
+@click.option(
+    "--checks",
+    "picked",
+    multiple=True,
+    metavar="CODE",
+    help="Run only these checks: issue codes (DATA-ID-001) or check names (identifiers, edits, "
+    "...); repeat or separate by commas.",
+)
+@click.option(
+    "--skip",
+    "skipped",
+    multiple=True,
+    metavar="CODE",
+    help="Leave out these checks (issue codes or check names); repeat or separate by commas.",
+)
 @handle_errors
 def validate(
     data,
@@ -98,13 +113,20 @@ def validate(
     reference_date,
     params,
     lang,
+    picked,
+    skipped,
 ) -> None:
     """Check survey or census DATA (.sav, .zsav, .dta, .csv, .parquet) against a module.
 
     Give one file per level (LEVEL=PATH, e.g. household=hh.dta person=persons.dta) or set `files`
     in the profile; a single file is matched to its level from its variables.
     """
-    from migmodule.validate import check_report_path, validate_data, write_report
+    from migmodule.validate import (
+        ValidationSettings,
+        check_report_path,
+        validate_data,
+        write_report,
+    )
     from migmodule.validate.terminal import print_summary, progress_bar
 
     if not module_ref and not profile:
@@ -112,20 +134,25 @@ def validate(
     for path in reports:
         check_report_path(path)
     letters = parse_params(missing_map) if missing_map else None
+    settings = ValidationSettings.from_options(
+        weight=weight,
+        by=by,
+        max_examples=max_examples,
+        chunk_size=chunk_size,
+        encoding=encoding,
+        missing_map=letters,
+        nonresponse_threshold=threshold,
+        language=lang,
+        checks=_split(picked),
+        skip=_split(skipped),
+    )
     console = Console(stderr=False)
     with progress_bar(console) as progress:
         report = validate_data(
             list(data) or None,
             module_ref,
             profile=profile,
-            weight=weight,
-            by=by,
-            max_examples=max_examples,
-            chunk_size=chunk_size,
-            encoding=encoding,
-            missing_map=letters,
-            nonresponse_threshold=threshold,
-            language=lang,
+            settings=settings,
             country=country,
             reference_date=reference_date,
             params=parse_params(params),
@@ -136,6 +163,10 @@ def validate(
         write_report(report, path)
         console.print(f"report written to {path}")
     sys.exit(EXIT_FINDINGS if reaches(report.findings, fail_on) else EXIT_OK)
+
+
+def _split(items: tuple[str, ...]) -> list[str]:
+    return [part.strip() for item in items for part in item.split(",") if part.strip()]
 
 
 @click.command("map")

@@ -1,8 +1,10 @@
 """Validation of microdata against a module: `validate_data` returns a `Report`; `write_report` saves it.
 
-Layout: read.py (chunked readers), prepare.py (mapping, recodes, special codes), checks.py (the
-checks), engine.py (the run), report.py (results and JSON), html.py / xlsx.py / terminal.py
-(outputs), mapping.py (`migmodule map`), codes.py (issue codes).
+Layout: settings.py (`ValidationSettings`), plan.py (which file is which level, what to read),
+prepare.py (mapping, recodes, special codes: raw chunk -> Chunk), checks/ (the checks, one file
+per family, composed from the `CHECKS` table), flat.py (upper levels read from a flat file),
+engine.py (the run), report.py (results and JSON), html.py / xlsx.py / terminal.py (outputs),
+mapping.py (`migmodule map`), codes.py (issue codes). Data files are read by `migmodule.microdata`.
 """
 
 from __future__ import annotations
@@ -11,15 +13,20 @@ from pathlib import Path
 
 from migmodule.codes import Location, MigmoduleError
 from migmodule.io import write_text
+from migmodule.validate.checks import CHECKS, Check
 from migmodule.validate.codes import REPORT_FORMAT
 from migmodule.validate.engine import validate_data
 from migmodule.validate.mapping import propose_mapping, write_mapping
 from migmodule.validate.report import SCHEMA_VERSION, CheckResult, Report
+from migmodule.validate.settings import ValidationSettings
 
 __all__ = [
+    "CHECKS",
     "SCHEMA_VERSION",
+    "Check",
     "CheckResult",
     "Report",
+    "ValidationSettings",
     "check_report_path",
     "propose_mapping",
     "validate_data",

@@ -211,3 +211,12 @@ LEVEL_INCONSISTENT = define(
     "(identified by {id_variables}). Correct the file.",
     "validate",
 )
+
+# Choosing checks
+CHECK_UNKNOWN = define(
+    "VAL-OPTION-003",
+    "error",
+    "Unknown check",
+    "'{item}' is neither a check nor an issue code of validate. Checks: {names}. Codes: {codes}.",
+    "validate",
+)

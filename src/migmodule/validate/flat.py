@@ -1,139 +1,38 @@
-"""Parent-level questions read from a lower level's file (a "flat" file): checked once per unit.
+"""Upper-level questions read from a lower level's file (a "flat" file): checked once per unit.
 
-A census person file often repeats its household's answers on every person row. The household
-questions found there are checked over one row per household, the first row of each household
-in file order (the unit is identified by the household level's `id_variables`), so that counts,
-rates and breakdowns are per household, not per person. Every other row of the household is
-compared with that first row: a household whose rows disagree is a DATA-LEVEL-002 finding.
-
-Streaming and chunk-safe: a household may span chunks (or be scattered through an unsorted
-file). What is kept between chunks is, per unit seen so far, the 64-bit hash of its identifiers
-and one 64-bit fingerprint per parent question of its first row, in sorted runs merged as they
-grow (lookups are binary searches). No row is kept.
+A census person file often repeats its household's answers on every person row. The household's
+"rows" checks (values, universes, non-response, edits) see one row per household, the first row
+of each household in file order (the unit is identified by the household level's
+`id_variables`), so that counts, rates and breakdowns are per household, not per person. Whether
+the other rows agree with the first is a check of its own (checks/flat.py, DATA-LEVEL-002).
 """
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pandas as pd
 
-from migmodule.codes import Finding
-from migmodule.spec.text import render
-from migmodule.validate import codes
-from migmodule.validate.checks import Check, Context
-from migmodule.validate.prepare import Chunk, MappedQuestion
-from migmodule.validate.report import CheckResult, Tally, result_from_tally
+from migmodule.validate.checks.base import Check, Context
+from migmodule.validate.checks.flat import SeenUnits
+from migmodule.validate.prepare import Chunk
+from migmodule.validate.report import CheckResult
 
-# A fingerprint is the value's float64 bits (numbers, after recodes and special codes) or a hash
-# of its text. Missing values get a NaN bit pattern per kind (a number's bits are never NaN), and
-# SPENT marks a unit already counted as inconsistent for that question (counted once).
-_MISSING = np.uint64(0x7FF8_0000_0000_1000)
-SPENT = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
-
-
-def fingerprints(chunk: Chunk, questions: list[MappedQuestion]) -> np.ndarray:
-    """One uint64 per row and question: equal answers give equal fingerprints."""
-    out = np.empty((len(chunk), len(questions)), dtype=np.uint64)
-    for j, mapped in enumerate(questions):
-        kinds = chunk.kinds[mapped.id].astype(np.uint64)
-        values = chunk.values[mapped.id]
-        if mapped.is_text:
-            missing = values.isna().to_numpy()
-            text = values.astype(object).where(~missing, "").to_numpy(dtype=object)
-            column = pd.util.hash_array(text.astype(str))
-        else:
-            numbers = values.to_numpy(dtype="float64", na_value=np.nan) + 0.0  # -0.0 is 0.0
-            column = numbers.view(np.uint64).copy()
-            missing = np.isnan(numbers)
-            not_number = chunk.not_number[mapped.id]
-            if not_number.any():  # text in a numeric question: compare the text itself
-                raw = chunk.raw[mapped.id].astype(str).to_numpy(dtype=object)
-                column[not_number] = pd.util.hash_array(raw[not_number])
-                missing &= ~not_number
-        column[missing] = _MISSING + kinds[missing]
-        out[:, j] = column
-    return out
-
-
-class SeenUnits:
-    """Units seen so far: identifier hash -> first row's fingerprints, in sorted runs.
-
-    Runs are merged when the newest is at least half the size of the one before, so there are
-    O(log n) runs and each key is re-sorted O(log n) times.
-    """
-
-    def __init__(self, width: int):
-        self.width = width
-        self.runs: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted keys, fingerprints)
-        self.count = 0
-
-    def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per key, the run holding it (-1: not seen) and its position there."""
-        run = np.full(len(keys), -1, dtype=np.int64)
-        position = np.zeros(len(keys), dtype=np.int64)
-        for index, (sorted_keys, _) in enumerate(self.runs):
-            at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
-            hit = (run < 0) & (sorted_keys[at] == keys)
-            run[hit], position[hit] = index, at[hit]
-        return run, position
-
-    def add(self, keys: np.ndarray, values: np.ndarray) -> None:
-        """Add units not seen before (keys unique)."""
-        if not len(keys):
-            return
-        order = np.argsort(keys, kind="stable")
-        self.runs.append((keys[order], values[order]))
-        self.count += len(keys)
-        while len(self.runs) >= 2 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
-            (keys_b, values_b), (keys_a, values_a) = self.runs.pop(), self.runs.pop()
-            merged_keys = np.concatenate([keys_a, keys_b])
-            order = np.argsort(merged_keys, kind="stable")
-            self.runs.append((merged_keys[order], np.concatenate([values_a, values_b])[order]))
-
-    def values(self, run: np.ndarray, position: np.ndarray) -> np.ndarray:
-        out = np.empty((len(run), self.width), dtype=np.uint64)
-        for index, (_, values) in enumerate(self.runs):
-            here = run == index
-            out[here] = values[position[here]]
-        return out
-
-    def spend(self, run: np.ndarray, position: np.ndarray, column: int) -> None:
-        for index, (_, values) in enumerate(self.runs):
-            here = run == index
-            values[position[here], column] = SPENT
+__all__ = ["FlatLevel", "SeenUnits"]
 
 
 class FlatLevel:
-    """The checks of one ancestor level whose questions (or edits) are read from this file.
+    """Feeds an upper level's checks the first row of each unit not seen in an earlier chunk."""
 
-    `checks` are the level's own checks (values, universes, non-response, edits); they see a
-    chunk of the first row of each unit not seen in an earlier chunk. `questions` are compared
-    across the rows of each unit (DATA-LEVEL-002).
-    """
-
-    def __init__(
-        self,
-        level: str,
-        questions: list[MappedQuestion],
-        checks: list[Check],
-        id_variables: list[str],
-        levels: set[str],
-    ):
+    def __init__(self, level: str, checks: list[Check], levels: set[str]):
         self.level = level
-        self.questions = questions
         self.checks = checks
-        self.id_variables = id_variables  # file spellings; empty when the file lacks one
         self.levels = levels  # this level and its ancestors: the columns its rules may read
 
     def start(self, context: Context) -> None:
-        self.context = context
         for check in self.checks:
             check.start(context)
-        self.seen = SeenUnits(len(self.questions))
+        self.seen = SeenUnits(0)
         self.units = 0
-        self.tallies = [Tally(context.max_examples) for _ in self.questions]
 
     def chunk(self, chunk: Chunk, columns: list[str]) -> None:
         keys, _ = chunk.units.get(self.level, (None, None))
@@ -143,68 +42,11 @@ class FlatLevel:
             first_here = np.flatnonzero(~pd.Series(keys).duplicated().to_numpy())
             run, _ = self.seen.find(keys[first_here])
             new = first_here[run < 0]
+            self.seen.add(keys[new], np.zeros((len(new), 0), dtype=np.uint64))
         self.units += len(new)
         unit_chunk = chunk.take(new, columns, self.level)
         for check in self.checks:
             check.chunk(unit_chunk)
-        if keys is not None:
-            rows = fingerprints(chunk, self.questions)
-            self.seen.add(keys[new], rows[new])
-            if self.questions:
-                self._compare(chunk, keys, new, rows)
 
-    def _compare(self, chunk: Chunk, keys: np.ndarray, new: np.ndarray, rows: np.ndarray) -> None:
-        """Each row's parent answers against its unit's first row; a unit counts once per question."""
-        run, position = self.seen.find(keys)
-        first = self.seen.values(run, position)
-        is_new = np.zeros(len(chunk), dtype=bool)
-        is_new[new] = True
-        plain = dataclasses.replace(chunk, weight=None, group=None)  # counted per unit, unweighted
-        for j, mapped in enumerate(self.questions):
-            differs = np.flatnonzero((rows[:, j] != first[:, j]) & (first[:, j] != SPENT))
-            failed = np.zeros(len(chunk), dtype=bool)
-            if len(differs):
-                differs = differs[~pd.Series(keys[differs]).duplicated().to_numpy()]
-                failed[differs] = True
-                self.seen.spend(run[differs], position[differs], j)
-            self.tallies[j].add(plain, failed, denominator=is_new, values=chunk.raw[mapped.id])
-
-    def end(self) -> list[CheckResult]:
-        results: list[CheckResult] = []
-        for check in self.checks:
-            results.extend(check.end())
-        results.extend(self._consistency(j, mapped) for j, mapped in enumerate(self.questions))
-        return results
-
-    def _consistency(self, j: int, mapped: MappedQuestion) -> CheckResult:
-        context = self.context
-        tally = self.tallies[j]
-        level = context.module.level_by_id[self.level]
-        who = {"question": mapped.id, "variable": mapped.column}
-        if not self.id_variables:
-            result = CheckResult(codes.LEVEL_INCONSISTENT.code, "levels", level=self.level, **who)
-            result.details["skipped"] = (
-                f"the file lacks the {self.level} identifiers "
-                f"({', '.join(level.id_variables)}): every row was taken as one {self.level}"
-            )
-            return result
-        noun = render(level.noun, context.module, context.params, context.language) or level.id
-        examples = ", ".join(str(e.get("id", f"row {e['row']}")) for e in tally.examples[:3])
-        result = result_from_tally(
-            codes.LEVEL_INCONSISTENT.code, "levels", tally, level=self.level, **who
-        )
-        result.details["rule"] = "the first row of each unit is checked; the others are compared"
-        if tally.count:
-            result.finding = Finding.make(
-                codes.LEVEL_INCONSISTENT,
-                context.location(mapped.id, mapped.column),
-                variable=mapped.column,
-                question=mapped.id,
-                level=self.level,
-                count=tally.count,
-                noun=noun,
-                noun_one=noun.rstrip("s"),
-                id_variables=", ".join(self.id_variables),
-                examples=examples,
-            )
-        return result
+    def end(self) -> list[tuple[Check, list[CheckResult]]]:
+        return [(check, check.end()) for check in self.checks]

@@ -12,15 +12,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from migmodule.expr.semantics import Symbol, symbols
+from migmodule.microdata.source import ColumnInfo, DataSource, RawChunk
 from migmodule.profile import Adapted
 from migmodule.spec.model import Question, QuestionType, SpecialKind
-from migmodule.microdata.source import ColumnInfo, DataSource, RawChunk
+
+if TYPE_CHECKING:
+    from migmodule.validate.plan import FilePlan
 
 # Kinds of answer, one int8 per cell.
 ANSWERED, BLANK, NOT_STATED, DONT_KNOW, REFUSED, NOT_APPLICABLE = range(6)
@@ -36,14 +41,6 @@ KIND_NAMES = {
     DONT_KNOW: "dont_know",
     REFUSED: "refused",
     NOT_APPLICABLE: "not_applicable",
-}
-
-# Stata extended missings when the caller gives no mapping (the same as the Stata export writes).
-DEFAULT_STATA_MISSING = {
-    "a": SpecialKind.DONT_KNOW,
-    "b": SpecialKind.REFUSED,
-    "c": SpecialKind.NOT_STATED,
-    "d": SpecialKind.NOT_APPLICABLE,
 }
 
 # An SPSS user-missing value that is not a spec code gets its kind from its value label.
@@ -263,3 +260,67 @@ def prepare_question(
             kinds[where] = kind
             numbers[where] = mapped.code_for_kind.get(kind, np.nan)
     return pd.Series(numbers, index=series.index), kinds, not_number
+
+
+def make_chunk(
+    plan: FilePlan, raw: RawChunk, offset: int, letters: Mapping[str, SpecialKind]
+) -> Chunk:
+    """One raw chunk of a file as a Chunk: values, kinds and examples per question, ids, keys."""
+    frame = raw.frame
+    values, kinds, not_number, raw_values = {}, {}, {}, {}
+    for mapped in plan.questions:
+        values[mapped.id], kinds[mapped.id], not_number[mapped.id] = prepare_question(
+            mapped, raw, letters
+        )
+        raw_values[mapped.id] = _display(frame[mapped.column], mapped)
+    chunk = Chunk(
+        offset,
+        pd.DataFrame(values, index=frame.index),
+        kinds,
+        not_number,
+        raw_values,
+        ids=frame[plan.id_columns] if plan.id_columns else None,
+    )
+    if plan.weight:
+        weight = pd.to_numeric(frame[plan.weight], errors="coerce").to_numpy(dtype="float64")
+        chunk.weight = np.nan_to_num(weight, nan=0.0)
+    if plan.by:
+        chunk.group = frame[plan.by].map(_group_label, na_action="ignore").fillna("(missing)")
+    if plan.id_columns and not plan.id_missing:
+        chunk.keys = id_keys(frame[plan.id_columns])
+    if plan.parent_id_columns:
+        chunk.parent_keys = id_keys(frame[plan.parent_id_columns])
+    for level, ids in plan.flat_ids.items():
+        chunk.units[level] = (id_keys(frame[ids]), frame[ids]) if ids else (None, None)
+    return chunk
+
+
+def _display(column: pd.Series, mapped: MappedQuestion) -> pd.Series:
+    """Values for examples: numbers as numbers (also when stored as text), other text as it is."""
+    if mapped.is_text or not holds_text(column):
+        return column
+    numbers = pd.to_numeric(column, errors="coerce")
+    return numbers.astype(object).where(numbers.notna(), column)
+
+
+def _group_label(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def id_keys(frame: pd.DataFrame) -> np.ndarray:
+    """One 64-bit hash per row of identifier columns; 12, 12.0 and "12" hash alike.
+
+    Collisions between different identifiers are possible in principle (about 1 in 10^12 for
+    ten million rows) and would show as a duplicate.
+    """
+    normal = {}
+    for position, name in enumerate(frame.columns):
+        column = frame[name]
+        if holds_text(column):
+            text = column.astype("string").str.strip()
+            numbers = pd.to_numeric(text, errors="coerce")
+            column = numbers if numbers.notna().sum() == text.notna().sum() else text
+        normal[position] = column.astype("float64") if column.dtype != "string" else column
+    return pd.util.hash_pandas_object(pd.DataFrame(normal), index=False).to_numpy()

@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from migmodule.validate.engine import Progress as ProgressCallback
 from migmodule.validate.report import Report
+from migmodule.validate.settings import Progress as ProgressCallback
 
 STYLES = {"error": "red", "warning": "yellow", "info": "cyan"}
 

@@ -1,0 +1,180 @@
+"""The Check contract, and what a check is built for (`Target`) and sees (`Context`).
+
+A check is a registered part (frictionless' shape, made vectorised): it has a `name`, the issue
+codes it may emit (`issues`; a test and the engine hold it to them) and the expressions it reads
+(`expressions()`). `build(target)` makes the checks of one kind for one target; then
+`start(context)`, one `chunk(chunk)` per chunk (tallies only, no loop over rows) and `end()`, which
+returns `CheckResult`s. Counts are sums over chunks, so a chunked run equals a whole-file run.
+
+`scope` says what a check sees:
+- "run": nothing but the plan (coverage); built once, before any file is read;
+- "rows": the rows of its level (in a flat file, the first row of each unit of an upper level);
+- "file": every row of the file (identifiers; answers of an upper level compared across its rows).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from migmodule.codes import Finding, IssueCode, Location
+from migmodule.expr.evaluate import evaluate_frame
+from migmodule.expr.semantics import referenced
+from migmodule.profile import Adapted
+from migmodule.spec.model import Edit
+from migmodule.validate.prepare import Chunk, MappedQuestion
+from migmodule.validate.report import CheckResult, Tally, result_from_tally
+
+if TYPE_CHECKING:
+    from migmodule.validate.plan import FilePlan
+
+
+@dataclass
+class Target:
+    """What checks are built for: the rows of one level read from one file (or, for "run"
+    checks, the whole plan: `plan` and `level` are None)."""
+
+    adapted: Adapted
+    plans: dict[str, FilePlan]
+    plan: FilePlan | None = None
+    level: str | None = None  # the file's own level, or an upper level read from a flat file
+    edits: list[Edit] = field(default_factory=list)  # the edits checked on these rows
+    parent_keys: np.ndarray | None = None  # identifier keys of the parent file's rows
+
+    @property
+    def flat(self) -> bool:
+        """An upper level's rows read from a lower level's file."""
+        return self.plan is not None and self.level != self.plan.level
+
+    @property
+    def questions(self) -> list[MappedQuestion]:
+        return self.plan.questions_of(self.level) if self.plan is not None else []
+
+
+@dataclass
+class Context:
+    """What every check of one file knows."""
+
+    adapted: Adapted
+    level: str
+    file: str
+    columns: set[str]  # names available in each chunk's values (questions, parents, derived)
+    rows: int = 0  # filled in before end()
+    max_examples: int = 5
+    weighted: bool = False
+    nonresponse_threshold: float = 0.05
+    thresholds: dict[str, float] = field(default_factory=dict)
+    language: str = "en"
+
+    @property
+    def module(self):
+        return self.adapted.module
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return self.adapted.params
+
+    def location(self, question: str | None = None, variable: str | None = None) -> Location:
+        return Location(
+            file=self.file, module=self.module.ref, question=question, variable=variable
+        )
+
+    def evaluable(self, text: str) -> list[str]:
+        """Names an expression reads that the chunks will not have (empty: it can be evaluated)."""
+        return [name for name in referenced(self.module, text) if name not in self.columns]
+
+
+def truth(
+    context: Context,
+    chunk: Chunk,
+    text: str,
+    self_id: str | None = None,
+    field_name: str = "expression",
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(true, false, unknown) masks of a condition over one chunk, cached per chunk."""
+    key = f"{self_id}|{text}"
+    if key not in chunk.cache:
+        chunk.cache[key] = evaluate_frame(
+            context.module, text, chunk.values, context.params, self_id=self_id, field=field_name
+        )
+    series = chunk.cache[key]
+    unknown = series.isna().to_numpy()
+    true = series.fillna(False).to_numpy(dtype=bool)
+    return true, ~true & ~unknown, unknown
+
+
+class Check:
+    """One kind of check. Subclasses set `name`, `issues`, `scope` and write `build`."""
+
+    name: ClassVar[str] = ""
+    issues: ClassVar[tuple[IssueCode, ...]] = ()
+    scope: ClassVar[str] = "rows"
+
+    @classmethod
+    def build(cls, target: Target) -> list[Check]:  # pragma: no cover - every check overrides it
+        raise NotImplementedError
+
+    def expressions(self) -> list[str]:
+        """The expressions (universe, range, edit) this check evaluates on each chunk."""
+        return []
+
+    def start(self, context: Context) -> None:
+        self.context = context
+
+    def chunk(self, chunk: Chunk) -> None:
+        """Add one chunk to the tallies (checks that read no rows need not override it)."""
+
+    def end(self) -> list[CheckResult]:  # pragma: no cover
+        raise NotImplementedError
+
+    def tally(self) -> Tally:
+        return Tally(self.context.max_examples)
+
+    def result(
+        self,
+        issue: IssueCode,
+        check: str,
+        tally: Tally,
+        fails: bool,
+        values: dict[str, Any],
+        **identity: Any,
+    ) -> CheckResult:
+        result = result_from_tally(
+            issue.code,
+            check,
+            tally,
+            weighted=self.context.weighted,
+            level=self.context.level,
+            **identity,
+        )
+        if fails:
+            location = self.context.location(identity.get("question"), identity.get("variable"))
+            result.finding = Finding.make(issue, location, **values)
+        return result
+
+    def noted(
+        self, issue: IssueCode, check: str, identity: dict[str, Any], **details
+    ) -> CheckResult:
+        """A result with no counts and only details (e.g. why nothing could be checked)."""
+        result = CheckResult(issue.code, check, level=self.context.level, **identity)
+        result.details.update(details)
+        return result
+
+
+def counted(tally: Tally, count: int, denominator: int) -> Tally:
+    tally.total.count, tally.total.denominator = count, denominator
+    return tally
+
+
+def show(value: Any) -> str:
+    """A value as a person reads it: 12, not 12.0."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def singular(noun: str) -> str:
+    """A level's noun in the singular (English-only, as the report's sentences are for now)."""
+    return noun.rstrip("s")

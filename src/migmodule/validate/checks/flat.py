@@ -1,0 +1,190 @@
+"""Answers of an upper level read from a flat file, compared across the rows of each unit.
+
+A census person file often repeats its household's answers on every person row. Every row of a
+household is compared with the household's first row (in file order, the unit identified by the
+household level's `id_variables`): a household whose rows disagree is a DATA-LEVEL-002 finding.
+
+Streaming and chunk-safe: a household may span chunks (or be scattered through an unsorted
+file). What is kept between chunks is, per unit seen so far, the 64-bit hash of its identifiers
+and one 64-bit fingerprint per question of its first row, in sorted runs merged as they grow
+(lookups are binary searches). No row is kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+
+from migmodule.codes import Finding
+from migmodule.spec.text import render
+from migmodule.validate import codes
+from migmodule.validate.checks.base import Check, Context, Target, singular
+from migmodule.validate.prepare import Chunk, MappedQuestion
+from migmodule.validate.report import CheckResult, Tally, result_from_tally
+
+# A fingerprint is the value's float64 bits (numbers, after recodes and special codes) or a hash
+# of its text. Missing values get a NaN bit pattern per kind (a number's bits are never NaN), and
+# SPENT marks a unit already counted as inconsistent for that question (counted once).
+_MISSING = np.uint64(0x7FF8_0000_0000_1000)
+SPENT = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
+
+
+def fingerprints(chunk: Chunk, questions: list[MappedQuestion]) -> np.ndarray:
+    """One uint64 per row and question: equal answers give equal fingerprints."""
+    out = np.empty((len(chunk), len(questions)), dtype=np.uint64)
+    for j, mapped in enumerate(questions):
+        kinds = chunk.kinds[mapped.id].astype(np.uint64)
+        values = chunk.values[mapped.id]
+        if mapped.is_text:
+            missing = values.isna().to_numpy()
+            text = values.astype(object).where(~missing, "").to_numpy(dtype=object)
+            column = pd.util.hash_array(text.astype(str))
+        else:
+            numbers = values.to_numpy(dtype="float64", na_value=np.nan) + 0.0  # -0.0 is 0.0
+            column = numbers.view(np.uint64).copy()
+            missing = np.isnan(numbers)
+            not_number = chunk.not_number[mapped.id]
+            if not_number.any():  # text in a numeric question: compare the text itself
+                raw = chunk.raw[mapped.id].astype(str).to_numpy(dtype=object)
+                column[not_number] = pd.util.hash_array(raw[not_number])
+                missing &= ~not_number
+        column[missing] = _MISSING + kinds[missing]
+        out[:, j] = column
+    return out
+
+
+class SeenUnits:
+    """Units seen so far: identifier hash -> first row's fingerprints, in sorted runs.
+
+    Runs are merged when the newest is at least half the size of the one before, so there are
+    O(log n) runs and each key is re-sorted O(log n) times.
+    """
+
+    def __init__(self, width: int):
+        self.width = width
+        self.runs: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted keys, fingerprints)
+        self.count = 0
+
+    def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per key, the run holding it (-1: not seen) and its position there."""
+        run = np.full(len(keys), -1, dtype=np.int64)
+        position = np.zeros(len(keys), dtype=np.int64)
+        for index, (sorted_keys, _) in enumerate(self.runs):
+            at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+            hit = (run < 0) & (sorted_keys[at] == keys)
+            run[hit], position[hit] = index, at[hit]
+        return run, position
+
+    def add(self, keys: np.ndarray, values: np.ndarray) -> None:
+        """Add units not seen before (keys unique)."""
+        if not len(keys):
+            return
+        order = np.argsort(keys, kind="stable")
+        self.runs.append((keys[order], values[order]))
+        self.count += len(keys)
+        while len(self.runs) >= 2 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
+            (keys_b, values_b), (keys_a, values_a) = self.runs.pop(), self.runs.pop()
+            merged_keys = np.concatenate([keys_a, keys_b])
+            order = np.argsort(merged_keys, kind="stable")
+            self.runs.append((merged_keys[order], np.concatenate([values_a, values_b])[order]))
+
+    def values(self, run: np.ndarray, position: np.ndarray) -> np.ndarray:
+        out = np.empty((len(run), self.width), dtype=np.uint64)
+        for index, (_, values) in enumerate(self.runs):
+            here = run == index
+            out[here] = values[position[here]]
+        return out
+
+    def spend(self, run: np.ndarray, position: np.ndarray, column: int) -> None:
+        for index, (_, values) in enumerate(self.runs):
+            here = run == index
+            values[position[here], column] = SPENT
+
+
+class LevelConsistencyCheck(Check):
+    """One upper level's questions in a flat file: do the rows of each unit agree?"""
+
+    name = "levels"
+    issues = (codes.LEVEL_INCONSISTENT,)
+    scope = "file"
+
+    @classmethod
+    def build(cls, target: Target) -> list[Check]:
+        if not target.flat or not target.questions:
+            return []
+        return [cls(target.level, target.questions, target.plan.flat_ids[target.level])]
+
+    def __init__(self, level: str, questions: list[MappedQuestion], id_variables: list[str]):
+        self.level = level
+        self.questions = questions
+        self.id_variables = id_variables  # file spellings; empty when the file lacks one
+
+    def start(self, context: Context) -> None:
+        super().start(context)
+        self.seen = SeenUnits(len(self.questions))
+        self.tallies = [Tally(context.max_examples) for _ in self.questions]
+
+    def chunk(self, chunk: Chunk) -> None:
+        keys, _ = chunk.units.get(self.level, (None, None))
+        if keys is None:  # units cannot be told apart: nothing to compare
+            return
+        first_here = np.flatnonzero(~pd.Series(keys).duplicated().to_numpy())
+        run, _ = self.seen.find(keys[first_here])
+        new = first_here[run < 0]
+        rows = fingerprints(chunk, self.questions)
+        self.seen.add(keys[new], rows[new])
+        self._compare(chunk, keys, new, rows)
+
+    def _compare(self, chunk: Chunk, keys: np.ndarray, new: np.ndarray, rows: np.ndarray) -> None:
+        """Each row's parent answers against its unit's first row; a unit counts once per question."""
+        run, position = self.seen.find(keys)
+        first = self.seen.values(run, position)
+        is_new = np.zeros(len(chunk), dtype=bool)
+        is_new[new] = True
+        plain = dataclasses.replace(chunk, weight=None, group=None)  # counted per unit, unweighted
+        for j, mapped in enumerate(self.questions):
+            differs = np.flatnonzero((rows[:, j] != first[:, j]) & (first[:, j] != SPENT))
+            failed = np.zeros(len(chunk), dtype=bool)
+            if len(differs):
+                differs = differs[~pd.Series(keys[differs]).duplicated().to_numpy()]
+                failed[differs] = True
+                self.seen.spend(run[differs], position[differs], j)
+            self.tallies[j].add(plain, failed, denominator=is_new, values=chunk.raw[mapped.id])
+
+    def end(self) -> list[CheckResult]:
+        return [self._consistency(j, mapped) for j, mapped in enumerate(self.questions)]
+
+    def _consistency(self, j: int, mapped: MappedQuestion) -> CheckResult:
+        context = self.context
+        tally = self.tallies[j]
+        level = context.module.level_by_id[self.level]
+        who = {"question": mapped.id, "variable": mapped.column}
+        if not self.id_variables:
+            result = CheckResult(codes.LEVEL_INCONSISTENT.code, "levels", level=self.level, **who)
+            result.details["skipped"] = (
+                f"the file lacks the {self.level} identifiers "
+                f"({', '.join(level.id_variables)}): every row was taken as one {self.level}"
+            )
+            return result
+        noun = render(level.noun, context.module, context.params, context.language) or level.id
+        examples = ", ".join(str(e.get("id", f"row {e['row']}")) for e in tally.examples[:3])
+        result = result_from_tally(
+            codes.LEVEL_INCONSISTENT.code, "levels", tally, level=self.level, **who
+        )
+        result.details["rule"] = "the first row of each unit is checked; the others are compared"
+        if tally.count:
+            result.finding = Finding.make(
+                codes.LEVEL_INCONSISTENT,
+                context.location(mapped.id, mapped.column),
+                variable=mapped.column,
+                question=mapped.id,
+                level=self.level,
+                count=tally.count,
+                noun=noun,
+                noun_one=singular(noun),
+                id_variables=", ".join(self.id_variables),
+                examples=examples,
+            )
+        return result

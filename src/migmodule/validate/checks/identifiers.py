@@ -1,0 +1,182 @@
+"""Identifiers: missing identifier variables, duplicate identifiers, and links to the parent level
+(orphans, and parents without any child)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from migmodule.codes import Finding
+from migmodule.spec.text import render
+from migmodule.validate import codes
+from migmodule.validate.checks.base import Check, Context, Target, singular
+from migmodule.validate.prepare import Chunk
+from migmodule.validate.report import CheckResult, Tally, result_from_tally
+
+
+class MissingIdCheck(Check):
+    """An identifier variable of the level that the file lacks."""
+
+    name = "id-variables"
+    issues = (codes.ID_MISSING,)
+    scope = "file"
+
+    @classmethod
+    def build(cls, target: Target) -> list[Check]:
+        if target.plan is None or target.flat:
+            return []
+        return [cls(name) for name in target.plan.id_missing]
+
+    def __init__(self, variable: str):
+        self.variable = variable
+
+    def end(self) -> list[CheckResult]:
+        tally = Tally(0)
+        tally.total.count = 1
+        level = self.context.level
+        result = result_from_tally(
+            codes.ID_MISSING.code, "identifiers", tally, level=level, variable=self.variable
+        )
+        result.finding = Finding.make(
+            codes.ID_MISSING,
+            self.context.location(variable=self.variable),
+            level=level,
+            variable=self.variable,
+        )
+        return [result]
+
+
+class DuplicateIdCheck(Check):
+    """Rows that repeat the identifiers of an earlier row. Keeps one 64-bit hash per row."""
+
+    name = "duplicates"
+    issues = (codes.ID_DUPLICATE,)
+    scope = "file"
+
+    @classmethod
+    def build(cls, target: Target) -> list[Check]:
+        plan = target.plan
+        if plan is None or target.flat or not plan.id_columns or plan.id_missing:
+            return []
+        return [cls(plan.id_columns)]
+
+    def __init__(self, id_variables: list[str]):
+        self.id_variables = id_variables
+
+    def start(self, context: Context) -> None:
+        super().start(context)
+        self.keys: list[np.ndarray] = []
+
+    def chunk(self, chunk: Chunk) -> None:
+        if chunk.keys is not None:
+            self.keys.append(chunk.keys)
+
+    def end(self) -> list[CheckResult]:
+        # Find the repeated key values with one sorted copy, then locate their rows chunk by chunk,
+        # so that memory stays at about two 8-byte arrays of the row count.
+        total = sum(len(k) for k in self.keys)
+        ordered = np.sort(np.concatenate(self.keys)) if self.keys else np.zeros(0, dtype="uint64")
+        repeated_values = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+        del ordered
+        hits, offset = [], 0
+        for keys in self.keys:
+            positions = np.flatnonzero(np.isin(keys, repeated_values))
+            hits.append(pd.DataFrame({"key": keys[positions], "row": positions + offset}))
+            offset += len(keys)
+        self.keys = []
+        found = pd.concat(hits, ignore_index=True) if hits else pd.DataFrame({"key": [], "row": []})
+        repeat_rows = found.loc[found["key"].duplicated(), "row"].to_numpy(dtype=np.int64)
+        tally = self.tally()
+        tally.total.count, tally.total.denominator = len(repeat_rows), total
+        tally.examples = [
+            {"row": int(pos) + 1} for pos in np.sort(repeat_rows)[: self.context.max_examples]
+        ]
+        context = self.context
+        level = context.module.level_by_id[context.level]
+        noun = render(level.noun, context.module, context.params, context.language) or level.id
+        result = self.result(
+            codes.ID_DUPLICATE,
+            "identifiers",
+            tally,
+            tally.count > 0,
+            {
+                "level": level.id,
+                "count": tally.count,
+                "id_variables": ", ".join(self.id_variables),
+                "noun_one": singular(noun),
+            },
+        )
+        return [result]
+
+
+class LinkCheck(Check):
+    """Child rows whose parent is not in the parent file, and parent rows with no child."""
+
+    name = "links"
+    issues = (codes.ID_ORPHAN, codes.ID_CHILDLESS)
+    scope = "file"
+
+    @classmethod
+    def build(cls, target: Target) -> list[Check]:
+        plan = target.plan
+        if plan is None or target.flat or target.parent_keys is None:
+            return []
+        if not plan.parent_id_columns:
+            return []
+        parent = target.adapted.module.level_by_id[plan.level].parent
+        return [cls(parent, target.parent_keys, plan.parent_id_columns)]
+
+    def __init__(self, parent: str, parent_keys: np.ndarray, parent_id_variables: list[str]):
+        self.parent = parent
+        self.parent_keys = parent_keys  # one per parent row, in file order
+        self.parent_id_variables = parent_id_variables
+
+    def start(self, context: Context) -> None:
+        super().start(context)
+        self.unique = np.unique(self.parent_keys)
+        self.has_child = np.zeros(len(self.unique), dtype=bool)
+        self.orphans = self.tally()
+
+    def chunk(self, chunk: Chunk) -> None:
+        if chunk.parent_keys is None:
+            return
+        position = np.searchsorted(self.unique, chunk.parent_keys)
+        position = np.minimum(position, max(len(self.unique) - 1, 0))
+        found = (
+            (self.unique[position] == chunk.parent_keys)
+            if len(self.unique)
+            else np.zeros(len(chunk), bool)
+        )
+        self.has_child[position[found]] = True
+        self.orphans.add(chunk, ~found)
+
+    def end(self) -> list[CheckResult]:
+        level = self.context.level
+        orphans = self.result(
+            codes.ID_ORPHAN,
+            "identifiers",
+            self.orphans,
+            self.orphans.count > 0,
+            {
+                "count": self.orphans.count,
+                "level": level,
+                "parent": self.parent,
+                "id_variables": ", ".join(self.parent_id_variables),
+            },
+        )
+        childless_rows = ~np.isin(self.parent_keys, self.unique[self.has_child])
+        tally = self.tally()
+        tally.total.count = int(childless_rows.sum())
+        tally.total.denominator = len(self.parent_keys)
+        tally.examples = [
+            {"row": int(pos) + 1, "file": "parent"}
+            for pos in np.flatnonzero(childless_rows)[: self.context.max_examples]
+        ]
+        childless = self.result(
+            codes.ID_CHILDLESS,
+            "identifiers",
+            tally,
+            tally.count > 0,
+            {"count": tally.count, "level": level, "parent": self.parent},
+        )
+        return [orphans, childless]

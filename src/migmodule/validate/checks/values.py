@@ -1,0 +1,189 @@
+"""One question's values: empty variable, codes outside the list, text in a number, range."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from migmodule.expr.ast import to_source
+from migmodule.spec.model import QuestionType
+from migmodule.spec.resolve import Resolved
+from migmodule.validate import codes
+from migmodule.validate.checks.base import Check, Context, Target, counted, show, truth
+from migmodule.validate.prepare import ANSWERED, BLANK, Chunk, MappedQuestion
+from migmodule.validate.report import CheckResult
+
+
+class QuestionValueCheck(Check):
+    name = "values"
+    issues = (
+        codes.COVER_EMPTY,
+        codes.CODE_OUT_OF_LIST,
+        codes.CODE_COUNTRY,
+        codes.CODE_TEXT_STORED,
+        codes.CODE_NOT_NUMBER,
+        codes.CODE_RANGE,
+    )
+
+    @classmethod
+    def build(cls, target: Target) -> list[Check]:
+        resolved = Resolved(target.adapted)
+        return [cls(mapped, resolved) for mapped in target.questions]
+
+    def __init__(self, mapped: MappedQuestion, resolved: Resolved):
+        self.mapped = mapped
+        question = mapped.question
+        rule = resolved.answer_rule(question)
+        self.range_rule = to_source(rule) if rule is not None else None
+        self.allowed_codes: frozenset[int] | None = None
+        if mapped.symbol.codes is not None:  # a coded question (not a number with special codes)
+            code_list = resolved.module.code_list_by_id[question.code_list]
+            self.allowed_codes = resolved.allowed_codes(code_list)
+
+    def expressions(self) -> list[str]:
+        return [self.range_rule] if self.range_rule else []
+
+    def start(self, context: Context) -> None:
+        super().start(context)
+        allowed = self.allowed_codes
+        self.allowed = np.array(sorted(allowed), dtype="float64") if allowed is not None else None
+        self.answered = 0
+        self.rows = 0
+        self.coding, self.not_number, self.range = self.tally(), self.tally(), self.tally()
+        self.bad_values: dict[Any, int] = {}
+        if self.range_rule and context.evaluable(self.range_rule):
+            self.range_rule = None  # reads a variable the file does not have
+
+    def chunk(self, chunk: Chunk) -> None:
+        m = self.mapped
+        kinds = chunk.kinds[m.id]
+        values = chunk.values[m.id]
+        raw = chunk.raw[m.id]
+        self.rows += len(kinds)
+        self.answered += int((kinds != BLANK).sum())
+        if self.allowed is not None:
+            if m.question.type is QuestionType.SELECT_MULTIPLE:
+                bad = _bad_tokens(values, self.allowed)
+            else:
+                numbers = values.to_numpy(dtype="float64")
+                bad = (kinds == ANSWERED) & ~np.isnan(numbers) & ~np.isin(numbers, self.allowed)
+            self.coding.add(chunk, bad, values=raw)
+            if bad.any():
+                for value, n in raw[bad].value_counts().items():
+                    self.bad_values[value] = self.bad_values.get(value, 0) + int(n)
+        if not m.is_text:
+            self.not_number.add(chunk, chunk.not_number[m.id], values=raw)
+        if self.range_rule:
+            _, false, _ = truth(
+                self.context, chunk, self.range_rule, self_id=m.id, field_name=f"range of {m.id}"
+            )
+            self.range.add(chunk, false, denominator=(kinds == ANSWERED), values=raw)
+
+    def end(self) -> list[CheckResult]:
+        results = [self._empty()]
+        if self.allowed is not None:
+            results.append(self._coding())
+        if self.mapped.text_stored:
+            results.append(self._text_stored())
+        if not self.mapped.is_text:
+            results.append(self._not_number())
+        if self.range_rule:
+            results.append(self._range())
+        return results
+
+    @property
+    def who(self) -> dict[str, Any]:
+        return {"question": self.mapped.id, "variable": self.mapped.column}
+
+    def _empty(self) -> CheckResult:
+        return self.result(
+            codes.COVER_EMPTY,
+            "coverage",
+            counted(self.tally(), self.rows - self.answered, self.rows),
+            self.rows > 0 and self.answered == 0,
+            {"variable": self.mapped.column, "question": self.mapped.id, "rows": self.rows},
+            **self.who,
+        )
+
+    def _coding(self) -> CheckResult:
+        q = self.mapped.question
+        issue = codes.CODE_COUNTRY if q.type is QuestionType.COUNTRY else codes.CODE_OUT_OF_LIST
+        top = sorted(self.bad_values.items(), key=lambda item: (-item[1], str(item[0])))[:5]
+        result = self.result(
+            issue,
+            "coding",
+            self.coding,
+            self.coding.count > 0,
+            {
+                "variable": self.mapped.column,
+                "question": q.id,
+                "count": self.coding.count,
+                "code_list": q.code_list,
+                "values": ", ".join(f"{show(v)} ({n}x)" for v, n in top),
+            },
+            **self.who,
+        )
+        result.details["values"] = {show(v): n for v, n in top}
+        return result
+
+    def _text_stored(self) -> CheckResult:
+        return self.result(
+            codes.CODE_TEXT_STORED,
+            "coding",
+            self.not_number,
+            True,
+            {
+                "variable": self.mapped.column,
+                "question": self.mapped.id,
+                "type": self.mapped.question.type.value,
+                "count": self.not_number.count,
+            },
+            **self.who,
+        )
+
+    def _not_number(self) -> CheckResult:
+        return self.result(
+            codes.CODE_NOT_NUMBER,
+            "coding",
+            self.not_number,
+            self.not_number.count > 0,
+            {
+                "variable": self.mapped.column,
+                "question": self.mapped.id,
+                "count": self.not_number.count,
+                "values": ", ".join(str(e.get("value")) for e in self.not_number.examples[:5]),
+            },
+            **self.who,
+        )
+
+    def _range(self) -> CheckResult:
+        result = self.result(
+            codes.CODE_RANGE,
+            "range",
+            self.range,
+            self.range.count > 0,
+            {
+                "variable": self.mapped.column,
+                "question": self.mapped.id,
+                "count": self.range.count,
+                "rule": f"`{self.range_rule}`",
+                "values": ", ".join(str(e.get("value")) for e in self.range.examples[:5]),
+            },
+            **self.who,
+        )
+        result.details["rule"] = self.range_rule
+        return result
+
+
+def _bad_tokens(values: pd.Series, allowed: np.ndarray) -> np.ndarray:
+    """Rows of a select_multiple answer with a token that is not a code of the list."""
+    text = values.dropna().astype(str)
+    if text.empty:
+        return np.zeros(len(values), dtype=bool)
+    tokens = text.str.split().explode()
+    numbers = pd.to_numeric(tokens, errors="coerce")
+    bad_token = numbers.isna() | ~numbers.isin(allowed)
+    bad_rows = bad_token.groupby(level=0).any()
+    return bad_rows.reindex(values.index, fill_value=False).to_numpy(dtype=bool)
