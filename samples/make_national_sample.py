@@ -556,19 +556,23 @@ def draw_person(rng: np.random.Generator, hh: Household, line: int) -> dict[str,
         p["P25_MOTHER_COB"] = iso
         p["P26_FATHER_COB"] = iso if rng.random() < 0.9 else "KEN"
         refugee = origin in REFUGEE_ORIGINS and rng.random() < 0.7
-        reasons = [41, 42, 42, 43, 44, 51] if refugee else [11, 12, 13, 14, 21, 22, 31, 32, 71, 73]
+        reasons = (
+            [41, 42, 42, 43, 44, 51, 52]
+            if refugee
+            else [11, 11, 12, 13, 14, 21, 22, 22, 31, 32, 71, 72, 73, 74, 79]
+        )
         p["P23_REASON"] = (
             23 if age_at(born, arrival) < 15 else int(rng.choice(reasons))
         )  # children come with their parents
-        if rng.random() < 0.01:
-            p["P23_REASON"] = 98
+        if rng.random() < 0.015:
+            p["P23_REASON"] = 98 if rng.random() < 0.6 else 99
         draw_citizenship_foreign_born(rng, p, origin, arrival)
         # previous residence: straight from abroad, or moved within Kenya after arriving
         if rng.random() < 0.65 or arrival > date(2028, 6, 1):
             moved_in, previous = arrival, origin
         else:
             moved_in = random_day(rng, arrival, LAST_DAY)
-            previous = int(rng.integers(1, 48))
+            previous = hh.county if rng.random() < 0.4 else int(rng.integers(1, 48))
     else:
         if hh.foreign_origin is not None:  # born in Kenya to a foreign-born household
             birthplace = hh.county
@@ -585,7 +589,7 @@ def draw_person(rng: np.random.Generator, hh: Household, line: int) -> dict[str,
             moved_in, previous = None, None  # since birth
         else:
             moved_in = random_day(rng, born, LAST_DAY)
-            previous = int(rng.integers(1, 48))
+            previous = hh.county if rng.random() < 0.4 else int(rng.integers(1, 48))
         arrival = None
     fill_residence(p, hh, born, age, moved_in, previous, arrival, rng)
     return p
@@ -645,6 +649,8 @@ def fill_residence(
     ):
         if age < years:
             p[code] = 0  # not asked: not born then
+        elif moved_in is not None and rng.random() < 0.012:  # a few movers do not say where
+            p[code] = 8 if rng.random() < 0.6 else 9
         elif moved_in is None or moved_in <= then:
             p[code] = 1 if rng.random() < 0.85 else 2
         elif arrival is not None and arrival > then:
