@@ -43,7 +43,7 @@ MODULES = [e.id + "@" + e.version for e in list_modules()]
 def export(tmp_path: Path, ref: str = MINI, languages=("en",), fmt="text", **options):
     adapted = adapt(None, ref, languages=list(languages), **options)
     out = tmp_path / ("q.dcf")
-    result = export_cspro(adapted, out, fmt=fmt, lang=list(languages))
+    result = export_cspro(adapted, out, fmt=fmt, languages=list(languages))
     return result, out
 
 

@@ -32,7 +32,9 @@ def schema() -> etree.XMLSchema:
 
 def export(tmp_path: Path, ref: str = MINI, languages=("en",), **options) -> etree._ElementTree:
     out = tmp_path / "codebook.xml"
-    export_ddi(adapt(None, ref, languages=list(languages), **options), out, lang=list(languages))
+    export_ddi(
+        adapt(None, ref, languages=list(languages), **options), out, languages=list(languages)
+    )
     return etree.parse(str(out))
 
 

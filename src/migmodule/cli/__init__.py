@@ -1,22 +1,14 @@
 """The `migmodule` command. Thin: each command parses options, calls one library function, prints.
 
-Commands live by group in this package (spec.py, export.py, validate.py, handout.py).
+Commands live by group in this package (spec.py, profile.py, export.py, validate.py, handout.py),
+imported plainly below: a module that cannot be imported stops the program with its error.
 """
 
 from __future__ import annotations
 
-import importlib
-
 import click
 
 from migmodule import __version__
-
-COMMAND_MODULES = (
-    "migmodule.cli.spec",
-    "migmodule.cli.export",
-    "migmodule.cli.validate",
-    "migmodule.cli.handout",
-)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -28,12 +20,9 @@ def main() -> None:
     """
 
 
-for _name in COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(_name)
-    except ModuleNotFoundError as exc:
-        if not (exc.name and _name.startswith(exc.name)):
-            raise
-        continue
+# Imported here, after `main`, so that a command module may import from this package.
+from migmodule.cli import export, handout, profile, spec, validate  # noqa: E402
+
+for _module in (spec, profile, export, validate, handout):
     for _command in _module.COMMANDS:
         main.add_command(_command)

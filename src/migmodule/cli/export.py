@@ -1,4 +1,8 @@
-"""`migmodule export ...`: the export group. Each format's commands live in their own module."""
+"""`migmodule export <format>`: one command per entry of `migmodule.export.EXPORTS`.
+
+Each format's command lives in the CLI module its entry names (`cli/export_<format>.py`), as a
+click command called like the format; a missing module or command fails at once, loudly.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,8 @@ import importlib
 
 import click
 
-# Modules that add commands: EXPORT_COMMANDS go under `export`, COMMANDS at the top level.
-PARTS = (
-    "migmodule.cli.export_xlsform",
-    "migmodule.cli.export_labels",
-    "migmodule.cli.export_cspro",
-    "migmodule.cli.export_ddi",
-)
+from migmodule.cli.export_labels import apply_labels
+from migmodule.export import EXPORTS
 
 
 @click.group()
@@ -20,15 +19,7 @@ def export() -> None:
     """Export modules to the tools NSOs use (XLSForm, CSPro, Stata, SPSS, DDI)."""
 
 
-COMMANDS: list[click.Command] = [export]
+for _target in EXPORTS:
+    export.add_command(getattr(importlib.import_module(_target.command_module), _target.name))
 
-for _name in PARTS:
-    try:
-        _part = importlib.import_module(_name)
-    except ModuleNotFoundError as exc:
-        if not (exc.name and _name.startswith(exc.name)):
-            raise
-        continue
-    for _command in getattr(_part, "EXPORT_COMMANDS", ()):
-        export.add_command(_command)
-    COMMANDS.extend(getattr(_part, "COMMANDS", ()))
+COMMANDS: list[click.Command] = [export, apply_labels]

@@ -42,8 +42,5 @@ def cspro(
     adapted, findings = adapted_from_options(
         modules, profile_path, country, reference_date, languages, params
     )
-    result = export_cspro(adapted, Path(output), fmt=dcf_format, lang=adapted[0].languages)
-    report(findings + result.findings, "text", list(result.paths), adapted, fail_on)
-
-
-EXPORT_COMMANDS = [cspro]
+    result = export_cspro(adapted, Path(output), languages=adapted[0].languages, fmt=dcf_format)
+    report(findings + result.findings, "text", result.paths, adapted, fail_on)

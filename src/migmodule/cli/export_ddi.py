@@ -44,8 +44,5 @@ def ddi(
     adapted, findings = adapted_from_options(
         modules, profile_path, country, reference_date, languages, params
     )
-    result = export_ddi(adapted, Path(output), lang=adapted[0].languages)
-    report(findings + result.findings, output_format, list(result.paths), adapted, fail_on)
-
-
-EXPORT_COMMANDS = [ddi]
+    result = export_ddi(adapted, Path(output), languages=adapted[0].languages)
+    report(findings + result.findings, output_format, result.paths, adapted, fail_on)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from migmodule.cli.common import (
@@ -14,14 +12,6 @@ from migmodule.cli.common import (
     handle_errors,
     report,
 )
-
-
-def _per_language(output: str, languages: list[str]) -> list[tuple[str, Path]]:
-    """One file per language: the name as given for one language, `name.fr.do` for several."""
-    path = Path(output)
-    if len(languages) == 1:
-        return [(languages[0], path)]
-    return [(lang, path.with_name(f"{path.stem}.{lang}{path.suffix}")) for lang in languages]
 
 
 def _syntax_command(name: str, suffix: str, help_text: str) -> click.Command:
@@ -54,12 +44,8 @@ def _syntax_command(name: str, suffix: str, help_text: str) -> click.Command:
         adapted, findings = adapted_from_options(
             modules, profile_path, country, reference_date, languages, params
         )
-        written = []
-        for lang, path in _per_language(output, adapted[0].languages):
-            result = writer(adapted, path, lang)
-            findings += result.findings
-            written.append(result.path)
-        report(findings, output_format, written, adapted, fail_on)
+        result = writer(adapted, output, languages=adapted[0].languages)
+        report(findings + result.findings, output_format, result.paths, adapted, fail_on)
 
     return command
 
@@ -115,8 +101,4 @@ def apply_labels(
         tuple(modules), profile_path, country, reference_date, languages, params
     )
     result = apply(data, adapted, output, adapted[0].languages[0])
-    report(findings + result.findings, output_format, [result.path], adapted, fail_on)
-
-
-EXPORT_COMMANDS = [stata, spss]
-COMMANDS = [apply_labels]
+    report(findings + result.findings, output_format, result.paths, adapted, fail_on)

@@ -1,4 +1,4 @@
-"""Issue codes of the XLSForm, Stata/SPSS label and apply-labels exports, and of `profile init`.
+"""Issue codes of the XLSForm, Stata/SPSS label and apply-labels exports.
 
 Templates say what is wrong, where, and how to fix it. Locations carry the module, question and
 variable, so the message itself does not need to repeat them.
@@ -175,13 +175,4 @@ APPLY_WRITE = define(
     "pyreadstat cannot write the data file",
     "pyreadstat could not write {path}: {reason}.",
     "export",
-)
-
-# profile init ------------------------------------------------------------------------------------
-PROFILE_EXISTS = define(
-    "PROFILE-INIT-001",
-    "error",
-    "Profile file already exists",
-    "{path} already exists; choose another name or pass --force to overwrite it.",
-    "profile",
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from migmodule.codes import Finding, Location, MigmoduleError, define
@@ -24,6 +24,7 @@ from migmodule.export.cspro_dictionary import (
     to_json,
     to_text,
 )
+from migmodule.export.result import ExportResult
 from migmodule.io import write_text
 from migmodule.profile import Adapted
 from migmodule.spec.model import CodeList, Derived, Module, Question, QuestionType, SpecialKind
@@ -177,14 +178,6 @@ RESERVED = frozenset(
         "GLOBAL",
     }
 )
-
-
-@dataclass
-class ExportResult:
-    """What an export wrote, and the findings to show (warnings about names, labels, logic)."""
-
-    findings: list[Finding] = field(default_factory=list)
-    paths: list[Path] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -608,8 +601,8 @@ def export_cspro(
     adapted_list: list[Adapted],
     out_path: str | Path,
     *,
+    languages: list[str] | None = None,
     fmt: str = "text",
-    lang: list[str] | None = None,
     today: dt.date | None = None,
 ) -> ExportResult:
     """Write `out_path` (.dcf, text or JSON) and the logic beside it (same name, .apc)."""
@@ -617,7 +610,7 @@ def export_cspro(
 
     if fmt not in ("text", "json"):
         raise MigmoduleError.of(CSPRO_FORMAT, fmt=fmt)
-    built = build_dictionary(adapted_list, lang)
+    built = build_dictionary(adapted_list, languages)
     out = Path(out_path)
     logic_path = out.with_suffix(".apc")
     logic, logic_findings = write_logic(adapted_list, built, today=today)
@@ -625,4 +618,4 @@ def export_cspro(
     write_text(out, text)
     # CSPro reads a UTF-8 logic file correctly only with its byte order mark.
     write_text(logic_path, "\ufeff" + logic)
-    return ExportResult(built.findings + logic_findings, [out, logic_path])
+    return ExportResult([out, logic_path], built.findings + logic_findings)

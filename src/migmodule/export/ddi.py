@@ -16,7 +16,7 @@ from lxml import etree
 
 from migmodule import __version__
 from migmodule.codes import Finding, Location, MigmoduleError, define
-from migmodule.export.cspro import ExportResult
+from migmodule.export.result import ExportResult
 from migmodule.expr.sentence import describe, describe_universe
 from migmodule.io import write_bytes
 from migmodule.profile import Adapted
@@ -385,11 +385,11 @@ def export_ddi(
     adapted_list: list[Adapted],
     out_path: str | Path,
     *,
-    lang: list[str] | None = None,
+    languages: list[str] | None = None,
     today: dt.date | None = None,
 ) -> ExportResult:
     """Write a DDI Codebook 2.5 XML file describing the questionnaire's variables."""
-    root, findings = build_ddi(adapted_list, lang, today)
+    root, findings = build_ddi(adapted_list, languages, today)
     data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     write_bytes(out_path, data)
-    return ExportResult(findings, [Path(out_path)])
+    return ExportResult([Path(out_path)], findings)

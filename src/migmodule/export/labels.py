@@ -384,20 +384,41 @@ def spss_syntax(adapted: list[Adapted], lang: str) -> tuple[str, list[Finding]]:
     return "\n".join(lines), findings
 
 
-def export_stata(
-    adapted: list[Adapted], out_path: str | Path, lang: str | None = None
+def per_language(out_path: str | Path, languages: list[str]) -> list[tuple[str, Path]]:
+    """One file per language: the name as given for one language, `name.fr.do` for several."""
+    path = Path(out_path)
+    if len(languages) == 1:
+        return [(languages[0], path)]
+    return [(lang, path.with_name(f"{path.stem}.{lang}{path.suffix}")) for lang in languages]
+
+
+def _export_syntax(
+    syntax: Callable[[list[Adapted], str], tuple[str, list[Finding]]],
+    adapted: list[Adapted],
+    out_path: str | Path,
+    languages: list[str] | None,
 ) -> ExportResult:
-    text, findings = stata_syntax(adapted, lang or adapted[0].languages[0])
-    write_text(out_path, text)
-    return ExportResult(Path(out_path), findings)
+    result = ExportResult()
+    for lang, path in per_language(out_path, languages or adapted[0].languages):
+        text, findings = syntax(adapted, lang)
+        write_text(path, text)
+        result.paths.append(path)
+        result.findings += findings
+    return result
+
+
+def export_stata(
+    adapted: list[Adapted], out_path: str | Path, *, languages: list[str] | None = None
+) -> ExportResult:
+    """A Stata .do file of labels per language (`out.fr.do` beside `out.en.do` for several)."""
+    return _export_syntax(stata_syntax, adapted, out_path, languages)
 
 
 def export_spss(
-    adapted: list[Adapted], out_path: str | Path, lang: str | None = None
+    adapted: list[Adapted], out_path: str | Path, *, languages: list[str] | None = None
 ) -> ExportResult:
-    text, findings = spss_syntax(adapted, lang or adapted[0].languages[0])
-    write_text(out_path, text)
-    return ExportResult(Path(out_path), findings)
+    """An SPSS .sps file of labels per language (`out.fr.sps` beside `out.en.sps` for several)."""
+    return _export_syntax(spss_syntax, adapted, out_path, languages)
 
 
 # apply-labels ------------------------------------------------------------------------------------
@@ -603,4 +624,4 @@ def apply_labels(
         raise MigmoduleError.of(
             codes.APPLY_WRITE, data_location, path=out_path, reason=exc
         ) from None
-    return ExportResult(out_path, findings)
+    return ExportResult([Path(out_path)], findings)

@@ -674,6 +674,7 @@ def write_xlsx(sheets: Sheets, path: str | Path) -> Path:
 def export_xlsform(
     adapted: list[Adapted],
     out_path: str | Path,
+    *,
     languages: list[str] | None = None,
     validate: bool = False,
 ) -> ExportResult:
@@ -681,4 +682,4 @@ def export_xlsform(
     sheets, findings = build_xlsform(adapted, languages)
     modules = ", ".join(a.module.ref for a in adapted)
     findings += convert_sheets(sheets, validate=validate, modules=modules)
-    return ExportResult(write_xlsx(sheets, out_path), findings)
+    return ExportResult([write_xlsx(sheets, out_path)], findings)

@@ -12,14 +12,21 @@ import json
 from pathlib import Path
 from typing import Any
 
-from migmodule.codes import Location, MigmoduleError
+from migmodule.codes import Location, MigmoduleError, define
 from migmodule.countries import lookup
-from migmodule.export import codes
 from migmodule.io import write_text
 from migmodule.profile import PROFILE_COUNTRY
 from migmodule.spec.model import Module, Parameter, QuestionStatus
 from migmodule.spec.registry import load_module
 from migmodule.spec.text import text_in
+
+PROFILE_EXISTS = define(
+    "PROFILE-INIT-001",
+    "error",
+    "Profile file already exists",
+    "{path} already exists; choose another name or pass --force to overwrite it.",
+    "profile",
+)
 
 
 def _scalar(value: Any) -> str:
@@ -158,7 +165,7 @@ def init_profile(
 ) -> Path:
     out_path = Path(out_path)
     if out_path.exists() and not force:
-        raise MigmoduleError.of(codes.PROFILE_EXISTS, Location(file=str(out_path)), path=out_path)
+        raise MigmoduleError.of(PROFILE_EXISTS, Location(file=str(out_path)), path=out_path)
     text = profile_text(module_refs, country, reference_date, languages)
     write_text(out_path, text)
     return out_path
