@@ -9,9 +9,9 @@ import yaml
 from click.testing import CliRunner
 
 from migmodule.cli import main
-from migmodule.profile_init import profile_text
 from migmodule.export.xlsform import build_xlsform
 from migmodule.profile import adapt, check_profile, load_profile
+from migmodule.profile_init import profile_text
 from migmodule.spec.registry import list_modules
 
 MINI = Path(__file__).parent / "specs" / "mini.yaml"
@@ -274,7 +274,9 @@ def test_check_refuses_with_a_code_file_and_line(tmp_path, body, files, code, wh
     path = _profile(tmp_path, body, files)
     if body.startswith("parameters:"):  # replaces the default national list
         text = path.read_text(encoding="utf-8")
-        text = text.replace("    parameters: {ADMIN_AREAS: [{code: 1, label: {en: Mombasa}}]}\n", "")
+        text = text.replace(
+            "    parameters: {ADMIN_AREAS: [{code: 1, label: {en: Mombasa}}]}\n", ""
+        )
         path.write_text(text, encoding="utf-8")
     try:
         errors = _errors(path)
@@ -305,7 +307,9 @@ def test_validate_refuses_the_same_recode_and_parameter_errors_with_the_same_cod
     path = _profile(tmp_path, body, files)
     if body.startswith("parameters:"):
         text = path.read_text(encoding="utf-8")
-        text = text.replace("    parameters: {ADMIN_AREAS: [{code: 1, label: {en: Mombasa}}]}\n", "")
+        text = text.replace(
+            "    parameters: {ADMIN_AREAS: [{code: 1, label: {en: Mombasa}}]}\n", ""
+        )
         path.write_text(text, encoding="utf-8")
     with pytest.raises(MigmoduleError) as info:
         adapt(load_profile(path))
@@ -352,3 +356,11 @@ def test_docs_profile_example_checks_clean(tmp_path):
         path = tmp_path / "doc.yaml"
         path.write_text(block, encoding="utf-8")
         assert [f for f in check_profile(load_profile(path)) if f.severity.value == "error"] == []
+
+
+def test_every_profile_code_is_in_the_profiles_page():
+    from migmodule.codes import all_codes
+
+    doc = (Path(__file__).parents[1] / "docs" / "profiles.md").read_text(encoding="utf-8")
+    missing = [c for c, issue in all_codes().items() if issue.area == "profile" and c not in doc]
+    assert missing == []
