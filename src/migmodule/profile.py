@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from migmodule.codes import Finding, Location, MigmoduleError, define
 from migmodule.countries import lookup
-from migmodule.expr.ast import ARITHMETIC, Binary, Bool, Call, In, Name, Node, Self, Unary
+from migmodule.expr.ast import Call, Node, Self
+from migmodule.expr.functions import FUNCTIONS, is_condition
 from migmodule.expr.parser import ExprSyntaxError, parse
 from migmodule.expr.semantics import Field as ExprField
 from migmodule.expr.semantics import check, symbols
@@ -582,35 +583,10 @@ def _same_module(a: str, b: str) -> bool:
 
 
 # check_profile ------------------------------------------------------------------------------------
-# Functions the expressions of a profile (derive, where) may call over file variables.
-FILE_FUNCTIONS = {
-    "if": (3, 3),
-    "coalesce": (1, None),
-    "year": (1, 1),
-    "age_at": (2, 2),
-    "known": (1, 1),
-    "answered": (1, 1),
-}
-_CONDITION_CALLS = ("known", "answered", "selected")
-
-
 def _is_condition(node: Node, module: Module | None = None) -> bool:
     """Whether an expression gives true/false (a filter or a universe) rather than a value."""
-    if isinstance(node, Bool):
-        return True
-    if isinstance(node, Unary):
-        return node.op == "not"
-    if isinstance(node, Binary):
-        return node.op not in ARITHMETIC
-    if isinstance(node, In):
-        return True
-    if isinstance(node, Call):
-        if node.func == "if" and len(node.args) == 3:
-            return _is_condition(node.args[1], module) and _is_condition(node.args[2], module)
-        return node.func in _CONDITION_CALLS
-    if isinstance(node, Name) and module is not None:
-        return node.id in module.condition_by_id
-    return False
+    names = frozenset(module.condition_by_id) if module is not None else frozenset()
+    return is_condition(node, names)
 
 
 class _Checker:
@@ -871,8 +847,8 @@ class _Checker:
                     reason="'.' (this answer) has no meaning over a file's variables",
                 )
             elif isinstance(node, Call):
-                arity = FILE_FUNCTIONS.get(node.func)
-                if arity is None:
+                spec = FUNCTIONS.get(node.func)
+                if spec is None:
                     self.findings.append(
                         Finding.make(
                             spec_codes.EXPR_UNKNOWN_FUNCTION,
@@ -881,13 +857,10 @@ class _Checker:
                             expression=text,
                             column=node.pos,
                             name=node.func,
-                            known=", ".join(FILE_FUNCTIONS),
+                            known=", ".join(FUNCTIONS),
                         )
                     )
-                elif len(node.args) < arity[0] or (
-                    arity[1] is not None and len(node.args) > arity[1]
-                ):
-                    wanted = str(arity[0]) if arity[0] == arity[1] else f"at least {arity[0]}"
+                elif not spec.accepts(len(node.args)):
                     self.findings.append(
                         Finding.make(
                             spec_codes.EXPR_ARGUMENTS,
@@ -895,7 +868,7 @@ class _Checker:
                             field=label,
                             expression=text,
                             column=node.pos,
-                            reason=f"{node.func}() takes {wanted} argument(s), not {len(node.args)}",
+                            reason=f"{node.func}() takes {spec.arity_text()}, not {len(node.args)}",
                         )
                     )
         if condition and not _is_condition(tree):

@@ -175,6 +175,7 @@ class NationalLayer:
             return evaluate_on_columns(text, view), None
         except (MigmoduleError, TypeError) as exc:  # the file's values, not the profile
             reason = exc.finding.message if isinstance(exc, MigmoduleError) else str(exc)
+            reason = reason.rstrip(". ")
             rows = _row_span(frame)
             problem = Finding.make(
                 PROFILE_DATA_VALUES,
