@@ -303,11 +303,6 @@ class Module(_Model):
         return value
 
     # Lookups. The model is frozen, so these can be cached.
-    @cached_property
-    def memo(self) -> dict[str, Any]:
-        """Per-instance cache for values computed from the spec by other layers (symbol tables)."""
-        return {}
-
     @property
     def ref(self) -> str:
         return f"{self.id}@{self.version}"

@@ -2,8 +2,9 @@
 
 For each variable a universe reads, the candidate answers are: blank, its special codes, the
 numbers the expression compares it with (and one either side), and a few of its codes. Every
-combination is evaluated at once with the pandas compiler, so the answer follows the same
-three-valued rules as validation. Universes over too many combinations are left undecided.
+combination is evaluated with the reference evaluator (`expr/reference.py`), so the answer
+follows the same three-valued rules as validation, without pandas. Universes over too many
+combinations are left undecided.
 """
 
 from __future__ import annotations
@@ -11,11 +12,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from migmodule.expr.ast import Num
-from migmodule.expr.evaluate import derive, evaluate_frame
+from migmodule.expr.reference import Deriver, compile_row
 from migmodule.expr.semantics import prepare, referenced, symbols
 from migmodule.spec.model import Module
 
@@ -51,7 +49,21 @@ def _candidates(module: Module, name: str, numbers: set[float]) -> list[Any]:
     if symbol.codes is not None:
         ordinary = sorted(c for c in symbol.codes if c not in symbol.special_codes)
         values |= set(ordinary[:3]) if len(ordinary) > 30 else set(ordinary)
-    return [np.nan, *sorted(values)]
+    return [None, *sorted(values)]
+
+
+_DERIVERS: dict[tuple[int, str], tuple[Module, Deriver]] = {}
+
+
+def _deriver(module: Module, params: dict[str, Any]) -> Deriver:
+    """One compiled set of derived rules per module and parameters (lint asks per question)."""
+    key = (id(module), repr(sorted(params.items(), key=lambda item: item[0])))
+    cached = _DERIVERS.get(key)
+    if cached is None or cached[0] is not module:
+        if len(_DERIVERS) > 16:
+            _DERIVERS.clear()
+        cached = _DERIVERS[key] = (module, Deriver(module, params))
+    return cached[1]
 
 
 def reachable(module: Module, expression: str, params: dict[str, Any]) -> bool | None:
@@ -68,7 +80,10 @@ def reachable(module: Module, expression: str, params: dict[str, Any]) -> bool |
         total *= len(pool)
     if total > MAX_COMBINATIONS:
         return None
-    frame = pd.DataFrame(list(itertools.product(*pools)), columns=names)
-    frame = derive(module, frame, params)
-    result = evaluate_frame(module, expression, frame, params)
-    return bool(result.fillna(False).any())
+    derive = _deriver(module, params) if module.derived else None
+    universe = compile_row(module, tree)
+    for values in itertools.product(*pools):
+        row = dict(zip(names, values, strict=True))
+        if universe(derive(row) if derive else row) is True:
+            return True
+    return False
