@@ -270,3 +270,37 @@ def test_a_split_on_values_of_the_wrong_kind_is_a_finding_and_unknown_rows(tmp_p
     national = layer.apply(frame, "person")
     assert national.problems["place_of_birth"].code == "PROFILE-DATA-002"
     assert _column(national, "place_of_birth") == ([None, None], [False, False])
+
+
+def test_one_roster_feeds_current_and_former_members(tmp_path):
+    """The LSMS habit: one household roster lists current and former members, told apart by a
+    flag; the two levels read the same columns under their own names."""
+    layer = _layer(
+        tmp_path,
+        """
+        ids: {hh_id: hhid}
+        files: {member: roster.dta, former_member: roster.dta}
+        levels:
+          member: {where: "h2q7 <= 4", ids: {member_no: pid}, variables: {sex: h2q3, age: h2q4}}
+          former_member:
+            where: "h2q11 == 2"
+            ids: {former_no: pid}
+            variables: {former_sex: h2q3, former_age: h2q4}
+        """,
+        module="rural-migration@1.0.0",
+    )
+    roster = raw_frame(
+        """
+        | hhid | pid | h2q3 | h2q4 | h2q7 | h2q11 |
+        | 101  | 1   | 1    | 40   | 1    |       |
+        | 101  | 2   | 2    | 35   | 2    |       |
+        | 101  | 3   | 1    | 19   | 9    | 2     |
+        """
+    )
+    assert layer.rows(roster, "member").tolist() == [True, True, False]
+    assert layer.rows(roster, "former_member").tolist() == [False, False, True]
+    members = layer.apply(roster, "member")
+    former = layer.apply(roster, "former_member")
+    assert _column(members, "sex")[0] == [1.0, 2.0, 1.0]
+    assert _column(former, "former_age")[0] == [40.0, 35.0, 19.0]
+    assert members.ids["member_no"].tolist() == former.ids["former_no"].tolist() == ["1", "2", "3"]

@@ -130,8 +130,8 @@ def _plain(number: float) -> str:
 
 def as_number(value: Any) -> float | None:
     """A finite number from a number or numeric text; None for anything else (bool included)."""
-    if isinstance(value, bool) or value is None:
-        return None
+    if isinstance(value, bool) or value is None or type(value).__name__ == "bool_":
+        return None  # booleans (numpy's too) are not codes
     if isinstance(value, (int, float)):
         number = float(value)
     elif isinstance(value, str):
