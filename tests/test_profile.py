@@ -253,6 +253,8 @@ REFUSALS = [
         ("p.yaml", 9),
     ),
     ("variables:\n  place_of_birth: {from: P12}", {}, "PROFILE-SCHEMA-001", ("p.yaml", 9)),
+    ("variables: {sex: ' '}", {}, "PROFILE-SCHEMA-001", ("p.yaml", 8)),
+    ("ids: {hh_id: ''}", {}, "PROFILE-SCHEMA-001", ("p.yaml", 8)),
     ("derive: {age: 'age_of(DOB)'}", {}, "EXPR-NAME-002", ("p.yaml", 8)),
     ("derive: {age: 'if(A == 1, 2)'}", {}, "EXPR-ARG-001", None),
     ("derive: {age: 'DOB > 3'}", {}, "PROFILE-EXPR-001", None),

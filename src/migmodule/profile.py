@@ -13,9 +13,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    Tag,
+    ValidationError,
+    field_validator,
+)
 
 from migmodule.codes import Finding, Location, MigmoduleError, define
 from migmodule.countries import lookup
@@ -192,16 +202,34 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# A variable name of a data file: any text but blank (Kobo headers may hold spaces and slashes).
+VariableName = Annotated[str, StringConstraints(pattern=r"\S")]
+
+
 class Split(_Model):
     """`{from: VAR, where: "expr"}`: the question reads VAR only on rows where the condition holds
     (file variable names) and is blank, by national design, elsewhere."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-    source: str = Field(alias="from", min_length=1)
+    source: VariableName = Field(alias="from")
     where: str = Field(min_length=1)
 
 
-Variable = str | Split
+def _variable_kind(value: Any) -> str:
+    return "split" if isinstance(value, (dict, Split)) else "name"
+
+
+# A plain name, or a split: one message for a broken split, not one per form.
+Variable = Annotated[
+    Annotated[str, Tag("name")] | Annotated[Split, Tag("split")], Discriminator(_variable_kind)
+]
+
+
+def _names_not_blank(value: dict[str, Any]) -> dict[str, Any]:
+    blank = [key for key, name in value.items() if isinstance(name, str) and not name.strip()]
+    if blank:
+        raise ValueError(f"the variable name of {', '.join(blank)} is blank")
+    return value
 
 
 def _truth_text(value: Any) -> Any:
@@ -216,12 +244,17 @@ class LevelSettings(_Model):
 
     where: str | None = None
     variables: dict[str, Variable] = Field(default_factory=dict)
-    ids: dict[str, str] = Field(default_factory=dict)  # id variable name -> national name
+    ids: dict[str, VariableName] = Field(default_factory=dict)  # id name -> national name
 
     @field_validator("where", mode="before")
     @classmethod
     def _where(cls, value: Any) -> Any:
         return _truth_text(value)
+
+    @field_validator("variables")
+    @classmethod
+    def _variables(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return _names_not_blank(value)
 
 
 class ModuleSettings(_Model):
@@ -229,7 +262,7 @@ class ModuleSettings(_Model):
     parameters: dict[str, Any] = Field(default_factory=dict)
     include: list[str] | None = None  # optional questions switched on (None: all)
     exclude: list[str] = Field(default_factory=list)  # questions switched off
-    ids: dict[str, str] = Field(default_factory=dict)  # id variable name -> national name
+    ids: dict[str, VariableName] = Field(default_factory=dict)  # id name -> national name
     # question id -> national variable name, or a split {from: VAR, where: "expr"}
     variables: dict[str, Variable] = Field(default_factory=dict)
     derive: dict[str, str] = Field(default_factory=dict)  # question -> expression over file names
@@ -238,6 +271,11 @@ class ModuleSettings(_Model):
     levels: dict[str, LevelSettings] = Field(default_factory=dict)
     universes: dict[str, str] = Field(default_factory=dict)  # question -> national universe
     files: dict[str, str] = Field(default_factory=dict)  # level -> data file (for validate)
+
+    @field_validator("variables")
+    @classmethod
+    def _variables(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return _names_not_blank(value)
 
     @field_validator("universes", mode="before")
     @classmethod
