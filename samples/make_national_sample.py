@@ -567,6 +567,8 @@ def draw_person(rng: np.random.Generator, hh: Household, line: int) -> dict[str,
         if rng.random() < 0.015:
             p["P23_REASON"] = 98 if rng.random() < 0.6 else 99
         draw_citizenship_foreign_born(rng, p, origin, arrival)
+        if p["P17A_ACQUIRED"] == 3 and p["P23_REASON"] != 23:  # a child of a Kenyan, come home
+            p["P23_REASON"] = 61
         # previous residence: straight from abroad, or moved within Kenya after arriving
         if rng.random() < 0.65 or arrival > date(2028, 6, 1):
             moved_in, previous = arrival, origin
@@ -777,8 +779,13 @@ def crosswalk_table() -> dict[str, Any]:
     return {k: (None if v == "null" else int(v)) for k, v in crosswalk_rows()}
 
 
-def standard_view(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[int]]:
-    """The usual residents coded to the standard, as the profile says; and their file rows."""
+def standard_view(
+    frame: pd.DataFrame, for_todays_engine: bool = False
+) -> tuple[pd.DataFrame, list[int]]:
+    """The usual residents coded to the standard, as the profile says; and their file rows.
+
+    `for_todays_engine`: with the two changes that let an engine without national universes
+    check it (below)."""
     usual = frame[frame["P15_USUAL"] == 1]
     rows = [int(i) + 1 for i in usual.index]
     view = pd.DataFrame(index=usual.index)
@@ -812,8 +819,9 @@ def standard_view(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[int]]:
     # engine's tests). Nobody here lived abroad without being born abroad: ever lived abroad,
     # not asked nationally, is "no" for the native-born, which makes the module's universe of
     # year of arrival the national one (foreign_born).
-    view.loc[view["citizenship"] != 3, "country_of_citizenship"] = None
-    view["ever_lived_abroad"] = np.where(view["country_of_birth"] == 404, 2, np.nan)
+    if for_todays_engine:
+        view.loc[view["citizenship"] != 3, "country_of_citizenship"] = None
+        view["ever_lived_abroad"] = np.where(view["country_of_birth"] == 404, 2, np.nan)
     for column in view.columns:
         view[column] = pd.to_numeric(view[column], errors="coerce")
     return view.reset_index(drop=True), rows
@@ -823,7 +831,7 @@ def verify(frame: pd.DataFrame, defects: list[Defect]) -> None:
     """Today's engine on the standard view finds exactly the planted defects, in their rows."""
     from migmodule.validate import validate_data
 
-    view, rows = standard_view(frame)
+    view, rows = standard_view(frame, for_todays_engine=True)
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "standard.csv"
         view.to_csv(data, index=False)
