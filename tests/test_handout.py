@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
+import hashlib
 import io
 import re
 import shutil
@@ -104,13 +105,28 @@ def handout_for(path: Path | str, lang: str = "en", profile=None):
     return build_handout(adapt(profile, str(path)), lang, generated=DAY)
 
 
+# Handouts rendered once per spec text, language and format, shared by the tests of this file
+# (the whole-bank test reads each module's HTML twice).
+_RENDERED: dict[tuple[str, str, str, str], tuple[bytes, list]] = {}
+
+
+def rendered(path, lang: str, output_format: str, profile=None) -> tuple[bytes, list]:
+    if profile is not None:
+        return render_bytes(adapt(profile, str(path)), lang, output_format, generated=DAY)
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    key = (str(path), digest, lang, output_format)
+    if key not in _RENDERED:
+        _RENDERED[key] = render_bytes(adapt(None, str(path)), lang, output_format, generated=DAY)
+    return _RENDERED[key]
+
+
 def html_tree(path, lang="en", profile=None):
-    data, _ = render_bytes(adapt(profile, str(path)), lang, "html", generated=DAY)
+    data, _ = rendered(path, lang, "html", profile)
     return data.decode("utf-8"), lxml.html.fromstring(data)
 
 
 def docx_document(path, lang="en", profile=None):
-    data, _ = render_bytes(adapt(profile, str(path)), lang, "docx", generated=DAY)
+    data, _ = rendered(path, lang, "docx", profile)
     return docx.Document(io.BytesIO(data))
 
 
@@ -551,6 +567,7 @@ def test_html_renders_in_headless_chromium(tmp_path, width):
 BANK = [entry for entry in list_modules()]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("entry", BANK, ids=[e.ref for e in BANK])
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_bank_module_renders_in_every_language_and_format(tmp_path, entry, lang):
@@ -559,14 +576,14 @@ def test_every_bank_module_renders_in_every_language_and_format(tmp_path, entry,
         pytest.skip(f"{entry.ref} is not yet written in {lang}")
     check_html(entry.path, lang)
     check_docx(entry.path, lang)
-    data, findings = render_bytes(adapt(None, str(entry.path)), lang, "md", generated=DAY)
+    data, findings = rendered(entry.path, lang, "md")
     prefix = WORDS[lang]["question_prefix"]
     assert all(
         f"{prefix}{n}. " in data.decode("utf-8") for n in range(1, len(module.questions) + 1)
     )
     assert [str(f) for f in findings] == [], "texts missing in the module's own language"
     if lang != "en":
-        tree = lxml.html.fromstring(render_bytes(adapt(None, str(entry.path)), lang, "html")[0])
+        tree = lxml.html.fromstring(rendered(entry.path, lang, "html")[0])
         for citation in tree.find_class("cite") + tree.find_class("sources"):
             citation.drop_tree()  # titles and sections of the (English) source documents, cited as they are
         leaked = sorted(f for f in english_fragments(lang) if f in tree.text_content())

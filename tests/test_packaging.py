@@ -1,7 +1,12 @@
 """The wheel ships every package, the module bank and the data files."""
 
+import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 import migmodule
 from migmodule.spec.registry import bank_dir, list_modules
@@ -35,3 +40,53 @@ def test_the_bank_is_found_where_the_package_is_installed():
     }
     if "site-packages" in migmodule.__file__:  # a non-editable install, as in CI
         assert "site-packages" in str(bank_dir())
+
+
+SLOW_AND_FAST = """
+import pytest
+
+
+@pytest.mark.slow
+def test_slow():
+    pass
+
+
+def test_fast():
+    pass
+"""
+
+
+@pytest.mark.parametrize(
+    ("ci", "options", "outcome"),
+    [
+        ("", [], "1 passed, 1 skipped"),
+        ("false", [], "1 passed, 1 skipped"),
+        ("", ["--runslow"], "2 passed"),
+        ("true", [], "2 passed"),
+    ],
+)
+def test_slow_tests_run_in_ci_or_with_runslow(tmp_path, ci, options, outcome):
+    shutil.copy(ROOT / "tests" / "conftest.py", tmp_path / "conftest.py")
+    (tmp_path / "test_marks.py").write_text(SLOW_AND_FAST, encoding="utf-8")
+    env = {**os.environ, "CI": ci}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:xdist",
+            "-o",
+            "markers=slow",
+            *options,
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert outcome in result.stdout, result.stdout
