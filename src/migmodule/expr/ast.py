@@ -116,58 +116,16 @@ PRECEDENCE = {
 
 
 def precedence(node: Node) -> int:
-    if isinstance(node, Binary):
-        return PRECEDENCE["cmp"] if node.op in COMPARISONS else PRECEDENCE[node.op]
-    if isinstance(node, In):
-        return PRECEDENCE["in"]
-    if isinstance(node, Unary):
-        return PRECEDENCE["not"] if node.op == "not" else PRECEDENCE["neg"]
-    return 99
+    from migmodule.expr.printer import precedence as _precedence  # the printer visits the nodes
 
-
-def _format_number(value: int | float) -> str:
-    if isinstance(value, float):
-        text = repr(value)
-        return text if "e" not in text and "inf" not in text and "nan" not in text else f"{value:f}"
-    return str(value)
+    return _precedence(node)
 
 
 def to_source(node: Node) -> str:
     """Canonical text of an AST: minimal parentheses, single spaces, straight quotes."""
+    from migmodule.expr.printer import to_source as _to_source
 
-    def wrap(child: Node, minimum: int) -> str:
-        text = to_source(child)
-        return f"({text})" if precedence(child) < minimum else text
-
-    if isinstance(node, Num):
-        return _format_number(node.value)
-    if isinstance(node, Str):
-        quote = "'" if "'" not in node.value else '"'
-        return f"{quote}{node.value}{quote}"
-    if isinstance(node, Bool):
-        return "true" if node.value else "false"
-    if isinstance(node, Name):
-        return node.id
-    if isinstance(node, Self):
-        return "."
-    if isinstance(node, Unary):
-        if node.op == "not":
-            return f"not {wrap(node.operand, PRECEDENCE['not'])}"
-        return f"-{wrap(node.operand, PRECEDENCE['neg'])}"
-    if isinstance(node, Binary):
-        level = precedence(node)
-        if node.op in COMPARISONS:
-            # comparisons do not chain: both sides must bind tighter
-            return f"{wrap(node.left, level + 1)} {node.op} {wrap(node.right, level + 1)}"
-        # left-associative: the right side must bind strictly tighter
-        return f"{wrap(node.left, level)} {node.op} {wrap(node.right, level + 1)}"
-    if isinstance(node, In):
-        items = ", ".join(wrap(item, PRECEDENCE["+"]) for item in node.items)  # items are sums
-        keyword = "not in" if node.negated else "in"
-        return f"{wrap(node.operand, PRECEDENCE['in'] + 1)} {keyword} ({items})"
-    if isinstance(node, Call):
-        return f"{node.func}({', '.join(to_source(arg) for arg in node.args)})"
-    raise TypeError(f"not an expression node: {node!r}")
+    return _to_source(node)
 
 
 def names(node: Node) -> list[Name]:

@@ -25,7 +25,9 @@ from migmodule.expr.ast import (
     Str,
     Unary,
 )
+from migmodule.expr.functions import implementation
 from migmodule.expr.parser import parse
+from migmodule.expr.visit import Visitor
 from migmodule.spec.model import Module
 from migmodule.spec.text import THIS_COUNTRY, fill, text_in
 
@@ -55,6 +57,10 @@ WORDS: dict[str, dict[str, str]] = {
         "false": "none",
         "units": "units",
         "this_answer": "this answer",
+        "fn_year": "the year of {date}",
+        "fn_age_at": "the completed years from {birth} to {at}",
+        "fn_if": "{then} if {test}, otherwise {other}",
+        "fn_coalesce": "{first}, or if unknown {rest}",
     },
     "fr": {
         "and": "et",
@@ -81,6 +87,10 @@ WORDS: dict[str, dict[str, str]] = {
         "false": "aucun",
         "units": "unités",
         "this_answer": "cette réponse",
+        "fn_year": "l'année de {date}",
+        "fn_age_at": "les années révolues de {birth} à {at}",
+        "fn_if": "{then} si {test}, sinon {other}",
+        "fn_coalesce": "{first}, ou à défaut {rest}",
     },
     "es": {
         "and": "y",
@@ -107,6 +117,10 @@ WORDS: dict[str, dict[str, str]] = {
         "false": "ninguna",
         "units": "unidades",
         "this_answer": "esta respuesta",
+        "fn_year": "el año de {date}",
+        "fn_age_at": "los años cumplidos de {birth} a {at}",
+        "fn_if": "{then} si {test}, si no {other}",
+        "fn_coalesce": "{first}, o en su defecto {rest}",
     },
 }
 
@@ -152,86 +166,12 @@ class Sentence:
         return country_name(int(code), self.lang, in_sentence=True) or str(code)
 
     def value(self, node: Node, subject: str | None = None) -> str:
-        if isinstance(node, Num):
-            return self.code_label(subject, node.value) if subject else str(node.value)
-        if isinstance(node, Str):
-            return f"“{node.value}”"
-        if isinstance(node, Name):
-            if node.is_parameter:
-                param = self.module.parameter_by_id.get(node.id)
-                value = self.params.get(node.id)
-                if param is not None and param.type == "country" and value is not None:
-                    return self.country(value)
-                return (
-                    str(value)
-                    if value is not None
-                    else text_in(param.label, self.lang)
-                    if param
-                    else node.id
-                )
-            return self.label(node.id)
-        if isinstance(node, Self):
-            return self.words["this_answer"]
-        if isinstance(node, Call) and node.func == "year":
-            arg = node.args[0]
-            value = self.params.get(arg.id) if isinstance(arg, Name) else None
-            return value[:4] if value else f"year({arg.id if isinstance(arg, Name) else ''})"
-        if isinstance(node, Unary) and node.op == "-":
-            return f"−{self.value(node.operand)}"
-        if isinstance(node, Binary) and node.op in ARITHMETIC:
-            symbol = {"-": "−", "*": "×", "/": "÷"}.get(node.op, node.op)
-            return f"{self.value(node.left)} {symbol} {self.value(node.right)}"
-        return "?"
+        """A value as words; `subject` names the question whose code labels a number."""
+        return _ValuePhrase(self, subject).visit(node)
 
     def condition(self, node: Node) -> str:
-        w = self.words
-        if isinstance(node, Bool):
-            return w["true"] if node.value else w["false"]
-        if isinstance(node, Name) and node.id in self.module.condition_by_id:
-            text = text_in(self.module.condition_by_id[node.id].text, self.lang)
-            return fill(text, self.module, self.params, self.lang)
-        if isinstance(node, Unary) and node.op == "not":
-            return f"{w['not']} ({self.condition(node.operand)})"
-        if isinstance(node, Binary) and node.op in ("and", "or"):
-            parts = []
-            for side in (node.left, node.right):
-                text = self.condition(side)
-                nested_other = (
-                    isinstance(side, Binary) and side.op in ("and", "or") and side.op != node.op
-                )
-                parts.append(f"({text})" if nested_other else text)
-            return f" {w[node.op]} ".join(parts)
-        answer = self._answer(node)
-        if answer is not None:
-            return answer
-        if isinstance(node, Binary) and node.op in COMPARISONS:
-            subject = (
-                node.left.id
-                if isinstance(node.left, Name) and not node.left.is_parameter
-                else self.self_id
-            )
-            return w["whose"].format(
-                label=self.value(node.left),
-                op=w[node.op],
-                value=self.value(node.right, subject if isinstance(node.right, Num) else None),
-            )
-        if isinstance(node, In):
-            subject = node.operand.id if isinstance(node.operand, Name) else self.self_id
-            values = ", ".join(self.value(i, subject) for i in node.items)
-            return w["whose"].format(
-                label=self.value(node.operand),
-                op=w["not in" if node.negated else "in"],
-                value=values,
-            )
-        if isinstance(node, Call) and node.func in ("known", "answered"):
-            return w[node.func].format(label=self.value(node.args[0]))
-        if isinstance(node, Call) and node.func == "selected":
-            ref, code = node.args
-            name = ref.id if isinstance(ref, Name) else self.self_id
-            return w["selected"].format(
-                code=self.code_label(name, code.value), label=self.value(ref)
-            )
-        return "?"
+        """A condition as a phrase that completes a noun: "born abroad and aged 5 or over"."""
+        return _ConditionPhrase(self).visit(node)
 
     def _answer(self, node: Node) -> str | None:
         """`q == 2`, `q != 2`, `q in (1, 2)` on a coded question: "who answered “No” to “...”"."""
@@ -264,6 +204,176 @@ class Sentence:
         if not expression:
             return self.words["asked_all"].format(noun=noun)
         return self.words["asked_of"].format(noun=noun, condition=self.condition(parse(expression)))
+
+
+class SentenceError(ValueError):
+    """A tree that has no sentence (a value where a condition belongs, or the reverse)."""
+
+
+class _ValuePhrase(Visitor[str]):
+    def __init__(self, sentence: Sentence, subject: str | None):
+        self.sentence = sentence
+        self.subject = subject
+        self.words = sentence.words
+
+    def inner(self, node: Node) -> str:
+        return self.sentence.value(node)
+
+    def visit_Num(self, node: Num) -> str:
+        if self.subject:
+            return self.sentence.code_label(self.subject, node.value)
+        return str(node.value)
+
+    def visit_Str(self, node: Str) -> str:
+        return f"“{node.value}”"
+
+    def visit_Name(self, node: Name) -> str:
+        sentence = self.sentence
+        if not node.is_parameter:
+            return sentence.label(node.id)
+        param = sentence.module.parameter_by_id.get(node.id)
+        value = sentence.params.get(node.id)
+        if param is not None and param.type == "country" and value is not None:
+            return sentence.country(value)
+        if value is not None:
+            return str(value)
+        return text_in(param.label, sentence.lang) if param else node.id
+
+    def visit_Self(self, node: Self) -> str:
+        return self.words["this_answer"]
+
+    def visit_Unary(self, node: Unary) -> str:
+        if node.op != "-":
+            raise SentenceError(f"a condition where a value belongs: {node!r}")
+        return f"−{self.inner(node.operand)}"
+
+    def visit_Binary(self, node: Binary) -> str:
+        if node.op not in ARITHMETIC:
+            raise SentenceError(f"a condition where a value belongs: {node!r}")
+        symbol = {"-": "−", "*": "×", "/": "÷"}.get(node.op, node.op)
+        return f"{self.inner(node.left)} {symbol} {self.inner(node.right)}"
+
+    def not_a_value(self, node: Node) -> str:
+        raise SentenceError(f"a condition where a value belongs: {node!r}")
+
+    visit_Bool = visit_In = not_a_value
+
+    def visit_Call(self, node: Call) -> str:
+        return implementation(self, node.func)(node)
+
+    def condition_function(self, node: Call) -> str:
+        raise SentenceError(f"a condition where a value belongs: {node.func}()")
+
+    call_known = call_answered = call_selected = condition_function
+
+    def call_year(self, node: Call) -> str:
+        arg = node.args[0]
+        if isinstance(arg, Name) and arg.is_parameter:
+            value = self.sentence.params.get(arg.id)
+            return value[:4] if value else f"year({arg.id})"
+        return self.words["fn_year"].format(date=self.inner(arg))
+
+    def call_age_at(self, node: Call) -> str:
+        birth, at = (self.inner(a) for a in node.args)
+        return self.words["fn_age_at"].format(birth=birth, at=at)
+
+    def call_if(self, node: Call) -> str:
+        test, then, other = node.args
+        return self.words["fn_if"].format(
+            test=self.sentence.condition(test), then=self.inner(then), other=self.inner(other)
+        )
+
+    def call_coalesce(self, node: Call) -> str:
+        first, *rest = node.args
+        rest_text = self.inner(rest[0] if len(rest) == 1 else Call("coalesce", tuple(rest)))
+        return self.words["fn_coalesce"].format(first=self.inner(first), rest=rest_text)
+
+
+class _ConditionPhrase(Visitor[str]):
+    def __init__(self, sentence: Sentence):
+        self.sentence = sentence
+        self.words = sentence.words
+
+    def visit_Bool(self, node: Bool) -> str:
+        return self.words["true"] if node.value else self.words["false"]
+
+    def visit_Name(self, node: Name) -> str:
+        sentence = self.sentence
+        condition = sentence.module.condition_by_id.get(node.id)
+        if condition is None:
+            raise SentenceError(f"a value where a condition belongs: {node.id}")
+        text = text_in(condition.text, sentence.lang)
+        return fill(text, sentence.module, sentence.params, sentence.lang)
+
+    def not_a_condition(self, node: Node) -> str:
+        raise SentenceError(f"a value where a condition belongs: {node!r}")
+
+    visit_Num = visit_Str = visit_Self = not_a_condition
+
+    def visit_Unary(self, node: Unary) -> str:
+        if node.op != "not":
+            return self.not_a_condition(node)
+        return f"{self.words['not']} ({self.visit(node.operand)})"
+
+    def visit_Binary(self, node: Binary) -> str:
+        w = self.words
+        if node.op in ("and", "or"):
+            parts = []
+            for side in (node.left, node.right):
+                text = self.visit(side)
+                nested_other = (
+                    isinstance(side, Binary) and side.op in ("and", "or") and side.op != node.op
+                )
+                parts.append(f"({text})" if nested_other else text)
+            return f" {w[node.op]} ".join(parts)
+        if node.op not in COMPARISONS:
+            return self.not_a_condition(node)
+        answer = self.sentence._answer(node)
+        if answer is not None:
+            return answer
+        subject = (
+            node.left.id
+            if isinstance(node.left, Name) and not node.left.is_parameter
+            else self.sentence.self_id
+        )
+        return w["whose"].format(
+            label=self.sentence.value(node.left),
+            op=w[node.op],
+            value=self.sentence.value(node.right, subject if isinstance(node.right, Num) else None),
+        )
+
+    def visit_In(self, node: In) -> str:
+        answer = self.sentence._answer(node)
+        if answer is not None:
+            return answer
+        subject = node.operand.id if isinstance(node.operand, Name) else self.sentence.self_id
+        values = ", ".join(self.sentence.value(i, subject) for i in node.items)
+        return self.words["whose"].format(
+            label=self.sentence.value(node.operand),
+            op=self.words["not in" if node.negated else "in"],
+            value=values,
+        )
+
+    def visit_Call(self, node: Call) -> str:
+        return implementation(self, node.func)(node)
+
+    def call_known(self, node: Call) -> str:
+        return self.words["known"].format(label=self.sentence.value(node.args[0]))
+
+    def call_answered(self, node: Call) -> str:
+        return self.words["answered"].format(label=self.sentence.value(node.args[0]))
+
+    def call_selected(self, node: Call) -> str:
+        ref, code = node.args
+        name = ref.id if isinstance(ref, Name) else self.sentence.self_id
+        return self.words["selected"].format(
+            code=self.sentence.code_label(name, code.value), label=self.sentence.value(ref)
+        )
+
+    def value_function(self, node: Call) -> str:
+        raise SentenceError(f"a value where a condition belongs: {node.func}()")
+
+    call_year = call_age_at = call_if = call_coalesce = value_function
 
 
 def describe(

@@ -33,7 +33,7 @@ from migmodule.expr.ast import (
 )
 from migmodule.expr.codes import EXPR_TARGET
 from migmodule.expr.functions import implementation
-from migmodule.expr.semantics import Symbol, _iso_date, mark_raw_codes, symbols
+from migmodule.expr.semantics import Symbol, _iso_date, fold, mark_raw_codes, symbols
 from migmodule.expr.visit import Visitor
 from migmodule.spec.model import Module
 
@@ -113,9 +113,7 @@ class Form(str):
 
 def cannot_fail(when: Node | None, check: Node) -> bool:
     """An edit that can never fail: its `when` is false, or its `check` true, whatever the answers."""
-    return (isinstance(when, Bool) and not when.value) or (
-        isinstance(check, Bool) and check.value
-    )
+    return (isinstance(when, Bool) and not when.value) or (isinstance(check, Bool) and check.value)
 
 
 # the compiler ----------------------------------------------------------------------------------
@@ -311,23 +309,21 @@ class _TwoValued(Visitor):
 
     def branch(self, node: Node, call: Call, want: bool) -> Formula:
         """A comparison reading `if(c, a, b)` or `coalesce(a, ...)`, split by the branch taken."""
+
+        def on(value: Node) -> Formula:
+            return self.visit(fold(_replace(node, call, value), None), want)
+
         if call.func == "if":
             test, then, other = call.args
-            on_then = self.visit(_replace(node, call, then), want)
-            on_other = self.visit(_replace(node, call, other), want)
             t, f = self.visit(test, True), self.visit(test, False)
-            undecided = All((Not(t), Not(f)))
-            same = self.visit(Binary("==", then, other), True)
-            return AnyOf((All((t, on_then)), All((f, on_other)), All((undecided, same, on_then))))
+            same = self.visit(fold(Binary("==", then, other), None), True)
+            return _any(
+                _all(t, on(then)), _all(f, on(other)), _all(Not(t), Not(f), same, on(then))
+            )
         first, rest = call.args[0], call.args[1:]
         remainder = rest[0] if len(rest) == 1 else Call("coalesce", rest)
         known = self.known_value(first)
-        return AnyOf(
-            (
-                All((known, self.visit(_replace(node, call, first), want))),
-                All((Not(known), self.visit(_replace(node, call, remainder), want))),
-            )
-        )
+        return _any(_all(known, on(first)), _all(Not(known), on(remainder)))
 
     def special_literal(self, ref: Node, literal: Num) -> str:
         """How a missing-value code is written when compared with raw (target may override)."""
@@ -394,6 +390,19 @@ class _TwoValued(Visitor):
                 str(value) if when is None else f"if({self.true_form(when)}, {value}, {result})"
             )
         return result
+
+
+def _all(*parts: Formula) -> Formula:
+    """A conjunction built for a branch: false at once when a part is false."""
+    return Const(False) if any(decided(p) is False for p in parts) else All(parts)
+
+
+def _any(*parts: Formula) -> Formula:
+    """A disjunction built for a branch: parts that are false are left out."""
+    if any(decided(p) is True for p in parts):
+        return Const(True)
+    kept = tuple(p for p in parts if decided(p) is not False)
+    return Const(False) if not kept else kept[0] if len(kept) == 1 else AnyOf(kept)
 
 
 def _first_branching(node: Node) -> Call | None:
@@ -490,16 +499,12 @@ class _KnownValue(Visitor[Formula]):
         if node.func == "if":
             test, then, other = node.args
             t, f = target.visit(test, True), target.visit(test, False)
-            same = target.visit(Binary("==", then, other), True)
-            return AnyOf(
-                (
-                    All((t, self.visit(then))),
-                    All((f, self.visit(other))),
-                    All((Not(t), Not(f), same)),
-                )
+            same = target.visit(fold(Binary("==", then, other), None), True)
+            return _any(
+                _all(t, self.visit(then)), _all(f, self.visit(other)), _all(Not(t), Not(f), same)
             )
         if node.func == "coalesce":
-            return AnyOf(tuple(self.visit(arg) for arg in node.args))
+            return _any(*(self.visit(arg) for arg in node.args))
         return All(tuple(self.visit(arg) for arg in node.args))
 
 
@@ -625,9 +630,7 @@ class CSProLogic(_TwoValued):
                 for c in sorted(symbol.missing_codes)
                 if self.special_kind(ref, c) not in self.SPECIAL_VALUES
             ]
-            return All(
-                (self.present(ref), *(Atom(f"{self.value(ref)} <> {c}") for c in codes))
-            )
+            return All((self.present(ref), *(Atom(f"{self.value(ref)} <> {c}") for c in codes)))
         if symbol is not None and symbol.multiple:
             return All(
                 (
