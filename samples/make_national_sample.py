@@ -1051,6 +1051,7 @@ def readme_section(manifest: dict[str, Any]) -> str:
         "the file recoded to the standard gives exactly the planted defects below.",
         "",
         "```",
+        "mkdir -p out",
         "migmodule validate samples/national_persons.sav --profile samples/national.profile.yaml "
         "--report out/national-report.html",
         "```",
@@ -1110,7 +1111,7 @@ def readme_section(manifest: dict[str, Any]) -> str:
 
 def _wrap(line: str) -> str:
     """Prose at 100 columns like the rest of the README; tables, code and headings as they are."""
-    if line.startswith(("|", "#", "`" * 3, "migmodule ")) or len(line) <= 100:
+    if line.startswith(("|", "#", "`" * 3, "migmodule ", "mkdir ")) or len(line) <= 100:
         return line
     indent = "  " if line.startswith("- ") else ""
     return textwrap.fill(line, 100, subsequent_indent=indent, break_on_hyphens=False,

@@ -318,6 +318,7 @@ def test_the_readme_command_writes_the_report(tmp_path):
     from migmodule.cli import main
 
     out = tmp_path / "out" / "national-report.html"
+    out.parent.mkdir()  # the README's `mkdir -p out`
     result = CliRunner().invoke(
         main,
         ["validate", str(SAMPLES / "national_persons.sav"), "--profile",
