@@ -303,8 +303,23 @@ class DataSource:
             frame = batch.to_pandas()
             for name in frame.columns:
                 if self.columns[name].storage == "numeric":
-                    frame[name] = pd.to_numeric(frame[name], errors="coerce").astype("float64")
+                    frame[name] = _numbers(batch.column(name), frame[name])
             yield RawChunk(frame)
+
+
+def _numbers(column: Any, series: pd.Series) -> pd.Series:
+    """A numeric Parquet column as float64, except 64-bit integers beyond 2**53 (identifiers),
+    which float64 cannot hold: those stay exact (int64, or Python ints and None with nulls)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_integer(column.type) and len(column):
+        extreme = pc.max(pc.abs(pc.cast(column, pa.int64())))
+        if extreme.is_valid and extreme.as_py() > 2**53:
+            if column.null_count == 0:
+                return pd.Series(column.to_numpy(), index=series.index, dtype="int64")
+            return pd.Series(column.to_pylist(), index=series.index, dtype=object)
+    return pd.to_numeric(series, errors="coerce").astype("float64")
 
 
 def _split_stata_missing(

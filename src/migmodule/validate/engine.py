@@ -30,7 +30,8 @@ from migmodule.validate.settings import DEFAULT_CHUNK_SIZE, Progress, Validation
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "Progress", "ValidationSettings", "validate_data"]
 
-Kept = tuple[pd.DataFrame, np.ndarray]  # a parent file's values and identifier keys, per row
+# A parent file's values, identifier keys and identifier values (normalised text), per row.
+Kept = tuple[pd.DataFrame, np.ndarray, pd.DataFrame | None]
 
 
 def validate_data(
@@ -152,7 +153,7 @@ class _FileRun:
         self.module = module
         parent_level = module.level_by_id[plan.level].parent
         parent = run.parents.get(parent_level) if plan.parent_id_columns else None
-        self.joiner = _ParentJoin(*parent) if parent is not None else None
+        self.joiner = _ParentJoin(parent[0], parent[1]) if parent is not None else None
         self.keep = any(module.level_by_id[child].parent == plan.level for child in run.plans)
         columns = [m.id for m in plan.questions] + (list(parent[0].columns) if parent else [])
         self.context = run.context(
@@ -163,9 +164,17 @@ class _FileRun:
         )
         self.direct: list[tuple[Check, Context]] = []
         self.views: list[tuple[FlatLevel, Context]] = []
-        parent_keys = parent[1] if parent is not None else None
+        parent_keys, parent_ids = (parent[1], parent[2]) if parent is not None else (None, None)
         self._build(
-            Target(run.adapted, run.plans, plan, plan.level, self._edits(plan.level), parent_keys)
+            Target(
+                run.adapted,
+                run.plans,
+                plan,
+                plan.level,
+                self._edits(plan.level),
+                parent_keys,
+                parent_ids,
+            )
         )
         every = [c for c, _ in self.direct] + [c for view, _ in self.views for c in view.checks]
         self.needs_derived = any(
@@ -226,7 +235,7 @@ class _FileRun:
         """Feed every chunk to the checks; the values to keep for child files (or None)."""
         plan, settings, progress = self.plan, self.run_.settings, self.run_.progress
         offset = 0
-        kept_values, kept_keys = [], []
+        kept_values, kept_keys, kept_ids = [], [], []
         for raw in plan.source.chunks(plan.columns(), settings.chunk_size):
             chunk = make_chunk(plan, raw, offset, settings.missing_map)
             self._feed(chunk)
@@ -235,6 +244,8 @@ class _FileRun:
                 kept_keys.append(
                     chunk.keys if chunk.keys is not None else np.zeros(len(chunk), dtype="uint64")
                 )
+                if chunk.ids is not None:
+                    kept_ids.append(chunk.ids)
             offset += len(chunk)
             if progress is not None:
                 progress(plan.level, offset, plan.source.n_rows)
@@ -242,7 +253,8 @@ class _FileRun:
             return offset, None
         values = pd.concat(kept_values, ignore_index=True) if kept_values else pd.DataFrame()
         keys = np.concatenate(kept_keys) if kept_keys else np.zeros(0, dtype="uint64")
-        return offset, (values, keys)
+        ids = pd.concat(kept_ids, ignore_index=True) if kept_ids else None
+        return offset, (values, keys, ids)
 
     def _feed(self, chunk: Chunk) -> None:
         if self.joiner is not None:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from migmodule.validate.checks.base import Check, Context
-from migmodule.validate.checks.flat import SeenUnits
+from migmodule.validate.keys import SeenUnits
 from migmodule.validate.prepare import Chunk
 from migmodule.validate.report import CheckResult
 

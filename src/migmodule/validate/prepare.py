@@ -23,6 +23,7 @@ from migmodule.expr.semantics import Symbol, symbols
 from migmodule.microdata.source import ColumnInfo, DataSource, RawChunk
 from migmodule.profile import Adapted
 from migmodule.spec.model import Question, QuestionType, SpecialKind
+from migmodule.validate.keys import describe_ids, id_keys, normalise_ids
 
 if TYPE_CHECKING:
     from migmodule.validate.plan import FilePlan
@@ -179,9 +180,7 @@ class Chunk:
             number = self.rows[pos] if self.rows is not None else self.offset + pos
             row: dict[str, object] = {"row": int(number + 1)}
             if self.ids is not None and len(self.ids.columns):
-                row["id"] = ", ".join(
-                    f"{name}={_plain(self.ids[name].iat[pos])}" for name in self.ids.columns
-                )
+                row["id"] = describe_ids(self.ids, int(pos))
             rows.append(row)
         return rows
 
@@ -279,7 +278,7 @@ def make_chunk(
         kinds,
         not_number,
         raw_values,
-        ids=frame[plan.id_columns] if plan.id_columns else None,
+        ids=normalise_ids(frame[plan.id_columns]) if plan.id_columns else None,
     )
     if plan.weight:
         weight = pd.to_numeric(frame[plan.weight], errors="coerce").to_numpy(dtype="float64")
@@ -287,11 +286,15 @@ def make_chunk(
     if plan.by:
         chunk.group = frame[plan.by].map(_group_label, na_action="ignore").fillna("(missing)")
     if plan.id_columns and not plan.id_missing:
-        chunk.keys = id_keys(frame[plan.id_columns])
+        chunk.keys = id_keys(chunk.ids)
     if plan.parent_id_columns:
-        chunk.parent_keys = id_keys(frame[plan.parent_id_columns])
+        chunk.parent_keys = id_keys(normalise_ids(frame[plan.parent_id_columns]))
     for level, ids in plan.flat_ids.items():
-        chunk.units[level] = (id_keys(frame[ids]), frame[ids]) if ids else (None, None)
+        if ids:
+            normal = normalise_ids(frame[ids])
+            chunk.units[level] = (id_keys(normal), normal)
+        else:
+            chunk.units[level] = (None, None)
     return chunk
 
 
@@ -307,20 +310,3 @@ def _group_label(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
-
-
-def id_keys(frame: pd.DataFrame) -> np.ndarray:
-    """One 64-bit hash per row of identifier columns; 12, 12.0 and "12" hash alike.
-
-    Collisions between different identifiers are possible in principle (about 1 in 10^12 for
-    ten million rows) and would show as a duplicate.
-    """
-    normal = {}
-    for position, name in enumerate(frame.columns):
-        column = frame[name]
-        if holds_text(column):
-            text = column.astype("string").str.strip()
-            numbers = pd.to_numeric(text, errors="coerce")
-            column = numbers if numbers.notna().sum() == text.notna().sum() else text
-        normal[position] = column.astype("float64") if column.dtype != "string" else column
-    return pd.util.hash_pandas_object(pd.DataFrame(normal), index=False).to_numpy()

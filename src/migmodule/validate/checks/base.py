@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
+import pandas as pd
 
 from migmodule.codes import Finding, IssueCode, Location
 from migmodule.expr.evaluate import evaluate_frame
@@ -42,6 +43,7 @@ class Target:
     level: str | None = None  # the file's own level, or an upper level read from a flat file
     edits: list[Edit] = field(default_factory=list)  # the edits checked on these rows
     parent_keys: np.ndarray | None = None  # identifier keys of the parent file's rows
+    parent_ids: pd.DataFrame | None = None  # and their identifier values (normalised text)
 
     @property
     def flat(self) -> bool:

@@ -21,6 +21,7 @@ from migmodule.codes import Finding
 from migmodule.spec.text import render
 from migmodule.validate import codes
 from migmodule.validate.checks.base import Check, Context, Target, singular
+from migmodule.validate.keys import SPENT, SeenUnits
 from migmodule.validate.prepare import Chunk, MappedQuestion
 from migmodule.validate.report import CheckResult, Tally, result_from_tally
 
@@ -28,7 +29,6 @@ from migmodule.validate.report import CheckResult, Tally, result_from_tally
 # of its text. Missing values get a NaN bit pattern per kind (a number's bits are never NaN), and
 # SPENT marks a unit already counted as inconsistent for that question (counted once).
 _MISSING = np.uint64(0x7FF8_0000_0000_1000)
-SPENT = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
 
 
 def fingerprints(chunk: Chunk, questions: list[MappedQuestion]) -> np.ndarray:
@@ -53,54 +53,6 @@ def fingerprints(chunk: Chunk, questions: list[MappedQuestion]) -> np.ndarray:
         column[missing] = _MISSING + kinds[missing]
         out[:, j] = column
     return out
-
-
-class SeenUnits:
-    """Units seen so far: identifier hash -> first row's fingerprints, in sorted runs.
-
-    Runs are merged when the newest is at least half the size of the one before, so there are
-    O(log n) runs and each key is re-sorted O(log n) times.
-    """
-
-    def __init__(self, width: int):
-        self.width = width
-        self.runs: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted keys, fingerprints)
-        self.count = 0
-
-    def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per key, the run holding it (-1: not seen) and its position there."""
-        run = np.full(len(keys), -1, dtype=np.int64)
-        position = np.zeros(len(keys), dtype=np.int64)
-        for index, (sorted_keys, _) in enumerate(self.runs):
-            at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
-            hit = (run < 0) & (sorted_keys[at] == keys)
-            run[hit], position[hit] = index, at[hit]
-        return run, position
-
-    def add(self, keys: np.ndarray, values: np.ndarray) -> None:
-        """Add units not seen before (keys unique)."""
-        if not len(keys):
-            return
-        order = np.argsort(keys, kind="stable")
-        self.runs.append((keys[order], values[order]))
-        self.count += len(keys)
-        while len(self.runs) >= 2 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
-            (keys_b, values_b), (keys_a, values_a) = self.runs.pop(), self.runs.pop()
-            merged_keys = np.concatenate([keys_a, keys_b])
-            order = np.argsort(merged_keys, kind="stable")
-            self.runs.append((merged_keys[order], np.concatenate([values_a, values_b])[order]))
-
-    def values(self, run: np.ndarray, position: np.ndarray) -> np.ndarray:
-        out = np.empty((len(run), self.width), dtype=np.uint64)
-        for index, (_, values) in enumerate(self.runs):
-            here = run == index
-            out[here] = values[position[here]]
-        return out
-
-    def spend(self, run: np.ndarray, position: np.ndarray, column: int) -> None:
-        for index, (_, values) in enumerate(self.runs):
-            here = run == index
-            values[position[here], column] = SPENT
 
 
 class LevelConsistencyCheck(Check):

@@ -10,6 +10,7 @@ from migmodule.codes import Finding
 from migmodule.spec.text import render
 from migmodule.validate import codes
 from migmodule.validate.checks.base import Check, Context, Target, singular
+from migmodule.validate.keys import SeenUnits, describe_ids
 from migmodule.validate.prepare import Chunk
 from migmodule.validate.report import CheckResult, Tally, result_from_tally
 
@@ -65,43 +66,33 @@ class DuplicateIdCheck(Check):
 
     def start(self, context: Context) -> None:
         super().start(context)
-        self.keys: list[np.ndarray] = []
+        self.seen = SeenUnits(0)
+        self.repeats = self.tally()
 
     def chunk(self, chunk: Chunk) -> None:
-        if chunk.keys is not None:
-            self.keys.append(chunk.keys)
+        """A row repeats when its key was seen in an earlier chunk or earlier in this one."""
+        if chunk.keys is None:
+            return
+        repeat = pd.Series(chunk.keys).duplicated().to_numpy(copy=True)
+        first = np.flatnonzero(~repeat)
+        run, _ = self.seen.find(chunk.keys[first])
+        repeat[first[run >= 0]] = True
+        new = first[run < 0]
+        self.seen.add(chunk.keys[new], np.zeros((len(new), 0), dtype=np.uint64))
+        self.repeats.add(chunk, repeat)  # examples name the row and its identifier values
 
     def end(self) -> list[CheckResult]:
-        # Find the repeated key values with one sorted copy, then locate their rows chunk by chunk,
-        # so that memory stays at about two 8-byte arrays of the row count.
-        total = sum(len(k) for k in self.keys)
-        ordered = np.sort(np.concatenate(self.keys)) if self.keys else np.zeros(0, dtype="uint64")
-        repeated_values = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
-        del ordered
-        hits, offset = [], 0
-        for keys in self.keys:
-            positions = np.flatnonzero(np.isin(keys, repeated_values))
-            hits.append(pd.DataFrame({"key": keys[positions], "row": positions + offset}))
-            offset += len(keys)
-        self.keys = []
-        found = pd.concat(hits, ignore_index=True) if hits else pd.DataFrame({"key": [], "row": []})
-        repeat_rows = found.loc[found["key"].duplicated(), "row"].to_numpy(dtype=np.int64)
-        tally = self.tally()
-        tally.total.count, tally.total.denominator = len(repeat_rows), total
-        tally.examples = [
-            {"row": int(pos) + 1} for pos in np.sort(repeat_rows)[: self.context.max_examples]
-        ]
         context = self.context
         level = context.module.level_by_id[context.level]
         noun = render(level.noun, context.module, context.params, context.language) or level.id
         result = self.result(
             codes.ID_DUPLICATE,
             "identifiers",
-            tally,
-            tally.count > 0,
+            self.repeats,
+            self.repeats.count > 0,
             {
                 "level": level.id,
-                "count": tally.count,
+                "count": self.repeats.count,
                 "id_variables": ", ".join(self.id_variables),
                 "noun_one": singular(noun),
             },
@@ -124,12 +115,19 @@ class LinkCheck(Check):
         if not plan.parent_id_columns:
             return []
         parent = target.adapted.module.level_by_id[plan.level].parent
-        return [cls(parent, target.parent_keys, plan.parent_id_columns)]
+        return [cls(parent, target.parent_keys, plan.parent_id_columns, target.parent_ids)]
 
-    def __init__(self, parent: str, parent_keys: np.ndarray, parent_id_variables: list[str]):
+    def __init__(
+        self,
+        parent: str,
+        parent_keys: np.ndarray,
+        parent_id_variables: list[str],
+        parent_ids: pd.DataFrame | None = None,
+    ):
         self.parent = parent
         self.parent_keys = parent_keys  # one per parent row, in file order
         self.parent_id_variables = parent_id_variables
+        self.parent_ids = parent_ids  # the parent file's identifier values, one row per row
 
     def start(self, context: Context) -> None:
         super().start(context)
@@ -168,10 +166,12 @@ class LinkCheck(Check):
         tally = self.tally()
         tally.total.count = int(childless_rows.sum())
         tally.total.denominator = len(self.parent_keys)
-        tally.examples = [
-            {"row": int(pos) + 1, "file": "parent"}
-            for pos in np.flatnonzero(childless_rows)[: self.context.max_examples]
-        ]
+        tally.examples = []
+        for pos in np.flatnonzero(childless_rows)[: self.context.max_examples]:
+            example: dict[str, object] = {"row": int(pos) + 1, "file": "parent"}
+            if self.parent_ids is not None:
+                example["id"] = describe_ids(self.parent_ids, int(pos))
+            tally.examples.append(example)
         childless = self.result(
             codes.ID_CHILDLESS,
             "identifiers",
