@@ -9,8 +9,8 @@ national country codes, a "not asked" code, a richer list of reasons for migrati
 of ages), and the profiles that adapt it to the module (`national.profile.yaml` for the .sav and
 .dta, `national_csv.profile.yaml` for the CSV with text answers). The persons are drawn by rules
 that keep every answer consistent with the module's universes and edits; then the defects listed
-in `national_defects.json` are planted on chosen rows. Seeded: the same bytes every time (.sav and
-.dta headers carry a timestamp; the CSV and text files do not).
+in `national_defects.json` are planted on chosen rows. Seeded: the same bytes every time (the
+.sav and .dta headers get the census date instead of the time of writing).
 
 The check (`--no-verify` skips it) recodes the national file to the standard with the profile's
 own tables, validates that standard view with today's engine and requires exactly the planted
@@ -919,6 +919,20 @@ def write_dta(frame: pd.DataFrame, path: Path, numeric_ids: bool = False) -> Non
     )
 
 
+def fix_timestamp(path: Path) -> None:
+    """Write the census date where readstat writes the time of writing: the same bytes each run."""
+    data = bytearray(path.read_bytes())
+    day = (
+        f"{REF_DATE.day:02d} {'JanFebMarAprMayJunJulAugSepOctNovDec'[3 * REF_DATE.month - 3 :][:3]}"
+    )
+    if path.suffix == ".sav":  # header: creation date (9 bytes) and time (8) at offset 92
+        data[92:109] = f"{day} {REF_DATE.year % 100:02d}00:00:00".encode()
+    else:  # format 118: <timestamp>, a length byte (17), "dd Mon yyyy hh:mm"
+        at = data.index(b"<timestamp>\x11") + len(b"<timestamp>\x11")
+        data[at : at + 17] = f"{day} {REF_DATE.year} 00:00".encode()
+    path.write_bytes(bytes(data))
+
+
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     """Text answers for the labelled questions (a CAPI export), ISO dates, blanks for missing."""
     out = pd.DataFrame(index=frame.index)
@@ -1141,6 +1155,9 @@ def make(out: Path, check: bool = True) -> dict[str, Any]:
     write_csv(frame, out / "national_persons.csv")
     write_sav(frame, out / "national_persons_numid.sav", numeric_ids=True)
     write_dta(frame, out / "national_persons_numid.dta", numeric_ids=True)
+    for name in SAMPLE_FILES:
+        if not name.endswith(".csv"):
+            fix_timestamp(out / name)
     (out / "national.profile.yaml").write_text(
         profile_text("national_persons.sav", csv=False), encoding="utf-8"
     )
