@@ -53,6 +53,7 @@ def all_codes() -> dict[str, IssueCode]:
     import migmodule.expr.evaluate
     import migmodule.handout.codes
     import migmodule.io
+    import migmodule.matching.codes
     import migmodule.microdata.codes
     import migmodule.profile
     import migmodule.profile_init

@@ -173,22 +173,34 @@ def _split(items: tuple[str, ...]) -> list[str]:
 @click.argument("data", type=click.Path(exists=True, dir_okay=False))
 @click.option("--module", "-m", "module_ref", required=True, metavar="MODULE[@V]")
 @click.option(
+    "--codebook",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Names, labels and value labels for DATA: XLSForm (.xlsx/.xls), CSPro .dcf or DDI .xml.",
+)
+@click.option(
     "--output", "-o", type=click.Path(dir_okay=False), help="Write the proposed profile here."
 )
 @click.option("--encoding", help="Code page of a CSV file.")
 @click.option(
     "--threshold",
     type=click.FloatRange(0, 1),
-    default=0.6,
+    default=0.8,
     show_default=True,
-    help="Lowest score proposed as a match.",
+    help="Lowest score proposed as a match (lower scores down to 0.5 are shown as guesses).",
 )
 @handle_errors
-def map_command(data, module_ref, output, encoding, threshold) -> None:
-    """Propose a profile mapping the module's questions to DATA's variables (by name and label)."""
+def map_command(data, module_ref, codebook, output, encoding, threshold) -> None:
+    """Propose a profile for DATA: identifiers, questions, weight and recodes, with the evidence.
+
+    Matches names, labels and value labels in English, French and Spanish. Every proposal is
+    marked for review in the written profile; DATA itself is never written.
+    """
     from migmodule.validate import propose_mapping, write_mapping
 
-    proposal = propose_mapping(data, module_ref, encoding=encoding, threshold=threshold)
+    proposal = propose_mapping(
+        data, module_ref, encoding=encoding, threshold=threshold, codebook=codebook
+    )
+    click.echo(proposal.summary(), nl=False)
     if output:
         write_mapping(proposal, output)
         click.echo(

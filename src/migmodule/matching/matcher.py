@@ -1,0 +1,484 @@
+"""The matcher: national items -> a module's questions, derived variables, identifiers and weight.
+
+Scores (0..1) and why:
+- the whole variable name is a known name of the target (names.yaml, the module's own variable
+  name or id): 1.0;
+- every word of a known phrase of the target (en/fr/es data files, and the module's own labels
+  and question texts) is in the item's label: 0.7 + 0.3 x the share of the label's words the
+  phrase covers; the same on the words of the variable name, times 0.9;
+- value labels adjust the score: a list of countries makes a country question (+0.1) and rules out
+  a coded non-country question (-0.3); labels that match the question's code list add up to 0.1,
+  labels that match none of it take 0.15 off.
+A word listed under a target's `not` (mother, registration, ...) rules the item out for it.
+
+Each group of items (a file, a CSPro record, an XLSForm repeat) is given one level by a vote of
+its items' best matches and of the level identifiers it holds; an item is only proposed for a
+question of its group's level or of a level above it. Pairs are taken best first, each item and
+each target once; at or above `threshold` a pair is proposed, between `floor` and `threshold` it
+is shown as a best guess for review.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from migmodule.matching.codes_evidence import (
+    ValueEvidence,
+    code_text,
+    label_similarity,
+    special_kind,
+    value_evidence,
+)
+from migmodule.matching.model import Item, Proposal
+from migmodule.matching.text import clean_label, name_words, short_name
+from migmodule.matching.vocabulary import LANGUAGES, Phrase, vocabulary
+from migmodule.profile import Adapted, adapt
+from migmodule.spec.text import render
+
+THRESHOLD = 0.8
+FLOOR = 0.5
+LONG_TEXT = 15  # content words
+
+
+@dataclass
+class Target:
+    id: str
+    kind: str  # question, derived, id, weight
+    level: str | None
+    type: str = ""  # the question type (country, select_one, integer, year, ...)
+    names: set[str] = field(default_factory=set)
+    phrases: list[Phrase] = field(default_factory=list)
+    excluded: list[tuple[str, ...]] = field(default_factory=list)
+    codes: list[tuple[int, dict[str, str], str | None]] = field(default_factory=list)
+    order: int = 0
+
+
+@dataclass
+class _ItemView:
+    item: Item
+    index: int
+    name: str
+    labels: list[tuple[str, str, list[str]]]  # (language, cleaned label, content words)
+    name_tokens: list[str]
+    values: ValueEvidence
+
+
+_NUMBER_LABEL = re.compile(r"^\s*\d+\s*(\+|or more|and more|et plus|y mas|y más)?\s*$")
+_INFLECTIONS = {"s", "es", "d", "ed", "e", "x", "as", "os", "a"}
+
+
+@cache
+def _same_word(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if a.isdigit() or b.isdigit():
+        return False
+    short, long = sorted((a, b), key=len)
+    # inflections only (year / years, live / lived, arrive / arrived): no fuzzy spelling, which
+    # would make "county" a "country" and "migration" an "emigration"
+    return len(short) >= 3 and long.startswith(short) and long[len(short) :] in _INFLECTIONS
+
+
+def _phrase_score(tokens: list[str], phrase: tuple[str, ...]) -> float:
+    """0.7-1.0 when every phrase word is in `tokens` (more for a phrase covering more of them)."""
+    if not tokens or not phrase:
+        return 0.0
+    used: set[int] = set()
+    for word in phrase:
+        position = next(
+            (i for i, t in enumerate(tokens) if i not in used and _same_word(word, t)), None
+        )
+        if position is None:
+            return 0.0
+        used.add(position)
+    coverage = len(used) / len(tokens)
+    if len(tokens) > LONG_TEXT:  # a consent statement or an instruction, not a question
+        return 0.6 + 0.3 * coverage
+    # a phrase of several words is good evidence even inside a long question text
+    return 0.75 + 0.25 * coverage if len(phrase) > 1 else 0.7 + 0.3 * coverage
+
+
+def _has_phrase(words: list[str], phrase: tuple[str, ...]) -> bool:
+    """All words of `phrase` (an exclusion such as "born alive") are among `words`."""
+    return bool(phrase) and all(any(_same_word(p, w) for w in words) for p in phrase)
+
+
+def _text(value: Any, adapted: Adapted, language: str) -> str:
+    if not value:
+        return ""
+    return render(value, adapted.module, adapted.params, language) or ""
+
+
+def targets_of(adapted: Adapted) -> list[Target]:
+    """Every target of an adapted module, with its names, phrases and code list."""
+    vocab = vocabulary()
+    module = adapted.module
+    languages = [lang for lang in module.languages if lang in LANGUAGES] or ["en"]
+    code_lists = {cl.id: cl for cl in module.code_lists}
+    found: list[Target] = []
+
+    def add(target: Target, *texts: Any) -> None:
+        words = vocab.target(target.id)
+        target.names |= words.names | {target.id.lower()}
+        target.phrases += words.phrases
+        target.excluded += words.excluded
+        for text in texts:
+            for language in languages:
+                tokens = tuple(vocab.tokens(clean_label(_text(text, adapted, language))))
+                if len(tokens) >= 2:  # one word of a long label is not enough (data phrases may be)
+                    target.phrases.append(Phrase(tokens, language, _text(text, adapted, language)))
+        target.order = len(found)
+        found.append(target)
+
+    for question in adapted.questions:
+        target = Target(question.id, "question", question.level, question.type.value)
+        target.names.add(adapted.variable(question.id).lower())
+        if question.code_list and question.code_list in code_lists:
+            for code in code_lists[question.code_list].codes:
+                labels = {lang: _text(code.label, adapted, lang) for lang in languages}
+                special = code.special.value if code.special else None
+                target.codes.append((code.code, labels, special))
+        add(target, question.variable_label, question.label)
+    for derived in module.derived:
+        target = Target(derived.id, "derived", derived.level)
+        if derived.variable:
+            target.names.add(derived.variable.lower())
+        add(target, derived.variable_label)
+    seen: set[str] = set()
+    for level in module.levels:
+        for name in level.id_variables:
+            if name not in seen:
+                seen.add(name)
+                add(Target(name, "id", level.id))
+    add(Target("weight", "weight", None))
+    return found
+
+
+def _view(item: Item, index: int) -> _ItemView:
+    vocab = vocabulary()
+    labels = []
+    for language, text in item.labels.items():
+        cleaned = clean_label(text)
+        tokens = vocab.tokens(cleaned)
+        if tokens:
+            labels.append((language, cleaned, tokens))
+    name_tokens = [t for t in name_words(item.name) if t not in vocab.stopwords]
+    return _ItemView(
+        item,
+        index,
+        short_name(item.name).lower(),
+        labels,
+        name_tokens,
+        value_evidence(item.first_value_labels()),
+    )
+
+
+def _score(view: _ItemView, target: Target) -> tuple[float, list[str]]:
+    vocab = vocabulary()
+    excluded = target.excluded + (
+        vocab.excluded_everywhere if target.kind in ("question", "derived") else []
+    )
+    best, why = 0.0, ""
+    if view.name in target.names:
+        best, why = 1.0, f"name {view.item.name}"
+    for language, cleaned, tokens in view.labels:
+        ruled_out = [" ".join(p) for p in excluded if _has_phrase(tokens, p)]
+        if ruled_out:
+            return 0.0, [f"label has '{ruled_out[0]}'"]
+        for phrase in target.phrases:
+            score = _phrase_score(tokens, phrase.words)
+            if score > best:
+                where = phrase.language if language in ("", phrase.language) else language
+                best = score
+                shown = cleaned if len(cleaned) <= 80 else cleaned[:77] + "..."
+                why = f'label ({where}) "{shown}" ~ "{" ".join(phrase.words)}"'
+    if (
+        best < 1.0
+        and view.name_tokens
+        and not any(_has_phrase(view.name_tokens, p) for p in excluded)
+    ):
+        for phrase in target.phrases:
+            score = 0.9 * _phrase_score(view.name_tokens, phrase.words)
+            if score > best:
+                best, why = (
+                    score,
+                    f'name words "{" ".join(view.name_tokens)}" ~ "{" ".join(phrase.words)}"',
+                )
+    if best == 0.0:
+        return 0.0, []
+    evidence = [why]
+    adjustment, reasons = _value_adjustment(view.values, target)
+    evidence += reasons
+    # not capped at 1: a name match backed by its value labels outranks a bare name match
+    return round(max(0.0, best + adjustment), 3), evidence
+
+
+def _value_adjustment(values: ValueEvidence, target: Target) -> tuple[float, list[str]]:
+    body = values.substantive
+    if target.kind not in ("question", "derived") or not body:
+        return 0.0, []
+    numeric = [label for label in body.values() if _NUMBER_LABEL.match(label)]
+    if not target.codes or all(special for _, _, special in target.codes):
+        # a year, a count or an amount: categories that are not numbers speak against it
+        if len(body) >= 2 and len(numeric) < len(body) / 2 and not values.is_country_list:
+            return -0.2, ["value labels are categories, not numbers"]
+        return 0.0, []
+    if len(numeric) >= 2 and len(numeric) >= len(body) / 2 and target.type != "country":
+        return -0.15, ["value labels are numbers (a count)"]
+    if target.type == "country":
+        if values.is_country_list:
+            how = f"codes are {values.iso}" if values.iso else "value labels are countries"
+            return 0.1, [f"{how} ({len(values.countries) or len(body)} of {len(body)})"]
+        if len(body) >= 3 and values.country_share < 0.2:
+            return -0.25, ["value labels are not countries"]
+        return 0.0, []
+    if values.is_country_list:
+        return -0.3, ["value labels are countries"]
+    categories = [(code, labels) for code, labels, special in target.codes if special is None]
+    if not categories or target.type not in ("select_one", "select_multiple"):
+        return 0.0, []
+    agree = sum(
+        1
+        for label in body.values()
+        if any(
+            label_similarity(label, text) >= 0.8
+            for _, texts in categories
+            for text in texts.values()
+        )
+    )
+    if agree:
+        share = agree / len(body)
+        return round(0.1 * share, 3), [f"{agree} of {len(body)} value labels match the code list"]
+    if len(body) >= 2 and len(categories) >= 2:
+        return -0.15, ["no value label matches the code list"]
+    return 0.0, []
+
+
+def _ancestors(adapted: Adapted, level: str) -> set[str]:
+    parents = {lv.id: lv.parent for lv in adapted.module.levels}
+    found, current = set(), level
+    while current is not None and current not in found:
+        found.add(current)
+        current = parents.get(current)
+    return found
+
+
+def _group_levels(
+    adapted: Adapted, views: list[_ItemView], targets: list[Target], threshold: float
+) -> dict[str, tuple[str | None, float, list[str]]]:
+    """Each group's level: the source's if it says one, else a vote of its items."""
+    own_id = {lv.id: lv.id_variables[-1] for lv in adapted.module.levels if lv.id_variables}
+    groups: dict[str, list[_ItemView]] = defaultdict(list)
+    for view in views:
+        groups[view.item.group].append(view)
+    result = {}
+    for group, members in groups.items():
+        stated = {v.item.level for v in members if v.item.level}
+        if len(stated) == 1:
+            level = stated.pop()
+            result[group] = (level, 1.0, ["level given by the source"])
+            continue
+        votes: dict[str, float] = defaultdict(float)
+        id_votes: dict[str, float] = defaultdict(float)
+        reasons: dict[str, list[str]] = defaultdict(list)
+        for view in members:
+            scored = [(s, t) for t in targets if (s := _score(view, t)[0]) >= threshold]
+            questions = [(s, t) for s, t in scored if t.kind in ("question", "derived")]
+            if questions:
+                top = max(s for s, _ in questions)
+                for level in {t.level for s, t in questions if s == top}:
+                    votes[level] += top
+                    reasons[level].append(view.item.name)
+            for score, target in scored:
+                if target.kind == "id" and own_id.get(target.level) == target.id and score >= 0.95:
+                    # a household id is in every file of a household survey: a weak vote
+                    weight = 1.5 if _depth(adapted, target.level) > 1 else 0.3
+                    id_votes[target.level] += weight * score
+                    reasons[target.level].append(f"{view.item.name} (identifier)")
+        # an identifier alone ("Serial number" in a record of deaths) does not make a level
+        for level, vote in id_votes.items():
+            if votes.get(level) or len(votes) == 0 and len(id_votes) == 1 and vote >= 1.5:
+                votes[level] += vote
+        if not votes:
+            result[group] = (None, 0.0, [])
+            continue
+        level = max(votes, key=lambda lv: (votes[lv], -_depth(adapted, lv)))
+        share = votes[level] / sum(votes.values())
+        result[group] = (level, round(share, 2), reasons[level][:6])
+    return result
+
+
+def _depth(adapted: Adapted, level: str) -> int:
+    return len(_ancestors(adapted, level))
+
+
+def _module_ref(module: Adapted | str) -> str:
+    if isinstance(module, str) and (module.endswith((".yaml", ".yml")) or "/" in module):
+        return module
+    adapted = module if isinstance(module, Adapted) else adapt(None, module)[0]
+    return adapted.module.ref
+
+
+def match(
+    items: list[Item],
+    modules: Adapted | str | list[Adapted | str],
+    *,
+    threshold: float = THRESHOLD,
+    floor: float = FLOOR,
+) -> list[Proposal]:
+    """Propose, for each module, which national item holds each of its targets.
+
+    Returns accepted proposals (score >= threshold), best guesses (floor <= score < threshold,
+    `accepted=False`), one "level" proposal per group of items, and recodes for accepted
+    coded questions.
+    """
+    if isinstance(modules, (Adapted, str)):
+        modules = [modules]
+    views = [_view(item, i) for i, item in enumerate(items)]
+    proposals: list[Proposal] = []
+    for module in modules:
+        adapted = module if isinstance(module, Adapted) else adapt(None, module)[0]
+        proposals += _match_module(adapted, _module_ref(module), views, threshold, floor)
+    return proposals
+
+
+def _match_module(
+    adapted: Adapted, ref: str, views: list[_ItemView], threshold: float, floor: float
+) -> list[Proposal]:
+    targets = targets_of(adapted)
+    levels = _group_levels(adapted, views, targets, threshold)
+    allowed = {
+        group: (_ancestors(adapted, level) if level else set())
+        for group, (level, _, _) in levels.items()
+    }
+    candidates: list[tuple[float, int, int, Target, _ItemView, list[str]]] = []
+    for view in views:
+        for target in targets:
+            if (
+                target.kind in ("question", "derived")
+                and target.level not in allowed[view.item.group]
+            ):
+                continue
+            score, evidence = _score(view, target)
+            if score and target.kind in ("id", "weight"):
+                score, evidence = _unit_adjustment(
+                    adapted, view, target, levels[view.item.group][0], score, evidence
+                )
+            if score >= floor:
+                candidates.append((score, target.order, view.index, target, view, evidence))
+    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+    taken_items: set[int] = set()
+    taken_targets: set[str] = set()
+    proposals: list[Proposal] = []
+    guesses: dict[str, Proposal] = {}
+    for score, _, _, target, view, evidence in candidates:
+        if target.id in taken_targets or view.index in taken_items:
+            continue
+        level, _, _ = levels[view.item.group]
+        proposal = Proposal(
+            ref,
+            target.id,
+            target.kind,
+            view.item.name,
+            min(score, 1.0),
+            evidence,
+            target.level or level,
+            view.item.group,
+        )
+        if score >= threshold:
+            taken_targets.add(target.id)
+            taken_items.add(view.index)
+            if target.kind == "question":
+                _propose_recode(proposal, target, view)
+            proposals.append(proposal)
+        elif target.id not in guesses:
+            proposal.accepted = False
+            guesses[target.id] = proposal
+    proposals += [g for t, g in guesses.items() if t not in taken_targets]
+    for group, (level, share, reasons) in levels.items():
+        if level:
+            why = [f"items that match {level} questions or identifiers: {', '.join(reasons)}"]
+            proposals.append(Proposal(ref, level, "level", group, share, why, level, group))
+    order = {t.id: t.order for t in targets}
+    proposals.sort(key=lambda p: (p.kind == "level", not p.accepted, order.get(p.target, 0)))
+    return proposals
+
+
+def _unit_adjustment(
+    adapted: Adapted,
+    view: _ItemView,
+    target: Target,
+    group_level: str | None,
+    score: float,
+    evidence: list[str],
+) -> tuple[float, list[str]]:
+    """Identifiers and weights of the group's own level first: an emigrant number in the
+    emigrant record, the person weight (not the household weight) in a person file."""
+    if target.kind == "id":
+        if group_level and target.level == group_level and _depth(adapted, group_level) > 1:
+            return score + 0.05, evidence + [f"in a {group_level} group"]
+        return score, evidence
+    words = {w for _, _, tokens in view.labels for w in tokens} | set(view.name_tokens)
+    for level in adapted.module.levels:
+        nouns = {w for text in level.label.values() for w in vocabulary().tokens(str(text))}
+        if words & nouns:
+            if level.id == group_level:
+                return score + 0.05, evidence + [f"a {level.id} weight in a {level.id} file"]
+            return score - 0.05, evidence + [f"a {level.id} weight"]
+    return score, evidence
+
+
+def _propose_recode(proposal: Proposal, target: Target, view: _ItemView) -> None:
+    values = view.values
+    if not values.labels or not target.codes:
+        return
+    by_special = {special: code for code, _, special in target.codes if special}
+    recode: dict[str, int] = {}
+    notes: list[str] = []
+    if target.type == "country":
+        if values.iso:
+            proposal.recode = values.iso
+            proposal.recode_evidence = [
+                f"codes are ISO {values.iso[3:]}-letter codes: built-in {values.iso}"
+            ]
+            return
+        for code in values.labels:
+            if code in values.specials:
+                standard = by_special.get(values.specials[code])
+            else:
+                standard = values.countries.get(code)
+            if standard is not None and code_text(code) != str(standard):
+                recode[code_text(code)] = standard
+        unmatched = [
+            code_text(c)
+            for c in values.labels
+            if c not in values.countries and c not in values.specials
+        ]
+        notes.append(f"{len(values.countries)} country names read as M49")
+        if unmatched:
+            notes.append(
+                f"not a country name: {', '.join(unmatched[:8])}{' ...' if len(unmatched) > 8 else ''}"
+            )
+    else:
+        categories = [(code, labels) for code, labels, special in target.codes if special is None]
+        for code, label in values.labels.items():
+            kind = values.specials.get(code) or special_kind(label)
+            if kind and kind in by_special:
+                standard = by_special[kind]
+            else:
+                scored = [
+                    (label_similarity(label, text), standard)
+                    for standard, texts in categories
+                    for text in texts.values()
+                ]
+                best = max(scored, default=(0.0, None))
+                standard = best[1] if best[0] >= 0.75 else None
+            if standard is not None and code_text(code) != str(standard):
+                recode[code_text(code)] = standard
+    if recode:
+        proposal.recode = recode
+        proposal.recode_evidence = notes or ["by label similarity (en/fr/es)"]
