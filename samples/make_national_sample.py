@@ -1115,6 +1115,10 @@ def readme_section(manifest: dict[str, Any]) -> str:
         )
     lines += [
         "",
+        "Clean rows that only the national forms keep clean: "
+        + "; ".join(f"{n} {what}" for what, n in manifest["clean_but_national"].items())
+        + ".",
+        "",
         "Rows are 1-based rows of every file (visitors included). All other rows are clean: no "
         "error-level finding may fall on them, with the identifiers stored as text, as numbers "
         "and in the CSV (`tests/test_national_sample.py`).",
@@ -1183,6 +1187,7 @@ def make(out: Path, check: bool = True) -> dict[str, Any]:
         "households": len(households),
         "unknown_country_code": UNKNOWN_COUNTRY_CODE,
         "unknown_reason_code": UNKNOWN_REASON_CODE,
+        "clean_but_national": clean_but_national(frame),
         "defects": [d.__dict__ for d in defects],
     }
     (out / "national_defects.json").write_text(
@@ -1190,6 +1195,27 @@ def make(out: Path, check: bool = True) -> dict[str, Any]:
     )
     update_readme(out / "README.md", readme_section(manifest))
     return manifest
+
+
+def clean_but_national(frame: pd.DataFrame) -> dict[str, int]:
+    """Clean rows that only the national forms make clean: an engine without them errs there."""
+    usual = frame["P15_USUAL"] == 1
+    ids = frame["HHID"].drop_duplicates()
+    return {
+        "visitors (level where)": int((~usual).sum()),
+        "citizens with a country of citizenship (universe true)": int(
+            (usual & frame["P17_CITIZEN"].isin([4, 5])).sum()
+        ),
+        "nationality Kenya or Stateless (crosswalk null)": int(
+            frame["P18_NATIONALITY"].isin([NATIONAL_KENYA, NATIONAL_STATELESS]).sum()
+        ),
+        "children not asked residence one or five years ago (code 0, null)": int(
+            ((frame["P27_RES1Y"] == 0) | (frame["P29_RES5Y"] == 0)).sum()
+        ),
+        "households whose id equals another's as a float": int(
+            ids.astype(float).duplicated(keep=False).sum()
+        ),
+    }
 
 
 def _csv_cell(text: str) -> str:
