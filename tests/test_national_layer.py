@@ -304,3 +304,26 @@ def test_one_roster_feeds_current_and_former_members(tmp_path):
     assert _column(members, "sex")[0] == [1.0, 2.0, 1.0]
     assert _column(former, "former_age")[0] == [40.0, 35.0, 19.0]
     assert members.ids["member_no"].tolist() == former.ids["former_no"].tolist() == ["1", "2", "3"]
+
+
+def test_a_stray_text_in_a_text_column_does_not_change_its_chunk(tmp_path):
+    layer = _layer(tmp_path, SPLIT, {"countries.csv": COUNTRIES})
+    frame = raw_frame(
+        """
+        | P12_COB |
+        | 5       |
+        | 12      |
+        | abc     |
+        | 601     |
+        """
+    )
+    whole = layer.apply(frame, "person")
+    assert whole.problems == {}
+    assert _column(whole, "place_of_birth") == (
+        [5.0, 12.0, None, None],
+        [False, False, False, True],
+    )
+    parts = [layer.apply(frame.iloc[:2], "person"), layer.apply(frame.iloc[2:], "person")]
+    assert [v for p in parts for v in _column(p, "place_of_birth")[0]] == [5.0, 12.0, None, None]
+    # the unmapped text stays for the validator to report
+    assert _column(whole, "country_of_birth")[0] == [404.0, 404.0, "abc", 800.0]

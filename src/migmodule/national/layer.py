@@ -25,7 +25,9 @@ import numpy as np
 import pandas as pd
 
 from migmodule.codes import Finding, Location, MigmoduleError
+from migmodule.expr.ast import ARITHMETIC, COMPARISONS, Binary, In, Name, Node, Num, Str, Unary
 from migmodule.expr.columns import column_names, evaluate_on_columns
+from migmodule.expr.parser import parse
 from migmodule.national.recode import Recode
 from migmodule.profile import PROFILE_DATA_COLUMN, PROFILE_DATA_VALUES, Adapted, Source
 from migmodule.spec.model import Question, QuestionType
@@ -88,6 +90,7 @@ class NationalLayer:
         self.adapted = adapted
         self.module = adapted.module
         self._reads: dict[str, list[str]] = {}
+        self._numeric: dict[str, frozenset[str]] = {}
 
     # plan ----------------------------------------------------------------------------------
     def questions(self, level: str) -> list[Question]:
@@ -130,15 +133,25 @@ class NationalLayer:
         return found
 
     # rows ----------------------------------------------------------------------------------
-    def _view(self, frame: pd.DataFrame, names: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    def _view(self, frame: pd.DataFrame, text: str) -> tuple[pd.DataFrame, list[str]]:
         """The columns an expression reads, under the profile's spelling; parameters (REF_DATE)
-        stand in for names the file does not have. Returns the view and the names not found."""
+        stand in for names the file does not have. Returns the view and the names not found.
+
+        A text column the expression only compares with numbers (or computes with) is read as
+        numbers value by value (other text unknown), so that a row's result never depends on
+        the other values of its chunk."""
+        if text not in self._numeric:
+            self._numeric[text] = _numeric_names(parse(text))
+        numeric = self._numeric[text]
         data: dict[str, pd.Series] = {}
         missing: list[str] = []
-        for name in names:
+        for name in self._expression_names(text):
             column = find_column(name, frame.columns)
             if column is not None:
-                data[name] = frame[column]
+                series = frame[column]
+                if name in numeric and _holds_text(series):
+                    series = pd.Series(_numbers(series), index=frame.index)
+                data[name] = series
             elif self.adapted.params.get(name) is not None and _scalar(self.adapted.params[name]):
                 data[name] = _constant(self.adapted, name, frame.index)
             else:
@@ -150,7 +163,7 @@ class NationalLayer:
         text = self.row_filter(level)
         if not text:
             return np.ones(len(frame), dtype=bool)
-        view, missing = self._view(frame, self._expression_names(text))
+        view, missing = self._view(frame, text)
         if missing:
             raise MigmoduleError.of(
                 PROFILE_DATA_COLUMN,
@@ -203,7 +216,7 @@ class NationalLayer:
             raw: pd.Series | None = None
             column: str | None = None
             if source.kind == "derive":
-                view, missing = self._view(frame, self.reads(question.id))
+                view, missing = self._view(frame, source.expression or "")
                 if missing:
                     out.absent[question.id] = (
                         f"derive `{source.expression}` reads {', '.join(missing)}, not in the file"
@@ -225,7 +238,7 @@ class NationalLayer:
                 raw = frame[column]
                 series = raw
                 if source.kind == "split":
-                    view, missing = self._view(frame, self._expression_names(source.where or ""))
+                    view, missing = self._view(frame, source.where or "")
                     if missing:
                         out.absent[question.id] = (
                             f"the split `{source.where}` reads {', '.join(missing)}, not in the file"
@@ -259,6 +272,40 @@ def _row_span(frame: pd.DataFrame) -> str:
     if pd.api.types.is_integer_dtype(index.dtype):
         return f"{int(index.min()) + 1}-{int(index.max()) + 1}"
     return f"1-{len(frame)}"
+
+
+def _numeric_names(tree: Node) -> frozenset[str]:
+    """Names an expression only uses as numbers: compared with a number, in arithmetic, or in an
+    `in (...)` list of numbers, and never compared with a text."""
+    numeric: set[str] = set()
+    text: set[str] = set()
+
+    def number_like(node: Node) -> bool:
+        return isinstance(node, Num) or (
+            isinstance(node, Unary) and node.op == "-" and isinstance(node.operand, Num)
+        )
+
+    for node in tree.walk():
+        if isinstance(node, Binary) and node.op in ARITHMETIC:
+            numeric.update(side.id for side in (node.left, node.right) if isinstance(side, Name))
+        elif isinstance(node, Binary) and node.op in COMPARISONS:
+            for name, other in ((node.left, node.right), (node.right, node.left)):
+                if isinstance(name, Name) and number_like(other):
+                    numeric.add(name.id)
+                elif isinstance(name, Name) and isinstance(other, Str):
+                    text.add(name.id)
+        elif isinstance(node, In) and isinstance(node.operand, Name):
+            if any(isinstance(item, Str) for item in node.items):
+                text.add(node.operand.id)
+            elif any(number_like(item) for item in node.items):
+                numeric.add(node.operand.id)
+        elif isinstance(node, Unary) and node.op == "-" and isinstance(node.operand, Name):
+            numeric.add(node.operand.id)
+    return frozenset(numeric - text)
+
+
+def _holds_text(series: pd.Series) -> bool:
+    return series.dtype == object or pd.api.types.is_string_dtype(series.dtype)
 
 
 def _scalar(value: object) -> bool:
