@@ -36,7 +36,7 @@ from migmodule.expr.targets import XPath
 from migmodule.io import atomic_path
 from migmodule.profile import Adapted
 from migmodule.spec.model import CodeList, Derived, Edit, Level, Module, Question, QuestionType
-from migmodule.spec.resolve import Resolved, number, parameter_of
+from migmodule.spec.resolve import COUNTRIES_SOURCE, Resolved, number, parameter_of
 from migmodule.spec.text import render, text_in
 
 Sheets = dict[str, list[dict[str, str]]]
@@ -359,7 +359,7 @@ class _FormBuilder:
             )
             form_type = f"{kind} {self.list_name(part, code_list)}"
             searchable = (
-                question.type is QuestionType.COUNTRY or code_list.source == "builtin:countries"
+                question.type is QuestionType.COUNTRY or code_list.source == COUNTRIES_SOURCE
             )
             appearance = "autocomplete" if searchable else ""
         else:

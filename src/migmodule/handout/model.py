@@ -24,7 +24,7 @@ from migmodule.handout.i18n import word
 from migmodule.handout.routing import Route, folded, is_never, routes, universe_tree
 from migmodule.profile import Adapted
 from migmodule.spec.model import CodeList, Module, Question, QuestionType
-from migmodule.spec.resolve import Resolved
+from migmodule.spec.resolve import COUNTRIES_SOURCE, Resolved
 from migmodule.spec.resolve import number as as_number
 from migmodule.spec.text import fill, text_in
 
@@ -228,7 +228,7 @@ class _PartBuilder:
             )
             if code_list.label:
                 title = self.text(code_list.label, f"label of code list {code_list.id}")
-            elif code_list.source == "builtin:countries":
+            elif code_list.source == COUNTRIES_SOURCE:
                 title = self.w("countries_list")
             else:
                 users = [self.tags[q.id] for q in self.questions if q.code_list == code_list.id]
