@@ -643,6 +643,26 @@ class CSProLogic(_TwoValued):
     def has_code(self, ref: Node, code: int | str) -> Formula:
         return Atom(f"{self.value(ref)}_{code} = 1")
 
+    def call_answered(self, node: Call, want: bool) -> Formula:
+        """Not blank: CSPro's special values for not stated and refused are answers too.
+
+        A code of kind not_applicable is written as NOTAPPL, as a blank is: CSPro cannot tell
+        those two apart, so such a code reads as not answered here.
+        """
+        ref = node.args[0]
+        symbol = self.symbol(ref)
+        present = self.present(ref)
+        if symbol is not None and not symbol.multiple and (symbol.numeric or symbol.date):
+            kinds = {self.special_kind(ref, c) for c in symbol.special_codes}
+            specials = [
+                Atom(f"{self.value(ref)} = {self.SPECIAL_VALUES[kind]}")
+                for kind in ("not_stated", "refused")
+                if kind in kinds
+            ]
+            if specials:
+                present = AnyOf((present, *specials), grouped=False)
+        return present if want else Not(present)
+
     def date_number(self, node: Node) -> str:
         if isinstance(node, Str) and _iso_date(node.value) is not None:
             return node.value.replace("-", "")
