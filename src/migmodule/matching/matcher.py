@@ -301,7 +301,7 @@ def _group_levels(
                     reasons[target.level].append(f"{view.item.name} (identifier)")
         # an identifier alone ("Serial number" in a record of deaths) does not make a level
         for level, vote in id_votes.items():
-            if votes.get(level) or len(votes) == 0 and len(id_votes) == 1 and vote >= 1.5:
+            if votes.get(level):
                 votes[level] += vote
         if not votes:
             result[group] = (None, 0.0, [])
@@ -351,6 +351,13 @@ def _match_module(
 ) -> list[Proposal]:
     targets = targets_of(adapted)
     levels = _group_levels(adapted, views, targets, threshold)
+    weak = [v for v in views if levels[v.item.group][0] is None]
+    if weak:  # groups where nothing reaches the threshold: a vote of the best guesses
+        levels.update(
+            (group, vote)
+            for group, vote in _group_levels(adapted, weak, targets, floor).items()
+            if vote[0] is not None
+        )
     allowed = {
         group: (_ancestors(adapted, level) if level else set())
         for group, (level, _, _) in levels.items()
