@@ -186,3 +186,14 @@ def test_a_bound_reading_an_unset_parameter_raises_unless_kept_as_written():
     assert to_source(low) == "year(REF_DATE) - 110" and to_source(high) == "year(REF_DATE)"
     with pytest.raises(MigmoduleError):
         view.range_bound_trees(question)
+
+
+def test_resolved_codes_are_shared_and_read_only():
+    view = resolved(country="KEN")
+    countries = code_list(view, "countries")
+    first = view.codes(countries)[0]
+    with pytest.raises(TypeError):
+        first.labels["en"] = "Changed"  # type: ignore[index]
+    assert view.codes(countries)[0].label("en") == "Kenya"
+    view.codes(countries).clear()  # a caller's list is its own
+    assert len(view.codes(countries)) == len(by_m49()) + 2

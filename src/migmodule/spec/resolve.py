@@ -31,9 +31,10 @@ Numbers: a bound that folds to a whole number is an `int` (1920, not 1920.0); ot
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 from migmodule.countries import THIS_COUNTRY_PLACEHOLDER, by_m49, country_name
@@ -79,12 +80,16 @@ class ResolvedCode:
     """One code of a list as a country uses it, with its label in each language asked for."""
 
     code: int
-    labels: dict[str, str] = field(compare=False)  # language -> label, placeholders filled
+    # language -> label, placeholders filled; read-only, as resolved codes are shared
+    labels: Mapping[str, str] = field(compare=False)
     special: SpecialKind | None = None
     origin: Origin = "listed"
     # The text as written (spec code label or national label), for engines that report missing
     # translations themselves; None for countries.
     text: dict[str, str] | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "labels", MappingProxyType(dict(self.labels)))
 
     @property
     def missing(self) -> bool:
@@ -117,6 +122,7 @@ class Resolved:
         self.module = adapted.module
         self.params = adapted.params
         self.languages = list(languages or adapted.languages or ["en"])
+        self._codes: dict[tuple[str, str], tuple[ResolvedCode, ...]] = {}
 
     # codes --------------------------------------------------------------------------------------
     def _text(self, value: dict[str, str] | None, langs: list[str]) -> dict[str, str]:
@@ -134,6 +140,12 @@ class Resolved:
         language) is also the language countries are sorted in.
         """
         sort_language = lang or self.languages[0]
+        key = (code_list.id, sort_language)
+        if key not in self._codes:
+            self._codes[key] = tuple(self._resolve_codes(code_list, sort_language))
+        return list(self._codes[key])
+
+    def _resolve_codes(self, code_list: CodeList, sort_language: str) -> list[ResolvedCode]:
         langs = list(dict.fromkeys([*self.languages, sort_language]))
         listed = {c.code for c in code_list.codes}
         first: list[ResolvedCode] = []
