@@ -86,10 +86,7 @@ PROFILE_DUPLICATE_VARIABLE = define(
     "PROFILE-VAR-001",
     "error",
     "Two questions mapped to one variable",
-    "{module}: questions '{first}' and '{second}' are both mapped to variable '{variable}'. "
-    "Map one of them elsewhere; if the variable holds both, give each a split "
-    "{{from: {variable}, where: ...}}; if they are in two files of different levels, put the names "
-    "under levels: {{LEVEL: {{variables: ...}}}}.",
+    "{module}: '{first}' and '{second}' are both mapped to variable '{variable}'. {fix}",
     "profile",
 )
 PROFILE_TWO_SOURCES = define(
@@ -793,12 +790,14 @@ class _Checker:
             scope = item.level if own else "(module)"
             seen = adapted_names.setdefault(scope, {})
             if variable in seen:
+                path = ("levels", item.level, "variables") if own else ("variables",)
                 self.add(
                     PROFILE_DUPLICATE_VARIABLE,
-                    self.at("variables", item.id, question=item.id),
+                    self.at(*path, item.id, question=item.id),
                     first=seen[variable][0],
                     second=item.id,
                     variable=named or item.variable_name,
+                    fix=_split_fix(named or item.variable_name),
                 )
             seen[variable] = (item.id, own)
         # Level-specific names must not collide with module-level names of the same level.
@@ -822,6 +821,7 @@ class _Checker:
                         first=other.id,
                         second=item.id,
                         variable=level_settings.variables[item.id],
+                        fix=_split_fix(level_settings.variables[item.id]),
                     )
         # Identifiers: two identifiers of one level, or an identifier and a question, on one column.
         adapted = Adapted(module, {}, settings, recodes={})  # names only
@@ -835,6 +835,7 @@ class _Checker:
                         first=columns[column.lower()],
                         second=name,
                         variable=column,
+                        fix="Each identifier needs a variable of its own.",
                     )
                 columns[column.lower()] = name
             for item in items:
@@ -850,6 +851,8 @@ class _Checker:
                         first=columns[column],
                         second=item.id,
                         variable=adapted.variable(item.id),
+                        fix="An identifier's variable cannot hold a question: map the question "
+                        "to its own variable.",
                     )
 
     # expressions -----------------------------------------------------------------------------
@@ -1009,6 +1012,14 @@ class _Checker:
                     )
 
 
+def _split_fix(variable: str) -> str:
+    return (
+        "Map one of them elsewhere; if the variable holds both, give each a split "
+        f"{{from: {variable}, where: ...}}; if they come from files of different levels, give "
+        "the names under levels: {LEVEL: {variables: ...}}."
+    )
+
+
 def _shown(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else str(number)
 
@@ -1021,8 +1032,10 @@ def check_profile(profile: Profile, path: str | None = None) -> list[Finding]:
         module = load_module(profile.module_path(settings.module))
         checker = _Checker(profile, index, module, path)
         values = _profile_parameters(profile, settings, module)
+        recodes, problems = compile_recodes(settings, profile, index, module.ref)
+        checker.findings.extend(problems)
         try:
-            adapted = _adapted(profile, index, module, values, None, checker.findings)
+            adapted = _adapted(profile, index, module, values, None, [])
         except MigmoduleError as exc:  # a bad parameter value
             checker.findings.append(exc.finding)
             adapted = None
@@ -1043,7 +1056,6 @@ def check_profile(profile: Profile, path: str | None = None) -> list[Finding]:
         checker.levels_and_ids()
         checker.sources()
         checker.expressions()
-        if adapted is not None:
-            checker.recode_codes(adapted.recodes)
+        checker.recode_codes(recodes)
         findings.extend(checker.findings)
     return findings
