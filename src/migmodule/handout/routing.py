@@ -15,6 +15,7 @@ from migmodule.expr.ast import Binary, Bool, Node, to_source
 from migmodule.expr.parser import parse
 from migmodule.expr.semantics import ancestors, fold
 from migmodule.expr.sentence import Sentence
+from migmodule.expr.shape import conjuncts as expr_conjuncts
 from migmodule.spec.model import Module, Question
 
 
@@ -29,11 +30,7 @@ def folded(text: str, params: dict[str, Any]) -> Node:
 
 def conjuncts(tree: Node | None) -> list[Node]:
     """The parts of a top-level `and` chain; `true` (or no universe) has none."""
-    if tree is None or (isinstance(tree, Bool) and tree.value):
-        return []
-    if isinstance(tree, Binary) and tree.op == "and":
-        return conjuncts(tree.left) + conjuncts(tree.right)
-    return [tree]
+    return expr_conjuncts(tree)
 
 
 def join_and(parts: list[Node]) -> Node:
