@@ -2,7 +2,7 @@
 each level's row filter, and per question the standard-coded values and the "blank by national
 design" mask.
 
-    layer = NationalLayer(adapted)
+    layer = NationalLayer(adapted, date_formats(path))      # date_formats: .sav/.dta date columns
     names = layer.columns("person", source_columns)     # what to read from the file
     for frame in chunks:                                 # any chunking: rows are independent
         keep = layer.rows(frame, "person")               # the level's row filter (bool array)
@@ -19,6 +19,7 @@ are blank by design: never a code, universe or non-response error.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,6 +29,7 @@ from migmodule.codes import Finding, Location, MigmoduleError
 from migmodule.expr.ast import ARITHMETIC, COMPARISONS, Binary, In, Name, Node, Num, Str, Unary
 from migmodule.expr.columns import column_names, evaluate_on_columns
 from migmodule.expr.parser import parse
+from migmodule.national.dates import as_dates
 from migmodule.national.recode import Recode
 from migmodule.profile import PROFILE_DATA_COLUMN, PROFILE_DATA_VALUES, Adapted, Source
 from migmodule.spec.model import Question, QuestionType
@@ -86,8 +88,11 @@ def find_column(name: str, available: list[str] | pd.Index) -> str | None:
 class NationalLayer:
     """The compiled national layer of one adapted module."""
 
-    def __init__(self, adapted: Adapted):
+    def __init__(self, adapted: Adapted, date_formats: Mapping[str, str] | None = None):
+        """`date_formats`: file column -> SPSS/Stata display format of its date columns
+        (`migmodule.national.dates.date_formats(path)`), for readers that keep dates as numbers."""
         self.adapted = adapted
+        self.date_formats = dict(date_formats or {})
         self.module = adapted.module
         self._reads: dict[str, list[str]] = {}
         self._numeric: dict[str, frozenset[str]] = {}
@@ -148,7 +153,7 @@ class NationalLayer:
         for name in self._expression_names(text):
             column = find_column(name, frame.columns)
             if column is not None:
-                series = frame[column]
+                series = as_dates(frame[column], self.date_formats.get(column))
                 if name in numeric and _holds_text(series):
                     series = pd.Series(_numbers(series), index=frame.index)
                 data[name] = series
@@ -237,6 +242,8 @@ class NationalLayer:
                     continue
                 raw = frame[column]
                 series = raw
+                if question.type is QuestionType.DATE:
+                    series = as_dates(raw, self.date_formats.get(column))
                 if source.kind == "split":
                     view, missing = self._view(frame, source.where or "")
                     if missing:
