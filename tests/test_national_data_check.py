@@ -109,3 +109,16 @@ def test_data_arguments_take_an_optional_level():
         ("x", "y/z.csv"),
         (None, "dir/a=b.csv"),
     ]
+
+
+def test_expressions_that_cannot_read_the_file_values_are_reported(tmp_path):
+    # DOB holds numbers, not dates: age_at cannot read it
+    frame = raw_frame(FRAME).assign(DOB=["19900101", "20000501"])
+    profile, data = _write(tmp_path, frame)
+    findings = check_profile_data(load_profile(profile), [("person", str(data))])
+    problems = [f for f in findings if f.code == "PROFILE-DATA-002"]
+    assert len(problems) == 1 and "age_at(DOB, REF_DATE)" in problems[0].message
+    # the sample's own dates (ISO text) are fine
+    profile, data = _write(tmp_path, raw_frame(FRAME))
+    findings = check_profile_data(load_profile(profile), [("person", str(data))])
+    assert [f for f in findings if f.code == "PROFILE-DATA-002"] == []

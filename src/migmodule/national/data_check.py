@@ -1,6 +1,7 @@
 """`profile check --data FILE`: a profile held against a real file. Every variable the profile
-names must be in the file, and every key a recode writes should be able to occur (a value of the
-file, or a code in its value labels).
+names must be in the file, every key a recode writes should be able to occur (a value of the
+file, or a code in its value labels), and derive, splits and row filters must evaluate on the
+file's first rows (a date function given numbers, text compared with a number).
 
 Crosswalk files and the built-ins (iso3, iso2) list many codes a given file may not use, so only
 the keys written in the profile itself are held to the data.
@@ -16,12 +17,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from migmodule.codes import Finding, Location
+from migmodule.codes import Finding, Location, MigmoduleError
 from migmodule.microdata import DataSource
+from migmodule.national.dates import date_formats
 from migmodule.national.layer import NationalLayer, _numbers, _texts
 from migmodule.national.recode import Recode
 from migmodule.profile import (
     PROFILE_DATA_COLUMN,
+    PROFILE_DATA_VALUES,
     PROFILE_RECODE_UNUSED,
     Adapted,
     Profile,
@@ -149,6 +152,31 @@ def check_profile_data(
                         )
                     )
                 findings += _unused_keys(profile, index, adapted, level, source, path, chunk_size)
+                findings += _evaluation_problems(adapted, level, source, path)
+    return findings
+
+
+def _evaluation_problems(
+    adapted: Adapted, level: str, source: DataSource, path: Path, rows: int = 1000
+) -> list[Finding]:
+    """The layer run on the file's first rows: a derive, split or row filter that cannot be
+    evaluated on the file's values (PROFILE-DATA-002), once per question."""
+    layer = NationalLayer(adapted, date_formats(path))
+    columns = layer.columns(level, list(source.columns))
+    if not columns:
+        return []
+    chunk = next(iter(source.chunks(columns, rows)), None)
+    if chunk is None:
+        return []
+    frame = chunk.frame.head(rows)
+    findings: list[Finding] = []
+    try:
+        layer.rows(frame, level)
+    except MigmoduleError as exc:
+        if exc.finding.code == PROFILE_DATA_VALUES.code:
+            findings.append(exc.finding)
+        # a missing filter variable is PROFILE-DATA-001, reported above
+    findings += list(layer.apply(frame, level).problems.values())
     return findings
 
 
