@@ -113,6 +113,21 @@ def test_a_country_list_decides_which_birth_place_item_is_the_country():
     assert found["country_of_birth"].recode == {"600": 12, "601": 24, "612": 384, "700": 250}
 
 
+def test_one_variable_holding_county_or_country_is_split():
+    items = items_from(
+        """
+        | name | label       | values                                                        |
+        |------|-------------|---------------------------------------------------------------|
+        | P19  | Birth place | 1=Mombasa; 2=Kwale; 3=Kilifi; 600=Algeria; 601=Angola; 999=Not stated |
+        """
+    )
+    found = proposed(items)
+    assert found["country_of_birth"].item == "P19" and found["country_of_birth"].where is None
+    assert found["place_of_birth"].item == "P19"
+    assert found["place_of_birth"].where == "P19 >= 1 and P19 <= 3"
+    assert found["country_of_birth"].recode == {"600": 12, "601": 24}
+
+
 def test_residence_five_years_ago_by_label_and_its_abroad_code():
     items = items_from(
         """

@@ -51,7 +51,7 @@ def country_of(label: str) -> int | None:
         return table[key]
     if len(key) < 5:
         return None
-    found = process.extractOne(key, table.keys(), scorer=fuzz.ratio, score_cutoff=90)
+    found = process.extractOne(key, table.keys(), scorer=fuzz.ratio, score_cutoff=93)
     return table[found[0]] if found else None
 
 

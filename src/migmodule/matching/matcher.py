@@ -24,7 +24,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import resources
 from typing import Any
+
+import yaml
 
 from migmodule.matching.codes_evidence import (
     ValueEvidence,
@@ -402,6 +405,10 @@ def _match_module(
             if target.kind == "question":
                 _propose_recode(proposal, target, view)
             proposals.append(proposal)
+            split = _split(proposal, view, target, targets, allowed[view.item.group])
+            if split is not None and split.target not in taken_targets:
+                taken_targets.add(split.target)
+                proposals.append(split)
         elif target.id not in guesses:
             proposal.accepted = False
             guesses[target.id] = proposal
@@ -413,6 +420,57 @@ def _match_module(
     order = {t.id: t.order for t in targets}
     proposals.sort(key=lambda p: (p.kind == "level", not p.accepted, order.get(p.target, 0)))
     return proposals
+
+
+@cache
+def _splits() -> dict[str, str]:
+    path = resources.files("migmodule.matching").joinpath("data/splits.yaml")
+    with path.open(encoding="utf-8") as handle:
+        return {k: v for k, v in (yaml.safe_load(handle) or {}).items() if v}
+
+
+def _split(
+    proposal: Proposal, view: _ItemView, target: Target, targets: list[Target], levels: set[str]
+) -> Proposal | None:
+    """The area question read from the same variable as a country question, when the variable's
+    value labels hold a block of area codes below its country codes (county 1-47, country 600+)."""
+    sibling = next((t for t in targets if t.id == _splits().get(target.id)), None)
+    values = view.values
+    if sibling is None or sibling.level not in levels:
+        return None
+    numbers = {
+        c: int(code_text(c)) for c in values.substantive if code_text(c).lstrip("-").isdigit()
+    }
+    countries = sorted(n for c, n in numbers.items() if c in values.countries)
+    # area codes: the labels below the first country that are not countries (names that are not
+    # recognised higher up, "Libyan Arab Jamahiriya", stay with the countries)
+    areas = sorted(
+        n
+        for c, n in numbers.items()
+        if c not in values.countries and countries and n < countries[0]
+    )
+    if len(areas) < 3 or len(countries) < 2:
+        return None
+    name = view.item.name
+    proposal.recode_evidence = proposal.recode_evidence + [
+        f"codes {areas[0]}-{areas[-1]} are areas of this country (also proposed as {sibling.id}): "
+        "recode them to the census country's M49 code"
+    ]
+    proposal.where = None
+    return Proposal(
+        proposal.module,
+        sibling.id,
+        "question",
+        name,
+        proposal.score,
+        [
+            f"{len(areas)} value labels of {name} are not countries (codes {areas[0]}-{areas[-1]}): "
+            f"the variable holds {sibling.id} and {target.id}"
+        ],
+        sibling.level,
+        view.item.group,
+        where=f"{name} >= {areas[0]} and {name} <= {areas[-1]}",
+    )
 
 
 def _unit_adjustment(

@@ -35,6 +35,7 @@ class Proposal:
 
     accepted is False for a best guess shown for review below the acceptance threshold.
     recode: {national code: standard code} or the name of a built-in recode ("iso3", "iso2").
+    where: for a split (one national variable holding two questions), the rows it is read on.
     """
 
     module: str
@@ -48,3 +49,5 @@ class Proposal:
     accepted: bool = True
     recode: dict[str, int] | str | None = None
     recode_evidence: list[str] = field(default_factory=list)
+    # a split: the target reads the item only where this holds (profile form {from, where})
+    where: str | None = None

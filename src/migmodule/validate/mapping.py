@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,7 +98,12 @@ class MappingProposal:
             lines.append("    ids:")
             lines += [f"      {p.target}: {json.dumps(p.item)}  # {_why(p)}" for p in renamed]
         lines.append("    variables:" if self.matches else "    variables: {}")
-        lines += [f"      {p.target}: {json.dumps(p.item)}  # {_why(p)}" for p in self.matches]
+        for p in self.matches:
+            if p.where:  # one national variable holding two questions
+                where = f"{{from: {json.dumps(p.item)}, where: {json.dumps(p.where)}}}"
+                lines.append(f"      {p.target}: {where}  # {_why(p)}")
+            else:
+                lines.append(f"      {p.target}: {json.dumps(p.item)}  # {_why(p)}")
         recoded = [p for p in self.matches if p.recode]
         if recoded:
             lines.append("    recodes:")
@@ -107,6 +113,14 @@ class MappingProposal:
                     lines.append(f"      {proposal.target}: {proposal.recode}{note}")
                     continue
                 lines.append(f"      {proposal.target}:{note}")
+                for split in self.matches:
+                    bounds = re.findall(r">= (-?\d+) and .* <= (-?\d+)", split.where or "")
+                    if split.item == proposal.item and bounds:
+                        low, high = bounds[0]
+                        lines.append(
+                            f'        # "{low}:{high}": M49 code of the census country '
+                            f"(codes of {split.target}, areas of this country)"
+                        )
                 lines += [
                     f"        {json.dumps(key, ensure_ascii=False)}: {value}"
                     for key, value in proposal.recode.items()
