@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -366,3 +367,15 @@ def test_every_profile_code_is_in_the_profiles_page():
     doc = (Path(__file__).parents[1] / "docs" / "profiles.md").read_text(encoding="utf-8")
     missing = [c for c, issue in all_codes().items() if issue.area == "profile" and c not in doc]
     assert missing == []
+
+
+@pytest.mark.parametrize("expression", ["A == .", "nope(A)", "A = 1", "if(A, 1)", "A >", "‘x’"])
+def test_check_refuses_file_expressions_with_the_code_the_engine_raises(tmp_path, expression):
+    from migmodule.codes import MigmoduleError
+    from migmodule.expr.columns import column_names
+
+    with pytest.raises(MigmoduleError) as info:
+        column_names(expression)
+    body = "derive:\n  age: " + json.dumps(expression, ensure_ascii=False)
+    codes = [f.code for f in _errors(_profile(tmp_path, body))]
+    assert info.value.finding.code in codes

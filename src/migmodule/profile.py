@@ -879,13 +879,11 @@ class _Checker:
                 )
             return
         for node in tree.walk():
-            if isinstance(node, Self):
-                self.add(
-                    PROFILE_EXPRESSION,
-                    loc,
-                    field=label,
-                    expression=text,
-                    reason="'.' (this answer) has no meaning over a file's variables",
+            if isinstance(node, Self):  # the same code as the column evaluator raises
+                self.findings.append(
+                    Finding.make(
+                        spec_codes.EXPR_SELF, loc, field=label, expression=text, column=node.pos
+                    )
                 )
             elif isinstance(node, Call):
                 spec = FUNCTIONS.get(node.func)
