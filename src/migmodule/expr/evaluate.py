@@ -12,6 +12,7 @@ here (`evaluate_frame`), plain frame columns in `expr/columns.py`.
 from __future__ import annotations
 
 import operator
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,6 +73,9 @@ class _Value:
     symbol: Symbol | None = None
     kind: str = "number"  # number, text or date
     name: str | None = None  # the column it was read from
+    # Cells whose answer is not known at all (the variable is absent from the file, or blank by
+    # national design): unknown, and neither blank nor answered, so known()/answered() are unknown.
+    open: np.ndarray | None = None
 
 
 @dataclass
@@ -224,7 +228,8 @@ class FrameEvaluator(Visitor):
                 (node.left, node.right) if isinstance(node.right, Num) else (node.right, node.left)
             )
             equal = self._raw(ref) == float(lit.value)
-            return _Truth(equal, ~equal) if node.op == "==" else _Truth(~equal, equal)
+            truth = _Truth(equal, ~equal) if node.op == "==" else _Truth(~equal, equal)
+            return _decided(truth, self.value(ref).open)
         left, right = self.value(node.left), self.value(node.right)
         if left.kind == "date" or right.kind == "date":
             left, right = self.as_date(left, node.left), self.as_date(right, node.right)
@@ -252,8 +257,9 @@ class FrameEvaluator(Visitor):
 
     # functions ------------------------------------------------------------------------------
     def call_known(self, node: Call) -> _Truth:
-        yes = ~self.value(node.args[0]).unknown
-        return _Truth(yes, ~yes)
+        value = self.value(node.args[0])
+        yes = ~value.unknown
+        return _decided(_Truth(yes, ~yes), value.open)
 
     def call_answered(self, node: Call) -> _Truth:
         raw = self._raw(node.args[0])
@@ -261,7 +267,7 @@ class FrameEvaluator(Visitor):
             yes = np.array([v is not None and str(v).strip() != "" for v in raw], dtype=bool)
         else:
             yes = np.asarray(~pd.isna(raw), dtype=bool)
-        return _Truth(yes, ~yes)
+        return _decided(_Truth(yes, ~yes), self.value(node.args[0]).open)
 
     def call_selected(self, node: Call) -> _Truth:
         ref, code = node.args
@@ -271,7 +277,7 @@ class FrameEvaluator(Visitor):
             tokens = pd.Series(value.raw, dtype="string").fillna("").str.split()
             hit = tokens.map(lambda t: code_text in t).to_numpy(dtype=bool)
             known = np.ones(self.n, dtype=bool) if node.raw_code else ~value.unknown
-            return _Truth(hit & known, ~hit & known)
+            return _decided(_Truth(hit & known, ~hit & known), value.open)
         return self.compare(Binary("==", ref, Num(int(code_text)), raw_code=node.raw_code))
 
     def as_date(self, value: _Value, node: Node) -> _Value:
@@ -368,7 +374,20 @@ class FrameEvaluator(Visitor):
             take = ~value.unknown
             result = np.where(take, value.values, result)
             unknown = np.where(take, False, unknown)
+        pending = np.ones(self.n, dtype=bool)  # no earlier argument known: an open one may be first
+        for value in values:
+            if value.open is not None:
+                unknown = unknown | (pending & value.open)
+            pending = pending & value.unknown
+        result = np.where(unknown, self.unknown_values(values[0].kind), result)
         return _Value(result.astype(values[0].values.dtype), unknown, kind=values[0].kind)
+
+
+def _decided(truth: _Truth, open_cells: np.ndarray | None) -> _Truth:
+    """A truth about a value's presence, unknown where the value is open (not known at all)."""
+    if open_cells is None:
+        return truth
+    return _Truth(truth.true & ~open_cells, truth.false & ~open_cells)
 
 
 def _number_text(value: float) -> str:
@@ -379,12 +398,19 @@ class _ModuleEvaluator(FrameEvaluator):
     """Names are question and derived ids; special codes that are missing values are unknown."""
 
     def __init__(
-        self, module: Module, frame: pd.DataFrame, self_id: str | None, field: str, expression: str
+        self,
+        module: Module,
+        frame: pd.DataFrame,
+        self_id: str | None,
+        field: str,
+        expression: str,
+        undetermined: Mapping[str, np.ndarray] | None = None,
     ):
         super().__init__(frame, expression, field, Location(module=module.ref))
         self.module = module
         self.table = symbols(module)
         self.self_id = self_id
+        self.undetermined = undetermined or {}
 
     def self_column(self) -> _Value:
         return self.column(self.self_id)
@@ -423,6 +449,11 @@ class _ModuleEvaluator(FrameEvaluator):
             unknown = text.isna().to_numpy() | (text.fillna("") == "").to_numpy()
             values = text.fillna("").to_numpy(dtype=object)
             value = _Value(values, unknown, values, symbol, "text", name)
+        open_cells = self.undetermined.get(name)
+        if open_cells is not None:
+            value.open = np.asarray(open_cells, dtype=bool)
+            value.unknown = value.unknown | value.open
+            value.values = np.where(value.open, self.unknown_values(value.kind), value.values)
         self._columns[name] = value
         return value
 
@@ -435,14 +466,19 @@ def evaluate_frame(
     *,
     self_id: str | None = None,
     field: str = "expression",
+    undetermined: Mapping[str, np.ndarray] | None = None,
 ) -> pd.Series:
     """Evaluate an expression over a frame whose columns are question/derived ids.
+
+    `undetermined`: per name, the rows where its answer is not known at all (absent from the
+    file, or blank by national design): unknown, and known()/answered() of it are unknown too.
 
     Returns a nullable boolean Series for conditions (NA = unknown) and a Float64 Series for values.
     """
     values = resolve_parameters(module, params)
     tree = mark_raw_codes(module, prepare(module, expression, values), self_id)
-    return run(_ModuleEvaluator(module, frame, self_id, field, expression), tree, frame.index)
+    evaluator = _ModuleEvaluator(module, frame, self_id, field, expression, undetermined)
+    return run(evaluator, tree, frame.index)
 
 
 def run(evaluator: FrameEvaluator, tree: Node, index: pd.Index) -> pd.Series:

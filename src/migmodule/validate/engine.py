@@ -162,6 +162,7 @@ class _FileRun:
             _available(run.adapted, columns),
             plan.weight is not None,
         )
+        self.context.variables = {m.id: m.column for m in plan.questions if m.column}
         self.direct: list[tuple[Check, Context]] = []
         self.views: list[tuple[FlatLevel, Context]] = []
         parent_keys, parent_ids = (parent[1], parent[2]) if parent is not None else (None, None)
@@ -177,12 +178,27 @@ class _FileRun:
             )
         )
         every = [c for c, _ in self.direct] + [c for view, _ in self.views for c in view.checks]
-        self.needs_derived = any(
-            name in module.derived_by_id
-            for check in every
-            for text in check.expressions()
-            for name in referenced(module, text)
-        )
+        read = _reads(module, [text for check in every for text in check.expressions()])
+        self.needs_derived = any(name in module.derived_by_id for name in read)
+        self._absent(read, columns)
+
+    def _absent(self, read: set[str], columns: list[str]) -> None:
+        """Questions the rules read that the data lack: each chunk gets them as columns that are
+        unknown on every row (and so are derived variables computed from them)."""
+        module = self.module
+        self.absent = [q.id for q in module.questions if q.id in read and q.id not in columns]
+        if not self.absent:
+            return
+        available = _available(self.run_.adapted, columns + self.absent)
+        absent = set(self.absent)
+        for item in module.derived:
+            if item.id in available and _reads(module, _derived_texts(item)) & absent:
+                absent.add(item.id)
+        for context in [self.context, *(c for _, c in self.direct), *(c for _, c in self.views)]:
+            levels = set(ancestors(module, context.level))
+            mine = {n for n in available if _level_of(module, n) in levels}
+            context.columns |= mine
+            context.absent |= absent & mine
 
     def _build(self, target: Target) -> None:
         """The file's own level's checks, and for each upper level read from the file, a FlatLevel
@@ -259,13 +275,61 @@ class _FileRun:
     def _feed(self, chunk: Chunk) -> None:
         if self.joiner is not None:
             self.joiner.join(chunk)
+        self._undetermined(chunk)
         if self.needs_derived:
             chunk.values = derive(self.module, chunk.values, self.run_.adapted.params)
+            if chunk.undetermined:
+                _derived_undetermined(self.module, chunk)
         for check, _ in self.direct:
             check.chunk(chunk)
         for view, _ in self.views:
             columns = [c for c in chunk.values.columns if _level_of(self.module, c) in view.levels]
             view.chunk(chunk, columns)
+
+    def _undetermined(self, chunk: Chunk) -> None:
+        """What the rules cannot know: cells blank by design, and every row of an absent variable
+        (and of a derived variable computed from one)."""
+        chunk.undetermined = dict(chunk.design_blank)
+        every = np.ones(len(chunk), dtype=bool)
+        for name in self.absent:
+            chunk.values[name] = np.nan
+            chunk.undetermined[name] = every
+
+
+def _derived_texts(item) -> list[str]:
+    return [c.when for c in item.cases or [] if c.when] + [
+        t for t in (item.expression, item.when) if t
+    ]
+
+
+def _reads(module, texts: Iterable[str]) -> set[str]:
+    """The question and derived ids expressions read, with what those derived variables read."""
+    read: set[str] = set()
+    pending = [name for text in texts for name in referenced(module, text)]
+    while pending:
+        name = pending.pop()
+        if name in read:
+            continue
+        read.add(name)
+        item = module.derived_by_id.get(name)
+        if item is not None:
+            pending += [n for text in _derived_texts(item) for n in referenced(module, text)]
+    return read
+
+
+def _derived_undetermined(module, chunk: Chunk) -> None:
+    """A derived value is undetermined where a variable it reads is (spec order: derived
+    variables may read earlier ones)."""
+    for item in module.derived:
+        if item.id not in chunk.values.columns:
+            continue
+        masks = [
+            chunk.undetermined[name]
+            for name in _reads(module, _derived_texts(item))
+            if name in chunk.undetermined
+        ]
+        if masks:
+            chunk.undetermined[item.id] = np.logical_or.reduce(masks)
 
 
 def _available(adapted: Adapted, columns: list[str]) -> set[str]:

@@ -140,6 +140,12 @@ class Chunk:
     # Flat files: per ancestor level read from this file, its units' identifiers (hash, columns).
     units: dict[str, tuple[np.ndarray | None, pd.DataFrame | None]] = field(default_factory=dict)
     rows: np.ndarray | None = None  # 0-based file rows when this chunk is a subset (`take`)
+    # Per question, the rows blank by national design (a profile recode to null, or outside a
+    # `{from, where}` split): never a code, universe or non-response finding; unknown in rules.
+    design_blank: dict[str, np.ndarray] = field(default_factory=dict)
+    # Per question or derived variable, the rows whose answer is not known at all (blank by
+    # design, or the variable absent from the file): what the rules' three-valued logic is told.
+    undetermined: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.values)
@@ -171,7 +177,18 @@ class Chunk:
             else None,
             keys=keys[positions] if keys is not None else None,
             rows=file_rows,
+            design_blank={
+                name: mask[positions] for name, mask in self.design_blank.items() if name in columns
+            },
+            undetermined={
+                name: mask[positions] for name, mask in self.undetermined.items() if name in columns
+            },
         )
+
+    def blank_by_design(self, name: str) -> np.ndarray:
+        """Rows of one question that are blank by national design (all False when none)."""
+        mask = self.design_blank.get(name)
+        return mask if mask is not None else np.zeros(len(self), dtype=bool)
 
     def describe_rows(self, positions: np.ndarray) -> list[dict[str, object]]:
         """Example rows: 1-based row number in the file and the identifiers, for positions in this chunk."""

@@ -70,6 +70,7 @@ class Tally:
         self.not_checkable = 0
         self.by: dict[str, GroupCounts] = {}
         self.examples: list[dict[str, Any]] = []
+        self.example_values: list[dict[str, Any]] = []  # per example: what the rule read
 
     def add(
         self,
@@ -78,8 +79,13 @@ class Tally:
         denominator: np.ndarray | None = None,
         not_checkable: np.ndarray | None = None,
         values: pd.Series | None = None,
+        read: dict[str, pd.Series] | None = None,
     ) -> None:
-        """Add one chunk: `failed` rows fail, `denominator` rows were checked (default: all rows)."""
+        """Add one chunk: `failed` rows fail, `denominator` rows were checked (default: all rows).
+
+        Examples show the failing row (number and identifiers) and its `value`; `read` (label ->
+        the chunk's values of a variable the rule read) gives, per example, the values the rule
+        read (`example_values`, one mapping per example, in the result's details)."""
         failed = np.asarray(failed, dtype=bool)
         checked = (
             np.ones(len(failed), dtype=bool)
@@ -99,9 +105,13 @@ class Tally:
         if room > 0 and failed.any():
             positions = np.flatnonzero(failed)[:room]
             rows = chunk.describe_rows(positions)
-            if values is not None:
-                for row, pos in zip(rows, positions, strict=True):
+            for row, pos in zip(rows, positions, strict=True):
+                if values is not None:
                     row["value"] = _json_value(values.iat[pos])
+                if read is not None:
+                    self.example_values.append(
+                        {label: _read_value(s.iat[pos]) for label, s in read.items()}
+                    )
             self.examples.extend(rows)
 
     def _add_groups(self, chunk, failed: np.ndarray, checked: np.ndarray) -> None:
@@ -126,6 +136,13 @@ class Tally:
 
     def capped(self) -> bool:
         return self.total.count > len(self.examples)
+
+
+def _read_value(value: Any) -> Any:
+    """A value a rule read, for examples: blank text is missing, as a blank number is."""
+    if isinstance(value, str) and not value.strip():
+        return None
+    return _json_value(value)
 
 
 def _json_value(value: Any) -> Any:
@@ -206,6 +223,8 @@ def result_from_tally(
         examples_capped=tally.capped(),
         **identity,
     )
+    if tally.example_values:
+        result.details["example_values"] = list(tally.example_values)
     if weighted:
         result.weighted_rate = _rate(tally.total.weighted_count, tally.total.weighted_denominator)
     result.by = {group: counts.to_dict(weighted) for group, counts in sorted(tally.by.items())}

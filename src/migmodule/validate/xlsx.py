@@ -98,23 +98,35 @@ def write_xlsx(report: Report, path: str | Path) -> None:
             )
 
     for result in failed:
-        name = f"{result['code']} {result['question'] or result['edit'] or result['level'] or ''}".strip()
-        sheet = book.create_sheet(_sheet_title(name, taken))
-        sheet.append([result["message"]])
-        sheet.append([])
-        sheet.append(["row", "identifiers", "value"])
-        for cell in sheet[3]:
-            cell.font = HEADER
-        for example in result["examples"]:
-            sheet.append([example.get("row"), example.get("id"), example.get("value")])
-        if result["examples_capped"]:
-            sheet.append(
-                [f"Only the first {len(result['examples'])} of {result['count']} are listed."]
-            )
-        if result["by"]:
-            sheet.append([])
-            sheet.append([data["settings"]["by"], "failures", "checked", "rate"])
-            for group, counts in result["by"].items():
-                sheet.append([group, counts["count"], counts["denominator"], counts["rate"]])
+        _finding_sheet(book, result, taken, data["settings"]["by"])
     with atomic_path(path) as temp:
         book.save(temp)
+
+
+def _finding_sheet(book: Workbook, result: dict, taken: set[str], by: str | None) -> None:
+    """One sheet per finding: the message, the examples (with the values the rule read), and
+    the breakdown."""
+    name = (
+        f"{result['code']} {result['question'] or result['edit'] or result['level'] or ''}".strip()
+    )
+    sheet = book.create_sheet(_sheet_title(name, taken))
+    sheet.append([result["message"]])
+    sheet.append([])
+    read = result["details"].get("example_values", [])
+    sheet.append(["row", "identifiers", "value"] + (["values the rule read"] if read else []))
+    for cell in sheet[3]:
+        cell.font = HEADER
+    for index, example in enumerate(result["examples"]):
+        row = [example.get("row"), example.get("id"), example.get("value")]
+        if index < len(read):
+            row.append(
+                "; ".join(f"{k} = {'.' if v is None else v}" for k, v in read[index].items())
+            )
+        sheet.append(row)
+    if result["examples_capped"]:
+        sheet.append([f"Only the first {len(result['examples'])} of {result['count']} are listed."])
+    if result["by"]:
+        sheet.append([])
+        sheet.append([by, "failures", "checked", "rate"])
+        for group, counts in result["by"].items():
+            sheet.append([group, counts["count"], counts["denominator"], counts["rate"]])

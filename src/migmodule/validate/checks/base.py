@@ -69,6 +69,8 @@ class Context:
     nonresponse_threshold: float = 0.05
     thresholds: dict[str, float] = field(default_factory=dict)
     language: str = "en"
+    absent: set[str] = field(default_factory=set)  # names the rules may read that the data lack
+    variables: dict[str, str] = field(default_factory=dict)  # question id -> the file's column
 
     @property
     def module(self):
@@ -83,9 +85,30 @@ class Context:
             file=self.file, module=self.module.ref, question=question, variable=variable
         )
 
-    def evaluable(self, text: str) -> list[str]:
-        """Names an expression reads that the chunks will not have (empty: it can be evaluated)."""
-        return [name for name in referenced(self.module, text) if name not in self.columns]
+    def absent_in(self, text: str) -> list[str]:
+        """Names an expression reads that the data do not have (unknown on every row)."""
+        return [name for name in referenced(self.module, text) if name in self.absent]
+
+    def reads(self, *texts: str | None) -> list[str]:
+        """Names the expressions read that the data have, in first-use order."""
+        names = [n for text in texts if text for n in referenced(self.module, text)]
+        return [n for n in dict.fromkeys(names) if n not in self.absent]
+
+    def label(self, name: str) -> str:
+        """A variable as an example names it: the question id and the file's column."""
+        column = self.variables.get(name)
+        return f"{name} ({column})" if column and column != name else name
+
+    def read_values(self, chunk: Chunk, names: list[str]) -> dict[str, pd.Series]:
+        """The chunk's values of each variable, as the file has them, for examples."""
+        out = {}
+        for name in names:
+            series = chunk.raw.get(name)
+            if series is None and name in chunk.values.columns:
+                series = chunk.values[name]
+            if series is not None:
+                out[self.label(name)] = series
+        return out
 
 
 def truth(
@@ -99,7 +122,13 @@ def truth(
     key = f"{self_id}|{text}"
     if key not in chunk.cache:
         chunk.cache[key] = evaluate_frame(
-            context.module, text, chunk.values, context.params, self_id=self_id, field=field_name
+            context.module,
+            text,
+            chunk.values,
+            context.params,
+            self_id=self_id,
+            field=field_name,
+            undetermined=chunk.undetermined,
         )
     series = chunk.cache[key]
     unknown = series.isna().to_numpy()
@@ -163,6 +192,17 @@ class Check:
         result = CheckResult(issue.code, check, level=self.context.level, **identity)
         result.details.update(details)
         return result
+
+
+def explain(result: CheckResult, tally: Tally, absent: list[str], what: str = "reads") -> None:
+    """Say why rows were not checkable: the variables the rule reads that the data lack. When no
+    row could be decided at all, say so under `skipped` as well."""
+    if not absent or not tally.not_checkable:
+        return
+    reason = f"{what} {', '.join(absent)}, not in the data"
+    result.details["not_checkable_reason"] = reason
+    if not tally.total.denominator:
+        result.details["skipped"] = reason
 
 
 def counted(tally: Tally, count: int, denominator: int) -> Tally:

@@ -8,7 +8,7 @@ import numpy as np
 from migmodule.spec.model import Edit
 from migmodule.spec.text import render
 from migmodule.validate import codes
-from migmodule.validate.checks.base import Check, Context, Target, truth
+from migmodule.validate.checks.base import Check, Context, Target, explain, truth
 from migmodule.validate.prepare import Chunk
 from migmodule.validate.report import CheckResult
 
@@ -30,14 +30,13 @@ class EditCheck(Check):
 
     def start(self, context: Context) -> None:
         super().start(context)
-        self.skipped = sorted(
-            {name for text in self.expressions() for name in context.evaluable(text)}
-        )
+        self.absent = sorted({n for text in self.expressions() for n in context.absent_in(text)})
+        self.reads = context.reads(*self.expressions())
         self.failures = self.tally()
 
     def chunk(self, chunk: Chunk) -> None:
-        if self.skipped:
-            return
+        """Decided on every row where the known answers decide it; a variable the file lacks is
+        unknown there (its rows not checkable), never a reason to skip the edit."""
         field_name = f"edit {self.edit.id}"
         if self.edit.when:
             when_true, _, when_unknown = truth(
@@ -54,14 +53,12 @@ class EditCheck(Check):
             when_true & check_false,
             denominator=when_true & ~check_unknown,
             not_checkable=when_unknown | (when_true & check_unknown),
+            read=self.context.read_values(chunk, self.reads),
         )
 
     def end(self) -> list[CheckResult]:
         context = self.context
         lang, module, params = context.language, context.module, context.params
-        if self.skipped:
-            reason = f"reads {', '.join(self.skipped)}, not in the data"
-            return [self.noted(self.issue, "edit", {"edit": self.edit.id}, skipped=reason)]
         result = self.result(
             self.issue,
             "edit",
@@ -76,4 +73,5 @@ class EditCheck(Check):
             edit=self.edit.id,
         )
         result.details.update({"when": self.edit.when, "check": self.edit.check})
+        explain(result, self.failures, self.absent)
         return [result]

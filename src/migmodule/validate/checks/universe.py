@@ -6,7 +6,7 @@ import numpy as np
 
 from migmodule.expr.sentence import describe_universe
 from migmodule.validate import codes
-from migmodule.validate.checks.base import Check, Context, Target, truth
+from migmodule.validate.checks.base import Check, Context, Target, explain, truth
 from migmodule.validate.prepare import (
     BLANK,
     DONT_KNOW,
@@ -36,33 +36,45 @@ class UniverseCheck(Check):
 
     def start(self, context: Context) -> None:
         super().start(context)
-        self.skipped = context.evaluable(self.universe) if self.universe else []
+        self.absent = context.absent_in(self.universe) if self.universe else []
+        self.reads = context.reads(self.universe) if self.universe else []
         self.outside, self.inside, self.nonresponse = self.tally(), self.tally(), self.tally()
         self.kind_counts = {name: 0 for name in ("not_stated", "dont_know", "refused", "blank")}
+        self.by_design = 0
 
     def chunk(self, chunk: Chunk) -> None:
-        if self.skipped:
-            return
-        kinds = chunk.kinds[self.mapped.id]
-        raw = chunk.raw[self.mapped.id]
+        """Rows where the known answers decide the universe are checked (a variable the file lacks
+        is unknown, not a reason to skip); the others are not checkable. Rows blank by national
+        design are never a universe error or non-response."""
+        m = self.mapped
+        kinds = chunk.kinds[m.id]
+        raw = chunk.raw[m.id]
+        design = chunk.blank_by_design(m.id)
         if self.universe:
             inside, outside, unknown = truth(
-                self.context, chunk, self.universe, field_name=f"universe of {self.mapped.id}"
+                self.context, chunk, self.universe, field_name=f"universe of {m.id}"
             )
         else:
             inside = np.ones(len(kinds), dtype=bool)
             outside = unknown = np.zeros(len(kinds), dtype=bool)
         blank = (kinds == BLANK) | (kinds == NOT_APPLICABLE)
+        asked = ~design
         if self.universe:
+            read = self.context.read_values(chunk, [m.id, *self.reads])
             self.outside.add(
                 chunk,
-                outside & ~blank,
-                denominator=outside,
-                not_checkable=unknown & ~blank,
+                outside & ~blank & asked,
+                denominator=outside & asked,
+                not_checkable=unknown & ~blank & asked,
                 values=raw,
+                read=read,
             )
             self.inside.add(
-                chunk, inside & blank, denominator=inside, not_checkable=unknown & blank
+                chunk,
+                inside & blank & asked,
+                denominator=inside & asked,
+                not_checkable=(unknown & blank & asked) | (design & ~outside),
+                read=read,
             )
         split = {
             "not_stated": kinds == NOT_STATED,
@@ -71,17 +83,27 @@ class UniverseCheck(Check):
             "blank": blank,
         }
         for name, mask in split.items():
-            self.kind_counts[name] += int((mask & inside).sum())
-        missing = inside & (split["not_stated"] | split["dont_know"] | split["refused"] | blank)
-        self.nonresponse.add(chunk, missing, denominator=inside, not_checkable=unknown)
+            self.kind_counts[name] += int((mask & inside & asked).sum())
+        self.by_design += int((design & ~outside).sum())
+        missing = (
+            inside & asked & (split["not_stated"] | split["dont_know"] | split["refused"] | blank)
+        )
+        self.nonresponse.add(
+            chunk,
+            missing,
+            denominator=inside & asked,
+            not_checkable=(unknown & asked) | (design & ~outside),
+        )
 
     def end(self) -> list[CheckResult]:
         who = {"question": self.mapped.id, "variable": self.mapped.column}
-        if self.skipped:
-            reason = f"universe reads {', '.join(self.skipped)}, not in the data"
-            return [self.noted(codes.NONRESPONSE, "nonresponse", who, skipped=reason)]
         results = self._universe(who) if self.universe else []
         results.append(self._nonresponse(who))
+        tallies = ([self.outside, self.inside] if self.universe else []) + [self.nonresponse]
+        for result, tally in zip(results, tallies, strict=True):
+            explain(result, tally, self.absent, "universe reads")
+            if self.by_design:
+                result.details["blank_by_design"] = self.by_design
         return results
 
     def _universe(self, who: dict[str, str | None]) -> list[CheckResult]:

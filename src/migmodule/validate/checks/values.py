@@ -11,7 +11,15 @@ from migmodule.expr.ast import to_source
 from migmodule.spec.model import QuestionType
 from migmodule.spec.resolve import Resolved
 from migmodule.validate import codes
-from migmodule.validate.checks.base import Check, Context, Target, counted, show, truth
+from migmodule.validate.checks.base import (
+    Check,
+    Context,
+    Target,
+    counted,
+    explain,
+    show,
+    truth,
+)
 from migmodule.validate.prepare import ANSWERED, BLANK, Chunk, MappedQuestion
 from migmodule.validate.report import CheckResult
 
@@ -53,33 +61,43 @@ class QuestionValueCheck(Check):
         self.rows = 0
         self.coding, self.not_number, self.range = self.tally(), self.tally(), self.tally()
         self.bad_values: dict[Any, int] = {}
-        if self.range_rule and context.evaluable(self.range_rule):
-            self.range_rule = None  # reads a variable the file does not have
+        self.absent = context.absent_in(self.range_rule) if self.range_rule else []
+        self.range_reads = context.reads(self.range_rule) if self.range_rule else []
 
     def chunk(self, chunk: Chunk) -> None:
         m = self.mapped
         kinds = chunk.kinds[m.id]
         values = chunk.values[m.id]
         raw = chunk.raw[m.id]
+        design = chunk.blank_by_design(m.id)  # not asked by national design: never a code error
         self.rows += len(kinds)
-        self.answered += int((kinds != BLANK).sum())
+        self.answered += int(((kinds != BLANK) & ~design).sum())
         if self.allowed is not None:
             if m.question.type is QuestionType.SELECT_MULTIPLE:
                 bad = _bad_tokens(values, self.allowed)
             else:
                 numbers = values.to_numpy(dtype="float64")
                 bad = (kinds == ANSWERED) & ~np.isnan(numbers) & ~np.isin(numbers, self.allowed)
+            bad = bad & ~design
             self.coding.add(chunk, bad, values=raw)
             if bad.any():
                 for value, n in raw[bad].value_counts().items():
                     self.bad_values[value] = self.bad_values.get(value, 0) + int(n)
         if not m.is_text:
-            self.not_number.add(chunk, chunk.not_number[m.id], values=raw)
+            self.not_number.add(chunk, chunk.not_number[m.id] & ~design, values=raw)
         if self.range_rule:
-            _, false, _ = truth(
+            _, false, unknown = truth(
                 self.context, chunk, self.range_rule, self_id=m.id, field_name=f"range of {m.id}"
             )
-            self.range.add(chunk, false, denominator=(kinds == ANSWERED), values=raw)
+            answered = (kinds == ANSWERED) & ~design
+            self.range.add(
+                chunk,
+                false,
+                denominator=answered & ~unknown,
+                not_checkable=answered & unknown,
+                values=raw,
+                read=self.context.read_values(chunk, self.range_reads),
+            )
 
     def end(self) -> list[CheckResult]:
         results = [self._empty()]
@@ -174,6 +192,7 @@ class QuestionValueCheck(Check):
             **self.who,
         )
         result.details["rule"] = self.range_rule
+        explain(result, self.range, self.absent)
         return result
 
 
