@@ -85,3 +85,34 @@ def test_reachability_without_pandas(module, params):
     assert reachable(module, "foreign_born and old_enough", params) is True
     assert reachable(module, "age >= 5 and age < 3", params) is False
     assert reachable(module, "nativity == 2 and country_of_birth == 404", params) is False
+
+
+def test_dates_read_alike_from_datetime_columns_iso_text_and_date_objects():
+    import datetime as dt
+
+    import pandas as pd
+
+    from migmodule.expr.evaluate import evaluate_frame
+
+    props = load_module(Path(__file__).parent / "specs" / "props.yaml")
+    values = resolve_parameters(props, {})
+    texts = ["1990-05-01", None, "2012-12-31"]
+    as_datetimes = pd.DataFrame({"birth_date": pd.to_datetime(texts)})
+    as_text = pd.DataFrame({"birth_date": texts})
+    for text in (
+        "age_at(birth_date, REF_DATE) >= 18",
+        "year(birth_date)",
+        "birth_date < '2000-01-01'",
+    ):
+        expected = [
+            evaluate_row(
+                props,
+                text,
+                {"birth_date": dt.date.fromisoformat(t) if t else None},
+                values,
+            )
+            for t in texts
+        ]
+        for frame in (as_datetimes, as_text):
+            got = evaluate_frame(props, text, frame, {}).tolist()
+            assert [None if v is pd.NA else v for v in got] == expected, (text, frame.dtypes)

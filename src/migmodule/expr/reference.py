@@ -187,6 +187,10 @@ class RowCompiler(Visitor[Compiled]):
                 a, b = left(row), right(row)
                 if a is None or b is None:
                     return None
+                if isinstance(a, dt.date) or isinstance(b, dt.date):  # a date against 'YYYY-MM-DD'
+                    a, b = as_date(a), as_date(b)
+                    if a is None or b is None:
+                        return None
                 if isinstance(a, str) != isinstance(b, str):
                     if node.op in ("==", "!="):
                         return node.op == "!="

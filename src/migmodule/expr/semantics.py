@@ -292,21 +292,49 @@ def _iso_date(text: str) -> dt.date | None:
         return None
 
 
+class _CodeLiterals(Visitor[None]):
+    """(reference, literal) pairs compared for equality, membership or selected()."""
+
+    def __init__(self) -> None:
+        self.pairs: list[tuple[Name | Self, Node]] = []
+
+    def leaf(self, node: Node) -> None:
+        pass
+
+    visit_Num = visit_Str = visit_Bool = visit_Name = visit_Self = leaf
+
+    def children(self, node: Node) -> None:
+        for child in node.children():
+            self.visit(child)
+
+    def visit_Unary(self, node: Unary) -> None:
+        self.children(node)
+
+    def visit_Binary(self, node: Binary) -> None:
+        if node.op in ("==", "!="):
+            for ref, lit in ((node.left, node.right), (node.right, node.left)):
+                if isinstance(ref, (Name, Self)) and isinstance(lit, Num):
+                    self.pairs.append((ref, lit))
+        self.children(node)
+
+    def visit_In(self, node: In) -> None:
+        if isinstance(node.operand, (Name, Self)):
+            self.pairs.extend((node.operand, i) for i in node.items if isinstance(i, Num))
+        self.children(node)
+
+    def visit_Call(self, node: Call) -> None:
+        if node.func == "selected" and len(node.args) == 2:
+            ref, lit = node.args
+            if isinstance(ref, (Name, Self)) and isinstance(lit, (Num, Str)):
+                self.pairs.append((ref, lit))
+        self.children(node)
+
+
 def _code_literals(node: Node) -> list[tuple[Name | Self, Node]]:
     """(reference, literal) pairs compared for equality, membership or selected()."""
-    pairs: list[tuple[Name | Self, Node]] = []
-    for n in node.walk():  # walk() is generic over children(): no per-class branches to miss
-        if isinstance(n, Binary) and n.op in ("==", "!="):
-            for ref, lit in ((n.left, n.right), (n.right, n.left)):
-                if isinstance(ref, (Name, Self)) and isinstance(lit, Num):
-                    pairs.append((ref, lit))
-        elif isinstance(n, In) and isinstance(n.operand, (Name, Self)):
-            pairs.extend((n.operand, item) for item in n.items if isinstance(item, Num))
-        elif isinstance(n, Call) and n.func == "selected" and len(n.args) == 2:
-            ref, lit = n.args
-            if isinstance(ref, (Name, Self)) and isinstance(lit, (Num, Str)):
-                pairs.append((ref, lit))
-    return pairs
+    collector = _CodeLiterals()
+    collector.visit(node)
+    return collector.pairs
 
 
 def _check_codes(module: Module, tree: Node, text: str, where: Field) -> list[Finding]:

@@ -317,9 +317,7 @@ class _TwoValued(Visitor):
             test, then, other = call.args
             t, f = self.visit(test, True), self.visit(test, False)
             same = self.visit(fold(Binary("==", then, other), None), True)
-            return _any(
-                _all(t, on(then)), _all(f, on(other)), _all(Not(t), Not(f), same, on(then))
-            )
+            return _any(_all(t, on(then)), _all(f, on(other)), _all(Not(t), Not(f), same, on(then)))
         first, rest = call.args[0], call.args[1:]
         remainder = rest[0] if len(rest) == 1 else Call("coalesce", rest)
         known = self.known_value(first)
