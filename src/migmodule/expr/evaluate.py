@@ -232,7 +232,7 @@ class FrameEvaluator(Visitor):
             return _decided(truth, self.value(ref).open)
         left, right = self.value(node.left), self.value(node.right)
         if left.kind == "date" or right.kind == "date":
-            left, right = self.as_date(left, node.left), self.as_date(right, node.right)
+            left, right = self.as_date(left), self.as_date(right)
         known = ~(left.unknown | right.unknown)
         with np.errstate(invalid="ignore"):
             try:
@@ -253,7 +253,7 @@ class FrameEvaluator(Visitor):
         return _Truth(truth.false, truth.true) if node.negated else truth
 
     def visit_Call(self, node: Call) -> _Value | _Truth:
-        return implementation(self, node.func)(node)
+        return implementation(self, node)(node)
 
     # functions ------------------------------------------------------------------------------
     def call_known(self, node: Call) -> _Truth:
@@ -280,7 +280,7 @@ class FrameEvaluator(Visitor):
             return _decided(_Truth(hit & known, ~hit & known), value.open)
         return self.compare(Binary("==", ref, Num(int(code_text)), raw_code=node.raw_code))
 
-    def as_date(self, value: _Value, node: Node) -> _Value:
+    def as_date(self, value: _Value) -> _Value:
         if value.kind == "date":
             return value
         dates = _dates(pd.Series(value.raw if value.raw is not None else value.values))
@@ -332,7 +332,7 @@ class FrameEvaluator(Visitor):
     def _same_kind(self, values: list[_Value]) -> list[_Value]:
         kinds = {v.kind for v in values}
         if "date" in kinds:
-            return [self.as_date(v, None) for v in values]
+            return [self.as_date(v) for v in values]
         if len(kinds) > 1:  # numbers and text: compare as text
             return [
                 v

@@ -56,11 +56,25 @@ FUNCTIONS: dict[str, FunctionSpec] = {
 }
 
 
-def implementation(target: object, name: str):
-    """The target's method for a function; a missing one is a programming error, never silent."""
-    method = getattr(target, f"call_{name}", None)
+def implementation(target: object, node: Call):
+    """The target's method for a call: a coded error for a function not in the table (bad input),
+    NotImplementedError for one the target lacks (a programming error, never silent)."""
+    if node.func not in FUNCTIONS:
+        from migmodule.codes import Location, MigmoduleError
+        from migmodule.spec import codes
+
+        raise MigmoduleError.of(
+            codes.EXPR_UNKNOWN_FUNCTION,
+            Location(column=node.pos),
+            field="expression",
+            expression=f"{node.func}(...)",
+            column=node.pos,
+            name=node.func,
+            known=", ".join(FUNCTIONS),
+        )
+    method = getattr(target, f"call_{node.func}", None)
     if method is None:
-        raise NotImplementedError(f"{type(target).__name__} does not implement {name}()")
+        raise NotImplementedError(f"{type(target).__name__} does not implement {node.func}()")
     return method
 
 

@@ -220,7 +220,7 @@ class RowCompiler(Visitor[Compiled]):
         return membership
 
     def visit_Call(self, node: Call) -> Compiled:
-        return implementation(self, node.func)(node)
+        return implementation(self, node)(node)
 
     # functions -----------------------------------------------------------------------------------
     def call_known(self, node: Call) -> Compiled:

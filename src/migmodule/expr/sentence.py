@@ -259,7 +259,7 @@ class _ValuePhrase(Visitor[str]):
     visit_Bool = visit_In = not_a_value
 
     def visit_Call(self, node: Call) -> str:
-        return implementation(self, node.func)(node)
+        return implementation(self, node)(node)
 
     def condition_function(self, node: Call) -> str:
         raise SentenceError(f"a condition where a value belongs: {node.func}()")
@@ -355,7 +355,7 @@ class _ConditionPhrase(Visitor[str]):
         )
 
     def visit_Call(self, node: Call) -> str:
-        return implementation(self, node.func)(node)
+        return implementation(self, node)(node)
 
     def call_known(self, node: Call) -> str:
         return self.words["known"].format(label=self.sentence.value(node.args[0]))

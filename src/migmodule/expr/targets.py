@@ -34,7 +34,7 @@ from migmodule.expr.ast import (
 from migmodule.expr.codes import EXPR_TARGET
 from migmodule.expr.functions import implementation
 from migmodule.expr.semantics import Symbol, _iso_date, fold, mark_raw_codes, symbols
-from migmodule.expr.visit import Visitor
+from migmodule.expr.visit import Transformer, Visitor
 from migmodule.spec.model import Module
 
 
@@ -200,13 +200,6 @@ class _TwoValued(Visitor):
             return self.table.get(self.self_id or "")
         return None
 
-    def refs(self, node: Node) -> list[Node]:
-        found: list[Node] = []
-        for n in node.walk():
-            if isinstance(n, (Name, Self)) and self.symbol(n) is not None and n not in found:
-                found.append(n)
-        return found
-
     def known_formula(self, ref: Node) -> Formula:
         symbol = self.symbol(ref)
         parts = [self.present(ref)]
@@ -291,7 +284,7 @@ class _TwoValued(Visitor):
         return self.visit(Unary("not", combined) if node.negated else combined, want)
 
     def visit_Call(self, node: Call, want: bool) -> Formula:
-        return implementation(self, node.func)(node, want)
+        return implementation(self, node)(node, want)
 
     def comparison(self, node: Binary, want: bool) -> Formula:
         if node.raw_code:
@@ -411,17 +404,19 @@ def _first_branching(node: Node) -> Call | None:
     return None
 
 
+class _Replace(Transformer):
+    """Rebuild a tree with one node (found by identity) replaced."""
+
+    def __init__(self, old: Node, new: Node):
+        self.old, self.new = old, new
+
+    def visit(self, node: Node, *args) -> Node:
+        return self.new if node is self.old else super().visit(node, *args)
+
+
 def _replace(tree: Node, old: Node, new: Node) -> Node:
     """`tree` with the node `old` (by identity) replaced by `new`."""
-
-    class Replace(_Rebuild):
-        def visit(self, node: Node, *args) -> Node:
-            return new if node is old else super().visit(node, *args)
-
-    return Replace().visit(tree)
-
-
-from migmodule.expr.visit import Transformer as _Rebuild  # noqa: E402
+    return _Replace(old, new).visit(tree)
 
 
 class _ValueText(Visitor[str]):
