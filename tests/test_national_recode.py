@@ -225,7 +225,8 @@ _values = st.one_of(
     st.floats(min_value=-3, max_value=30, allow_nan=False),
     _numbers.map(str),
     _numbers.map(lambda n: f" {n} "),
-    st.sampled_from(["Yes", " No", "yes", "DK", "", "  ", "abc"]),
+    st.sampled_from(["Yes", " No", "yes", "DK", "", "  ", "abc", "\t7\n", "\u00a05", "\x1c8"]),
+    st.sampled_from(["\u0663", "1e3", "+5", ".5", "5.", " -0 ", "\u200b9", "Yes\u3000"]),
 )
 
 

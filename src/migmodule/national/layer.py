@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from migmodule.codes import Finding, Location, MigmoduleError
 from migmodule.expr.ast import ARITHMETIC, COMPARISONS, Binary, In, Name, Node, Num, Str, Unary
@@ -36,7 +38,7 @@ from migmodule.spec.model import Question, QuestionType
 
 # Questions whose answers are text (their values are not turned into numbers).
 TEXT_TYPES = (QuestionType.TEXT, QuestionType.DATE, QuestionType.SELECT_MULTIPLE)
-_NUMBER_TEXT = r"\s*-?\d+(?:\.\d+)?\s*"
+_NUMBER_TEXT = r"^-?[0-9]+(?:\.[0-9]+)?$"  # on trimmed text, as recode.as_number reads it
 
 
 @dataclass
@@ -329,70 +331,79 @@ def _constant(adapted: Adapted, name: str, index: pd.Index) -> pd.Series:
 
 
 # recodes -------------------------------------------------------------------------------------
+@dataclass
+class _Cells:
+    """One column read once: which cells are text, their trimmed text, their numbers, and which
+    are not blank. Every recode step and the value conversion share it."""
+
+    is_text: np.ndarray
+    text: pd.Series | None  # trimmed text where the cell is text (NA elsewhere); None: no text
+    numbers: np.ndarray  # finite numbers, NaN where the cell is not one
+    present: np.ndarray
+
+
+def _cells(series: pd.Series) -> _Cells:
+    n = len(series)
+    notna = series.notna().to_numpy(dtype=bool, copy=True)
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype):
+        return _Cells(np.zeros(n, dtype=bool), None, np.full(n, np.nan), notna)
+    if pd.api.types.is_numeric_dtype(dtype):
+        numbers = series.to_numpy(dtype="float64", na_value=np.nan, copy=True)
+        numbers[~np.isfinite(numbers)] = np.nan
+        return _Cells(np.zeros(n, dtype=bool), None, numbers, notna)
+    is_text = _is_text(series)
+    text = series.where(is_text).astype("string[pyarrow]").str.strip()
+    present = notna & ~(text == "").fillna(False).to_numpy(dtype=bool)
+    numbers = np.full(n, np.nan)
+    if is_text.any():  # numeric text, parsed by Arrow (RE2 and a cast, no Python loop)
+        arrow = pa.array(text.array)
+        looks = pc.fill_null(pc.match_substring_regex(arrow, _NUMBER_TEXT), False)
+        parsed = pc.cast(pc.if_else(looks, arrow, pa.scalar(None, arrow.type)), pa.float64())
+        numbers = parsed.to_numpy(zero_copy_only=False).astype("float64")
+    others = ~is_text & notna
+    if others.any():  # Python or numpy numbers in an object column
+        numbers[others] = [
+            float(v)
+            if isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
+            else np.nan
+            for v in series[others]
+        ]
+    numbers[~np.isfinite(numbers)] = np.nan
+    return _Cells(is_text, text, numbers, present)
+
+
 def _numbers(series: pd.Series) -> np.ndarray:
     """Each value as a finite number (NaN when it is not one), as `recode.as_number` reads it."""
-    n = len(series)
-    if pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_datetime64_any_dtype(
-        series.dtype
-    ):
-        return np.full(n, np.nan)
-    if pd.api.types.is_numeric_dtype(series.dtype):
-        numbers = series.to_numpy(dtype="float64", na_value=np.nan, copy=True)
-    else:
-        is_text = _is_text(series)
-        numbers = np.full(n, np.nan)
-        if is_text.any():
-            text = series[is_text].astype("string")
-            ok = text.str.fullmatch(_NUMBER_TEXT).fillna(False).to_numpy(dtype=bool)
-            parsed = pd.to_numeric(text[ok].str.strip(), errors="coerce")
-            positions = np.flatnonzero(is_text)[ok]
-            numbers[positions] = parsed.to_numpy(dtype="float64", na_value=np.nan)
-        others = ~is_text & series.notna().to_numpy(dtype=bool)
-        if others.any():  # Python or numpy numbers in an object column
-            numbers[others] = [
-                float(v)
-                if isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
-                else np.nan
-                for v in series[others]
-            ]
-    numbers[~np.isfinite(numbers)] = np.nan
-    return numbers
+    return _cells(series).numbers
 
 
 def _is_text(series: pd.Series) -> np.ndarray:
     """True where the value is text (str)."""
+    notna = series.notna().to_numpy(dtype=bool)
     if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
-        return series.notna().to_numpy(dtype=bool)
+        return notna
+    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
+        return notna  # an object column of text only (CSV)
     values = series.to_numpy(dtype=object)
     return np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
 
 
-def _texts(series: pd.Series, fold_case: bool) -> pd.Series:
+def _texts(series: pd.Series, fold_case: bool = False) -> pd.Series:
     """Trimmed text of the values that are text (NA elsewhere)."""
-    if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_datetime64_any_dtype(
-        series.dtype
-    ):
+    text = _cells(series).text
+    if text is None:
         return pd.Series(pd.NA, index=series.index, dtype="string")
-    text = series.where(_is_text(series)).astype("string").str.strip()
     return text.str.upper() if fold_case else text
 
 
-def _present(series: pd.Series) -> np.ndarray:
-    """Not blank: not NA/NaN/NaT and not empty text."""
-    present = series.notna().to_numpy(dtype=bool, copy=True)
-    if not (
-        pd.api.types.is_numeric_dtype(series.dtype)
-        or pd.api.types.is_datetime64_any_dtype(series.dtype)
-    ):
-        text = series.where(_is_text(series)).astype("string").str.strip()
-        present &= ~(text == "").fillna(False).to_numpy(dtype=bool)
-    return present
-
-
-def apply_recode(series: pd.Series, recode: Recode) -> tuple[np.ndarray, np.ndarray]:
+def apply_recode(
+    series: pd.Series, recode: Recode, cells: _Cells | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """(matched, standard): rows the recode maps, and their standard code (NaN for null).
 
     The same rule as `Recode.lookup`, vectorised: exact text, exact number, ranges, else."""
+    cells = cells if cells is not None else _cells(series)
     n = len(series)
     matched = np.zeros(n, dtype=bool)
     standard = np.full(n, np.nan)
@@ -400,28 +411,27 @@ def apply_recode(series: pd.Series, recode: Recode) -> tuple[np.ndarray, np.ndar
     def code(value: int | None) -> float:
         return np.nan if value is None else float(value)
 
-    if recode.texts:
-        text = _texts(series, recode.fold_case)
+    if recode.texts and cells.text is not None:
+        text = cells.text.str.upper() if recode.fold_case else cells.text
         hit = text.isin(list(recode.texts)).fillna(False).to_numpy(dtype=bool)
         if hit.any():
             table = {k: code(v) for k, v in recode.texts.items()}
             standard[hit] = text[hit].map(table).to_numpy(dtype="float64", na_value=np.nan)
             matched |= hit
-    if recode.numbers or recode.ranges:
-        numbers = _numbers(series)
-        if recode.numbers:
-            hit = ~matched & np.isin(numbers, list(recode.numbers))
-            if hit.any():
-                table = {k: code(v) for k, v in recode.numbers.items()}
-                standard[hit] = pd.Series(numbers[hit]).map(table).to_numpy(dtype="float64")
-                matched |= hit
-        with np.errstate(invalid="ignore"):
-            for item in recode.ranges:
-                hit = ~matched & (numbers >= item.low) & (numbers <= item.high)
-                standard[hit] = code(item.standard)
-                matched |= hit
+    numbers = cells.numbers
+    if recode.numbers:
+        hit = ~matched & np.isin(numbers, list(recode.numbers))
+        if hit.any():
+            table = {k: code(v) for k, v in recode.numbers.items()}
+            standard[hit] = pd.Series(numbers[hit]).map(table).to_numpy(dtype="float64")
+            matched |= hit
+    with np.errstate(invalid="ignore"):
+        for item in recode.ranges:
+            hit = ~matched & (numbers >= item.low) & (numbers <= item.high)
+            standard[hit] = code(item.standard)
+            matched |= hit
     if recode.has_else:
-        hit = ~matched & _present(series)
+        hit = ~matched & cells.present
         standard[hit] = code(recode.otherwise)
         matched |= hit
     return matched, standard
@@ -433,18 +443,16 @@ def standard_values(
     """(values, recoded, null): the recode applied; values it does not map stay as they were
     (numeric text read as numbers when `numeric`). `null` marks rows recoded to null."""
     n = len(series)
+    cells = _cells(series)
     if recode is not None:
-        matched, standard = apply_recode(series, recode)
+        matched, standard = apply_recode(series, recode, cells)
     else:
         matched, standard = np.zeros(n, dtype=bool), np.full(n, np.nan)
     nulls = matched & np.isnan(standard)
-    if not numeric:
+    if not numeric or pd.api.types.is_datetime64_any_dtype(series.dtype):
         return _with_codes(series, matched, standard), matched, nulls
-    if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        return _with_codes(series, matched, standard), matched, nulls
-    numbers = _numbers(series)
-    result = np.where(matched, standard, numbers)
-    leftover = ~matched & np.isnan(numbers) & _present(series)
+    result = np.where(matched, standard, cells.numbers)
+    leftover = ~matched & np.isnan(cells.numbers) & cells.present
     if not leftover.any():
         return pd.Series(result, index=series.index, dtype="float64"), matched, nulls
     values = pd.Series(result, index=series.index, dtype=object)

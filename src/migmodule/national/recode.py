@@ -22,9 +22,9 @@ from migmodule.countries import countries
 
 ELSE = "else"
 BUILTINS = ("iso3", "iso2")
-_NUMBER = r"-?\d+(?:\.\d+)?"
+_NUMBER = r"-?[0-9]+(?:\.[0-9]+)?"  # ASCII digits, as the vectorised rule reads them
 _RANGE = re.compile(rf"^\s*({_NUMBER})?\s*:\s*({_NUMBER})?\s*$")
-_NUMERIC_TEXT = re.compile(rf"^\s*{_NUMBER}\s*$")
+_NUMERIC_TEXT = re.compile(rf"^{_NUMBER}$")
 
 # The standard code a recode gives: an int, or None (not asked by national design).
 Standard = int | None
@@ -135,9 +135,10 @@ def as_number(value: Any) -> float | None:
     if isinstance(value, (int, float)):
         number = float(value)
     elif isinstance(value, str):
-        if not _NUMERIC_TEXT.match(value):
+        text = value.strip()
+        if not _NUMERIC_TEXT.match(text):
             return None
-        number = float(value)
+        number = float(text)
     else:
         try:  # numpy scalars
             number = float(value)
