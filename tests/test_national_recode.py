@@ -285,3 +285,8 @@ def test_a_row_does_not_depend_on_its_chunk(mapping, values, size):
     assert [_shown(v) for v in whole] == [_shown(v) for v in chunked]
     assert recoded.tolist() == [bool(x) for part in parts for x in part[1]]
     assert nulls.tolist() == [bool(x) for part in parts for x in part[2]]
+
+
+def test_label_drift_asks_whether_a_code_is_recoded():
+    recode = _recode({"11:13": 1, "71": 96, "0": None})
+    assert [code in recode for code in (12, 71, 0, 14, "71")] == [True, True, True, False, True]

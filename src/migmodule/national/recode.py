@@ -92,6 +92,9 @@ class Recode:
         """True when the recode maps this national value (label drift leaves such codes alone)."""
         return self.lookup(value)[0]
 
+    def __contains__(self, value: Any) -> bool:  # `code in recode`, as for the old dict of codes
+        return self.covers(value)
+
     @property
     def nulls(self) -> bool:
         """Whether any key maps to null (not asked by national design)."""
