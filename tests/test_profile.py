@@ -379,3 +379,14 @@ def test_check_refuses_file_expressions_with_the_code_the_engine_raises(tmp_path
     body = "derive:\n  age: " + json.dumps(expression, ensure_ascii=False)
     codes = [f.code for f in _errors(_profile(tmp_path, body))]
     assert info.value.finding.code in codes
+
+
+def test_profiles_and_recodes_load_without_pandas():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, migmodule.profile, migmodule.national.recode; print('pandas' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"  # exports and handouts read profiles without pandas
