@@ -96,3 +96,12 @@ def test_syntax_errors_are_coded_in_column_names_too():
     with pytest.raises(MigmoduleError) as info:
         column_names("(E02 >= 1")
     assert info.value.finding.code == "EXPR-SYNTAX-001"
+
+
+def test_a_column_of_blanks_is_unknown_and_text_in_arithmetic_is_a_coded_error():
+    frame = pd.DataFrame({"A": [None, None], "B": [1.0, 2.0], "T": ["x", "y"]})
+    assert evaluate_on_columns("A + B", frame).isna().all()
+    assert evaluate_on_columns("coalesce(A, B)", frame).tolist() == [1.0, 2.0]
+    with pytest.raises(MigmoduleError) as info:
+        evaluate_on_columns("T + 1", frame)
+    assert info.value.finding.code == "EXPR-TYPE-002"

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from migmodule.expr.ast import Binary, Call, In, Name, Num, Unary, to_source
+from migmodule.expr.ast import Binary, Call, In, Name, Num, Str, Unary, to_source
 from migmodule.expr.compile import TwoValuedForms, compile_expression
 from migmodule.expr.evaluate import evaluate_frame
 from migmodule.spec.params import resolve_parameters
@@ -364,5 +364,73 @@ def test_pandas_agrees_with_the_reference(tree, data):
             assert (
                 value is pd.NA or value is None or (isinstance(value, float) and math.isnan(value))
             ), (text, row, value)
+        else:
+            assert value == pytest.approx(result), (text, row, value)
+
+
+# --- expressions over a data file's own columns (profiles' derive: and where:) ----------------------
+
+column_numbers = st.sampled_from([0, 1, 2, 5, 47, 96]).map(Num)
+column_names = st.sampled_from(["E02", "E03"]).map(Name)
+column_values = st.recursive(
+    st.one_of(
+        column_numbers,
+        column_names,
+        st.just(Call("age_at", (Name("DOB"), Name("REF")))),
+        st.just(Call("year", (Name("DOB"),))),
+    ),
+    lambda inner: st.one_of(
+        st.tuples(st.sampled_from(["+", "-"]), inner, inner).map(lambda t: Binary(*t)),
+        st.tuples(
+            st.tuples(st.sampled_from(["==", "<", ">="]), column_names, column_numbers).map(
+                lambda t: Binary(*t)
+            ),
+            inner,
+            inner,
+        ).map(lambda t: Call("if", t)),
+        st.lists(inner, min_size=2, max_size=3).map(lambda xs: Call("coalesce", tuple(xs))),
+    ),
+    max_leaves=4,
+)
+column_conditions = st.recursive(
+    st.one_of(
+        st.tuples(st.sampled_from(["==", "!=", "<", ">="]), column_values, column_values).map(
+            lambda t: Binary(*t)
+        ),
+        st.sampled_from(["E02", "E03", "DOB", "SEX"]).map(lambda n: Call("known", (Name(n),))),
+        st.sampled_from(["Male", "Female"]).map(lambda v: Binary("==", Name("SEX"), Str(v))),
+    ),
+    lambda inner: st.one_of(
+        st.tuples(st.sampled_from(["and", "or"]), inner, inner).map(lambda t: Binary(*t)),
+        inner.map(lambda c: Unary("not", c)),
+    ),
+    max_leaves=4,
+)
+column_rows = st.fixed_dictionaries(
+    {
+        "E02": st.sampled_from([None, 1.0, 2.0, float("nan")]),
+        "E03": st.sampled_from([None, 0.0, 5.0, 96.0]),
+        "DOB": st.sampled_from([None, "1990-05-01", "2012-12-31"]),
+        "REF": st.sampled_from(["2029-08-24", None]),
+        "SEX": st.sampled_from([None, "Male", "Female", " "]),
+    }
+)
+
+
+@SETTINGS
+@given(st.one_of(column_conditions, column_values), st.lists(column_rows, min_size=1, max_size=8))
+def test_columns_agree_with_the_reference(tree, data):
+    from migmodule.expr.columns import evaluate_on_columns
+    from migmodule.expr.reference import compile_columns_row
+
+    text = to_source(tree)
+    frame = pd.DataFrame(data)
+    frame["SEX"] = frame["SEX"].astype(object)  # text even when every cell is blank
+    got = evaluate_on_columns(text, frame).tolist()
+    expected = compile_columns_row(text)
+    for row, value in zip(data, got, strict=True):
+        result = expected(row)
+        if result is None:
+            assert value is pd.NA or value is None or math.isnan(value), (text, row, value)
         else:
             assert value == pytest.approx(result), (text, row, value)

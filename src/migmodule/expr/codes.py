@@ -20,3 +20,11 @@ EXPR_DATE = define(
     "give a date variable (SPSS/Stata date format, or text YYYY-MM-DD).",
     "spec",
 )
+EXPR_NOT_A_NUMBER = define(
+    "EXPR-TYPE-002",
+    "error",
+    "Arithmetic on text",
+    "in {field} `{expression}`: '{name}' holds text, not numbers; arithmetic needs numbers "
+    "(recode the text answers, or compare them with == instead).",
+    "spec",
+)

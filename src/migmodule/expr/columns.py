@@ -115,6 +115,9 @@ class _ColumnEvaluator(FrameEvaluator):
                 return _Value(dates, np.isnat(dates), kind="date", name=name)
         text = series.astype("string").str.strip()
         unknown = ~present.to_numpy(dtype=bool)
+        if not present.any():  # nothing but blanks: unknown numbers, usable in arithmetic
+            raw = np.full(len(series), np.nan)
+            return _Value(raw, unknown, raw, kind="number", name=name)
         numbers = pd.to_numeric(text.where(present), errors="coerce")
         if present.any() and numbers[present].notna().all():  # numbers stored as text
             raw = numbers.to_numpy(dtype="float64", na_value=np.nan)

@@ -207,6 +207,15 @@ class FrameEvaluator(Visitor):
         if node.op in COMPARISONS:
             return self.compare(node)
         left, right = self.value(node.left), self.value(node.right)
+        for side in (left, right):
+            if side.kind != "number":
+                raise MigmoduleError.of(
+                    expr_codes.EXPR_NOT_A_NUMBER,
+                    self.location,
+                    field=self.field,
+                    expression=self.expression,
+                    name=side.name or side.kind,
+                )
         unknown = left.unknown | right.unknown
         with np.errstate(divide="ignore", invalid="ignore"):
             if node.op == "/":

@@ -107,15 +107,43 @@ class _Reader:
         return None if raw in symbol.missing_codes else raw
 
 
-class RowCompiler(Visitor[Compiled]):
-    """Compile a prepared tree to a function of one row (faster than walking per row)."""
+class _CellReader(_Reader):
+    """A data file's cell as it is (profiles' columns): numbers, numeric text, text or dates."""
 
-    def __init__(self, table: dict[str, Symbol], self_id: str | None = None):
+    def __init__(self, name: str):
+        super().__init__(name, None)
+
+    def raw(self, row: Row) -> Any:
+        value = row.get(self.name)
+        if is_blank(value):
+            return None
+        if isinstance(value, (dt.date, dt.datetime)):
+            return as_date(value)
+        if isinstance(value, str):
+            return as_number(value) if as_number(value) is not None else value.strip()
+        return as_number(value)
+
+    def value(self, row: Row) -> Any:
+        return self.raw(row)
+
+
+class RowCompiler(Visitor[Compiled]):
+    """Compile a prepared tree to a function of one row (faster than walking per row).
+
+    With `columns=True` names are a data file's columns, read as they are (`expr/columns.py`).
+    """
+
+    def __init__(
+        self, table: dict[str, Symbol], self_id: str | None = None, *, columns: bool = False
+    ):
         self.table = table
         self.self_id = self_id
+        self.columns = columns
 
     def reader(self, node: Node) -> _Reader:
         name = self.self_id if isinstance(node, Self) else node.id
+        if self.columns:
+            return _CellReader(name or "")
         return _Reader(name or "", self.table.get(name or ""))
 
     def raw(self, node: Node) -> Compiled:
@@ -300,6 +328,13 @@ def _same(a: Any, b: Any) -> bool:
 def compile_row(module: Module, tree: Node, self_id: str | None = None) -> Compiled:
     """A function of one row for a prepared tree (raw-code comparisons marked here if not yet)."""
     return RowCompiler(symbols(module), self_id).visit(mark_raw_codes(module, tree, self_id))
+
+
+def compile_columns_row(expression: str) -> Compiled:
+    """A function of one row of a data file for an expression over its column names."""
+    from migmodule.expr.columns import _parse
+
+    return RowCompiler({}, columns=True).visit(_parse(expression))
 
 
 def evaluate_row(
