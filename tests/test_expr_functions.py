@@ -1,5 +1,6 @@
 """The visitor protocol and the function table: every target handles every node and function."""
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -168,3 +169,52 @@ def test_a_sentence_never_answers_a_question_mark(module, params):
 
     with pytest.raises(SentenceError):
         describe(module, "age", "en", params)  # a value where a condition belongs
+
+
+def _form_with_new_functions(module, params):
+    def relevant(text):
+        return compile_expression(module, text, "xpath", params=params).true
+
+    survey = [
+        {"type": "integer", "name": "age", "label": "Age"},
+        {"type": "integer", "name": "years", "label": "Years"},
+        {"type": "select_one answer", "name": "answer", "label": "Answer"},
+        {"type": "date", "name": "birth_date", "label": "Date of birth"},
+        {
+            "type": "integer",
+            "name": "q1",
+            "label": "Q1",
+            "relevant": relevant("age_at(birth_date, REF_DATE) >= 15 and year(birth_date) > 1950"),
+        },
+        {
+            "type": "integer",
+            "name": "q2",
+            "label": "Q2",
+            "relevant": relevant("if(answer == 1, age, years) > 20 or coalesce(age, years) < 3"),
+        },
+        {
+            "type": "calculate",
+            "name": "c1",
+            "calculation": compile_expression(
+                module, "coalesce(age, years, 0)", "xpath", params=params
+            ),
+        },
+    ]
+    choices = [{"list_name": "answer", "name": str(c), "label": str(c)} for c in (1, 2, 7, 8)]
+    return {"survey": survey, "choices": choices}
+
+
+def test_pyxform_accepts_the_new_functions(module, params):
+    from pyxform.xls2xform import convert
+
+    result = convert(_form_with_new_functions(module, params), form_name="t")
+    assert "format-date" in result.xform and "relevant=" in result.xform
+
+
+@pytest.mark.odk
+@pytest.mark.skipif(shutil.which("java") is None, reason="ODK Validate needs Java")
+def test_odk_validate_accepts_the_new_functions(module, params):
+    from pyxform.xls2xform import convert
+
+    result = convert(_form_with_new_functions(module, params), form_name="t", validate=True)
+    assert "format-date" in result.xform
