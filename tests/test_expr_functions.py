@@ -218,3 +218,10 @@ def test_odk_validate_accepts_the_new_functions(module, params):
 
     result = convert(_form_with_new_functions(module, params), form_name="t", validate=True)
     assert "format-date" in result.xform
+
+
+def test_every_function_is_documented():
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "spec-format.md").read_text("utf-8")
+    section = doc.split("## The expression language", 1)[1].split("\n## ", 1)[0]
+    for name in FUNCTIONS:
+        assert f"`{name}(" in section, name
