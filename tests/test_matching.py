@@ -143,6 +143,24 @@ def test_residence_five_years_ago_by_label_and_its_abroad_code():
     assert found["residence_5y_ago"].recode["30"] == 4  # Abroad
 
 
+def test_residence_on_two_dates_four_years_apart_is_one_and_five_years_ago():
+    items = items_from(
+        """
+        | name | label                                  | values                                   |
+        |------|----------------------------------------|------------------------------------------|
+        | P27  | Residence on 24 August 2028            | 1=Same dwelling; 4=Another county; 5=Outside Kenya |
+        | P29  | Where did NAME live on 24 August 2024? | 1=Same dwelling; 4=Another county; 5=Outside Kenya |
+        | P31  | Year of arrival                        |                                          |
+        """
+    )
+    found = proposed(items)
+    assert (found["residence_1y_ago"].item, found["residence_5y_ago"].item) == ("P27", "P29")
+    # "Outside Kenya" is the standard "Abroad" (4)
+    assert found["residence_1y_ago"].recode["5"] == 4
+    alone = proposed(items[:1])  # one date alone says nothing about the census date
+    assert "residence_1y_ago" not in alone and "residence_5y_ago" not in alone
+
+
 def test_french_labels_and_special_codes():
     items = items_from(
         """

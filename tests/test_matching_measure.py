@@ -15,6 +15,7 @@ from migmodule.matching.model import Item
 from migmodule.matching.sources import items_from_data, read_codebook
 
 CASES = Path(__file__).parent / "matching"
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 SCORED = ("question", "derived", "id", "weight")
 
@@ -45,6 +46,8 @@ def items_of(case: dict, folder: Path) -> list[Item]:
         if not path.exists():
             pytest.skip(f"shared corpus file {path} not present")
         items = read_codebook(path)
+    elif kind == "sample":
+        items = items_from_data(SAMPLES / where)
     else:
         items = items_from_data(build(case, folder / f"{case['name']}.{where}"))
     if case.get("languages"):

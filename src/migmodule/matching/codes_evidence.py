@@ -122,16 +122,19 @@ def value_evidence(labels: dict[Any, str]) -> ValueEvidence:
 
 def label_similarity(a: str, b: str) -> float:
     """0..1: how alike two category labels are (folded words; spelling and word order forgiven)."""
-    left, right = " ".join(words(a)), " ".join(words(b))
+    vocab = vocabulary()
+    mine_words, their_words = vocab.category_words(a), vocab.category_words(b)
+    left, right = " ".join(mine_words), " ".join(their_words)
     if not left or not right:
         return 0.0
     if left == right:
         return 1.0
     similar = max(fuzz.ratio(left, right), fuzz.token_sort_ratio(left, right)) / 100
+    if similar < 0.9:  # spelling variants only: "Male" and "Female" are 0.8 alike
+        similar = 0.0
     # one label's content words all inside the other's: "Education, study or training" holds
     # "Study or training"; "Marriage" is inside "Family (to join or accompany family, marriage)"
-    vocab = vocabulary()
-    mine, theirs = set(vocab.tokens(a)), set(vocab.tokens(b))
+    mine, theirs = set(mine_words), set(their_words)
     if mine and theirs and (mine <= theirs or theirs <= mine):
         similar = max(similar, 0.85)
     return similar

@@ -57,6 +57,7 @@ class Target:
     phrases: list[Phrase] = field(default_factory=list)
     excluded: list[tuple[str, ...]] = field(default_factory=list)
     codes: list[tuple[int, dict[str, str], str | None]] = field(default_factory=list)
+    open_list: bool = False  # codes from a parameter or the built-in countries, not listed
     order: int = 0
 
 
@@ -141,6 +142,7 @@ def targets_of(adapted: Adapted) -> list[Target]:
         target = Target(question.id, "question", question.level, question.type.value)
         target.names.add(adapted.variable(question.id).lower())
         if question.code_list and question.code_list in code_lists:
+            target.open_list = code_lists[question.code_list].source is not None
             for code in code_lists[question.code_list].codes:
                 labels = {lang: _text(code.label, adapted, lang) for lang in languages}
                 special = code.special.value if code.special else None
@@ -178,6 +180,43 @@ def _view(item: Item, index: int) -> _ItemView:
         name_tokens,
         value_evidence(item.first_value_labels()),
     )
+
+
+_YEAR = re.compile(r"^(19|20)\d\d$")
+
+
+def _dated_residences(views: list[_ItemView]) -> None:
+    """Residence on two dates four years apart ("on 24 August 2028", "on 24 August 2024"): the
+    later date is read as one year ago and the earlier as five years ago, in the label's words."""
+    vocab = vocabulary()
+    found: dict[int, list[_ItemView]] = defaultdict(list)
+    for view in views:
+        for _, _, tokens in view.labels:
+            years = {int(t) for t in tokens if _YEAR.match(t)}
+            if len(years) == 1 and vocab.dated_residence & set(tokens):
+                found[years.pop()].append(view)
+                break
+    if len(found) != 2:
+        return
+    early, late = sorted(found)
+    if late - early != 4:
+        return
+    for year, ago in ((late, ("1", "year", "ago")), (early, ("5", "years", "ago"))):
+        for view in found[year]:
+            rewritten = []
+            for language, cleaned, tokens in view.labels:
+                if str(year) in tokens:
+                    kept = [
+                        t
+                        for t in tokens
+                        if t != str(year)
+                        and t not in vocab.months
+                        and not (t.isdigit() and len(t) <= 2)
+                    ]
+                    cleaned = f"{cleaned} [{year}: {' '.join(ago)}, {early} and {late} are asked]"
+                    tokens = kept + list(ago)
+                rewritten.append((language, cleaned, tokens))
+            view.labels = rewritten
 
 
 def _score(view: _ItemView, target: Target) -> tuple[float, list[str]]:
@@ -225,7 +264,8 @@ def _value_adjustment(values: ValueEvidence, target: Target) -> tuple[float, lis
     if target.kind not in ("question", "derived") or not body:
         return 0.0, []
     numeric = [label for label in body.values() if _NUMBER_LABEL.match(label)]
-    if not target.codes or all(special for _, _, special in target.codes):
+    no_categories = not target.codes or all(special for _, _, special in target.codes)
+    if no_categories and not target.open_list:
         # a year, a count or an amount: categories that are not numbers speak against it
         if len(body) >= 2 and len(numeric) < len(body) / 2 and not values.is_country_list:
             return -0.2, ["value labels are categories, not numbers"]
@@ -342,6 +382,7 @@ def match(
     if isinstance(modules, (Adapted, str)):
         modules = [modules]
     views = [_view(item, i) for i, item in enumerate(items)]
+    _dated_residences(views)
     proposals: list[Proposal] = []
     for module in modules:
         adapted = module if isinstance(module, Adapted) else adapt(None, module)[0]

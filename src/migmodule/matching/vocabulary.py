@@ -38,10 +38,30 @@ class Vocabulary:
     level_nouns: dict[str, set[str]]  # level id -> words naming its unit
     special: dict[str, list[tuple[str, ...]]]  # special kind -> phrases
     targets: dict[str, TargetWords]
+    categories: list[tuple[tuple[str, ...], str]] = field(default_factory=list)  # variant -> word
+    dated_residence: set[str] = field(default_factory=set)  # words of "residence on <date>"
+    months: set[str] = field(default_factory=set)
 
     def tokens(self, text: str) -> list[str]:
         """Content words of a cleaned label: folded, numbers as digits, stopwords dropped."""
         return [w for w in words(text, self.numbers) if w not in self.stopwords]
+
+    def category_words(self, text: str) -> list[str]:
+        """Content words of a category label, variants replaced by one word ("outside the
+        country" and "overseas" -> "abroad")."""
+        tokens = words(text, self.numbers)
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            for variant, word in self.categories:
+                if tuple(tokens[i : i + len(variant)]) == variant:
+                    out.append(word)
+                    i += len(variant)
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return [w for w in out if w not in self.stopwords]
 
     def target(self, target_id: str) -> TargetWords:
         return self.targets.get(target_id) or TargetWords()
@@ -86,6 +106,12 @@ def vocabulary() -> Vocabulary:
             for text in entry.get("not") or []:
                 if excluded := tuple(vocab.tokens(str(text))):
                     target.excluded.append(excluded)
+        vocab.dated_residence.update(str(w) for w in data.get("dated_residence") or [])
+        vocab.months.update(str(w) for w in data.get("months") or [])
+        for word, variants in (data.get("categories") or {}).items():
+            for variant in variants:
+                vocab.categories.append((tuple(words(str(variant), numbers)), str(word)))
+    vocab.categories.sort(key=lambda entry: -len(entry[0]))  # longest variant first
     for target_id, names in _read("names.yaml").items():
         vocab.targets.setdefault(target_id, TargetWords()).names.update(
             str(n).lower() for n in names
