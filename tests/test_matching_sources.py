@@ -252,6 +252,21 @@ def test_map_a_csv_with_its_xlsform(tmp_path):
     assert data.read_bytes() == before
 
 
+def test_text_answers_of_a_csv_are_evidence_and_recode_keys(tmp_path):
+    data = tmp_path / "persons.csv"
+    data.write_text(
+        "P11_SEX,P19_BIRTHPLACE,P12\nFemale,France,30\nMale,Kenya,41\nMale,Uganda,7\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "p.yaml"
+    result = invoke("map", data, "-m", "census-key-questions", "-o", out)
+    assert result.exit_code == 0, result.output
+    module = yaml.safe_load(out.read_text(encoding="utf-8"))["modules"][0]
+    assert module["variables"]["sex"] == "P11_SEX"  # "P11" is a question code, "sex" the word
+    assert module["recodes"]["sex"] == {"Female": 2, "Male": 1}
+    assert module["recodes"]["country_of_birth"] == {"France": 250, "Kenya": 404, "Uganda": 800}
+
+
 def test_map_never_writes_over_the_data_file(tmp_path):
     data = tmp_path / "persons.csv"
     data.write_text("SEXO,EDAD\n1,30\n", encoding="utf-8")

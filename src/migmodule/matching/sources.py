@@ -56,20 +56,56 @@ _NOT_QUESTIONS = {
 }
 
 
+# A CSV has no value labels; a text column with few distinct answers ("Male", "Female",
+# "Outside Kenya") is its own value labels, read from the first rows.
+CSV_SAMPLE_ROWS = 5000
+CSV_MAX_ANSWERS = 60
+
+
 def items_from_data(path: str | Path, encoding: str | None = None) -> list[Item]:
-    """One item per variable of a data file: name, variable label, value labels, storage type."""
+    """One item per variable of a data file: name, variable label, value labels, storage type.
+
+    For a CSV, a text column with at most 60 distinct answers in its first 5,000 rows gets
+    those answers as value labels (answer -> answer), so that text answers count as evidence
+    and their recode is proposed.
+    """
     source = DataSource(path, encoding)
     group = Path(path).name
+    answers = _csv_answers(source) if source.format == "csv" else {}
     return [
         Item(
             name,
             {"": info.label} if info.label else {},
-            {"": dict(info.value_labels)} if info.value_labels else {},
+            {"": dict(info.value_labels)}
+            if info.value_labels
+            else ({"": answers[name]} if name in answers else {}),
             info.storage,
             group,
         )
         for name, info in source.columns.items()
     ]
+
+
+def _csv_answers(source: DataSource) -> dict[str, dict[str, str]]:
+    import pandas as pd
+
+    try:
+        frame = pd.read_csv(
+            source.path,
+            nrows=CSV_SAMPLE_ROWS,
+            dtype=str,
+            keep_default_na=False,
+            encoding=source.encoding or "utf-8",
+        )
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, OSError):
+        return {}  # the header was readable (DataSource); answers are only evidence
+    found = {}
+    for name in frame.columns:
+        values = [v.strip() for v in frame[name].unique() if v.strip()]
+        texts = [v for v in values if not re.fullmatch(r"-?\d+(\.\d+)?", v)]
+        if values and len(values) <= CSV_MAX_ANSWERS and len(texts) > len(values) / 2:
+            found[str(name)] = {v: v for v in sorted(values)}
+    return found
 
 
 def read_codebook(path: str | Path) -> list[Item]:
@@ -117,7 +153,8 @@ def with_codebook(data_items: list[Item], codebook_items: list[Item]) -> list[It
             Item(
                 item.name,
                 item.labels or entry.labels,
-                item.value_labels or entry.value_labels,
+                # the codebook's choice labels before a CSV's own answers
+                entry.value_labels or item.value_labels,
                 entry.type or item.type,
                 entry.group or item.group,
                 entry.level or item.level,

@@ -61,7 +61,11 @@ def words(text: str, numbers: dict[str, str] | None = None) -> list[str]:
     return tokens
 
 
+_QUESTION_CODE = re.compile(r"^[a-z]{1,3}\d+[a-z]?$")
+
+
 def name_words(name: str) -> list[str]:
-    """Words of a variable name: 'ENT_PAIS_NAC' -> ['ent', 'pais', 'nac'], 'countryOfBirth' split too."""
+    """Words of a variable name: 'ENT_PAIS_NAC' -> ['ent', 'pais', 'nac'], 'countryOfBirth' split
+    too; question codes ('P11_SEX' -> ['sex'], 'h2q3') are not words."""
     spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", short_name(name))
-    return [t for t in _NON_WORD.split(fold(spaced)) if t]
+    return [t for t in _NON_WORD.split(fold(spaced)) if t and not _QUESTION_CODE.match(t)]
