@@ -1,21 +1,24 @@
 """The matcher: national items -> a module's questions, derived variables, identifiers and weight.
 
-Scores (0..1) and why:
+Scores (0..1, a little more inside while ranking) and why:
 - the whole variable name is a known name of the target (names.yaml, the module's own variable
   name or id): 1.0;
 - every word of a known phrase of the target (en/fr/es data files, and the module's own labels
-  and question texts) is in the item's label: 0.7 + 0.3 x the share of the label's words the
-  phrase covers; the same on the words of the variable name, times 0.9;
+  and question texts) is in the item's label: 0.75 + 0.25 x the share of the label's words the
+  phrase covers (0.7 + 0.3 x for a one-word phrase, less inside a text of more than 15 words);
+  the same on the words of the variable name, times 0.9;
 - value labels adjust the score: a list of countries makes a country question (+0.1) and rules out
   a coded non-country question (-0.3); labels that match the question's code list add up to 0.1,
-  labels that match none of it take 0.15 off.
-A word listed under a target's `not` (mother, registration, ...) rules the item out for it.
+  labels that match none of it take 0.15 off; numbers speak for a count, categories against it;
+- identifiers and weights of the group's own level get +0.05 (the person weight in a person file).
+A phrase listed under a target's `not` (mother, registration, born alive, ...) rules it out.
 
 Each group of items (a file, a CSPro record, an XLSForm repeat) is given one level by a vote of
 its items' best matches and of the level identifiers it holds; an item is only proposed for a
 question of its group's level or of a level above it. Pairs are taken best first, each item and
-each target once; at or above `threshold` a pair is proposed, between `floor` and `threshold` it
-is shown as a best guess for review.
+each target once, except that a variable holding area and country codes also feeds the area
+question as a split; at or above `threshold` a pair is proposed, between `floor` and `threshold`
+it is shown as a best guess for review.
 """
 
 from __future__ import annotations
