@@ -22,9 +22,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from migmodule.expr.ast import Binary, Call, In, Name, Num, Str, Unary, to_source
+from migmodule.expr.ast import Binary, Call, In, Name, Num, Self, Str, Unary, to_source
 from migmodule.expr.compile import TwoValuedForms, compile_expression
 from migmodule.expr.evaluate import evaluate_frame
+from migmodule.expr.visit import Transformer
 from migmodule.spec.params import resolve_parameters
 from migmodule.spec.registry import load_module
 
@@ -434,3 +435,31 @@ def test_columns_agree_with_the_reference(tree, data):
             assert value is pd.NA or value is None or math.isnan(value), (text, row, value)
         else:
             assert value == pytest.approx(result), (text, row, value)
+
+
+class _AgeAsSelf(Transformer):
+    """The same tree written as a constraint of `age`: `age` becomes `.`."""
+
+    def visit_Name(self, node):
+        return Self() if node.id == "age" else node
+
+
+def run_xpath_with_self(text: str, row: dict):
+    value = _text(row.get("age"))
+    return run_xpath(re.sub(r"(?<![\w'.])\.(?![\w.])", f"'{value}'", text), row)
+
+
+@SETTINGS
+@given(conditions, st.lists(rows, min_size=1, max_size=6))
+def test_constraints_on_this_answer_agree_with_the_reference(tree, data):
+    constraint = _AgeAsSelf().visit(tree)
+    text = to_source(constraint)
+    expected = compile_expression(MODULE, text, "reference", params=PARAMS, self_id="age")
+    xpath = compile_expression(MODULE, text, "xpath", params=PARAMS, self_id="age")
+    cspro = compile_expression(MODULE, text, "cspro", params=PARAMS, self_id="age")
+    for row in data:
+        result = expected(row)
+        assert expected(row) == reference(to_source(tree))(row)  # `.` reads the answer itself
+        assert run_xpath_with_self(xpath.false, row) is (result is False), (text, row, xpath.false)
+        assert run_xpath_with_self(xpath.true, row) is (result is True), (text, row, xpath.true)
+        assert run_cspro(cspro.false, row) is (result is False), (text, row, cspro.false)
