@@ -299,7 +299,9 @@ def _value_adjustment(values: ValueEvidence, target: Target) -> tuple[float, lis
     if agree:
         share = agree / len(body)
         return round(0.1 * share, 3), [f"{agree} of {len(body)} value labels match the code list"]
-    if len(body) >= 2 and len(categories) >= 2:
+    # a short list that shares no category (yes/no for sex) speaks against the question; a rich
+    # national list of reasons often shares no wording with the standard one and says nothing
+    if 2 <= len(body) <= 5 and len(categories) >= 2:
         return -0.15, ["no value label matches the code list"]
     return 0.0, []
 
