@@ -118,3 +118,33 @@ def test_normalised_text_of_each_storage():
     assert normal["big"].tolist() == [str(BASE + 1), None, "3", "4", "5"]
     keys = id_keys(normal[["number"]].iloc[:1])
     assert keys[0] == id_keys(normal[["text"]].iloc[:1])[0]  # 12.0 stored as a number is "12"
+
+
+def test_keys_are_equal_exactly_when_the_compared_texts_are():
+    """Per value and per row: the same key whatever else the chunk holds, and equal keys only for
+    equal identifiers (numbers, text, whole numbers written as text, blanks, 17 digits)."""
+    rng = np.random.default_rng(11)
+    pool = [12, 12.0, "12", " 12.0 ", "012", "A12", 12.5, "12.5", None, "", BASE + 1, BASE + 2]
+    pool += [str(BASE + 1), float(BASE), "-0", 0, "7", "007"]
+    rows = [pool[i] for i in rng.integers(0, len(pool), size=400)]
+    frames = {
+        "object": pd.DataFrame({"id": pd.Series(rows, dtype=object)}),
+        "text": pd.DataFrame({"id": pd.Series([None if v is None else str(v) for v in rows])}),
+    }
+    from migmodule.validate.keys import canonical
+
+    for frame in frames.values():
+        keys = id_keys(frame)
+        texts = [canonical(v) for v in frame["id"]]
+        for size in (1, 7):  # a row's key does not depend on its chunk
+            parts = [id_keys(frame.iloc[i : i + size]) for i in range(0, len(frame), size)]
+            assert (np.concatenate(parts) == keys).all()
+        by_key = {}
+        for key, text in zip(keys.tolist(), texts, strict=True):
+            assert by_key.setdefault(key, text) == text  # one key, one identifier
+        assert len(by_key) == len(set(texts))  # and one identifier, one key
+    numbers = pd.DataFrame({"id": [12.0, float(BASE), 0.0, np.nan]})
+    assert (
+        id_keys(numbers).tolist()
+        == id_keys(pd.DataFrame({"id": ["12", str(BASE), "-0", ""]})).tolist()
+    )

@@ -26,8 +26,8 @@ import pytest
 
 import paths
 from migmodule.codes import MigmoduleError
-from migmodule.microdata import dta as read_dta
 from migmodule.microdata import DataSource, letter_positions
+from migmodule.microdata import dta as read_dta
 
 # Stata's missing values (Stata manual [D] missing values, dta format): `.` and the step to `.a`.
 STATA_MISSING = {

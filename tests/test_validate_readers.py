@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 import paths
-from migmodule.validate import validate_data
 from migmodule.microdata import DataSource, letter_positions
+from migmodule.validate import validate_data
 from validate_helpers import mini
 
 CORPUS = paths.CORPUS

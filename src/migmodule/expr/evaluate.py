@@ -414,12 +414,15 @@ class _ModuleEvaluator(FrameEvaluator):
         field: str,
         expression: str,
         undetermined: Mapping[str, np.ndarray] | None = None,
+        columns: dict[str, _Value] | None = None,
     ):
         super().__init__(frame, expression, field, Location(module=module.ref))
         self.module = module
         self.table = symbols(module)
         self.self_id = self_id
         self.undetermined = undetermined or {}
+        if columns is not None:
+            self._columns = columns
 
     def self_column(self) -> _Value:
         return self.column(self.self_id)
@@ -476,8 +479,12 @@ def evaluate_frame(
     self_id: str | None = None,
     field: str = "expression",
     undetermined: Mapping[str, np.ndarray] | None = None,
+    columns: dict | None = None,
 ) -> pd.Series:
     """Evaluate an expression over a frame whose columns are question/derived ids.
+
+    `columns`: a dict the caller keeps for one frame, so that several expressions over the same
+    frame (and `undetermined`) read each column once.
 
     `undetermined`: per name, the rows where its answer is not known at all (absent from the
     file, or blank by national design): unknown, and known()/answered() of it are unknown too.
@@ -486,7 +493,7 @@ def evaluate_frame(
     """
     values = resolve_parameters(module, params)
     tree = mark_raw_codes(module, prepare(module, expression, values), self_id)
-    evaluator = _ModuleEvaluator(module, frame, self_id, field, expression, undetermined)
+    evaluator = _ModuleEvaluator(module, frame, self_id, field, expression, undetermined, columns)
     return run(evaluator, tree, frame.index)
 
 

@@ -1,77 +1,118 @@
-"""Identifiers compared exactly: each value as normalised text, hashed per row.
+"""Identifiers compared exactly, never through floating point, per value (so never per chunk).
 
-Never through floating point: a 17-digit household identifier stored as text stays those 17
-digits. The rule is per value, so it cannot depend on the chunk a value falls in:
-- a number stored as a number is written in plain digits (12.0 and 12 are "12"; 12.5 is "12.5");
-- text is trimmed, and a plain decimal written with trailing zeros after the point ("12.0",
-  " 12.00 ") is read as the whole number it writes ("12"); other text stays as it is ("007",
-  "A12", "12345678901234567"); an empty cell is missing.
+Each identifier value is one of:
+- a whole number: a number stored as a number whose value is whole (12 and 12.0 are 12, a
+  float64 is read at its exact value), or text that writes a whole number without leading zeros,
+  optionally with a point and zeros ("12", " 12.0 ", "12345678901234567": 17 digits stay 17
+  digits);
+- text: any other text, trimmed ("007", "A12"), or a number that is not whole (12.5, as "12.5");
+- missing: a blank cell.
 So "12" in a CSV, 12 in a .dta and "12.0" in a string variable are one identifier; "007" and 7
-are two. Household links (parent join, orphans) use the same keys.
+are two. Household links (parent join, orphans) use the same keys. Keys are 64-bit hashes per
+row, computed with array operations (numbers are hashed as int64, not as text); `canonical`
+writes a value as the text it is compared as, for examples.
 
 `SeenUnits` keeps the keys seen so far in sorted runs (binary-search lookups, O(log n) runs).
 """
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
-_WHOLE_DECIMAL = r"^(-?[0-9]+)\.0*$"
+_WHOLE = r"-?(?:0|[1-9][0-9]{0,17})(?:\.0*)?"  # at most 18 digits: exact in an int64
+_WHOLE_TEXT = re.compile(_WHOLE)
 _EXACT = 2**63
+_TEXT = np.uint64(0x9E37_79B9_7F4A_7C15)  # keeps a text's hash apart from a number's
+_MISSING = np.uint64(0x5851_F42D_4C95_7F2D)
 SPENT = np.uint64(0xFFFF_FFFF_FFFF_FFFF)  # a stored value marked as used (see checks/flat.py)
 
 
-def normalise_ids(frame: pd.DataFrame) -> pd.DataFrame:
-    """Identifier columns as normalised text (object columns, None where missing)."""
-    return pd.DataFrame(
-        {name: normalise_id(frame[name]) for name in frame.columns}, index=frame.index
-    )
-
-
-def normalise_id(column: pd.Series) -> pd.Series:
+def _split(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(whole numbers as int64, which rows are whole numbers, texts, which rows are missing)."""
+    n = len(column)
+    ints = np.zeros(n, dtype=np.int64)
+    texts = np.full(n, None, dtype=object)
+    if column.dtype == "int64":
+        return column.to_numpy(), np.ones(n, dtype=bool), texts, np.zeros(n, dtype=bool)
     if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
-        numbers = column.map(_int_text, na_action="ignore")  # Python ints of an object column
-        text = numbers.astype("string").str.strip()
-        text = text.str.replace(_WHOLE_DECIMAL, r"\1", regex=True)
-        text = text.mask(text == "")
-        return text.astype(object).where(text.notna(), None)
-    values = column.to_numpy(dtype="float64", na_value=np.nan) if column.dtype != "int64" else None
-    if values is None:  # int64 storage: exact digits
-        return column.astype(str).astype(object)
-    out = np.full(len(values), None, dtype=object)
-    finite = np.isfinite(values)
-    whole = finite & (values == np.floor(values)) & (np.abs(values) < _EXACT)
-    out[whole] = values[whole].astype(np.int64).astype(str)
-    for position in np.flatnonzero(finite & ~whole):
-        out[position] = repr(float(values[position]))
-    return pd.Series(out, index=column.index, dtype=object)
+        text = column.astype("string").str.strip()  # Python ints (large Parquet ids) exactly
+        missing = (text.isna() | (text == "")).to_numpy(dtype=bool)
+        whole = text.str.fullmatch(_WHOLE).fillna(False).to_numpy(dtype=bool) & ~missing
+        if whole.any():
+            digits = text[whole].str.replace(r"\.0*$", "", regex=True)
+            ints[whole] = pd.to_numeric(digits).to_numpy(dtype=np.int64)
+        other = ~whole & ~missing
+        texts[other] = text[other].to_numpy(dtype=object)
+        return ints, whole, texts, missing
+    values = column.to_numpy(dtype="float64", na_value=np.nan)
+    missing = np.isnan(values)
+    whole = ~missing & np.isfinite(values) & (values == np.floor(values))
+    whole &= np.abs(values) < _EXACT
+    ints[whole] = values[whole].astype(np.int64)
+    for position in np.flatnonzero(~missing & ~whole):
+        texts[position] = repr(float(values[position]))
+    return ints, whole, texts, missing
 
 
-def _int_text(value: object) -> object:
-    """Numbers inside an object column (large integers read exactly) as their digits."""
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        return str(int(value))
-    if isinstance(value, float):
-        return normalise_id(pd.Series([value], dtype="float64")).iat[0]
-    return value
-
-
-def describe_ids(normal: pd.DataFrame, position: int) -> str:
-    """One row's identifiers as a person reads them: "hh_id=17, person_no=2"."""
-    return ", ".join(
-        f"{name}={'.' if normal[name].iat[position] is None else normal[name].iat[position]}"
-        for name in normal.columns
-    )
-
-
-def id_keys(normal: pd.DataFrame) -> np.ndarray:
-    """One 64-bit hash per row of normalised identifier columns.
+def id_keys(frame: pd.DataFrame) -> np.ndarray:
+    """One 64-bit hash per row of identifier columns (as read from the file).
 
     Collisions between different identifiers are possible in principle (about 1 in 10^12 for
     ten million rows) and would show as a duplicate.
     """
-    return pd.util.hash_pandas_object(normal.astype(object), index=False).to_numpy()
+    keys = np.zeros(len(frame), dtype=np.uint64)
+    for position, name in enumerate(frame.columns):  # by position: files may spell names apart
+        ints, whole, texts, missing = _split(frame[name])
+        hashed = pd.util.hash_array(ints)
+        other = ~whole & ~missing
+        if other.any():
+            hashed[other] = pd.util.hash_array(texts[other].astype(str)) ^ _TEXT
+        hashed[missing] = _MISSING
+        with np.errstate(over="ignore"):
+            keys = (keys ^ hashed) * np.uint64(0x100_0000_01B3) + np.uint64(position + 1)
+    return keys
+
+
+def canonical(value: object) -> str | None:
+    """One identifier value as the text it is compared as (None when missing)."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        number = float(value)
+        if np.isnan(number):
+            return None
+        if number.is_integer() and abs(number) < _EXACT:
+            return str(int(number))
+        return repr(number)
+    text = str(value).strip()
+    if not text:
+        return None
+    if _WHOLE_TEXT.fullmatch(text):
+        return str(int(text.split(".")[0]))
+    return text
+
+
+def normalise_ids(frame: pd.DataFrame) -> pd.DataFrame:
+    """Identifier columns as the text they are compared as (object columns, None if missing)."""
+    return pd.DataFrame(
+        {name: [canonical(v) for v in frame[name].tolist()] for name in frame.columns},
+        index=frame.index,
+        dtype=object,
+    )
+
+
+def describe_ids(ids: pd.DataFrame, position: int) -> str:
+    """One row's identifiers as a person reads them: "hh_id=17, person_no=2"."""
+    parts = []
+    for name in ids.columns:
+        text = canonical(ids[name].iat[position])
+        parts.append(f"{name}={'.' if text is None else text}")
+    return ", ".join(parts)
 
 
 class SeenUnits:

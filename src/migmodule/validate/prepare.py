@@ -23,7 +23,7 @@ from migmodule.expr.semantics import Symbol, symbols
 from migmodule.microdata.source import ColumnInfo, DataSource, RawChunk
 from migmodule.profile import Adapted
 from migmodule.spec.model import Question, QuestionType, SpecialKind
-from migmodule.validate.keys import describe_ids, id_keys, normalise_ids
+from migmodule.validate.keys import describe_ids, id_keys
 
 if TYPE_CHECKING:
     from migmodule.validate.plan import FilePlan
@@ -131,12 +131,13 @@ class Chunk:
     kinds: dict[str, np.ndarray] = field(default_factory=dict)
     not_number: dict[str, np.ndarray] = field(default_factory=dict)
     raw: dict[str, pd.Series] = field(default_factory=dict)  # values as in the file, for examples
-    ids: pd.DataFrame | None = None  # identifier columns as in the file
+    ids: pd.DataFrame | None = None  # identifier columns as in the file (keys.py compares them)
     weight: np.ndarray | None = None
     group: pd.Series | None = None
     keys: np.ndarray | None = None  # hash of this level's identifiers, one per row
     parent_keys: np.ndarray | None = None  # hash of the parent level's identifiers
     cache: dict[str, pd.Series] = field(default_factory=dict)  # evaluated expressions
+    columns_read: dict = field(default_factory=dict)  # the evaluator's columns, read once
     # Flat files: per ancestor level read from this file, its units' identifiers (hash, columns).
     units: dict[str, tuple[np.ndarray | None, pd.DataFrame | None]] = field(default_factory=dict)
     rows: np.ndarray | None = None  # 0-based file rows when this chunk is a subset (`take`)
@@ -295,7 +296,7 @@ def make_chunk(
         kinds,
         not_number,
         raw_values,
-        ids=normalise_ids(frame[plan.id_columns]) if plan.id_columns else None,
+        ids=frame[plan.id_columns] if plan.id_columns else None,
     )
     if plan.weight:
         weight = pd.to_numeric(frame[plan.weight], errors="coerce").to_numpy(dtype="float64")
@@ -305,13 +306,9 @@ def make_chunk(
     if plan.id_columns and not plan.id_missing:
         chunk.keys = id_keys(chunk.ids)
     if plan.parent_id_columns:
-        chunk.parent_keys = id_keys(normalise_ids(frame[plan.parent_id_columns]))
+        chunk.parent_keys = id_keys(frame[plan.parent_id_columns])
     for level, ids in plan.flat_ids.items():
-        if ids:
-            normal = normalise_ids(frame[ids])
-            chunk.units[level] = (id_keys(normal), normal)
-        else:
-            chunk.units[level] = (None, None)
+        chunk.units[level] = (id_keys(frame[ids]), frame[ids]) if ids else (None, None)
     return chunk
 
 

@@ -43,7 +43,7 @@ class Target:
     level: str | None = None  # the file's own level, or an upper level read from a flat file
     edits: list[Edit] = field(default_factory=list)  # the edits checked on these rows
     parent_keys: np.ndarray | None = None  # identifier keys of the parent file's rows
-    parent_ids: pd.DataFrame | None = None  # and their identifier values (normalised text)
+    parent_ids: pd.DataFrame | None = None  # and their identifier columns, as in the file
 
     @property
     def flat(self) -> bool:
@@ -129,10 +129,11 @@ def truth(
             self_id=self_id,
             field=field_name,
             undetermined=chunk.undetermined,
+            columns=chunk.columns_read,
         )
     series = chunk.cache[key]
     unknown = series.isna().to_numpy()
-    true = series.fillna(False).to_numpy(dtype=bool)
+    true = series.to_numpy(dtype=bool, na_value=False)
     return true, ~true & ~unknown, unknown
 
 

@@ -7,12 +7,15 @@ import numpy as np
 import pandas as pd
 
 from migmodule.codes import Finding
+from migmodule.microdata.source import DataSource
 from migmodule.spec.text import render
 from migmodule.validate import codes
 from migmodule.validate.checks.base import Check, Context, Target, singular
-from migmodule.validate.keys import SeenUnits, describe_ids
+from migmodule.validate.keys import describe_ids
 from migmodule.validate.prepare import Chunk
 from migmodule.validate.report import CheckResult, Tally, result_from_tally
+
+READ_BACK_ROWS = 100_000  # rows read at a time when example identifiers are read back
 
 
 class MissingIdCheck(Check):
@@ -48,7 +51,8 @@ class MissingIdCheck(Check):
 
 
 class DuplicateIdCheck(Check):
-    """Rows that repeat the identifiers of an earlier row. Keeps one 64-bit hash per row."""
+    """Rows that repeat the identifiers of an earlier row. Keeps one 64-bit hash per row; the
+    identifier values of the example rows are read back from the file at the end."""
 
     name = "duplicates"
     issues = (codes.ID_DUPLICATE,)
@@ -59,45 +63,73 @@ class DuplicateIdCheck(Check):
         plan = target.plan
         if plan is None or target.flat or not plan.id_columns or plan.id_missing:
             return []
-        return [cls(plan.id_columns)]
+        return [cls(plan.id_columns, plan.source)]
 
-    def __init__(self, id_variables: list[str]):
+    def __init__(self, id_variables: list[str], source: DataSource | None = None):
         self.id_variables = id_variables
+        self.source = source
 
     def start(self, context: Context) -> None:
         super().start(context)
-        self.seen = SeenUnits(0)
-        self.repeats = self.tally()
+        self.keys: list[np.ndarray] = []
 
     def chunk(self, chunk: Chunk) -> None:
-        """A row repeats when its key was seen in an earlier chunk or earlier in this one."""
-        if chunk.keys is None:
-            return
-        repeat = pd.Series(chunk.keys).duplicated().to_numpy(copy=True)
-        first = np.flatnonzero(~repeat)
-        run, _ = self.seen.find(chunk.keys[first])
-        repeat[first[run >= 0]] = True
-        new = first[run < 0]
-        self.seen.add(chunk.keys[new], np.zeros((len(new), 0), dtype=np.uint64))
-        self.repeats.add(chunk, repeat)  # examples name the row and its identifier values
+        if chunk.keys is not None:
+            self.keys.append(chunk.keys)
 
     def end(self) -> list[CheckResult]:
+        # Find the repeated key values with one sorted copy, then locate their rows chunk by chunk,
+        # so that memory stays at about two 8-byte arrays of the row count.
+        total = sum(len(k) for k in self.keys)
+        ordered = np.sort(np.concatenate(self.keys)) if self.keys else np.zeros(0, dtype="uint64")
+        repeated_values = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+        del ordered
+        hits, offset = [], 0
+        for keys in self.keys:
+            positions = np.flatnonzero(np.isin(keys, repeated_values))
+            hits.append(pd.DataFrame({"key": keys[positions], "row": positions + offset}))
+            offset += len(keys)
+        self.keys = []
+        found = pd.concat(hits, ignore_index=True) if hits else pd.DataFrame({"key": [], "row": []})
+        repeat_rows = found.loc[found["key"].duplicated(), "row"].to_numpy(dtype=np.int64)
+        tally = self.tally()
+        tally.total.count, tally.total.denominator = len(repeat_rows), total
+        shown = np.sort(repeat_rows)[: self.context.max_examples]
+        ids = self._ids(shown)
+        tally.examples = [
+            {"row": int(pos) + 1, **({"id": ids[int(pos)]} if int(pos) in ids else {})}
+            for pos in shown
+        ]
         context = self.context
         level = context.module.level_by_id[context.level]
         noun = render(level.noun, context.module, context.params, context.language) or level.id
         result = self.result(
             codes.ID_DUPLICATE,
             "identifiers",
-            self.repeats,
-            self.repeats.count > 0,
+            tally,
+            tally.count > 0,
             {
                 "level": level.id,
-                "count": self.repeats.count,
+                "count": tally.count,
                 "id_variables": ", ".join(self.id_variables),
                 "noun_one": singular(noun),
             },
         )
         return [result]
+
+    def _ids(self, positions: np.ndarray) -> dict[int, str]:
+        """The identifier values of a few rows (0-based file positions), read back from the file."""
+        if self.source is None or not len(positions):
+            return {}
+        wanted, out, offset = set(positions.tolist()), {}, 0
+        for raw in self.source.chunks(self.id_variables, READ_BACK_ROWS):
+            frame = raw.frame[self.id_variables]
+            for pos in wanted & set(range(offset, offset + len(frame))):
+                out[pos] = describe_ids(frame, pos - offset)
+            offset += len(frame)
+            if len(out) == len(wanted):
+                break
+        return out
 
 
 class LinkCheck(Check):
