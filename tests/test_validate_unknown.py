@@ -203,3 +203,11 @@ def test_label_drift_skips_recoded_codes_and_lists_each_code_once(tmp_path):
     # 3 ("Partly") is recoded to 1 on purpose: not compared; 9 ("Jamais") is, once
     assert [d["code"] for d in drift.details["codes"]] == [9]
     assert drift.finding is not None and drift.finding.message.count("Jamais") == 1
+
+
+def test_a_variable_blank_by_design_on_every_row_is_not_empty(tmp_path, monkeypatch):
+    everywhere = design_blank_run(tmp_path, monkeypatch, [0, 1, 2, 3])
+    empty = everywhere[("DATA-COVER-004", "year_of_arrival")]
+    assert empty.finding is None and empty.denominator == 0
+    assert everywhere[("DATA-UNIV-002", "year_of_arrival")].count == 0
+    assert everywhere[("DATA-NR-001", "year_of_arrival")].finding is None

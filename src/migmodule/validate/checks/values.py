@@ -59,6 +59,7 @@ class QuestionValueCheck(Check):
         self.allowed = np.array(sorted(allowed), dtype="float64") if allowed is not None else None
         self.answered = 0
         self.rows = 0
+        self.asked = 0  # rows not blank by national design
         self.coding, self.not_number, self.range = self.tally(), self.tally(), self.tally()
         self.bad_values: dict[Any, int] = {}
         self.absent = context.absent_in(self.range_rule) if self.range_rule else []
@@ -71,6 +72,7 @@ class QuestionValueCheck(Check):
         raw = chunk.raw[m.id]
         design = chunk.blank_by_design(m.id)  # not asked by national design: never a code error
         self.rows += len(kinds)
+        self.asked += int((~design).sum())
         self.answered += int(((kinds != BLANK) & ~design).sum())
         if self.allowed is not None:
             if m.question.type is QuestionType.SELECT_MULTIPLE:
@@ -119,8 +121,8 @@ class QuestionValueCheck(Check):
         return self.result(
             codes.COVER_EMPTY,
             "coverage",
-            counted(self.tally(), self.rows - self.answered, self.rows),
-            self.rows > 0 and self.answered == 0,
+            counted(self.tally(), self.asked - self.answered, self.asked),
+            self.asked > 0 and self.answered == 0,
             {"variable": self.mapped.column, "question": self.mapped.id, "rows": self.rows},
             **self.who,
         )
