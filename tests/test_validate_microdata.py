@@ -97,3 +97,28 @@ def test_validate_and_apply_labels_read_the_same_values(tmp_path):
     chunk = next(DataSource(data).chunks(["age", "name"], None)).frame
     table = read_table(data).frame
     pd.testing.assert_frame_equal(chunk, table[["age", "name"]])
+
+
+def test_columns_carry_their_display_format(tmp_path):
+    """Date variables keep their raw numbers; the format says how to read them as dates."""
+    path = tmp_path / "d.sav"
+    frame = pd.DataFrame({"dob": [pd.Timestamp("1990-05-17")], "age": [40.0]})
+    pyreadstat.write_sav(frame, str(path))
+    columns = DataSource(path).columns
+    assert columns["dob"].format.upper().startswith("DATE") or "DATETIME" in columns["dob"].format
+    assert columns["age"].format.startswith("F")
+    assert read_table(path).frame["dob"].dtype == "float64"  # seconds since 1582, unconverted
+
+
+def test_apply_labels_keeps_dates_as_dates(tmp_path):
+    data = tmp_path / "in.sav"
+    frame = pd.DataFrame({"age": [30.0, 40.0], "dob": pd.to_datetime(["1990-05-17", "1985-01-02"])})
+    pyreadstat.write_sav(frame, str(data))
+    out = tmp_path / "out.sav"
+    apply_labels(data, adapt(None, str(MINI), country="KE"), out)
+    written, meta = pyreadstat.read_sav(str(out))
+    assert meta.original_variable_types["dob"].upper().startswith(("DATE", "DATETIME"))
+    assert pd.to_datetime(written["dob"]).dt.strftime("%Y-%m-%d").tolist() == [
+        "1990-05-17",
+        "1985-01-02",
+    ]

@@ -433,6 +433,7 @@ def _read(
     import pandas as pd
 
     from migmodule.microdata import read_table
+    from migmodule.national.dates import as_dates, date_kind
 
     try:
         table = read_table(path)
@@ -441,6 +442,9 @@ def _read(
             codes.DATA_UNREADABLE, Location(file=str(path)), path=path, reason=exc.finding.message
         ) from None
     frame = table.frame
+    for name, info in table.columns.items():  # date variables back as dates, with their format
+        if date_kind(info.format) is not None:
+            frame[name] = as_dates(frame[name], info.format)
     matched = _match(frame.columns, plans)
     kept: dict[str, list[str]] = {}
     for column, letter_codes in table.letters.items():

@@ -50,6 +50,7 @@ class ColumnInfo:
     label: str = ""
     value_labels: dict[Any, str] = field(default_factory=dict)
     user_missing: list[tuple[Any, Any]] = field(default_factory=list)  # SPSS (lo, hi) ranges
+    format: str = ""  # display format in the file (SPSS "DATE11", Stata "%td"); "" for CSV
 
 
 @dataclass
@@ -120,6 +121,7 @@ class DataSource:
                     meta.column_names_to_labels.get(name) or "",
                     dict(meta.variable_value_labels.get(name, {})),
                     ranges,
+                    (meta.original_variable_types or {}).get(name) or "",
                 )
         elif self.format == "csv":
             try:
