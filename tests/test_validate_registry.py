@@ -163,3 +163,31 @@ def test_a_check_declares_what_it_reads(files):
     assert ". >= 0 and . <= 120" in reads["values"]  # age's range, bounds folded
     assert any("year_of_arrival" in text for text in reads["edits"])
     assert Check.expressions(Check()) == []
+
+
+def _imports(path) -> set[str]:
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+    return found
+
+
+def test_outputs_do_not_import_the_engine_and_readers_import_no_engine():
+    from pathlib import Path
+
+    import migmodule
+
+    src = Path(migmodule.__file__).parent
+    for name in ("terminal.py", "html.py", "xlsx.py", "report.py", "settings.py"):
+        assert "migmodule.validate.engine" not in _imports(src / "validate" / name), name
+    for path in (src / "microdata").glob("*.py"):
+        engines = {m for m in _imports(path) if m.split(".")[1:2] in (["validate"], ["export"])}
+        assert not engines, (path.name, engines)
+    for path in (src / "validate" / "checks").glob("*.py"):  # checks never reach into the run
+        assert "migmodule.validate.engine" not in _imports(path), path.name
