@@ -165,18 +165,15 @@ class _FileRun:
         self.context.variables = {m.id: m.column for m in plan.questions if m.column}
         self.direct: list[tuple[Check, Context]] = []
         self.views: list[tuple[FlatLevel, Context]] = []
-        parent_keys, parent_ids = (parent[1], parent[2]) if parent is not None else (None, None)
-        self._build(
-            Target(
-                run.adapted,
-                run.plans,
-                plan,
-                plan.level,
-                self._edits(plan.level),
-                parent_keys,
-                parent_ids,
-            )
-        )
+        target = Target(run.adapted, run.plans, plan, plan.level, self._edits(plan.level))
+        if parent is not None:
+            target.parent_keys, target.parent_ids = parent[1], parent[2]
+        self._build(target)
+        self._rules_read(columns)
+
+    def _rules_read(self, columns: list[str]) -> None:
+        """What the checks' rules read: whether derived variables are needed, and what is absent."""
+        module = self.module
         every = [c for c, _ in self.direct] + [c for view, _ in self.views for c in view.checks]
         read = _reads(module, [text for check in every for text in check.expressions()])
         self.needs_derived = any(name in module.derived_by_id for name in read)
