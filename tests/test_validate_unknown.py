@@ -211,3 +211,46 @@ def test_a_variable_blank_by_design_on_every_row_is_not_empty(tmp_path, monkeypa
     assert empty.finding is None and empty.denominator == 0
     assert everywhere[("DATA-UNIV-002", "year_of_arrival")].count == 0
     assert everywhere[("DATA-NR-001", "year_of_arrival")].finding is None
+
+
+def test_a_parent_answer_blank_by_design_is_unknown_on_its_childrens_rows(tmp_path, monkeypatch):
+    import yaml
+
+    from migmodule.profile import adapt
+    from validate_helpers import MINI
+
+    spec = yaml.safe_load(MINI.read_text(encoding="utf-8"))
+    label = {"en": "x", "fr": "x", "es": "x"}
+    spec["edits"].append(
+        {
+            "id": "P1",
+            "level": "person",
+            "title": label,
+            "when": "any_member_abroad == 2",
+            "check": "age < 100",
+            "severity": "error",
+            "message": label,
+        }
+    )
+    module = tmp_path / "m.yaml"
+    module.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    households = pd.DataFrame({"hh_id": [1, 2], "any_member_abroad": [2, 2]})
+    persons = pd.DataFrame({"hh_id": [1, 2], "person_no": [1, 1], "age": [120, 120]})
+    files = {
+        "household": write(households, tmp_path / "h.csv"),
+        "person": write(persons, tmp_path / "p.csv"),
+    }
+    real = engine_module.make_chunk
+
+    def household_2_not_asked(plan, raw, offset, letters):
+        chunk = real(plan, raw, offset, letters)
+        if "any_member_abroad" in chunk.kinds:
+            chunk.design_blank["any_member_abroad"] = (offset + np.arange(len(chunk))) == 1
+        return chunk
+
+    monkeypatch.setattr(engine_module, "make_chunk", household_2_not_asked)
+    for size in (None, 1):
+        report = validate_data(files, adapt(None, str(module), country="KE")[0], chunk_size=size)
+        edit = next(r for r in report.results if r.edit == "P1")
+        assert (edit.count, edit.not_checkable) == (1, 1)  # household 2's person: not checkable
+        assert [e["row"] for e in edit.examples] == [1]

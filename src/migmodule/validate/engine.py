@@ -30,8 +30,38 @@ from migmodule.validate.settings import DEFAULT_CHUNK_SIZE, Progress, Validation
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "Progress", "ValidationSettings", "validate_data"]
 
-# A parent file's values, identifier keys and identifier values (normalised text), per row.
-Kept = tuple[pd.DataFrame, np.ndarray, pd.DataFrame | None]
+
+@dataclasses.dataclass
+class Kept:
+    """What a parent file leaves for its child files, one row per parent row."""
+
+    values: pd.DataFrame  # the parent questions' values
+    keys: np.ndarray  # identifier keys
+    ids: pd.DataFrame | None  # identifier columns (for examples)
+    design: pd.DataFrame  # per question: rows blank by national design (bool columns)
+
+    @classmethod
+    def gather(cls, chunks: list[Chunk], questions: list[str]) -> Kept:
+        if not chunks:
+            return cls(pd.DataFrame(), np.zeros(0, dtype="uint64"), None, pd.DataFrame())
+        ids = [c.ids for c in chunks if c.ids is not None]
+        return cls(
+            pd.concat([c.values[questions] for c in chunks], ignore_index=True),
+            np.concatenate(
+                [c.keys if c.keys is not None else np.zeros(len(c), "uint64") for c in chunks]
+            ),
+            pd.concat(ids, ignore_index=True) if ids else None,
+            pd.concat(
+                [
+                    pd.DataFrame(
+                        {q: c.design_blank[q] for q in questions if q in c.design_blank},
+                        index=pd.RangeIndex(len(c)),
+                    )
+                    for c in chunks
+                ],
+                ignore_index=True,
+            ).fillna(False),
+        )
 
 
 def validate_data(
@@ -153,9 +183,9 @@ class _FileRun:
         self.module = module
         parent_level = module.level_by_id[plan.level].parent
         parent = run.parents.get(parent_level) if plan.parent_id_columns else None
-        self.joiner = _ParentJoin(parent[0], parent[1]) if parent is not None else None
+        self.joiner = _ParentJoin(parent) if parent is not None else None
         self.keep = any(module.level_by_id[child].parent == plan.level for child in run.plans)
-        columns = [m.id for m in plan.questions] + (list(parent[0].columns) if parent else [])
+        columns = [m.id for m in plan.questions] + (list(parent.values.columns) if parent else [])
         self.context = run.context(
             str(plan.source.path),
             plan.level,
@@ -167,7 +197,7 @@ class _FileRun:
         self.views: list[tuple[FlatLevel, Context]] = []
         target = Target(run.adapted, run.plans, plan, plan.level, self._edits(plan.level))
         if parent is not None:
-            target.parent_keys, target.parent_ids = parent[1], parent[2]
+            target.parent_keys, target.parent_ids = parent.keys, parent.ids
         self._build(target)
         self._rules_read(columns)
 
@@ -248,26 +278,18 @@ class _FileRun:
         """Feed every chunk to the checks; the values to keep for child files (or None)."""
         plan, settings, progress = self.plan, self.run_.settings, self.run_.progress
         offset = 0
-        kept_values, kept_keys, kept_ids = [], [], []
+        kept: list[Chunk] = []
         for raw in plan.source.chunks(plan.columns(), settings.chunk_size):
             chunk = make_chunk(plan, raw, offset, settings.missing_map)
             self._feed(chunk)
             if self.keep:
-                kept_values.append(chunk.values[[m.id for m in plan.questions]])
-                kept_keys.append(
-                    chunk.keys if chunk.keys is not None else np.zeros(len(chunk), dtype="uint64")
-                )
-                if chunk.ids is not None:
-                    kept_ids.append(chunk.ids)
+                kept.append(chunk)
             offset += len(chunk)
             if progress is not None:
                 progress(plan.level, offset, plan.source.n_rows)
         if not self.keep:
             return offset, None
-        values = pd.concat(kept_values, ignore_index=True) if kept_values else pd.DataFrame()
-        keys = np.concatenate(kept_keys) if kept_keys else np.zeros(0, dtype="uint64")
-        ids = pd.concat(kept_ids, ignore_index=True) if kept_ids else None
-        return offset, (values, keys, ids)
+        return offset, Kept.gather(kept, [m.id for m in plan.questions])
 
     def _feed(self, chunk: Chunk) -> None:
         if self.joiner is not None:
@@ -342,12 +364,14 @@ def _level_of(module, name: str) -> str | None:
 
 
 class _ParentJoin:
-    """Parent-level values onto each child row, by the parent's identifiers; orphans get blanks."""
+    """Parent-level values onto each child row, by the parent's identifiers; orphans get blanks.
+    A parent answer blank by national design stays so on its children's rows."""
 
-    def __init__(self, values: pd.DataFrame, keys: np.ndarray):
-        first = ~pd.Index(keys).duplicated()
-        self.lookup = pd.Index(keys[first])
-        self.table = values[first].reset_index(drop=True)
+    def __init__(self, parent: Kept):
+        first = ~pd.Index(parent.keys).duplicated()
+        self.lookup = pd.Index(parent.keys[first])
+        self.table = parent.values[first].reset_index(drop=True)
+        self.design = parent.design[first].reset_index(drop=True) if len(parent.design) else None
 
     def join(self, chunk: Chunk) -> None:
         if chunk.parent_keys is None or self.table.empty:
@@ -363,3 +387,5 @@ class _ParentJoin:
                 chunk.values[name] = np.where(found, column, None)
             else:
                 chunk.values[name] = np.where(found, column.astype("float64"), np.nan)
+            if self.design is not None and name in self.design.columns:
+                chunk.design_blank[name] = found & self.design[name].to_numpy(dtype=bool)[safe]
