@@ -254,3 +254,32 @@ def test_a_parent_answer_blank_by_design_is_unknown_on_its_childrens_rows(tmp_pa
         edit = next(r for r in report.results if r.edit == "P1")
         assert (edit.count, edit.not_checkable) == (1, 1)  # household 2's person: not checkable
         assert [e["row"] for e in edit.examples] == [1]
+
+
+def test_a_flat_file_row_blank_by_design_does_not_disagree_with_its_household(
+    tmp_path, monkeypatch
+):
+    flat = pd.DataFrame(
+        {
+            "hh_id": [1, 1, 2, 2],
+            "person_no": [1, 2, 1, 2],
+            "age": [30, 30, 30, 30],
+            "any_member_abroad": [1, 1, 2, 1],
+        }
+    )
+    path = write(flat, tmp_path / "p.csv")
+    real = engine_module.make_chunk
+
+    def run(masked_rows):
+        def with_mask(plan, raw, offset, letters):
+            chunk = real(plan, raw, offset, letters)
+            rows = offset + np.arange(len(chunk))
+            chunk.design_blank["any_member_abroad"] = np.isin(rows, masked_rows)
+            return chunk
+
+        monkeypatch.setattr(engine_module, "make_chunk", with_mask)
+        report = validate_data({"person": path}, mini(), chunk_size=1)
+        return next(r for r in report.results if r.code == "DATA-LEVEL-002")
+
+    assert run([]).count == 1  # household 2: 2 then 1
+    assert run([3]).count == 0  # the 1 was not asked by design

@@ -29,6 +29,7 @@ from migmodule.validate.report import CheckResult, Tally, result_from_tally
 # of its text. Missing values get a NaN bit pattern per kind (a number's bits are never NaN), and
 # SPENT marks a unit already counted as inconsistent for that question (counted once).
 _MISSING = np.uint64(0x7FF8_0000_0000_1000)
+DESIGN = np.uint64(0x7FF8_0000_0000_2000)  # blank by national design: agrees with any answer
 
 
 def fingerprints(chunk: Chunk, questions: list[MappedQuestion]) -> np.ndarray:
@@ -51,6 +52,7 @@ def fingerprints(chunk: Chunk, questions: list[MappedQuestion]) -> np.ndarray:
                 column[not_number] = pd.util.hash_array(raw[not_number])
                 missing &= ~not_number
         column[missing] = _MISSING + kinds[missing]
+        column[chunk.blank_by_design(mapped.id)] = DESIGN
         out[:, j] = column
     return out
 
@@ -97,7 +99,10 @@ class LevelConsistencyCheck(Check):
         is_new[new] = True
         plain = dataclasses.replace(chunk, weight=None, group=None)  # counted per unit, unweighted
         for j, mapped in enumerate(self.questions):
-            differs = np.flatnonzero((rows[:, j] != first[:, j]) & (first[:, j] != SPENT))
+            mine, theirs = rows[:, j], first[:, j]
+            differs = np.flatnonzero(
+                (mine != theirs) & (theirs != SPENT) & (mine != DESIGN) & (theirs != DESIGN)
+            )
             failed = np.zeros(len(chunk), dtype=bool)
             if len(differs):
                 differs = differs[~pd.Series(keys[differs]).duplicated().to_numpy()]
