@@ -191,3 +191,22 @@ def test_outputs_do_not_import_the_engine_and_readers_import_no_engine():
         assert not engines, (path.name, engines)
     for path in (src / "validate" / "checks").glob("*.py"):  # checks never reach into the run
         assert "migmodule.validate.engine" not in _imports(path), path.name
+
+
+def test_every_check_class_is_in_the_table():
+    """A check written in validate/checks/ but left out of CHECKS would never run: fail loudly."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import migmodule.validate.checks as package
+
+    defined = set()
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        defined |= {
+            obj
+            for obj in vars(module).values()
+            if inspect.isclass(obj) and issubclass(obj, Check) and obj is not Check
+        }
+    assert defined == set(CHECKS)
