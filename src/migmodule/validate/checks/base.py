@@ -186,14 +186,6 @@ class Check:
             result.finding = Finding.make(issue, location, **values)
         return result
 
-    def noted(
-        self, issue: IssueCode, check: str, identity: dict[str, Any], **details
-    ) -> CheckResult:
-        """A result with no counts and only details (e.g. why nothing could be checked)."""
-        result = CheckResult(issue.code, check, level=self.context.level, **identity)
-        result.details.update(details)
-        return result
-
 
 def explain(result: CheckResult, tally: Tally, absent: list[str], what: str = "reads") -> None:
     """Say why rows were not checkable: the variables the rule reads that the data lack. When no
