@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import re
+from functools import cache
+from importlib.resources import files
 
 STATA_RESERVED = {
     "_all",
@@ -33,6 +36,27 @@ SPSS_NAME = re.compile(r"^[A-Za-z@][A-Za-z0-9_.$#@]*$")
 CSPRO_NAME = re.compile(r"^[A-Z][A-Z0-9_]*[A-Z0-9]$|^[A-Z]$")
 
 
+@cache
+def cspro_reserved_words() -> dict[str, str]:
+    """CSPro's reserved words (upper case) -> the CSPro source they come from.
+
+    `data/cspro_reserved_words.csv` is extracted from CSPro 8.0.1's `zLogicO` tables by
+    `python -m migmodule.tools.cspro_reserved_words` (keywords, functions, namespaces and the
+    additional words `ReservedWords::IsReservedWord` refuses); CSPro compares names ignoring case.
+    """
+    text = files("migmodule").joinpath("data/cspro_reserved_words.csv").read_text(encoding="utf-8")
+    return {row["word"]: row["source"] for row in csv.DictReader(text.splitlines())}
+
+
+def cspro_name_problem(name: str) -> str | None:
+    """Why CSPro refuses this dictionary or logic name, or None."""
+    if not CSPRO_NAME.match(name.upper()):
+        return "CSPro names hold A-Z, 0-9 and _, start with a letter and do not end with _"
+    if name.upper() in cspro_reserved_words():
+        return f"a CSPro reserved word ({cspro_reserved_words()[name.upper()]})"
+    return None
+
+
 def variable_name_problems(name: str) -> list[tuple[str, str]]:
     """(target, reason) for every target that would refuse this variable name."""
     problems = []
@@ -56,10 +80,9 @@ def variable_name_problems(name: str) -> list[tuple[str, str]]:
         problems.append(
             ("XLSForm", "names must begin with a letter or _ and hold letters, digits, _, - or .")
         )
-    if not CSPRO_NAME.match(name.upper()):
-        problems.append(
-            ("CSPro", "CSPro names hold A-Z, 0-9 and _, start with a letter and do not end with _")
-        )
+    cspro = cspro_name_problem(name)
+    if cspro:
+        problems.append(("CSPro", cspro))
     return problems
 
 

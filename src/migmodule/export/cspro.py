@@ -26,6 +26,7 @@ from migmodule.export.cspro_dictionary import (
 )
 from migmodule.export.result import ExportResult
 from migmodule.io import write_text
+from migmodule.naming import cspro_reserved_words
 from migmodule.profile import Adapted
 from migmodule.spec.model import CodeList, Derived, Module, Question, QuestionType, SpecialKind
 from migmodule.spec.model import Level as SpecLevel
@@ -111,72 +112,10 @@ WORDS = {
     "questionnaire": {"en": "Questionnaire", "fr": "Questionnaire", "es": "Cuestionario"},
 }
 
-# CSPro words a variable is likely to collide with (statements, functions, special values).
-# Not the complete list of reserved words: see docs/cspro.md.
-RESERVED = frozenset(
-    {
-        "ALIAS",
-        "AND",
-        "ARRAY",
-        "ASK",
-        "BOX",
-        "CASE",
-        "COUNT",
-        "DO",
-        "ELSE",
-        "ELSEIF",
-        "END",
-        "ENDDO",
-        "ENDIF",
-        "ERRMSG",
-        "EXIT",
-        "FOR",
-        "FUNCTION",
-        "IF",
-        "IN",
-        "KEY",
-        "LENGTH",
-        "LEVEL",
-        "LIST",
-        "MAX",
-        "MIN",
-        "MISSING",
-        "NEXT",
-        "NOT",
-        "NOTAPPL",
-        "NUMERIC",
-        "OR",
-        "POS",
-        "PROC",
-        "PREPROC",
-        "POSTPROC",
-        "REFUSED",
-        "DEFAULT",
-        "REENTER",
-        "SKIP",
-        "SPECIAL",
-        "STRING",
-        "SUM",
-        "THEN",
-        "TO",
-        "UNIVERSE",
-        "WHILE",
-        "WHEN",
-        "YEAR",
-        "AVERAGE",
-        "ONFOCUS",
-        "KILLFOCUS",
-        "ONOCCCHANGE",
-        "FILE",
-        "MAP",
-        "LOGIC",
-        "CONFIG",
-        "ALPHA",
-        "RECORD",
-        "ITEM",
-        "VALUESET",
-        "GLOBAL",
-    }
+# CSPro 8.0.1's reserved words (data/cspro_reserved_words.csv, from its zLogicO tables), and the
+# three words the earlier short list had (kept so that exported names do not change).
+RESERVED = frozenset(cspro_reserved_words()) | frozenset(
+    {"LOGIC", "RECORD", "YEAR"}
 )
 
 
