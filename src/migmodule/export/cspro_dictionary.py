@@ -119,6 +119,23 @@ class Dictionary:
 # Classic text format
 
 
+def put_line(line: str) -> str:
+    """One line as CSPro's writer puts it (`zUtilO/Specfile.cpp`, `CSpecFile::PutLine`).
+
+    CSPro's reader (`CSpecFile::GetLine`) joins a line that ends in `&` to the next one, so a
+    value ending in `&` would swallow the following line (a value set lost its next value).
+    PutLine writes the text before the trailing ampersands followed by the continuation `&`, then
+    the ampersands on their own line; GetLine reads the two back as the original line.
+    """
+    lines = []
+    while len(line) > 1 and line.endswith("&"):
+        kept = len(line.rstrip("&")) or 1
+        lines.append(line[:kept] + "&")
+        line = line[kept:]
+    lines.append(line)
+    return "\n".join(lines)
+
+
 def _label(labels: list[str]) -> str:
     """Labels for several languages are `|`-separated in language order."""
     return "|".join(labels)
@@ -207,7 +224,8 @@ def to_text(dictionary: Dictionary, *, bom: bool = True) -> str:
             sections.append("\n".join(lines))
             for item in record.items:
                 sections += _item_lines(item)
-    return (BOM if bom else "") + "\n\n".join(sections) + "\n"
+    text = "\n\n".join(sections)
+    return (BOM if bom else "") + "\n".join(map(put_line, text.split("\n"))) + "\n"
 
 
 # ------------------------------------------------------------------------------------------------
