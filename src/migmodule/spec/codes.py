@@ -259,3 +259,61 @@ DRAFT_IN_BANK = define(
     "{module} is a draft; it can still change. Release it with status: released and a new version.",
     "spec",
 )
+
+# Shared modules (`uses`)
+USES_PIN = define(
+    "SPEC-USES-001",
+    "error",
+    "Shared module not pinned to an exact version",
+    "uses '{ref}': name the shared module with its exact version, MODULE@MAJOR.MINOR.PATCH (e.g. {example}), so the questions a module asks never change under it.",
+    "spec",
+)
+USES_NOT_FOUND = define(
+    "SPEC-USES-002",
+    "error",
+    "Shared module not found",
+    "uses '{ref}': no such module version in {banks}. Available: {available}.",
+    "spec",
+)
+USES_NOT_SHARED = define(
+    "SPEC-USES-003",
+    "error",
+    "Used module is not a shared module",
+    "uses '{ref}': that module has kind '{kind}'; only a module with `kind: shared` can be used. Copy the questions, or move them to a shared module.",
+    "spec",
+)
+USES_UNKNOWN_QUESTION = define(
+    "SPEC-USES-004",
+    "error",
+    "Question not in the shared module",
+    "uses '{ref}': '{name}' is not a question of that module.{suggestion}",
+    "spec",
+)
+USES_REDEFINED = define(
+    "SPEC-USES-005",
+    "error",
+    "Shared element redefined",
+    "{kind} '{id}' is defined here and also taken from {ref} (uses); shared elements are read-only. Remove it here, or leave it out of `uses` questions and give it another id.",
+    "spec",
+)
+USES_TWICE = define(
+    "SPEC-USES-006",
+    "error",
+    "Shared module used twice",
+    "uses names {name} twice ({refs}); list it once, with every question you need.",
+    "spec",
+)
+USES_SHARED_FROM = define(
+    "SPEC-USES-007",
+    "error",
+    "shared_from written in a spec file",
+    "at '{path}': `shared_from` is set by the loader on elements taken from a shared module; remove it from the file and use `uses` instead.",
+    "spec",
+)
+SHARED_VERSIONS = define(
+    "SPEC-USES-008",
+    "error",
+    "Modules combined use different versions of a shared module",
+    "{first} uses {first_ref} and {second} uses {second_ref}; modules exported or validated together must use the same version of {shared}, or its questions would be asked twice with different definitions. Use versions of the modules that pin the same {shared} version.",
+    "spec",
+)

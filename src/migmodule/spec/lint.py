@@ -40,6 +40,7 @@ class _Linter:
         self.findings.append(Finding.make(issue, loc, **values))
 
     def run(self) -> list[Finding]:
+        self.redefined_shared()
         self.duplicate_ids()
         self.references()
         self.expressions()
@@ -54,6 +55,17 @@ class _Linter:
         return self.findings
 
     # ids and references -----------------------------------------------------------------------
+    def redefined_shared(self) -> None:
+        """An own element may not take the id of one merged from a shared module (`uses`)."""
+        for item in self.spec.redefined:
+            self.add(
+                codes.USES_REDEFINED,
+                (item.collection, item.index, "id"),
+                kind=item.kind,
+                id=item.id,
+                ref=item.ref,
+            )
+
     def duplicate_ids(self) -> None:
         groups = {
             "question/derived/condition": [

@@ -24,6 +24,10 @@ class LoadedSpec:
     module: Module
     path: Path
     lines: dict[PathKey, int] = field(default_factory=dict)
+    # For a module with `uses`: the shared modules merged in (exact reference -> module), and the
+    # own elements that redefine a merged id (spec/shared.py; lint reports them).
+    shared: dict[str, Module] = field(default_factory=dict)
+    redefined: list[Any] = field(default_factory=list)
 
     def line_of(self, *path: Any) -> int | None:
         """Line of the deepest known prefix of `path` (1-based)."""
@@ -147,12 +151,47 @@ def load_spec_file(path: str | Path) -> LoadedSpec:
             path="(top)",
             reason="the file must be a mapping with id, version, questions, ...",
         )
+    written = _shared_from_written(data, path, lines)
+    if written:
+        raise SpecSchemaError(written)
     try:
         module = Module.model_validate(data)
     except ValidationError as exc:
         findings = schema_findings(exc, path, lines)
         raise SpecSchemaError(findings) from None
-    return LoadedSpec(module=module, path=path, lines=lines)
+    if not module.uses:
+        return LoadedSpec(module=module, path=path, lines=lines)
+    from migmodule.spec.shared import merge_uses
+
+    merged = merge_uses(module, path, lines)
+    return LoadedSpec(
+        module=merged.module,
+        path=path,
+        lines=merged.lines,
+        shared=merged.shared,
+        redefined=merged.redefined,
+    )
+
+
+def _shared_from_written(
+    data: dict[str, Any], path: Path, lines: dict[PathKey, int]
+) -> list[Finding]:
+    """`shared_from` is the loader's mark on merged elements; a file that writes it is refused."""
+    from migmodule.spec.shared import COLLECTIONS
+
+    findings = []
+    for key in COLLECTIONS:
+        items = data.get(key)
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict) and "shared_from" in item:
+                findings.append(
+                    Finding.make(
+                        codes.USES_SHARED_FROM,
+                        Location(file=str(path), line=lines.get((key, index, "shared_from"))),
+                        path=f"{key}.{index}.shared_from",
+                    )
+                )
+    return findings
 
 
 class SpecSchemaError(MigmoduleError):

@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 SPEC_FORMAT = 1
 LANGUAGES = ("en", "fr", "es")
@@ -26,6 +27,11 @@ Text = dict[Annotated[str, Field(pattern=r"^[a-z]{2}$")], str]
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# Set by the loader on an element merged from a shared module (`uses`), e.g. "person-core@1.0.0";
+# never written in a spec file (the loader refuses it there) and not part of the JSON Schema.
+SharedFrom = SkipJsonSchema[str | None]
 
 
 class Status(str, Enum):
@@ -99,6 +105,7 @@ class Parameter(_Model):
     minimum: int | None = None
     maximum: int | None = None
     required_in_profile: bool = False  # the generic default is only a placeholder
+    shared_from: SharedFrom = None
 
     @model_validator(mode="after")
     def _choices_match_type(self) -> Parameter:
@@ -128,6 +135,7 @@ class CodeList(_Model):
     )
     codes: list[Code] = Field(default_factory=list)
     note: Text | None = None
+    shared_from: SharedFrom = None
 
     @model_validator(mode="after")
     def _codes_or_source(self) -> CodeList:
@@ -149,6 +157,7 @@ class Level(_Model):
     max_units: int = Field(default=1, ge=1, le=9999)
     id_variables: list[str] = Field(default_factory=list)  # data identifiers for this level
     noun: Text | None = None  # plural noun for sentences: "persons", "households"
+    shared_from: SharedFrom = None
 
 
 class Condition(_Model):
@@ -157,6 +166,7 @@ class Condition(_Model):
     id: str = Field(pattern=ID_PATTERN)
     expression: str
     text: Text  # a phrase completing "Asked of persons ...", e.g. "born abroad"
+    shared_from: SharedFrom = None
 
 
 class Range(_Model):
@@ -187,6 +197,7 @@ class Question(_Model):
     concept: str | None = None
     sources: list[Citation] = Field(min_length=1)
     notes: list[Note] = Field(default_factory=list)
+    shared_from: SharedFrom = None
 
     @property
     def variable_name(self) -> str:
@@ -219,6 +230,7 @@ class Edit(_Model):
     message: Text
     sources: list[Citation] = Field(default_factory=list)
     notes: list[Note] = Field(default_factory=list)
+    shared_from: SharedFrom = None
 
 
 class DerivedCase(_Model):
@@ -241,6 +253,7 @@ class Derived(_Model):
     when: str | None = None  # for expression-derived: computed only where this holds
     sources: list[Citation] = Field(default_factory=list)
     notes: list[Note] = Field(default_factory=list)
+    shared_from: SharedFrom = None
 
     @property
     def variable_name(self) -> str:
@@ -272,10 +285,23 @@ class Exercise(_Model):
     explanation: Text | None = None
 
 
+class Use(_Model):
+    """A shared module this module uses: `{module: person-core@1.0.0, questions: [sex, age]}`.
+
+    The loader merges the named questions (all when `questions` is left out) with what they need
+    into the using module's view, each merged element marked `shared_from`; see spec/shared.py.
+    """
+
+    module: str  # an exact reference, MODULE@MAJOR.MINOR.PATCH (lint refuses anything looser)
+    questions: list[str] | None = Field(default=None, min_length=1)
+
+
 class Module(_Model):
     spec_format: Literal[1] = SPEC_FORMAT
     id: str = Field(pattern=MODULE_ID_PATTERN)
     version: str = Field(pattern=SEMVER_PATTERN)
+    # "shared": a module of questions other modules use by reference (`uses`), e.g. person-core
+    kind: Literal["module", "shared"] = "module"
     status: Status
     languages: list[str] = Field(min_length=1)
     title: Text
@@ -285,14 +311,15 @@ class Module(_Model):
     sources: list[SourceDocument] = Field(min_length=1)
     parameters: list[Parameter] = Field(default_factory=list)
     concepts: list[Concept] = Field(default_factory=list)
-    levels: list[Level] = Field(min_length=1)
+    levels: list[Level] = Field(default_factory=list)  # at least one, own or from `uses`
     code_lists: list[CodeList] = Field(default_factory=list)
     conditions: list[Condition] = Field(default_factory=list)
-    questions: list[Question] = Field(min_length=1)
+    questions: list[Question] = Field(default_factory=list)  # at least one, own or from `uses`
     edits: list[Edit] = Field(default_factory=list)
     derived: list[Derived] = Field(default_factory=list)
     exercises: list[Exercise] = Field(default_factory=list)
     notes: list[Note] = Field(default_factory=list)
+    uses: list[Use] = Field(default_factory=list)
 
     @field_validator("languages")
     @classmethod
@@ -301,6 +328,19 @@ class Module(_Model):
         if unknown:
             raise ValueError(f"unsupported language(s) {unknown}; supported: {list(LANGUAGES)}")
         return value
+
+    @model_validator(mode="after")
+    def _levels_and_questions(self) -> Module:
+        # A module that uses a shared module may take every level and question from it.
+        if not self.uses:
+            for key in ("levels", "questions"):
+                if not getattr(self, key):
+                    raise ValueError(
+                        f"give at least one item in '{key}' (or take them from `uses`)"
+                    )
+        if self.uses and self.kind == "shared":
+            raise ValueError("a shared module cannot itself use another module (`uses`)")
+        return self
 
     # Lookups. The model is frozen, so these can be cached.
     @property
@@ -330,6 +370,11 @@ class Module(_Model):
     @cached_property
     def derived_by_id(self) -> dict[str, Derived]:
         return {d.id: d for d in self.derived}
+
+    @property
+    def shared_refs(self) -> dict[str, str]:
+        """Shared module id -> the exact reference this module uses (`person-core` -> `person-core@1.0.0`)."""
+        return {use.module.split("@")[0]: use.module for use in self.uses}
 
     @property
     def version_tuple(self) -> tuple[int, int, int]:

@@ -1,0 +1,417 @@
+"""Shared modules: questions several modules ask, defined once (`kind: shared`) and used by reference.
+
+A module lists `uses: [{module: person-core@1.0.0, questions: [sex, age]}]`. `merge_uses` puts
+into the using module's view, ahead of its own elements and marked `shared_from`:
+
+- the named questions (every question when `questions` is left out) and, transitively, the
+  questions, conditions and derived variables their universes, constraints, ranges and their
+  levels' `count` read (a universe never points at nothing);
+- the derived variables and edits of the shared module whose every input is merged;
+- the levels of the merged elements and their parents, the code lists they use, the parameters
+  and sources they name, the concepts the questions cite.
+
+Merged elements are read-only: an own element with a merged id is kept (the own one wins in the
+view) and reported by lint as SPEC-USES-005. A parameter of the same id and type is not a
+redefinition: parameters are national values that every module reads by name.
+
+`duplicates` is what combined exports use to ask a shared question once: the second and later
+modules that carry the same shared element (same origin module, same id) leave it to the first.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from migmodule.codes import Finding, Location, MigmoduleError
+from migmodule.expr.ast import names
+from migmodule.expr.parser import ExprSyntaxError, parse
+from migmodule.spec import codes
+from migmodule.spec.model import MODULE_ID_PATTERN, SEMVER_PATTERN, Module
+
+EXACT_REF = re.compile(rf"^({MODULE_ID_PATTERN[1:-1]})@({SEMVER_PATTERN[1:-1]})$")
+
+# The collections a shared module lends, in the order they are merged.
+COLLECTIONS = (
+    "parameters",
+    "sources",
+    "concepts",
+    "levels",
+    "code_lists",
+    "conditions",
+    "questions",
+    "edits",
+    "derived",
+)
+# Merged silently when the using module defines the same id (documentation, national values).
+_OWN_WINS_SILENTLY = ("sources", "concepts")
+_KIND = {
+    "parameters": "parameter",
+    "levels": "level",
+    "code_lists": "code list",
+    "conditions": "condition",
+    "questions": "question",
+    "edits": "edit",
+    "derived": "derived variable",
+}
+
+
+@dataclass(frozen=True)
+class Redefinition:
+    """An own element whose id the module also takes from a shared module (lint: SPEC-USES-005)."""
+
+    collection: str  # "questions", "code_lists", ...
+    id: str
+    ref: str  # the shared module it is also taken from
+    index: int  # index of the own element in the merged module's collection
+
+    @property
+    def kind(self) -> str:
+        return _KIND[self.collection]
+
+
+def _reads(text: str | None) -> set[str]:
+    """Names an expression reads (questions, conditions, derived, parameters), not expanded."""
+    if not text:
+        return set()
+    try:
+        return {name.id for name in names(parse(text))}
+    except ExprSyntaxError:
+        return set()  # the shared module's own lint reports it
+
+
+def element_reads(item: Any) -> set[str]:
+    """Every name a question, condition, derived variable or edit reads."""
+    texts: list[str | None] = []
+    for key in ("universe", "constraint", "expression", "when", "check"):
+        texts.append(getattr(item, key, None))
+    bounds = getattr(item, "range", None)
+    if bounds is not None:
+        texts += [b for b in (bounds.minimum, bounds.maximum) if isinstance(b, str)]
+    texts += [case.when for case in getattr(item, "cases", None) or []]
+    return set().union(*(_reads(text) for text in texts))
+
+
+def _ancestors(module: Module, level_id: str) -> list[str]:
+    chain: list[str] = []
+    while level_id in module.level_by_id and level_id not in chain:
+        chain.append(level_id)
+        level_id = module.level_by_id[level_id].parent or ""
+    return chain
+
+
+def selection(
+    shared: Module, wanted: Iterable[str] | None, read: Iterable[str] = ()
+) -> dict[str, list[Any]]:
+    """The elements of `shared` a `uses` entry brings, per collection, in the shared module's order.
+
+    `wanted`: the questions listed (None: all); `read`: names the using module's own rules read,
+    of which the shared conditions and derived variables come along (a question must be listed).
+    """
+    if wanted is None:
+        return {key: list(getattr(shared, key)) for key in COLLECTIONS}
+    elements = {**shared.condition_by_id, **shared.derived_by_id, **shared.question_by_id}
+    chosen: set[str] = set()
+    levels: set[str] = set()
+    todo = list(wanted) + [
+        name for name in read if name in shared.condition_by_id or name in shared.derived_by_id
+    ]
+    while todo:
+        name = todo.pop()
+        if name in chosen or name not in elements:
+            continue
+        chosen.add(name)
+        item = elements[name]
+        todo.extend(element_reads(item))
+        for level_id in _ancestors(shared, getattr(item, "level", "")):
+            levels.add(level_id)
+            count = shared.level_by_id[level_id].count
+            if count:
+                todo.append(count)
+    # Derived variables and edits come along when everything they read is there.
+    parameters = set(shared.parameter_by_id)
+    for derived in shared.derived:
+        inputs = element_reads(derived) - parameters
+        if derived.id not in chosen and derived.level in levels and inputs <= chosen:
+            chosen.add(derived.id)
+    edits = [
+        e for e in shared.edits if e.level in levels and element_reads(e) - parameters <= chosen
+    ]
+    picked: dict[str, list[Any]] = {
+        "levels": [lv for lv in shared.levels if lv.id in levels],
+        "conditions": [c for c in shared.conditions if c.id in chosen],
+        "questions": [q for q in shared.questions if q.id in chosen],
+        "edits": edits,
+        "derived": [d for d in shared.derived if d.id in chosen],
+    }
+    lists = {q.code_list for q in picked["questions"]} | {d.code_list for d in picked["derived"]}
+    picked["code_lists"] = [c for c in shared.code_lists if c.id in lists]
+    concepts = {q.concept for q in picked["questions"] if q.concept}
+    picked["concepts"] = [c for c in shared.concepts if c.id in concepts]
+    # Parameters and sources are named in expressions, texts ({MIN_AGE}), list sources and citations.
+    dump = json.dumps(
+        [item.model_dump(mode="json", exclude_none=True) for key in picked for item in picked[key]]
+    )
+    words = set(re.findall(r"[A-Za-z][A-Za-z0-9_.-]*", dump))
+    picked["parameters"] = [p for p in shared.parameters if p.id in words]
+    cited = {
+        citation.source
+        for key in ("questions", "edits", "derived", "concepts")
+        for item in picked[key]
+        for citation in item.sources
+    }
+    picked["sources"] = [s for s in shared.sources if s.id in cited]
+    return {key: picked[key] for key in COLLECTIONS}
+
+
+@dataclass
+class Merged:
+    module: Module
+    lines: dict[tuple[Any, ...], int]
+    shared: dict[str, Module]  # exact reference -> the shared module
+    redefined: list[Redefinition]
+
+
+def _find_shared(ref: str, path: Path, banks: Sequence[Path]) -> Path | None:
+    module_id, version = ref.split("@")
+    for bank in banks:
+        candidate = bank / module_id / f"{version}.yaml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _banks(path: Path) -> list[Path]:
+    """Where a used module is looked for: the folder of modules the file sits in, then the bank."""
+    from migmodule.spec.registry import bank_dir
+
+    banks = [path.resolve().parent.parent, bank_dir().resolve()]
+    return list(dict.fromkeys(banks))
+
+
+def _available(module_id: str, banks: Sequence[Path]) -> str:
+    versions = sorted(
+        {f"{module_id}@{p.stem}" for bank in banks for p in (bank / module_id).glob("*.yaml")}
+    )
+    return ", ".join(versions) or "none"
+
+
+def merge_uses(module: Module, path: Path, lines: dict[tuple[Any, ...], int]) -> Merged:
+    """The using module's view with the shared elements merged in (raise on an unusable `uses`)."""
+    from migmodule.spec.load import SpecSchemaError, load_spec_file
+
+    findings: list[Finding] = []
+
+    def at(*key: Any) -> Location:
+        for end in range(len(key), 0, -1):
+            if key[:end] in lines:
+                return Location(file=str(path), line=lines[key[:end]], module=module.ref)
+        return Location(file=str(path), module=module.ref)
+
+    banks = _banks(path)
+    seen: dict[str, str] = {}
+    used: list[tuple[int, str, Module, list[str] | None]] = []
+    for k, use in enumerate(module.uses):
+        ref = use.module.strip()
+        match = EXACT_REF.match(ref)
+        if match is None:
+            example = f"{ref.split('@')[0]}@1.0.0"
+            findings.append(
+                Finding.make(codes.USES_PIN, at("uses", k, "module"), ref=ref, example=example)
+            )
+            continue
+        if match[1] in seen:
+            findings.append(
+                Finding.make(
+                    codes.USES_TWICE,
+                    at("uses", k, "module"),
+                    name=match[1],
+                    refs=f"{seen[match[1]]}, {ref}",
+                )
+            )
+            continue
+        seen[match[1]] = ref
+        file = _find_shared(ref, path, banks)
+        if file is None:
+            findings.append(
+                Finding.make(
+                    codes.USES_NOT_FOUND,
+                    at("uses", k, "module"),
+                    ref=ref,
+                    banks=", ".join(str(b) for b in banks),
+                    available=_available(match[1], banks),
+                )
+            )
+            continue
+        try:
+            shared = load_spec_file(file).module
+        except SpecSchemaError as exc:
+            raise SpecSchemaError(findings + exc.findings) from None
+        if shared.kind != "shared" or shared.ref != ref:
+            findings.append(
+                Finding.make(
+                    codes.USES_NOT_SHARED,
+                    at("uses", k, "module"),
+                    ref=ref,
+                    kind=shared.kind
+                    if shared.ref == ref
+                    else f"module (the file holds {shared.ref})",
+                )
+            )
+            continue
+        for j, name in enumerate(use.questions or []):
+            if name not in shared.question_by_id:
+                close = difflib.get_close_matches(name, list(shared.question_by_id), n=2)
+                suggestion = (
+                    f" Did you mean {', '.join(close)}?"
+                    if close
+                    else f" Its questions: {', '.join(shared.question_by_id)}."
+                )
+                findings.append(
+                    Finding.make(
+                        codes.USES_UNKNOWN_QUESTION,
+                        at("uses", k, "questions", j),
+                        ref=ref,
+                        name=name,
+                        suggestion=suggestion,
+                    )
+                )
+        used.append((k, ref, shared, use.questions))
+    if findings:
+        raise SpecSchemaError(findings)
+
+    own_reads: set[str] = set()
+    for key in ("questions", "conditions", "edits", "derived"):
+        for item in getattr(module, key):
+            own_reads |= element_reads(item)
+    own_reads |= {level.count for level in module.levels if level.count}
+    merged: dict[str, list[Any]] = {key: [] for key in COLLECTIONS}
+    taken: dict[str, dict[str, str]] = {key: {} for key in COLLECTIONS}  # id -> ref
+    use_line: dict[tuple[str, int], int | None] = {}
+    for k, ref, shared, wanted in used:
+        for key, items in selection(shared, wanted, own_reads).items():
+            for item in items:
+                if item.id in taken[key]:
+                    continue  # the same id from two shared modules: the first one listed wins
+                taken[key][item.id] = ref
+                use_line[(key, len(merged[key]))] = at("uses", k).line
+                merged[key].append(
+                    item.model_copy(update={"shared_from": ref})
+                    if hasattr(item, "shared_from")
+                    else item
+                )
+
+    redefined: list[Redefinition] = []
+    view: dict[str, list[Any]] = {}
+    for key in COLLECTIONS:
+        own = list(getattr(module, key))
+        own_ids = {item.id for item in own}
+        keep = []
+        for item in merged[key]:
+            if item.id in own_ids:
+                continue  # the own element wins in the view; lint reports it
+            keep.append(item)
+        view[key] = keep + own
+        for index, item in enumerate(own):
+            ref = taken[key].get(item.id)
+            if ref is None or key in _OWN_WINS_SILENTLY:
+                continue
+            if key == "parameters":
+                lent = next(p for p in merged[key] if p.id == item.id)
+                if (lent.type, lent.choices) == (item.type, item.choices):
+                    continue
+            redefined.append(Redefinition(key, item.id, ref, len(keep) + index))
+        # Line numbers: own elements move down by the number of merged ones ahead of them; merged
+        # elements point at their `uses` entry.
+        offset = len(keep)
+        if offset:
+            moved = {}
+            for path_key, line in lines.items():
+                if len(path_key) >= 2 and path_key[0] == key and isinstance(path_key[1], int):
+                    moved[(key, path_key[1] + offset, *path_key[2:])] = line
+                else:
+                    moved[path_key] = line
+            lines = moved
+            position = 0
+            for original, item in enumerate(merged[key]):
+                if item.id in own_ids:
+                    continue
+                line = use_line[(key, original)]
+                if line is not None:
+                    lines[(key, position)] = line
+                position += 1
+    fields = {name: getattr(module, name) for name in type(module).model_fields}
+    fields.update(view)
+    return Merged(
+        module=Module(**fields),
+        lines=lines,
+        shared={ref: shared for _, ref, shared, _ in used},
+        redefined=redefined,
+    )
+
+
+# Combining several modules ------------------------------------------------------------------------
+
+
+def check_shared_versions(modules: Sequence[Module]) -> None:
+    """Refuse (SPEC-USES-008) modules combined with different versions of the same shared module."""
+    first: dict[str, tuple[str, str]] = {}  # shared id -> (module ref, exact shared ref)
+    for module in modules:
+        for shared_id, ref in module.shared_refs.items():
+            if shared_id in first and first[shared_id][1] != ref:
+                raise MigmoduleError.of(
+                    codes.SHARED_VERSIONS,
+                    Location(module=module.ref),
+                    first=first[shared_id][0],
+                    first_ref=first[shared_id][1],
+                    second=module.ref,
+                    second_ref=ref,
+                    shared=shared_id,
+                )
+            first.setdefault(shared_id, (module.ref, ref))
+
+
+def duplicates(parts: Sequence[tuple[Module, Iterable[str]]]) -> dict[tuple[int, str], int]:
+    """Shared elements that an earlier module of a combination already carries.
+
+    `parts` are the combined modules with the ids of the elements each one puts in the output
+    (its chosen questions, derived variables, edits, levels...). The result maps (index of a
+    module, element id) to the index of the first module carrying the same element (same
+    `shared_from`, same id): that module asks it, the later ones leave it out and refer to its
+    name. Raises SPEC-USES-008 when the modules pin different versions of a shared module.
+    """
+    check_shared_versions([module for module, _ in parts])
+    owner: dict[tuple[str, str], int] = {}
+    result: dict[tuple[int, str], int] = {}
+    for index, (module, ids) in enumerate(parts):
+        origin = _origins(module)
+        for item_id in ids:
+            shared_from = origin.get(item_id)
+            if shared_from is None:
+                continue
+            key = (shared_from, item_id)
+            if key in owner:
+                result[(index, item_id)] = owner[key]
+            else:
+                owner[key] = index
+    return result
+
+
+def _origins(module: Module) -> dict[str, str]:
+    """Element id -> the shared module it comes from, for every merged element of a module."""
+    origin: dict[str, str] = {}
+    for key in ("levels", "code_lists", "conditions", "edits", "derived", "questions"):
+        for item in getattr(module, key):
+            if getattr(item, "shared_from", None):
+                origin[item.id] = item.shared_from
+    return origin
+
+
+def shared_from(module: Module, item_id: str) -> str | None:
+    """The shared module a question, derived variable, edit, condition, level or list comes from."""
+    return _origins(module).get(item_id)
