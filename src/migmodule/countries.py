@@ -75,3 +75,29 @@ def country_name(code: int | None, language: str, *, in_sentence: bool = False) 
         return None
     name = country.names.get(language)
     return _ARTICLE.sub("", name) if in_sentence and name else name
+
+
+@dataclass(frozen=True)
+class FrenchPhrases:
+    """How French says "in" and "of" a country: "au Sénégal", "en Côte d'Ivoire", "aux Comores";
+    "du Sénégal", "de la Côte d'Ivoire", "des Comores"."""
+
+    in_country: str
+    of_country: str
+
+
+@cache
+def _french_phrases() -> dict[int, FrenchPhrases]:
+    # The table is data (data/country_prepositions_fr.csv), not a rule: the UN list article decides
+    # most cases, but islands ("à Cuba"), "à la Barbade" and names without an article do not follow it.
+    path = resources.files("migmodule").joinpath("data/country_prepositions_fr.csv")
+    with path.open(encoding="utf-8") as fh:
+        return {
+            int(row["m49"]): FrenchPhrases(in_country=row["in_fr"], of_country=row["of_fr"])
+            for row in csv.DictReader(fh)
+        }
+
+
+def french_phrases(code: int | None) -> FrenchPhrases | None:
+    """The French "in"/"of" phrases of a country by M49 code, or None for a code not in the list."""
+    return _french_phrases().get(code) if code is not None else None

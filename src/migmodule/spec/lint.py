@@ -23,7 +23,7 @@ from migmodule.spec.params import resolve_parameters
 from migmodule.spec.reach import reachable
 from migmodule.spec.text import placeholders
 
-TEXT_PLACEHOLDERS = {"COUNTRY_NAME", "REF_YEAR"}
+TEXT_PLACEHOLDERS = {"COUNTRY_NAME", "COUNTRY_IN", "COUNTRY_OF", "REF_YEAR"}
 
 
 class _Linter:

@@ -6,11 +6,16 @@ import datetime as dt
 import re
 from typing import Any
 
-from migmodule.countries import THIS_COUNTRY_PLACEHOLDER, country_name
+from migmodule.countries import THIS_COUNTRY_PLACEHOLDER, country_name, french_phrases
 from migmodule.spec.model import Module
 
 PLACEHOLDER = re.compile(r"\{([A-Z][A-Z0-9_]*)(-(\d+)Y)?\}")
 THIS_COUNTRY = {"en": "this country", "fr": "ce pays", "es": "este país"}
+# {COUNTRY_IN} / {COUNTRY_OF}: "in Kenya", "au Kenya", "en Kenya"; "of Kenya", "du Kenya", "de Kenya".
+IN_THIS_COUNTRY = {"en": "in this country", "fr": "dans ce pays", "es": "en este país"}
+OF_THIS_COUNTRY = {"en": "of this country", "fr": "de ce pays", "es": "de este país"}
+IN_WORD = {"en": "in", "fr": "en", "es": "en"}
+OF_WORD = {"en": "of", "fr": "de", "es": "de"}
 
 
 def _years_before(iso: str, years: int) -> dt.date:
@@ -40,6 +45,21 @@ def long_date(day: dt.date, lang: str) -> str:
     return template.format(day=day.day, month=months[day.month - 1], year=day.year)
 
 
+def _country_phrases(country: int, name: str, lang: str) -> dict[str, str]:
+    if country == THIS_COUNTRY_PLACEHOLDER:
+        return {
+            "COUNTRY_IN": IN_THIS_COUNTRY.get(lang, IN_THIS_COUNTRY["en"]),
+            "COUNTRY_OF": OF_THIS_COUNTRY.get(lang, OF_THIS_COUNTRY["en"]),
+        }
+    french = french_phrases(country) if lang == "fr" else None
+    if french is not None:
+        return {"COUNTRY_IN": french.in_country, "COUNTRY_OF": french.of_country}
+    return {
+        "COUNTRY_IN": f"{IN_WORD.get(lang, 'in')} {name}",
+        "COUNTRY_OF": f"{OF_WORD.get(lang, 'of')} {name}",
+    }
+
+
 def placeholder_values(module: Module, params: dict[str, Any], lang: str) -> dict[str, str]:
     values = {
         name: (value.get(lang) or value.get("en", "")) if isinstance(value, dict) else str(value)
@@ -52,6 +72,7 @@ def placeholder_values(module: Module, params: dict[str, Any], lang: str) -> dic
             values["COUNTRY_NAME"] = THIS_COUNTRY.get(lang, THIS_COUNTRY["en"])
         else:
             values["COUNTRY_NAME"] = country_name(country, lang, in_sentence=True) or str(country)
+        values.update(_country_phrases(country, values["COUNTRY_NAME"], lang))
     for param in module.parameters:
         value = params.get(param.id)
         if param.type == "date" and value:
