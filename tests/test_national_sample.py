@@ -1,8 +1,7 @@
 """The national census sample (samples/national_*): committed files, planted defects, every profile form.
 
 The sample is coded the way a national office delivers a census file (samples/README.md, section
-"national"). The tests that need the engine to read the national profile forms are marked
-`needs_national_engine`; the others check the committed files and the generator now.
+"national"): the generator's files, the national layer's reading of them, and the engine's findings.
 """
 
 from __future__ import annotations
@@ -21,12 +20,6 @@ from click.testing import CliRunner
 
 from migmodule.codes import Severity
 from migmodule.countries import by_m49
-
-# The engine reads the national profile forms in this change (helpers C, D and the lead): the lead
-# removes this marker at integration.
-needs_national_engine = pytest.mark.skip(
-    reason="national profile forms land in the engine in this change"
-)
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 MANIFEST = json.loads((SAMPLES / "national_defects.json").read_text(encoding="utf-8"))
@@ -220,14 +213,7 @@ def _standard_view_of_the_generator() -> tuple[pd.DataFrame, list[int]]:
     return make.standard_view(frame)
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "national_persons.csv",
-        # .sav/.dta dates (DATE11, %td) are read as raw numbers today: age_at and year get nothing
-        *[pytest.param(n, marks=needs_national_engine) for n in FILES if not n.endswith(".csv")],
-    ],
-)
+@pytest.mark.parametrize("name", FILES)  # .sav/.dta dates are read by their formats (DATE11, %td)
 def test_the_national_layer_reads_every_file_as_the_standard_view_the_generator_checked(name):
     """Splits, derive, recodes (text, ranges, else, null), crosswalk, iso3 and the level filter,
     read through the national layer, give the standard codes the generator validated."""
@@ -237,8 +223,8 @@ def test_the_national_layer_reads_every_file_as_the_standard_view_the_generator_
 
     view, rows = _standard_view_of_the_generator()
     (adapted,) = adapt(load_profile(SAMPLES / MANIFEST["files"][name]["profile"]))
-    layer = NationalLayer(adapted)
     source = DataSource(SAMPLES / name)
+    layer = NationalLayer.for_source(adapted, source)
     kept, parts = [], []
     start = 0
     names = list(source.columns)
@@ -270,7 +256,6 @@ def findings(report) -> dict[tuple[str, str], list[int]]:
     }
 
 
-@needs_national_engine
 @pytest.mark.parametrize("name", FILES)
 @pytest.mark.parametrize("chunk_size", [None, 500])
 def test_the_engine_finds_exactly_the_planted_defects_and_nothing_on_clean_rows(name, chunk_size):
@@ -291,7 +276,6 @@ def test_the_engine_finds_exactly_the_planted_defects_and_nothing_on_clean_rows(
             assert {e["row"] for e in result.examples} <= PLANTED_ROWS, result.code
 
 
-@needs_national_engine
 def test_the_national_universes_are_stated_once_as_information():
     from migmodule.validate import validate_data
 
@@ -307,7 +291,6 @@ def test_the_national_universes_are_stated_once_as_information():
         assert len(stated) == 1, question
 
 
-@needs_national_engine
 def test_the_readme_command_writes_the_report(tmp_path):
     from migmodule.cli import main
 
@@ -324,7 +307,6 @@ def test_the_readme_command_writes_the_report(tmp_path):
         assert defect["code"] in html
 
 
-@needs_national_engine
 @pytest.mark.parametrize("profile", ["national.profile.yaml", "national_csv.profile.yaml"])
 def test_profile_check_accepts_the_national_profiles(profile):
     from migmodule.cli import main

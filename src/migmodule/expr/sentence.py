@@ -201,9 +201,10 @@ class Sentence:
             if level_def and level_def.noun
             else self.words["units"]
         )
-        if not expression:
+        tree = parse(expression) if expression else Bool(True)
+        if isinstance(tree, Bool) and tree.value:  # no universe, or a national "true"
             return self.words["asked_all"].format(noun=noun)
-        return self.words["asked_of"].format(noun=noun, condition=self.condition(parse(expression)))
+        return self.words["asked_of"].format(noun=noun, condition=self.condition(tree))
 
 
 class SentenceError(ValueError):

@@ -31,6 +31,7 @@ from migmodule.codes import Finding, Location, MigmoduleError
 from migmodule.expr.ast import ARITHMETIC, COMPARISONS, Binary, In, Name, Node, Num, Str, Unary
 from migmodule.expr.columns import column_names, evaluate_on_columns
 from migmodule.expr.parser import parse
+from migmodule.microdata.source import DataSource
 from migmodule.national.dates import as_dates
 from migmodule.national.recode import Recode
 from migmodule.profile import PROFILE_DATA_COLUMN, PROFILE_DATA_VALUES, Adapted, Source
@@ -53,6 +54,11 @@ class NationalColumn:
     recoded: np.ndarray  # bool: rows whose value the recode mapped
     raw: pd.Series | None  # the file's values before the recode (None for derive)
     recode: Recode | None = None
+    problem: Finding | None = None  # why its derive or split could not be read on this frame
+
+    def shown(self) -> pd.Series:
+        """The values examples show: the file's own (a derive: the computed ones)."""
+        return self.raw if self.raw is not None else self.values
 
     def recodes_code(self, national: object) -> bool:
         """Whether the profile recodes this national code (label drift leaves it alone)."""
@@ -99,6 +105,12 @@ class NationalLayer:
         self._reads: dict[str, list[str]] = {}
         self._numeric: dict[str, frozenset[str]] = {}
 
+    @classmethod
+    def for_source(cls, adapted: Adapted, source: DataSource) -> NationalLayer:
+        """The layer for one data file: its date columns are read by their display formats."""
+        formats = {name: info.format for name, info in source.columns.items() if info.format}
+        return cls(adapted, formats)
+
     # plan ----------------------------------------------------------------------------------
     def questions(self, level: str) -> list[Question]:
         """The level's questions the profile keeps (include/exclude applied)."""
@@ -118,6 +130,31 @@ class NationalLayer:
         if source.kind == "split":
             names += [n for n in self._expression_names(source.where or "") if n not in names]
         return names
+
+    def handles(self, question_id: str) -> bool:
+        """Whether the profile reads this question through the layer (a split, a derive or a
+        recode); other questions are plain columns."""
+        source = self.adapted.source(question_id)
+        return source.kind != "variable" or self.adapted.recode(question_id) is not None
+
+    def columns_of(self, question_id: str, available: list[str] | pd.Index) -> list[str] | None:
+        """The file columns a question reads, in the file's spelling; None when one is missing
+        (a name that is a parameter, such as a reference date, needs no column)."""
+        found: list[str] = []
+        for name in self.reads(question_id):
+            column = find_column(name, available)
+            if column is not None:
+                found.append(column)
+            elif not _scalar(self.adapted.params.get(name)):
+                return None
+        return found
+
+    def columns_of_filter(self, level: str, available: list[str] | pd.Index) -> list[str]:
+        """The file columns the level's row filter reads (file spelling; missing ones left out:
+        `rows` reports them)."""
+        text = self.row_filter(level)
+        names = self._expression_names(text) if text else []
+        return [c for c in (find_column(n, available) for n in names) if c is not None]
 
     def row_filter(self, level: str) -> str | None:
         """The level's row filter over the file's variable names (None: every row)."""
@@ -209,8 +246,11 @@ class NationalLayer:
             return pd.Series(pd.NA, index=view.index, dtype="object"), problem
 
     # values --------------------------------------------------------------------------------
-    def apply(self, frame: pd.DataFrame, level: str) -> NationalFrame:
-        """Per question of the level: standard-coded values and the blank-by-design mask."""
+    def apply(
+        self, frame: pd.DataFrame, level: str, only: set[str] | None = None
+    ) -> NationalFrame:
+        """Per question of the level (or of `only`): standard-coded values and the
+        blank-by-design mask."""
         out = NationalFrame()
         for name, national_name in self.adapted.ids(level).items():
             column = find_column(national_name, frame.columns)
@@ -218,6 +258,8 @@ class NationalLayer:
                 out.ids[name] = frame[column]
         n = len(frame)
         for question in self.questions(level):
+            if only is not None and question.id not in only:
+                continue
             source = self.adapted.source(question.id)
             design_blank = np.zeros(n, dtype=bool)
             raw: pd.Series | None = None

@@ -88,6 +88,11 @@ class Recode:
             return True, self.otherwise
         return False, None
 
+    def reads_text(self) -> bool:
+        """Whether the recode expects text in the file (text keys, ISO codes): a numeric
+        question stored as text is then no storage problem."""
+        return bool(self.texts)
+
     def covers(self, value: Any) -> bool:
         """True when the recode maps this national value (label drift leaves such codes alone)."""
         return self.lookup(value)[0]

@@ -141,6 +141,15 @@ UNIV_INSIDE = define(
 )
 
 # Item non-response
+UNIV_NATIONAL = define(
+    "DATA-UNIV-003",
+    "info",
+    "National universe differs from the standard",
+    "{module}: the profile gives '{question}' a national universe. National: {national_sentence} "
+    "Standard: {standard_sentence} Its skip logic and non-response are checked against the "
+    "national universe; the module's edits that read it are checked inside the standard universe.",
+    "validate",
+)
 NONRESPONSE = define(
     "DATA-NR-001",
     "warning",

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from migmodule.expr.evaluate import derive
+from migmodule.microdata.source import RawChunk
 from migmodule.expr.semantics import ancestors, referenced
 from migmodule.profile import Adapted, Profile, adapt, load_profile
 from migmodule.validate.checks import CHECKS, Check, Context, Selection, Target
@@ -277,19 +278,34 @@ class _FileRun:
     def _read(self) -> tuple[int, Kept | None]:
         """Feed every chunk to the checks; the values to keep for child files (or None)."""
         plan, settings, progress = self.plan, self.run_.settings, self.run_.progress
-        offset = 0
+        offset = rows = 0
         kept: list[Chunk] = []
         for raw in plan.source.chunks(plan.columns(), settings.chunk_size):
+            read = len(raw.frame)
+            positions = self._level_rows(raw)
+            if positions is not None:
+                raw = _subset(raw, positions)
             chunk = make_chunk(plan, raw, offset, settings.missing_map)
+            if positions is not None:
+                chunk.rows = offset + positions
             self._feed(chunk)
             if self.keep:
                 kept.append(chunk)
-            offset += len(chunk)
+            offset += read
+            rows += len(chunk)
             if progress is not None:
                 progress(plan.level, offset, plan.source.n_rows)
         if not self.keep:
-            return offset, None
-        return offset, Kept.gather(kept, [m.id for m in plan.questions])
+            return rows, None
+        return rows, Kept.gather(kept, [m.id for m in plan.questions])
+
+    def _level_rows(self, raw: RawChunk) -> np.ndarray | None:
+        """Positions of the rows of this level when the profile filters the file's rows (one
+        roster feeding two levels, visitors left out), None when every row belongs."""
+        plan = self.plan
+        if plan.layer is None or not plan.row_filter:
+            return None
+        return np.flatnonzero(plan.layer.rows(raw.frame, plan.level))
 
     def _feed(self, chunk: Chunk) -> None:
         if self.joiner is not None:
@@ -313,6 +329,14 @@ class _FileRun:
         for name in self.absent:
             chunk.values[name] = np.nan
             chunk.undetermined[name] = every
+
+
+def _subset(raw: RawChunk, positions: np.ndarray) -> RawChunk:
+    """The rows at `positions` of a raw chunk (frame and Stata missing letters alike)."""
+    return RawChunk(
+        raw.frame.iloc[positions].reset_index(drop=True),
+        {name: letters[positions] for name, letters in raw.letters.items()},
+    )
 
 
 def _derived_texts(item) -> list[str]:

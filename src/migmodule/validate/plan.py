@@ -15,6 +15,7 @@ from typing import Any
 from migmodule.codes import Location, MigmoduleError
 from migmodule.expr.semantics import ancestors
 from migmodule.microdata.source import DataSource
+from migmodule.national.layer import NationalLayer
 from migmodule.profile import Adapted
 from migmodule.spec.model import Edit, Module
 from migmodule.validate import codes
@@ -37,11 +38,17 @@ class FilePlan:
     flat_ids: dict[str, list[str]] = field(default_factory=dict)
     weight: str | None = None
     by: str | None = None
+    # The profile's national layer (splits, derive, recodes) and this level's row filter.
+    layer: NationalLayer | None = None
+    row_filter: str | None = None
 
     def columns(self) -> list[str]:
-        names = [m.column for m in self.questions] + self.id_columns + self.parent_id_columns
+        names = [name for m in self.questions for name in m.reads]
+        names += self.id_columns + self.parent_id_columns
         names += [name for ids in self.flat_ids.values() for name in ids]
         names += [name for name in (self.weight, self.by) if name]
+        if self.layer is not None and self.row_filter:
+            names += self.layer.columns_of_filter(self.level, list(self.source.columns))
         return [name for name in dict.fromkeys(names) if name]
 
     def questions_of(self, level: str) -> list[MappedQuestion]:
@@ -53,12 +60,19 @@ def plan_files(
 ) -> dict[str, FilePlan]:
     """One FilePlan per level that has a file; raises a coded error when a file fits no level."""
     sources = find_files(adapted, data, profile_dir, settings.encoding)
-    plans = {level: FilePlan(level, source) for level, source in sources.items()}
+    plans = {level: _plan(adapted, level, source) for level, source in sources.items()}
     _place_questions(adapted, plans)
     for plan in plans.values():
         _find_ids(adapted, plan, plans)
     _find_options(plans, settings)
     return plans
+
+
+def _plan(adapted: Adapted, level: str, source: DataSource) -> FilePlan:
+    """A level's plan, with the profile's national layer (splits, derive, recodes, the level's
+    row filter); the dates of .sav/.dta files are read by their display formats."""
+    layer = NationalLayer.for_source(adapted, source)
+    return FilePlan(level, source, layer=layer, row_filter=layer.row_filter(level))
 
 
 # ---- which file is which level -----------------------------------------------------------------
@@ -80,9 +94,12 @@ def find_files(
             )
     sources = _assign(adapted, given, profile_files, encoding)
     # The profile's `files` only fill in levels the command line does not give.
+    # A file already read for one level serves another only when the profile filters the rows
+    # of each (one roster of current and former members).
     read = {source.path.resolve() for source in sources.values()}
     for level, path in profile_files.items():
-        if level not in sources and path.resolve() not in read:
+        filtered = adapted.level_filter(level) is not None
+        if level not in sources and (filtered or path.resolve() not in read):
             sources[level] = DataSource(path, encoding)
     if not sources:
         raise MigmoduleError.of(
@@ -190,14 +207,14 @@ def _place_questions(adapted: Adapted, plans: dict[str, FilePlan]) -> None:
             lv for lv in plans if question.level in ancestors(module, lv)[1:]
         ]
         for level in (lv for lv in candidates if lv in plans):
-            mapped = map_question(adapted, question, plans[level].source)
+            mapped = map_question(adapted, question, plans[level].source, plans[level].layer)
             if mapped.column is not None:
                 plans[level].questions.append(mapped)
                 break
 
 
 def _columns(adapted: Adapted, plan: FilePlan, names: list[str]) -> list[str | None]:
-    return [plan.source.find(adapted.variable(name)) for name in names]
+    return [plan.source.find(adapted.variable(name, plan.level)) for name in names]
 
 
 def _find_ids(adapted: Adapted, plan: FilePlan, plans: dict[str, FilePlan]) -> None:

@@ -19,8 +19,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from migmodule.codes import Finding
 from migmodule.expr.semantics import Symbol, symbols
 from migmodule.microdata.source import ColumnInfo, DataSource, RawChunk
+from migmodule.national.layer import NationalColumn, NationalLayer
+from migmodule.national.recode import Recode
 from migmodule.profile import Adapted
 from migmodule.spec.model import Question, QuestionType, SpecialKind
 from migmodule.validate.keys import describe_ids, id_keys
@@ -77,16 +80,26 @@ class MappedQuestion:
 
     question: Question
     variable: str  # the name the profile (or spec) expects
-    column: str | None  # the file's spelling, None when absent
+    column: str | None  # the file's spelling (a derive: its expression), None when absent
     info: ColumnInfo | None
     symbol: Symbol
     recode: dict[int, int]
     code_for_kind: dict[int, int]  # kind -> the question's special code
     kind_of_code: dict[int, int]  # special code -> kind
+    # Read through the profile's national layer (a split, a derive, or a recode): the layer
+    # gives the standard values and the cells blank by design; `reads` are the file columns.
+    national: Recode | None | bool = False
+    reads: list[str] = field(default_factory=list)
 
     @property
     def id(self) -> str:
         return self.question.id
+
+    def recodes(self, value: object) -> bool:
+        """Whether the profile recodes this national value on purpose (label drift skips it)."""
+        if isinstance(self.national, Recode):
+            return self.national.covers(value)
+        return value in self.recode
 
     @property
     def is_text(self) -> bool:
@@ -94,13 +107,34 @@ class MappedQuestion:
 
     @property
     def text_stored(self) -> bool:
-        """A numeric question stored as a string variable (CSV is untyped and does not count)."""
+        """A numeric question stored as a string variable (CSV is untyped and does not count);
+        not when the profile recodes the text on purpose (`iso3`, `Male: 1`)."""
+        if isinstance(self.national, Recode) and self.national.reads_text():
+            return False
         return not self.is_text and self.info is not None and self.info.storage == "string"
 
 
-def map_question(adapted: Adapted, question: Question, source: DataSource) -> MappedQuestion:
+def map_question(
+    adapted: Adapted,
+    question: Question,
+    source: DataSource,
+    layer: NationalLayer | None = None,
+) -> MappedQuestion:
+    """Where a question is in one file. With a national layer, a question the profile splits,
+    derives or recodes is read through it: present when every column it reads is in the file."""
     variable = adapted.variable(question.id)
-    column = source.find(variable)
+    national = layer is not None and layer.handles(question.id)
+    if national:
+        reads = layer.columns_of(question.id, list(source.columns))
+        present = reads is not None
+        origin = adapted.source(question.id)
+        if origin.kind == "derive":
+            column = f"{origin.expression}" if present else None
+        else:
+            column = source.find(origin.variable or variable) if present else None
+    else:
+        column = source.find(variable)
+        reads = [column] if column else []
     code_list = (
         adapted.module.code_list_by_id.get(question.code_list) if question.code_list else None
     )
@@ -116,10 +150,17 @@ def map_question(adapted: Adapted, question: Question, source: DataSource) -> Ma
         column,
         source.columns.get(column) if column else None,
         symbols(adapted.module)[question.id],
-        adapted.recode_map(question.id),
+        {} if national else adapted.recode_map(question.id),
         code_for_kind,
         kind_of_code,
+        _national(adapted, question.id) if national else False,
+        reads or [],
     )
+
+
+def _national(adapted: Adapted, question_id: str) -> Recode | bool:
+    recode = adapted.recode(question_id)
+    return recode if recode is not None else True
 
 
 @dataclass
@@ -147,6 +188,9 @@ class Chunk:
     # Per question or derived variable, the rows whose answer is not known at all (blank by
     # design, or the variable absent from the file): what the rules' three-valued logic is told.
     undetermined: dict[str, np.ndarray] = field(default_factory=dict)
+    # Per question, the national layer's finding on this chunk (a derive or split it could not
+    # evaluate on the file's values; those rows are unknown).
+    national_problems: dict[str, Finding] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.values)
@@ -217,10 +261,15 @@ def holds_text(series: pd.Series) -> bool:
 
 
 def prepare_question(
-    mapped: MappedQuestion, raw: RawChunk, missing_map: dict[str, SpecialKind]
+    mapped: MappedQuestion,
+    raw: RawChunk,
+    missing_map: Mapping[str, SpecialKind],
+    national: NationalColumn | None = None,
 ) -> tuple[pd.Series, np.ndarray, np.ndarray]:
-    """Values, kinds and the not-a-number mask of one question in one chunk."""
-    series = raw.frame[mapped.column]
+    """Values, kinds and the not-a-number mask of one question in one chunk. A question read
+    through the national layer starts from the layer's standard values (already recoded); the
+    file's own values still tell SPSS user-missing and Stata extended missing values."""
+    series = raw.frame[mapped.column] if national is None else national.values
     n = len(series)
     if mapped.is_text:
         text = series if holds_text(series) else series.map(_plain, na_action="ignore")
@@ -242,9 +291,13 @@ def prepare_question(
             & (stripped != "").fillna(False).to_numpy(dtype=bool)
         )
     else:
-        numbers = series.to_numpy(dtype="float64", copy=True)
+        numbers = series.to_numpy(dtype="float64", copy=True, na_value=np.nan)
         not_number = np.zeros(n, dtype=bool)
     file_values = numbers.copy()
+    if national is not None and national.raw is not None:
+        file_values = pd.to_numeric(national.raw, errors="coerce").to_numpy(
+            dtype="float64", na_value=np.nan
+        )
     if mapped.recode:
         for national, standard in mapped.recode.items():
             numbers[file_values == national] = standard
@@ -268,7 +321,7 @@ def prepare_question(
                     numbers[where] = mapped.code_for_kind.get(kind, np.nan)
 
     # Stata extended missings .a-.z (letter codes 1..26, one per row).
-    codes = raw.letters.get(mapped.column)
+    codes = raw.letters.get(mapped.column) if national is None or national.column else None
     if codes is not None:
         for code in np.unique(codes[codes > 0]):
             special = missing_map.get(chr(ord("a") + int(code) - 1), SpecialKind.NOT_STATED)
@@ -284,12 +337,15 @@ def make_chunk(
 ) -> Chunk:
     """One raw chunk of a file as a Chunk: values, kinds and examples per question, ids, keys."""
     frame = raw.frame
+    national = national_columns(plan, frame)
     values, kinds, not_number, raw_values = {}, {}, {}, {}
     for mapped in plan.questions:
+        column = national.get(mapped.id)
         values[mapped.id], kinds[mapped.id], not_number[mapped.id] = prepare_question(
-            mapped, raw, letters
+            mapped, raw, letters, column
         )
-        raw_values[mapped.id] = _display(frame[mapped.column], mapped)
+        shown = frame[mapped.column] if column is None else column.shown()
+        raw_values[mapped.id] = _display(shown, mapped)
     chunk = Chunk(
         offset,
         pd.DataFrame(values, index=frame.index),
@@ -297,7 +353,9 @@ def make_chunk(
         not_number,
         raw_values,
         ids=frame[plan.id_columns] if plan.id_columns else None,
+        design_blank={q: c.design_blank for q, c in national.items() if c.design_blank.any()},
     )
+    chunk.national_problems = {q: c.problem for q, c in national.items() if c.problem}
     if plan.weight:
         weight = pd.to_numeric(frame[plan.weight], errors="coerce").to_numpy(dtype="float64")
         chunk.weight = np.nan_to_num(weight, nan=0.0)
@@ -310,6 +368,24 @@ def make_chunk(
     for level, ids in plan.flat_ids.items():
         chunk.units[level] = (id_keys(frame[ids]), frame[ids]) if ids else (None, None)
     return chunk
+
+
+def national_columns(plan: FilePlan, frame: pd.DataFrame) -> dict[str, NationalColumn]:
+    """The questions of one chunk that the profile's national layer reads, by question id."""
+    layer = plan.layer
+    wanted: dict[str, set[str]] = {}
+    for mapped in plan.questions:
+        if mapped.national is not False:
+            wanted.setdefault(mapped.question.level, set()).add(mapped.id)
+    if layer is None or not wanted:
+        return {}
+    columns: dict[str, NationalColumn] = {}
+    for level, questions in wanted.items():
+        result = layer.apply(frame, level, only=questions)
+        for question, column in result.columns.items():
+            column.problem = result.problems.get(question)
+            columns[question] = column
+    return columns
 
 
 def _display(column: pd.Series, mapped: MappedQuestion) -> pd.Series:

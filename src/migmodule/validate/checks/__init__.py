@@ -18,6 +18,7 @@ from migmodule.validate.checks.edits import EditCheck
 from migmodule.validate.checks.flat import LevelConsistencyCheck
 from migmodule.validate.checks.identifiers import DuplicateIdCheck, LinkCheck, MissingIdCheck
 from migmodule.validate.checks.labels import LabelDriftCheck
+from migmodule.validate.checks.national import NationalLayerCheck, NationalUniverseCheck
 from migmodule.validate.checks.universe import UniverseCheck
 from migmodule.validate.checks.values import QuestionValueCheck
 from migmodule.validate.report import CheckResult
@@ -25,7 +26,9 @@ from migmodule.validate.report import CheckResult
 # The one table of checks, in the order their results are reported.
 CHECKS: tuple[type[Check], ...] = (
     CoverageCheck,
+    NationalUniverseCheck,
     MissingIdCheck,
+    NationalLayerCheck,
     QuestionValueCheck,
     LabelDriftCheck,
     UniverseCheck,
@@ -46,6 +49,8 @@ __all__ = [
     "LevelConsistencyCheck",
     "LinkCheck",
     "MissingIdCheck",
+    "NationalLayerCheck",
+    "NationalUniverseCheck",
     "QuestionValueCheck",
     "Selection",
     "Target",

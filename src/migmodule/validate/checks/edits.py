@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from migmodule.expr.semantics import referenced
+from migmodule.profile import Adapted
 from migmodule.spec.model import Edit
 from migmodule.spec.text import render
 from migmodule.validate import codes
@@ -19,14 +21,16 @@ class EditCheck(Check):
 
     @classmethod
     def build(cls, target: Target) -> list[Check]:
-        return [cls(edit) for edit in target.edits]
+        return [cls(edit, standard_scope(target.adapted, edit)) for edit in target.edits]
 
-    def __init__(self, edit: Edit):
+    def __init__(self, edit: Edit, when: str | None = None):
+        """`when`: the rows the edit applies to, when not the edit's own (see standard_scope)."""
         self.edit = edit
+        self.when = when if when is not None else edit.when
         self.issue = codes.EDIT_ERROR if edit.severity == "error" else codes.EDIT_WARNING
 
     def expressions(self) -> list[str]:
-        return [text for text in (self.edit.when, self.edit.check) if text]
+        return [text for text in (self.when, self.edit.check) if text]
 
     def start(self, context: Context) -> None:
         super().start(context)
@@ -38,10 +42,8 @@ class EditCheck(Check):
         """Decided on every row where the known answers decide it; a variable the file lacks is
         unknown there (its rows not checkable), never a reason to skip the edit."""
         field_name = f"edit {self.edit.id}"
-        if self.edit.when:
-            when_true, _, when_unknown = truth(
-                self.context, chunk, self.edit.when, field_name=field_name
-            )
+        if self.when:
+            when_true, _, when_unknown = truth(self.context, chunk, self.when, field_name=field_name)
         else:
             when_true = np.ones(len(chunk), dtype=bool)
             when_unknown = np.zeros(len(chunk), dtype=bool)
@@ -72,6 +74,25 @@ class EditCheck(Check):
             },
             edit=self.edit.id,
         )
-        result.details.update({"when": self.edit.when, "check": self.edit.check})
+        result.details.update({"when": self.when, "check": self.edit.check})
         explain(result, self.failures, self.absent)
         return [result]
+
+
+def standard_scope(adapted: Adapted, edit: Edit) -> str | None:
+    """The rows an edit applies to. A module's edit is written for answers given inside the
+    module's universes: where the profile widens a question's universe on purpose (country of
+    citizenship recorded for citizens too), the edits that read that question are checked inside
+    the question's standard universe only, so the national extra answers are not errors."""
+    module = adapted.module
+    names = set(referenced(module, edit.when or "")) | set(referenced(module, edit.check))
+    scopes = [
+        module.question_by_id[name].universe
+        for name in sorted(names)
+        if name in module.question_by_id
+        and adapted.national_universe(name) is not None
+        and module.question_by_id[name].universe
+    ]
+    if not scopes:
+        return None
+    return " and ".join(f"({text})" for text in [edit.when or "true", *scopes])

@@ -72,10 +72,13 @@ class DuplicateIdCheck(Check):
     def start(self, context: Context) -> None:
         super().start(context)
         self.keys: list[np.ndarray] = []
+        self.file_rows: list[np.ndarray] = []  # 0-based file rows (a level may filter rows)
 
     def chunk(self, chunk: Chunk) -> None:
         if chunk.keys is not None:
             self.keys.append(chunk.keys)
+            rows = chunk.rows if chunk.rows is not None else chunk.offset + np.arange(len(chunk))
+            self.file_rows.append(np.asarray(rows, dtype=np.int64))
 
     def end(self) -> list[CheckResult]:
         # Find the repeated key values with one sorted copy, then locate their rows chunk by chunk,
@@ -84,12 +87,11 @@ class DuplicateIdCheck(Check):
         ordered = np.sort(np.concatenate(self.keys)) if self.keys else np.zeros(0, dtype="uint64")
         repeated_values = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
         del ordered
-        hits, offset = [], 0
-        for keys in self.keys:
+        hits = []
+        for keys, rows in zip(self.keys, self.file_rows, strict=True):
             positions = np.flatnonzero(np.isin(keys, repeated_values))
-            hits.append(pd.DataFrame({"key": keys[positions], "row": positions + offset}))
-            offset += len(keys)
-        self.keys = []
+            hits.append(pd.DataFrame({"key": keys[positions], "row": rows[positions]}))
+        self.keys, self.file_rows = [], []
         found = pd.concat(hits, ignore_index=True) if hits else pd.DataFrame({"key": [], "row": []})
         repeat_rows = found.loc[found["key"].duplicated(), "row"].to_numpy(dtype=np.int64)
         tally = self.tally()

@@ -49,7 +49,7 @@ class LabelDriftCheck(Check):
         for value, file_label in sorted(value_labels.items(), key=lambda kv: str(kv[0])):
             if isinstance(value, str):  # Stata .a-.z labels: read as special codes, not compared
                 continue
-            if value in m.recode or value in seen:  # recoded on purpose, or listed already
+            if m.recodes(value) or value in seen:  # recoded on purpose, or listed already
                 continue
             seen.add(value)
             code = int(value) if float(value).is_integer() else value

@@ -25,11 +25,13 @@ class UniverseCheck(Check):
 
     @classmethod
     def build(cls, target: Target) -> list[Check]:
-        return [cls(mapped) for mapped in target.questions]
+        return [cls(mapped, target.adapted.universe(mapped.id)) for mapped in target.questions]
 
-    def __init__(self, mapped: MappedQuestion):
+    def __init__(self, mapped: MappedQuestion, universe: str | None = None):
+        """`universe`: the one the rows are checked against (a profile's national universe
+        replaces the module's); the question's own by default."""
         self.mapped = mapped
-        self.universe = mapped.question.universe
+        self.universe = universe if universe is not None else mapped.question.universe
 
     def expressions(self) -> list[str]:
         return [self.universe] if self.universe else []
