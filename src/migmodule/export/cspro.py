@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from migmodule.codes import Finding, Location, MigmoduleError, define
@@ -31,6 +31,7 @@ from migmodule.profile import Adapted
 from migmodule.spec.model import CodeList, Derived, Module, Question, QuestionType, SpecialKind
 from migmodule.spec.model import Level as SpecLevel
 from migmodule.spec.resolve import Resolved, parameter_of
+from migmodule.spec.shared import duplicates
 from migmodule.spec.text import render, text_in
 
 CSPRO_NAME = define(
@@ -172,6 +173,8 @@ class Built:
     level_order: list[str]
     findings: list[Finding]
     languages: list[str]
+    # (module index, shared element id) -> index of the module that asks it (spec/shared.py)
+    asked_by: dict[tuple[int, str], int] = field(default_factory=dict)
 
     def item_name(self, module: Module, item_id: str) -> str:
         return self.item_names.get((module.ref, item_id), Names.clean(item_id))
@@ -198,6 +201,18 @@ class Builder:
         self.item_names: dict[tuple[str, str], str] = {}
         self.items_of: dict[tuple[str, str], list[str]] = {}
         self.resolved_of: dict[int, Resolved] = {}
+        # A shared question (same origin module and id) is one item, asked by the first module.
+        self.asked_by = duplicates(
+            [
+                (
+                    a.module,
+                    [q.id for q in a.questions]
+                    + [d.id for d in a.module.derived]
+                    + [e.id for e in a.module.edits],
+                )
+                for a in adapted_list
+            ]
+        )
 
     # labels ----------------------------------------------------------------------------------
     def labels(
@@ -468,12 +483,23 @@ class Builder:
             record.items += self.sequence_items(level_id, levels, parent, roots)
             record_of_level[level_id] = record
             case_level.records.append(record)
-        for adapted in self.adapted_list:
+        for index, adapted in enumerate(self.adapted_list):
             for question in adapted.questions:
+                if (index, question.id) in self.asked_by:
+                    owner = self.adapted_list[self.asked_by[(index, question.id)]].module.ref
+                    key = (adapted.module.ref, question.id)
+                    self.item_names[key] = self.item_names[(owner, question.id)]
+                    self.items_of[key] = self.items_of[(owner, question.id)]
+                    continue
                 items = self.question_items(adapted, question)
                 self.items_of[(adapted.module.ref, question.id)] = [item.name for item in items]
                 record_of_level[question.level].items += items
             for derived in adapted.module.derived:
+                if (index, derived.id) in self.asked_by:
+                    owner = self.adapted_list[self.asked_by[(index, derived.id)]].module.ref
+                    key = (adapted.module.ref, derived.id)
+                    self.item_names[key] = self.item_names[(owner, derived.id)]
+                    continue
                 record_of_level[derived.level].items.append(self.derived_item(adapted, derived))
         # A level without questions (a household level of a person module) gets no record: an
         # empty record is useless to CSPro and pycspro cannot read one.
@@ -487,6 +513,7 @@ class Builder:
             list(levels),
             self.findings + self.names.findings,
             self.languages,
+            self.asked_by,
         )
 
     def sequence_items(self, level_id: str, levels, parent, roots) -> list[Item]:

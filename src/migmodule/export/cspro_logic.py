@@ -244,16 +244,22 @@ def write_logic(
     lines = _header(adapted_list, built, today)
     findings: list[Finding] = []
     level_blocks: dict[str, list[str]] = {lid: [] for lid in built.level_order}
-    for adapted in adapted_list:
+    for index, adapted in enumerate(adapted_list):
         writer = LogicWriter(adapted, built)
-        order = [q.id for q in adapted.questions]
+        # A shared question, derived variable or edit another module already carries is written
+        # once, by that module; an own edit on such a question runs in the level postproc.
+        shared = {item for i, item in built.asked_by if i == index}
+        order = [q.id for q in adapted.questions if q.id not in shared]
         homes: dict[str | None, list[Edit]] = {}
         for edit in adapted.module.edits:
-            homes.setdefault(writer.edit_home(edit, order), []).append(edit)
+            if edit.id not in shared:
+                homes.setdefault(writer.edit_home(edit, order), []).append(edit)
         for question in adapted.questions:
-            lines += _question_procs(writer, question, homes.get(question.id, []))
+            if question.id not in shared:
+                lines += _question_procs(writer, question, homes.get(question.id, []))
         for derived in adapted.module.derived:
-            level_blocks[derived.level] += writer.derived_lines(derived, "")
+            if derived.id not in shared:
+                level_blocks[derived.level] += writer.derived_lines(derived, "")
         for edit in homes.get(None, []):
             level_blocks[edit.level] += writer.edit_lines(edit, "", in_item=False)
         findings += writer.findings

@@ -22,6 +22,7 @@ from migmodule.io import write_bytes
 from migmodule.profile import Adapted
 from migmodule.spec.model import CodeList, Derived, Question, QuestionType
 from migmodule.spec.resolve import Resolved
+from migmodule.spec.shared import duplicates
 from migmodule.spec.text import render, text_in
 
 DDI_NS = "ddi:codebook:2_5"
@@ -171,12 +172,23 @@ class DDIWriter:
                 _el(groups[level_id], "labl", text, lang=lang)
         members: dict[str, list[str]] = {lid: [] for lid in levels}
         seen_names: dict[tuple[str, str], str] = {}
-        for adapted in self.adapted_list:
+        # A shared question (same origin module and id) is one variable, described by the first module.
+        asked_by = duplicates(
+            [
+                (a.module, [q.id for q in a.questions] + [d.id for d in a.module.derived])
+                for a in self.adapted_list
+            ]
+        )
+        for index, adapted in enumerate(self.adapted_list):
             for question in adapted.questions:
+                if (index, question.id) in asked_by:
+                    continue
                 var_id = self.question_var(data, adapted, question, file_ids[question.level])
                 members[question.level].append(var_id)
                 self.check_name(adapted, question.id, question.level, seen_names)
             for derived in adapted.module.derived:
+                if (index, derived.id) in asked_by:
+                    continue
                 var_id = self.derived_var(data, adapted, derived, file_ids[derived.level])
                 members[derived.level].append(var_id)
                 self.check_name(adapted, derived.id, derived.level, seen_names)

@@ -37,6 +37,7 @@ from migmodule.io import atomic_path
 from migmodule.profile import Adapted
 from migmodule.spec.model import CodeList, Derived, Edit, Level, Module, Question, QuestionType
 from migmodule.spec.resolve import COUNTRIES_SOURCE, Resolved, number, parameter_of
+from migmodule.spec.shared import duplicates
 from migmodule.spec.text import render, text_in
 
 Sheets = dict[str, list[dict[str, str]]]
@@ -153,8 +154,22 @@ class _FormBuilder:
         self.choices: list[dict[str, str]] = []
         self.list_content: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         self.after: dict[str, list[dict[str, str]]] = {}  # field name -> rows placed right after it
-        self.constraints: dict[tuple[int, str], list[tuple[Node, dict[str, str]]]] = {}
+        # (part index, question) -> error rules placed on it, with their message and the index of
+        # the part that wrote them (another part's rule on a shared question it leaves to this one)
+        self.constraints: dict[tuple[int, str], list[tuple[Node, dict[str, str], int]]] = {}
         self.position = 0
+        # A shared question (same origin module and id) is asked once, by the first part carrying it.
+        self.asked_by = duplicates(
+            [
+                (
+                    p.module,
+                    [q.id for q in p.adapted.questions]
+                    + [d.id for d in p.module.derived]
+                    + [e.id for e in p.module.edits],
+                )
+                for p in self.parts
+            ]
+        )
 
     # columns ------------------------------------------------------------------------------------
     def columns(self) -> list[str]:
@@ -196,9 +211,12 @@ class _FormBuilder:
                         second=part.module.ref if known[0].repeat else known[1],
                     )
         self.used_names.setdefault(SOURCE_FIELD, "migmodule")
-        for part in self.parts:
+        for index, part in enumerate(self.parts):
             items = [q.id for q in part.adapted.questions] + [d.id for d in part.module.derived]
             for item in items:
+                if (index, item) in self.asked_by:
+                    part.names[item] = self.parts[self.asked_by[(index, item)]].names[item]
+                    continue
                 name = part.adapted.variable(item)
                 if not NCNAME.match(name):
                     raise MigmoduleError.of(codes.XLSF_NAME, part.location(item, name), name=name)
@@ -293,6 +311,8 @@ class _FormBuilder:
         for index, part in enumerate(self.parts):
             order = {q.id: i for i, q in enumerate(part.adapted.questions)}
             for edit in part.module.edits:
+                if (index, edit.id) in self.asked_by:
+                    continue  # a shared edit: placed once, by the part asking its questions
                 rule = part.resolved.edit_rule(edit, prepared=False)
                 missing = self.missing_reference(part, rule)
                 if missing is not None:
@@ -323,8 +343,9 @@ class _FormBuilder:
                     continue
                 anchor = max(read, key=order.__getitem__)
                 if edit.severity == "error":
-                    self.constraints.setdefault((index, anchor), []).append(
-                        (rule, self.texts(part, edit.message))
+                    owner = self.asked_by.get((index, anchor), index)
+                    self.constraints.setdefault((owner, anchor), []).append(
+                        (rule, self.texts(part, edit.message), index)
                     )
                 else:
                     note = self.warning_note(part, edit, rule)
@@ -388,14 +409,31 @@ class _FormBuilder:
                     for lang in self.languages
                 }
             )
-        for rule, message in self.constraints.get((index, question.id), []):
-            checks.append(rule)
+        foreign: list[str] = []  # rules of other parts on a shared question this part asks
+        for rule, message, writer in self.constraints.get((index, question.id), []):
+            if writer == index:
+                checks.append(rule)
+            else:
+                other = self.parts[writer]
+                xpath = _FormXPath(other.module, other.names, question.id, anchor=question.id)
+                failed = xpath.false_form(other.resolved.conjunction([rule]))
+                if failed == XPath.FALSE:
+                    continue
+                foreign.append(failed)
             message_parts.append(message)
         constraint, constraint_message = "", {}
-        if checks:
-            tree = part.resolved.conjunction(checks)
-            false_form = _FormXPath(module, part.names, question.id, anchor=question.id).false_form(
-                tree
+        if checks or foreign:
+            false_form = XPath.FALSE
+            if checks:
+                tree = part.resolved.conjunction(checks)
+                false_form = _FormXPath(
+                    module, part.names, question.id, anchor=question.id
+                ).false_form(tree)
+            forms = [f for f in (false_form, *foreign) if f != XPath.FALSE]
+            false_form = (
+                " or ".join(f"({f})" for f in forms)
+                if len(forms) > 1
+                else (forms[0] if forms else XPath.FALSE)
             )
             if false_form != XPath.FALSE:
                 constraint = f"not({false_form})"
@@ -450,12 +488,14 @@ class _FormBuilder:
         by_level: dict[str, list[_Entry]] = {}
         for index, part in enumerate(self.parts):
             for question in part.adapted.questions:
+                if (index, question.id) in self.asked_by:
+                    continue  # a shared question another part already asks
                 self.position += 1
                 by_level.setdefault(question.level, []).append(
                     _Entry(self.position, self.question_rows(index, part, question))
                 )
             for derived in part.module.derived:
-                if derived.id in part.names:
+                if derived.id in part.names and (index, derived.id) not in self.asked_by:
                     self.position += 1
                     by_level.setdefault(derived.level, []).append(
                         _Entry(self.position, self.derived_rows(part, derived))

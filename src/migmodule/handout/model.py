@@ -26,6 +26,7 @@ from migmodule.profile import Adapted
 from migmodule.spec.model import CodeList, Module, Question, QuestionType
 from migmodule.spec.resolve import COUNTRIES_SOURCE, Resolved
 from migmodule.spec.resolve import number as as_number
+from migmodule.spec.shared import duplicates
 from migmodule.spec.text import fill, text_in
 
 LONG_LIST = 15  # code lists longer than this go to an appendix instead of the question block
@@ -157,6 +158,7 @@ class _PartBuilder:
         national: bool,
         generated: dt.date,
         findings: list[Finding],
+        asked_elsewhere: frozenset[str] = frozenset(),
     ):
         self.adapted = adapted
         self.module = adapted.module
@@ -166,7 +168,8 @@ class _PartBuilder:
         self.generated = generated
         self.text = _Texts(self.module, self.params, lang, findings)
         self.sentence = Sentence(self.module, lang, self.params)
-        self.questions = adapted.questions
+        # A shared question an earlier part already asks is described there, once.
+        self.questions = [q for q in adapted.questions if q.id not in asked_elsewhere]
         self.resolved = Resolved(adapted, [lang])
         prefix = self.w("question_prefix")
         self.tags = {q.id: f"{prefix}{n}" for n, q in enumerate(self.questions, start=1)}
@@ -508,9 +511,11 @@ def build_handout(
     generated = generated or dt.date.today()
     findings: list[Finding] = []
     parts = []
-    for item in adapted:
+    asked_by = duplicates([(a.module, [q.id for q in a.questions]) for a in adapted])
+    for index, item in enumerate(adapted):
         check_language(item, lang)
-        parts.append(_PartBuilder(item, lang, national, generated, findings).build())
+        elsewhere = frozenset(item_id for i, item_id in asked_by if i == index)
+        parts.append(_PartBuilder(item, lang, national, generated, findings, elsewhere).build())
     titles = " · ".join(part.title for part in parts)
     return Handout(
         lang,

@@ -4,6 +4,11 @@ Major breaks comparability of data collected with the two versions (a question o
 code's meaning changed, a universe changed, a type or variable changed); minor adds (questions,
 codes, edits, parameters) or re-words questions; patch touches only help text, translations
 other than English, sources and notes.
+
+Shared modules (`uses`): a changed pin is one `uses_*` change; what it brings shows as the usual
+changes of the merged elements, each detail naming the shared module it comes from. The same
+element first copied, then taken by reference (or back) is a `now_shared` / `no_longer_shared`
+patch change: the definition did not change.
 """
 
 from __future__ import annotations
@@ -38,7 +43,63 @@ def _text_impact(old: dict | None, new: dict | None, english_impact: str) -> str
     return english_impact if "en" in languages else "patch"
 
 
+def _same(a, b) -> bool:
+    """Equal but for where the element comes from (`shared_from`)."""
+    return a.model_dump(exclude={"shared_from"}) == b.model_dump(exclude={"shared_from"})
+
+
+def _origins(module: Module) -> dict[str, str | None]:
+    return {
+        item.id: item.shared_from
+        for key in ("levels", "code_lists", "conditions", "questions", "edits", "derived")
+        for item in getattr(module, key)
+    }
+
+
+def _uses_changes(old: Module, new: Module) -> list[Change]:
+    changes = []
+    before, after = old.shared_refs, new.shared_refs
+    for shared_id in sorted(after.keys() - before.keys()):
+        detail = f"now uses {after[shared_id]} (questions taken by reference)"
+        changes.append(Change("uses_added", shared_id, detail, "minor"))
+    for shared_id in sorted(before.keys() - after.keys()):
+        detail = f"no longer uses {before[shared_id]}"
+        changes.append(Change("uses_removed", shared_id, detail, "minor"))
+    for shared_id in sorted(before.keys() & after.keys()):
+        if before[shared_id] != after[shared_id]:
+            detail = (
+                f"shared module {before[shared_id]} -> {after[shared_id]} (the changes it "
+                "brings are listed with it; modules combined must pin the same version)"
+            )
+            changes.append(Change("uses_changed", shared_id, detail, "minor"))
+    old_origin, new_origin = _origins(old), _origins(new)
+    for item_id in sorted(old_origin.keys() & new_origin.keys()):
+        was, now = old_origin[item_id], new_origin[item_id]
+        if was is None and now is not None:
+            changes.append(
+                Change("now_shared", item_id, f"'{item_id}' now taken from {now}", "patch")
+            )
+        elif was is not None and now is None:
+            detail = f"'{item_id}' now defined in the module (was taken from {was})"
+            changes.append(Change("no_longer_shared", item_id, detail, "patch"))
+    return changes
+
+
 def diff_modules(old: Module, new: Module) -> list[Change]:
+    changes = _content_changes(old, new)
+    # Say where a change of a merged element comes from.
+    origin = {**_origins(old), **{k: v for k, v in _origins(new).items() if v}}
+    changes = [
+        Change(c.kind, c.item, f"{c.detail} (from {origin[c.item]})", c.impact)
+        if origin.get(c.item)
+        else c
+        for c in changes
+    ]
+    changes += _uses_changes(old, new)
+    return sorted(changes, key=lambda c: (-RANK[c.impact], c.kind, c.item))
+
+
+def _content_changes(old: Module, new: Module) -> list[Change]:
     changes: list[Change] = []
     add = lambda kind, item, detail, impact: changes.append(Change(kind, item, detail, impact))  # noqa: E731
 
@@ -129,7 +190,7 @@ def diff_modules(old: Module, new: Module) -> list[Change]:
             add(f"{kind}_removed", item_id, f"{kind} '{item_id}' removed", removed_impact)
         for item_id in old_items.keys() & new_items.keys():
             a, b = old_items[item_id], new_items[item_id]
-            if a == b:
+            if _same(a, b):
                 continue
             if kind == "derived" and (a.cases, a.expression, a.when, a.code_list) != (
                 b.cases,
@@ -168,7 +229,7 @@ def diff_modules(old: Module, new: Module) -> list[Change]:
             f"languages added: {sorted(set(new.languages) - set(old.languages))}",
             "minor",
         )
-    return sorted(changes, key=lambda c: (-RANK[c.impact], c.kind, c.item))
+    return changes
 
 
 def required_bump(changes: list[Change]) -> str | None:
