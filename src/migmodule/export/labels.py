@@ -257,15 +257,54 @@ def _label_set_names(plans: list[VariablePlan], findings: list[Finding]) -> dict
 
 
 # Stata -------------------------------------------------------------------------------------------
+# Escaping for Stata lives here, in `stata_text` (macros) and `stata_literal` (quotes), and nowhere else.
+def _no_macros(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("$", "\\$").replace("`", "\\`")
+
+
 def stata_text(text: str) -> str:
     """Text on one line with `$` and backquote escaped, so that Stata expands no macro in it."""
-    return _one_line(text).replace("\\", "\\\\").replace("$", "\\$").replace("`", "\\`")
+    return _no_macros(_one_line(text))
+
+
+def _compound_quotes_balance(text: str) -> bool:
+    """True when the text's own `\x60"` and `"'` pair up: compound quotes nest in Stata, so such
+    text sits inside compound quotes as it is; a lone `"'` would close them early."""
+    depth = 0
+    for index in range(len(text) - 1):
+        pair = text[index : index + 2]
+        if pair == '`"':
+            depth += 1
+        elif pair == "\"'":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def stata_literal(text: str) -> str | None:
+    """A Stata string literal for the text (compound quotes when it holds a double quote), or
+    None when no literal can hold it (an unpaired `"'`): then `mata_string` writes it."""
+    one_line = _one_line(text)
+    if one_line.endswith("`"):  # `"' would read as an opening compound quote
+        return None
+    if '"' not in one_line:
+        return f'"{stata_text(one_line)}"'
+    if not _compound_quotes_balance(one_line):
+        return None
+    return f'`"{stata_text(one_line)}"\''
 
 
 def stata_string(text: str) -> str:
-    """A Stata string literal: compound quotes when the text holds a double quote."""
-    text = stata_text(text)
-    return f'`"{text}"\'' if '"' in text else f'"{text}"'
+    """A Stata string literal, or a Mata expression for text no literal can hold: where the
+    caller writes it, `= expr` is not accepted, so callers check `stata_literal` first."""
+    return stata_literal(text) or mata_string(text)
+
+
+def mata_string(text: str) -> str:
+    """A Mata string expression for any text: the double quotes as char(34), so no quote pairs up."""
+    parts = [f'"{_no_macros(part)}"' for part in _one_line(text).split('"')]
+    return " + char(34) + ".join(parts)
 
 
 def _header(adapted: list[Adapted], lang: str, comment: str) -> list[str]:
@@ -297,19 +336,17 @@ def _valid_names(
     return usable
 
 
-def stata_syntax(adapted: list[Adapted], lang: str) -> tuple[str, list[Finding]]:
-    findings: list[Finding] = []
-    plans = combined_plans(adapted, lang)
-    lines = _header(adapted, lang, "*")
-    lines += [
-        "* Missing-value special codes become Stata extended missing values:",
-        "* .a don't know, .b refused, .c not stated, .d not applicable (further codes of one kind: .e on).",
-        "* Run after loading the data: do this file. Variables absent from the data are skipped.",
-        "version 14",
-        "",
-    ]
-    usable = _valid_names(plans, stata_name_problem, "Stata", findings)
-    set_names = _label_set_names(usable, findings)
+def _stata_language_lines(
+    usable: list[VariablePlan],
+    set_names: dict[int, str],
+    findings: list[Finding],
+    *,
+    first: bool,
+    note_prefix: str = "",
+) -> list[str]:
+    """label define / label variable / label values for one language; data changes (recodes,
+    extended missing values) only in the first language's block, so that they run once."""
+    lines: list[str] = []
     defined: set[str] = set()
     for index, plan in enumerate(usable):
         name = set_names.get(index)
@@ -318,6 +355,7 @@ def stata_syntax(adapted: list[Adapted], lang: str) -> tuple[str, list[Finding]]
         defined.add(name)
         letters = stata_missing_letters(plan)
         lines.append(f"label define {name} ///")
+        by_mata = []
         for code, text in sorted(
             plan.value_labels.items(), key=lambda kv: (kv[0] in letters, kv[0])
         ):
@@ -325,35 +363,101 @@ def stata_syntax(adapted: list[Adapted], lang: str) -> tuple[str, list[Finding]]
             text = cut_chars(
                 text, STATA_VALUE_LABEL, f"value label of {code}", "Stata", plan, findings
             )
-            lines.append(f"    {value} {stata_string(text)} ///")
-        lines += ["    , replace", ""]
+            literal = stata_literal(text)
+            if literal is None:
+                by_mata.append(f'mata: st_vlmodify("{name}", {value}, {mata_string(text)})')
+            else:
+                lines.append(f"    {value} {literal} ///")
+        lines += ["    , replace", *by_mata, ""]
     for index, plan in enumerate(usable):
         label = cut_chars(
             plan.label, STATA_VARIABLE_LABEL, "variable label", "Stata", plan, findings
         )
+        literal = stata_literal(label)
         lines.append(f"capture confirm variable {plan.name}")
         lines.append("if !_rc {")
-        lines.append(f"    label variable {plan.name} {stata_string(label)}")
+        if literal is None:
+            lines.append(f'    mata: st_varlabel("{plan.name}", {mata_string(label)})')
+        else:
+            lines.append(f"    label variable {plan.name} {literal}")
         for note in filter(None, plan.notes):
             # Notes are not quoted, so comment markers are broken up.
-            text = stata_text(note).replace("//", "/ /").replace("/*", "/ *")
+            text = stata_text(note_prefix + note).replace("//", "/ /").replace("/*", "/ *")
             lines.append(f"    notes {plan.name}: {text}")
         lines.append("}")
-        if plan.numeric and (plan.recodes or plan.missing or index in set_names):
+        changes = first and plan.numeric and (plan.recodes or plan.missing)
+        if changes or (plan.numeric and index in set_names):
             lines.append(f"capture confirm numeric variable {plan.name}")
             lines.append("if !_rc {")
-            if plan.recodes:
+            if changes and plan.recodes:
                 pairs = " ".join(
                     f"({national}={standard})"
                     for national, standard in sorted(plan.recodes.items())
                 )
                 lines.append(f"    recode {plan.name} {pairs}")
-            for code, letter in stata_missing_letters(plan).items():
-                lines.append(f"    replace {plan.name} = .{letter} if {plan.name} == {code}")
+            if changes:
+                for code, letter in stata_missing_letters(plan).items():
+                    lines.append(f"    replace {plan.name} = .{letter} if {plan.name} == {code}")
             if index in set_names:
                 lines.append(f"    label values {plan.name} {set_names[index]}")
             lines.append("}")
         lines.append("")
+    return lines
+
+
+def _suffixed(names: dict[int, str], suffix: str) -> dict[int, str]:
+    """Label-set names of a further language: `countries_fr` (value-label sets are shared by
+    every label language in Stata, so each language needs sets of its own)."""
+    return {index: name[: STATA_NAME - len(suffix)] + suffix for index, name in names.items()}
+
+
+def stata_syntax(
+    adapted: list[Adapted], lang: str, *, languages: list[str] | None = None
+) -> tuple[str, list[Finding]]:
+    """The .do text for `lang`, or for several `languages` in one file with `label language`."""
+    languages = languages or [lang]
+    findings: list[Finding] = []
+    lines = _header(adapted, ",".join(languages), "*")
+    lines += [
+        "* Missing-value special codes become Stata extended missing values:",
+        "* .a don't know, .b refused, .c not stated, .d not applicable (further codes of one kind: .e on).",
+        "* Run after loading the data: do this file. Variables absent from the data are skipped.",
+    ]
+    if len(languages) > 1:
+        lines.append(
+            f"* One label language each ({', '.join(languages)}): `label language fr` switches; "
+            f"`label language` lists them. The first, {languages[0]}, is left current."
+        )
+    lines += ["version 14", ""]
+    for position, language in enumerate(languages):
+        plans = combined_plans(adapted, language)
+        language_findings: list[Finding] = []
+        usable = _valid_names(plans, stata_name_problem, "Stata", language_findings)
+        set_names = _label_set_names(usable, language_findings)
+        if len(languages) > 1:
+            if position == 0:
+                lines += [
+                    f"capture label language {language}, rename",
+                    f"label language {language}",
+                    "",
+                ]
+            else:
+                set_names = _suffixed(set_names, f"_{language}")
+                lines += [
+                    f"capture label language {language}, new",
+                    f"label language {language}",
+                    "",
+                ]
+        lines += _stata_language_lines(
+            usable,
+            set_names,
+            language_findings,
+            first=position == 0,
+            note_prefix=f"[{language}] " if len(languages) > 1 else "",
+        )
+        findings += [f for f in language_findings if f not in findings]
+    if len(languages) > 1:
+        lines += [f"label language {languages[0]}", ""]
     return "\n".join(lines) + "\n", findings
 
 
@@ -428,8 +532,15 @@ def _export_syntax(
 def export_stata(
     adapted: list[Adapted], out_path: str | Path, *, languages: list[str] | None = None
 ) -> ExportResult:
-    """A Stata .do file of labels per language (`out.fr.do` beside `out.en.do` for several)."""
-    return _export_syntax(stata_syntax, adapted, out_path, languages)
+    """A Stata .do file of labels. For several languages, `out.do` holds them all as Stata label
+    languages (a bilingual .dta), and `out.fr.do` beside `out.en.do` each hold one."""
+    languages = languages or adapted[0].languages
+    result = _export_syntax(stata_syntax, adapted, out_path, languages)
+    if len(languages) > 1:
+        text, _ = stata_syntax(adapted, languages[0], languages=languages)
+        write_text(Path(out_path), text)
+        result.paths.insert(0, Path(out_path))
+    return result
 
 
 def export_spss(
