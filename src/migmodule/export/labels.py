@@ -24,6 +24,7 @@ from migmodule.export.result import ExportResult
 from migmodule.expr.sentence import describe_universe
 from migmodule.io import atomic_path, write_text
 from migmodule.naming import spss_name_problem, stata_name_problem
+from migmodule.national.recode import ELSE, Recode
 from migmodule.profile import Adapted
 from migmodule.spec.model import CodeList, Module, QuestionType, SpecialKind
 from migmodule.spec.resolve import Resolved
@@ -58,6 +59,7 @@ class VariablePlan:
     missing: dict[int, SpecialKind] = field(default_factory=dict)  # missing-value codes
     notes: list[str] = field(default_factory=list)
     recodes: dict[int, int] = field(default_factory=dict)  # national code -> standard code
+    recode: Recode | None = None  # the whole compiled recode (ranges, else, null, text keys)
 
     def location(self) -> Location:
         return Location(module=self.module.ref, question=self.item, variable=self.name)
@@ -91,6 +93,7 @@ def variable_plans(adapted: Adapted, lang: str) -> list[VariablePlan]:
             module=module,
             notes=[render(question.label, module, params, lang), universe],
             recodes=adapted.recode_map(question.id),
+            recode=adapted.recode(question.id),
         )
         if code_list is not None and numeric:
             _attach_codes(plan, resolved, code_list, lang)
@@ -256,6 +259,48 @@ def _label_set_names(plans: list[VariablePlan], findings: list[Finding]) -> dict
     return names
 
 
+def recode_rules(plan: VariablePlan, target: str) -> list[str]:
+    """The recode of a plan as `(national=standard)` rules, in the order the reference applies
+    them (`Recode.lookup`: exact codes, ranges, else; SPSS and Stata take the first rule that
+    matches): ranges as `lo THRU hi` (SPSS) or `lo/hi` (Stata), null as system missing. Text keys
+    cannot be said over a numeric variable; apply-labels applies them."""
+    if plan.recode is None:
+        return []
+    spss = target == "SPSS"
+    rules, _texts = plan.recode.syntax_rules()
+    written = []
+    for national, standard in rules:
+        value = ("SYSMIS" if spss else ".") if standard is None else str(standard)
+        if national == ELSE:  # Stata's else would take missing values too; blanks never match
+            key = "ELSE" if spss else "nonmissing"
+        elif "/" in national:
+            low, high = national.split("/")
+            if spss:
+                low, high = {"min": "LO"}.get(low, low), {"max": "HI"}.get(high, high)
+                key = f"{low} THRU {high}"
+            else:
+                key = f"{low}/{high}"
+        else:
+            key = national
+        written.append(f"({key}={value})")
+    return written
+
+
+def text_recode(plan: VariablePlan) -> list[tuple[str, int | None]]:
+    """(text, standard) pairs of a recode made of text keys only (`iso3`, `iso2`, a crosswalk of
+    letter codes): the national variable is a string, recoded into a new numeric one. For a
+    built-in, lower case too (the reference ignores case there). Empty when the recode has numbers."""
+    recode = plan.recode
+    if recode is None or not recode.texts or recode.numbers or recode.ranges or recode.has_else:
+        return []
+    pairs = []
+    for text, standard in sorted(recode.texts.items()):
+        pairs.append((text, standard))
+        if recode.fold_case and text.lower() != text:
+            pairs.append((text.lower(), standard))
+    return pairs
+
+
 # Stata -------------------------------------------------------------------------------------------
 # Escaping for Stata lives here, in `stata_text` (macros) and `stata_literal` (quotes), and nowhere else.
 def _no_macros(text: str) -> str:
@@ -385,16 +430,29 @@ def _stata_language_lines(
             text = stata_text(note_prefix + note).replace("//", "/ /").replace("/*", "/ *")
             lines.append(f"    notes {plan.name}: {text}")
         lines.append("}")
-        changes = first and plan.numeric and (plan.recodes or plan.missing)
+        texts = text_recode(plan) if first and plan.numeric else []
+        if texts:  # string -> number: the text kept beside it as <name>_text
+            kept = f"{plan.name[: STATA_NAME - 5]}_text"
+            lines += [
+                f"capture confirm string variable {plan.name}",
+                "if !_rc {",
+                f"    rename {plan.name} {kept}",
+                f"    generate double {plan.name} = .",
+                f"    order {plan.name}, before({kept})",
+            ]
+            for text, standard in texts:
+                value = "." if standard is None else standard
+                lines.append(
+                    f"    replace {plan.name} = {value} if strtrim({kept}) == {stata_literal(text)}"
+                )
+            lines.append("}")
+        rules = recode_rules(plan, "Stata")
+        changes = first and plan.numeric and (rules or plan.missing)
         if changes or (plan.numeric and index in set_names):
             lines.append(f"capture confirm numeric variable {plan.name}")
             lines.append("if !_rc {")
-            if changes and plan.recodes:
-                pairs = " ".join(
-                    f"({national}={standard})"
-                    for national, standard in sorted(plan.recodes.items())
-                )
-                lines.append(f"    recode {plan.name} {pairs}")
+            if changes and rules:
+                lines.append(f"    recode {plan.name} {' '.join(rules)}")
             if changes:
                 for code, letter in stata_missing_letters(plan).items():
                     lines.append(f"    replace {plan.name} = .{letter} if {plan.name} == {code}")
@@ -477,11 +535,30 @@ def spss_syntax(adapted: list[Adapted], lang: str) -> tuple[str, list[Finding]]:
     ]
     usable = _valid_names(plans, spss_name_problem, "SPSS", findings)
     for plan in usable:
-        if plan.numeric and plan.recodes:
-            pairs = " ".join(
-                f"({national}={standard})" for national, standard in sorted(plan.recodes.items())
-            )
-            lines.append(f"RECODE {plan.name} {pairs} (ELSE=COPY).")
+        texts = text_recode(plan)
+        if plan.numeric and texts:  # string -> number: the text kept beside it as <name>_text
+            kept = f"{plan.name}_text"
+            rules = [
+                f"({spss_string(text)}={'SYSMIS' if standard is None else standard})"
+                for text, standard in texts
+            ]
+            chunks = [" ".join(rules[i : i + 8]) for i in range(0, len(rules), 8)]
+            lines.append(f"RENAME VARIABLES ({plan.name} = {kept}).")
+            lines.append(f"RECODE {kept} {chunks[0]}")
+            lines += [f"  {chunk}" for chunk in chunks[1:]]
+            lines.append(f"  INTO {plan.name}.")
+            continue
+        rules = recode_rules(plan, "SPSS")
+        if plan.numeric and rules:
+            if rules[-1].startswith("(ELSE="):
+                rules.insert(-1, "(SYSMIS=SYSMIS)")  # SPSS's ELSE takes blanks too; never recoded
+            else:
+                rules.append("(ELSE=COPY)")
+            # continuation lines are indented (batch syntax); no line gets long
+            chunks = [" ".join(rules[i : i + 8]) for i in range(0, len(rules), 8)]
+            lines.append(f"RECODE {plan.name} {chunks[0]}")
+            lines += [f"  {chunk}" for chunk in chunks[1:]]
+            lines[-1] += "."
     for plan in usable:
         label = cut_bytes(plan.label, SPSS_VARIABLE_LABEL, "variable label", "SPSS", plan, findings)
         lines.append(f"VARIABLE LABELS {plan.name} {spss_string(label)}.")
@@ -608,6 +685,21 @@ def _match(columns: Iterable[str], plans: list[VariablePlan]) -> dict[str, Varia
     }
 
 
+def _recoded(values: Any, recode: Recode, kept: Any) -> Any:
+    """The column with the profile's recode applied as the reference does (`Recode.lookup`:
+    exact codes, text keys, ranges, else; null becomes blank); values it does not cover stay."""
+    import pandas as pd
+
+    mapping = {}
+    for value in pd.unique(values[~kept & values.notna()]):
+        matched, standard = recode.lookup(value)
+        if matched:
+            mapping[value] = float("nan") if standard is None else standard
+    if not mapping:
+        return values
+    return values.astype(object).map(lambda v: mapping.get(v, v) if v in mapping else v)
+
+
 def apply_labels(
     data_path: str | Path, adapted: list[Adapted], out_path: str | Path, lang: str | None = None
 ) -> ExportResult:
@@ -664,10 +756,12 @@ def apply_labels(
             labels[column] = cut_bytes(
                 plan.label, SPSS_VARIABLE_LABEL, "variable label", "SPSS", plan, findings
             )
-        if not plan.numeric or not (plan.value_labels or plan.missing or plan.recodes):
+        if not plan.numeric or not (plan.value_labels or plan.missing or plan.recode):
             continue
         original = frame[column]
         kept = original.isin(kept_letters.get(column, []))  # Stata .e-.z kept as they are
+        if plan.recode is not None:
+            original = _recoded(original, plan.recode, kept)
         numbers = pd.to_numeric(original, errors="coerce")
         text_values = original[
             numbers.isna() & original.notna() & (original.astype(str) != "") & ~kept
@@ -682,8 +776,6 @@ def apply_labels(
                 )
             )
             continue
-        if plan.recodes:
-            numbers = numbers.replace({float(k): float(v) for k, v in plan.recodes.items()})
         if kind == ".dta":
             letters = stata_missing_letters(plan)
             labelled = dict(plan.value_labels)
