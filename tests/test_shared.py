@@ -276,6 +276,18 @@ def test_redefining_a_shared_code_list_or_level_is_an_error(bank):
     assert any("level 'person'" in m for m in found)
 
 
+def test_a_released_module_uses_a_released_shared_module(bank):
+    path = edit_spec(bank / "alpha" / "1.0.0.yaml", lambda d: d.update(status="released"))
+    [finding] = [f for f in lint_paths([str(path)]) if f.code == "SPEC-USES-009"]
+    assert "person-mini@1.0.0" in finding.message
+    assert (
+        "module: person-mini@1.0.0"
+        in path.read_text(encoding="utf-8").splitlines()[finding.location.line - 1]
+    )
+    edit_spec(bank / "person-mini" / "1.0.0.yaml", lambda d: d.update(status="released"))
+    assert "SPEC-USES-009" not in codes_of(path)
+
+
 def test_a_parameter_of_the_same_type_is_not_a_redefinition_another_type_is(bank):
     country = {"id": "COUNTRY", "type": "country", "label": {"en": "Country"}}
     path = edit_spec(bank / "alpha" / "1.0.0.yaml", lambda d: d.update(parameters=[country]))

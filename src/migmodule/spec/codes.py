@@ -317,3 +317,10 @@ SHARED_VERSIONS = define(
     "{first} uses {first_ref} and {second} uses {second_ref}; modules exported or validated together must use the same version of {shared}, or its questions would be asked twice with different definitions. Use versions of the modules that pin the same {shared} version.",
     "spec",
 )
+USES_DRAFT = define(
+    "SPEC-USES-009",
+    "error",
+    "Released module uses a draft shared module",
+    "{module} is released but uses {ref}, a draft: its questions could still change under a released module. Release {ref} first.",
+    "spec",
+)

@@ -56,7 +56,18 @@ class _Linter:
 
     # ids and references -----------------------------------------------------------------------
     def redefined_shared(self) -> None:
-        """An own element may not take the id of one merged from a shared module (`uses`)."""
+        """An own element may not take the id of one merged from a shared module (`uses`), and
+        a released module uses released shared modules only (a draft could change under it)."""
+        if self.module.status.value == "released":
+            for k, use in enumerate(self.module.uses):
+                shared = self.spec.shared.get(use.module.strip())
+                if shared is not None and shared.status.value != "released":
+                    self.add(
+                        codes.USES_DRAFT,
+                        ("uses", k, "module"),
+                        module=self.module.ref,
+                        ref=shared.ref,
+                    )
         for item in self.spec.redefined:
             self.add(
                 codes.USES_REDEFINED,
