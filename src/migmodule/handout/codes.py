@@ -37,3 +37,35 @@ NO_MODULE = define(
     "or a --profile that lists modules.",
     "handout",
 )
+LAYOUT_MISSING = define(
+    "HANDOUT-LAYOUT-001",
+    "error",
+    "The routing diagram cannot be laid out",
+    "Routing diagrams are laid out by Graphviz's dot, run as the program 'graphviz-pure' from "
+    "the Python package of that name, a dependency of migmodule ({reason}). Reinstall it with "
+    "`pip install graphviz-pure`.",
+    "handout",
+)
+UNKNOWN_FORMAT = define(
+    "HANDOUT-FORMAT-001",
+    "error",
+    "Unknown handout format",
+    "'{format}' is not a handout format. Use one of: {formats}.",
+    "handout",
+)
+UNKNOWN_AUDIENCE = define(
+    "HANDOUT-AUDIENCE-001",
+    "error",
+    "Unknown handout audience",
+    "'{audience}' is not an audience. Use trainer (answers after each exercise) or participant "
+    "(answers in an answer key at the end).",
+    "handout",
+)
+PPTX_MISSING = define(
+    "HANDOUT-PPTX-001",
+    "error",
+    "PPTX output needs python-pptx",
+    "Workshop decks need python-pptx, which is not usable here ({reason}). Install it with "
+    '`pip install "migmodule[pptx]"`.',
+    "handout",
+)

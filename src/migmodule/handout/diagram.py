@@ -1,28 +1,38 @@
-"""The routing diagram of one level: a box per question in interview order, skip arrows on the side.
+"""The routing diagram of one level: a box per question, an arrow per route, answers on the arrows.
 
-The layout is computed once as plain shapes (boxes, labels, polylines); `to_svg` draws them for
-HTML and PDF, `to_png` draws the same shapes with Pillow for DOCX (Word takes PNG, not SVG).
+The layout is Graphviz's `dot`, run as the `graphviz-pure` program (a dependency: a pure build
+of Graphviz in a wheel, so no system program is needed). Its JSON output is read back as plain
+shapes (boxes, text lines, Bézier curves, arrow heads); `to_svg` draws them for HTML and PDF,
+`to_png` draws the same shapes with Pillow for DOCX and PPTX (Word takes PNG, not SVG).
 """
 
 from __future__ import annotations
 
 import io
+import json
+import os
+import shutil
+import subprocess
 import sys
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from html import escape
 from pathlib import Path
 
+from migmodule.codes import MigmoduleError
+from migmodule.handout import codes
 from migmodule.handout.i18n import word
 from migmodule.handout.routing import Route
 from migmodule.spec.model import Module, Question
 
-MARGIN, BOX_W, BOX_H, GAP = 16, 380, 50, 40
-LABEL_SPACE, LANE_STEP = 250, 14
 FONT, SMALL = 13, 11
-CHAR_W = 0.56  # average glyph width of a sans-serif face, in font sizes: for truncation only
-INK, PALE, ACCENT = "#1f2933", "#eef2f7", "#1d5fa7"
+INK, PALE, ACCENT, PAPER = "#1f2933", "#eef2f7", "#1d5fa7", "#ffffff"
+LABEL_WIDTH = 26  # characters per line of an arrow label
+LABEL_LINES = 3  # lines of an arrow label before it is cut (the full text is in the question)
+BOX_WIDTH = 34  # characters per line of a box's variable label
+PROGRAM = "graphviz-pure"
 
 
 @dataclass(frozen=True)
@@ -39,7 +49,7 @@ class Label:
     x: float
     y: float  # baseline
     text: str
-    size: int = FONT
+    size: float = FONT
     bold: bool = False
     middle: bool = False  # anchored at its centre instead of its start
     colour: str = INK
@@ -47,8 +57,16 @@ class Label:
 
 @dataclass(frozen=True)
 class Polyline:
+    """A path: straight segments, or a cubic Bézier spline (start, then three points a piece)."""
+
     points: list[tuple[float, float]]
     arrow: bool = True
+    curved: bool = False
+
+
+@dataclass(frozen=True)
+class Polygon:
+    points: list[tuple[float, float]]
 
 
 @dataclass
@@ -59,6 +77,10 @@ class Diagram:
     rects: list[Rect] = field(default_factory=list)
     labels: list[Label] = field(default_factory=list)
     paths: list[Polyline] = field(default_factory=list)
+    heads: list[Polygon] = field(default_factory=list)
+
+    def box_texts(self) -> list[str]:
+        return [label.text for label in self.labels]
 
     def to_svg(self) -> str:
         """Inline SVG; every text is escaped, so spec text can never become markup."""
@@ -67,9 +89,6 @@ class Diagram:
             f'width="{self.width:.0f}" height="{self.height:.0f}" role="img" '
             f'aria-label="{escape(self.title)}" class="routing" font-family="Arial, Helvetica, sans-serif">',
             f"<title>{escape(self.title)}</title>",
-            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
-            f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{INK}"/>'
-            "</marker></defs>",
         ]
         for rect in self.rects:
             radius = ' rx="14"' if rect.rounded else ' rx="3"'
@@ -78,17 +97,23 @@ class Diagram:
                 f'{radius} fill="{PALE}" stroke="{INK}" stroke-width="1.2"/>'
             )
         for path in self.paths:
-            points = " ".join(f"{x:.1f},{y:.1f}" for x, y in path.points)
-            marker = ' marker-end="url(#arrow)"' if path.arrow else ""
             out.append(
-                f'<polyline points="{points}" fill="none" stroke="{INK}" stroke-width="1.2"{marker}/>'
+                f'<path d="{_svg_path(path)}" fill="none" stroke="{INK}" stroke-width="1.2"/>'
             )
+        for head in self.heads:
+            points = " ".join(f"{x:.1f},{y:.1f}" for x, y in head.points)
+            out.append(f'<polygon points="{points}" fill="{INK}"/>')
         for label in self.labels:
             anchor = ' text-anchor="middle"' if label.middle else ""
             weight = ' font-weight="bold"' if label.bold else ""
+            halo = (
+                f' stroke="{PAPER}" stroke-width="3" paint-order="stroke"'
+                if label.colour == ACCENT
+                else ""
+            )
             out.append(
-                f'<text x="{label.x:.1f}" y="{label.y:.1f}" font-size="{label.size}"{anchor}{weight} '
-                f'fill="{label.colour}">{escape(label.text)}</text>'
+                f'<text x="{label.x:.1f}" y="{label.y:.1f}" font-size="{label.size:g}"{anchor}{weight}'
+                f'{halo} fill="{label.colour}">{escape(label.text)}</text>'
             )
         out.append("</svg>")
         return "\n".join(out)
@@ -110,33 +135,58 @@ class Diagram:
                 width=max(1, round(1.2 * s)),
             )
         for path in self.paths:
-            points = [(x * s, y * s) for x, y in path.points]
+            points = [(x * s, y * s) for x, y in _flatten(path)]
             draw.line(points, fill=INK, width=max(1, round(1.2 * s)), joint="curve")
-            if path.arrow:
-                draw.polygon(_arrow_head(points[-2], points[-1], 7 * s), fill=INK)
+        for head in self.heads:
+            draw.polygon([(x * s, y * s) for x, y in head.points], fill=INK)
         for label in self.labels:
             font = _font(round(label.size * s), label.bold)
             anchor = "ms" if label.middle else "ls"
-            draw.text(
-                (label.x * s, label.y * s), label.text, font=font, fill=label.colour, anchor=anchor
-            )
+            position = (label.x * s, label.y * s)
+            if label.colour == ACCENT:  # a white halo, so a label crossing a line stays legible
+                draw.text(
+                    position,
+                    label.text,
+                    font=font,
+                    fill=PAPER,
+                    anchor=anchor,
+                    stroke_width=round(2 * s),
+                    stroke_fill=PAPER,
+                )
+            draw.text(position, label.text, font=font, fill=label.colour, anchor=anchor)
         buffer = io.BytesIO()
         image.save(buffer, format="PNG")
         return buffer.getvalue()
 
 
-def _arrow_head(
-    start: tuple[float, float], end: tuple[float, float], size: float
-) -> list[tuple[float, float]]:
-    (x0, y0), (x1, y1) = start, end
-    length = max(((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5, 1e-6)
-    ux, uy = (x1 - x0) / length, (y1 - y0) / length
-    back = (x1 - ux * size, y1 - uy * size)
-    return [
-        (x1, y1),
-        (back[0] - uy * size / 2, back[1] + ux * size / 2),
-        (back[0] + uy * size / 2, back[1] - ux * size / 2),
-    ]
+def _svg_path(path: Polyline) -> str:
+    (x0, y0), rest = path.points[0], path.points[1:]
+    if path.curved:
+        pieces = [f"M{x0:.1f},{y0:.1f}"]
+        for i in range(0, len(rest) - 2, 3):
+            (a, b), (c, d), (e, f) = rest[i : i + 3]
+            pieces.append(f"C{a:.1f},{b:.1f} {c:.1f},{d:.1f} {e:.1f},{f:.1f}")
+        return " ".join(pieces)
+    return f"M{x0:.1f},{y0:.1f} " + " ".join(f"L{x:.1f},{y:.1f}" for x, y in rest)
+
+
+def _flatten(path: Polyline, steps: int = 12) -> list[tuple[float, float]]:
+    """The points of a spline, sampled (Pillow draws straight segments only)."""
+    if not path.curved:
+        return path.points
+    out = [path.points[0]]
+    for i in range(0, len(path.points) - 3, 3):
+        p0, p1, p2, p3 = path.points[i : i + 4]
+        for step in range(1, steps + 1):
+            t = step / steps
+            u = 1 - t
+            out.append(
+                (
+                    u**3 * p0[0] + 3 * u * u * t * p1[0] + 3 * u * t * t * p2[0] + t**3 * p3[0],
+                    u**3 * p0[1] + 3 * u * u * t * p1[1] + 3 * u * t * t * p2[1] + t**3 * p3[1],
+                )
+            )
+    return out
 
 
 # Fonts with the accented letters of French and Spanish, on Linux, Windows and macOS. Pillow's
@@ -200,27 +250,94 @@ def _font(size: int, bold: bool):  # -> PIL.ImageFont.FreeTypeFont
     return ImageFont.load_default(size=size)
 
 
-def shorten(text: str, size: int, width: float) -> str:
-    limit = max(int(width / (size * CHAR_W)), 4)
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def shorten(text: str, width: int = LABEL_WIDTH, lines: int = LABEL_LINES) -> list[str]:
+    """Text wrapped in lines of `width` characters; past `lines` lines it is cut with '…'."""
+    wrapped = textwrap.wrap(text, width) or [""]
+    if len(wrapped) > lines:
+        wrapped = wrapped[:lines]
+        wrapped[-1] = wrapped[-1][: width - 1].rstrip() + "…"
+    return wrapped
 
 
-def _lanes(spans: list[tuple[int, int]]) -> list[int]:
-    """A lane per side arrow so that arrows whose spans overlap never share one; short spans inside."""
-    order = sorted(range(len(spans)), key=lambda i: (spans[i][1] - spans[i][0], spans[i][0]))
-    used: list[list[tuple[int, int]]] = []
-    lane_of = [0] * len(spans)
-    for i in order:
-        a, b = spans[i]
-        for lane, taken in enumerate(used):
-            if all(b <= c or d <= a for c, d in taken):
-                taken.append((a, b))
-                lane_of[i] = lane
-                break
-        else:
-            used.append([(a, b)])
-            lane_of[i] = len(used) - 1
-    return lane_of
+@cache
+def _program() -> str:
+    found = shutil.which(PROGRAM) or shutil.which(PROGRAM, path=os.path.dirname(sys.executable))
+    if found is None:
+        raise MigmoduleError.of(
+            codes.LAYOUT_MISSING, reason=f"the program {PROGRAM!r} is not on the PATH"
+        )
+    return found
+
+
+def layout(dot: str) -> dict:
+    """Graphviz's layout of a graph, as its JSON output (positions in points, y upwards)."""
+    try:
+        done = subprocess.run(
+            [_program(), "-Tjson"],
+            input=dot.encode("utf-8"),
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+    except OSError as exc:
+        raise MigmoduleError.of(codes.LAYOUT_MISSING, reason=str(exc)) from None
+    if done.returncode != 0:
+        raise MigmoduleError.of(
+            codes.LAYOUT_MISSING,
+            reason=f"{PROGRAM} failed: {done.stderr.decode('utf-8', 'replace')[:300]}",
+        )
+    return json.loads(done.stdout)
+
+
+def _quote(text: str) -> str:
+    """A DOT string literal: quotes and backslashes escaped, lines joined by DOT's \\n."""
+    return (
+        '"'
+        + "\\n".join(line.replace("\\", "\\\\").replace('"', '\\"') for line in text.split("\n"))
+        + '"'
+    )
+
+
+def _shapes(graph: dict, title: str, bold_first_line: set[str]) -> Diagram:
+    left, bottom, right, top = (float(v) for v in graph["bb"].split(","))
+    margin = 8.0
+
+    def point(x: float, y: float) -> tuple[float, float]:
+        return (x - left + margin, top - y + margin)
+
+    diagram = Diagram(right - left + 2 * margin, top - bottom + 2 * margin, title)
+    for node in graph.get("objects", []):
+        rounded = node["name"] in ("end", "next")
+        for op in node.get("_draw_", []):
+            if op["op"] in ("p", "P"):
+                xs = [point(*p)[0] for p in op["points"]]
+                ys = [point(*p)[1] for p in op["points"]]
+                diagram.rects.append(
+                    Rect(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys), rounded)
+                )
+        first = True
+        for op in node.get("_ldraw_", []):
+            if op["op"] == "T":
+                x, y = point(*op["pt"])
+                bold = first and node["name"] in bold_first_line
+                diagram.labels.append(
+                    Label(x, y, op["text"], FONT, bold, True, ACCENT if bold else INK)
+                )
+                first = False
+    for edge in graph.get("edges", []):
+        for op in edge.get("_draw_", []):
+            if op["op"] in ("b", "B"):
+                diagram.paths.append(
+                    Polyline([point(*p) for p in op["points"]], arrow=True, curved=True)
+                )
+        for op in edge.get("_hdraw_", []):
+            if op["op"] in ("p", "P"):
+                diagram.heads.append(Polygon([point(*p) for p in op["points"]]))
+        for op in edge.get("_ldraw_", []) + edge.get("_xldraw_", []):
+            if op["op"] == "T":
+                x, y = point(*op["pt"])
+                diagram.labels.append(Label(x, y, op["text"], SMALL, False, True, ACCENT))
+    return diagram
 
 
 def build_diagram(
@@ -231,119 +348,64 @@ def build_diagram(
     end: int,
     lang: str,
     text: Callable[[dict[str, str] | None, str], str],
+    edge_label: Callable[[int, Route], str] | None = None,
 ) -> Diagram:
-    """The diagram of questions[start:end] (one level's block), with the routes out of each."""
-    count = end - start
-    column_x, centre = MARGIN, MARGIN + BOX_W / 2
+    """The diagram of questions[start:end] (one level's block), with the routes out of each.
 
-    # Routes that leave the block all go to the same place: the next block, or the end of the module.
+    `edge_label(index, route)` is the text on an arrow (the answers that take it, or the check);
+    without it, the route's condition, or "otherwise".
+    """
+    prefix = word(lang, "question_prefix")
+    level = module.level_by_id.get(questions[start].level)
+    title = text(level.label, f"label of level {level.id}") if level else questions[start].level
+
     outside = {
         r.target
         for out in all_routes[start:end]
         for r in out
         if r.target is None or r.target >= end
     }
-    terminal_label = word(lang, "diagram_end")
+    terminal = word(lang, "diagram_end")
     if outside and next(iter(outside)) is not None:
-        target = next(iter(outside))
-        terminal_label = word(
-            lang, "diagram_next_level", target=f"{word(lang, 'question_prefix')}{target + 1}"
-        )
+        terminal = word(lang, "diagram_next_level", target=f"{prefix}{next(iter(outside)) + 1}")
 
-    straight: list[tuple[int, Route]] = []
-    side: list[tuple[int, int, Route]] = []
-    for local in range(count):
-        for route in all_routes[start + local]:
-            destination = (
-                count if route.target is None or route.target >= end else route.target - start
-            )
-            if destination == local + 1:
-                straight.append((local, route))
-            else:
-                side.append((local, destination, route))
-    lanes = _lanes([(a, b) for a, b, _ in side])
-    # A box is tall enough for its side exits (13 px apart, below the two lines of its text).
-    exits = [sum(1 for a, _, _ in side if a == local) for local in range(count)]
-    heights = [max(BOX_H, 14 + exits[local] * 13) for local in range(count)]
-    tops = [float(MARGIN)]
-    for height_of_box in heights:
-        tops.append(tops[-1] + height_of_box + GAP)
-
-    def top(local: int) -> float:
-        return tops[local]
-
-    lane_count = max(lanes, default=-1) + 1
-
-    level = module.level_by_id.get(questions[start].level)
-    title = text(level.label, f"label of level {level.id}") if level else questions[start].level
-    captions = [route.condition or word(lang, "diagram_otherwise") for _, _, route in side]
-    label_space = min(LABEL_SPACE, max((len(c) * SMALL * CHAR_W + 16 for c in captions), default=0))
-    width = MARGIN * 2 + BOX_W + (label_space + lane_count * LANE_STEP if side else 0)
-    terminal_h = 30
-    height = top(count) + terminal_h + MARGIN
-    diagram = Diagram(width, height, title)
-
-    for local in range(count):
-        question = questions[start + local]
-        y = top(local)
-        diagram.rects.append(Rect(column_x, y, BOX_W, heights[local]))
-        diagram.labels.append(
-            Label(
-                column_x + 10,
-                y + 20,
-                f"{word(lang, 'question_prefix')}{start + local + 1} · {question.variable_name}",
-                FONT,
-                bold=True,
-                colour=ACCENT,
-            )
-        )
+    lines = [
+        "digraph routing {",
+        '  graph [rankdir=TB, nodesep=0.3, ranksep=0.32, fontname="Arimo", margin=0];',
+        f'  node [shape=box, style=filled, fontname="Arimo", fontsize={FONT}, margin="0.14,0.06"];',
+        f'  edge [fontname="Arimo", fontsize={SMALL}, arrowsize=0.7];',
+    ]
+    for local in range(start, end):
+        question = questions[local]
         name = text(question.variable_label, f"variable_label of question {question.id}")
-        diagram.labels.append(Label(column_x + 10, y + 39, shorten(name, FONT, BOX_W - 20), FONT))
-    terminal_w = 200
-    diagram.rects.append(
-        Rect(centre - terminal_w / 2, top(count), terminal_w, terminal_h, rounded=True)
-    )
-    diagram.labels.append(
-        Label(centre, top(count) + 20, terminal_label, FONT, bold=True, middle=True)
-    )
+        label = "\n".join(
+            [f"{prefix}{local + 1} · {question.variable_name}", *shorten(name, BOX_WIDTH, 2)]
+        )
+        lines.append(f"  q{local} [label={_quote(label)}];")
+    lines.append(f'  end [label={_quote(terminal)}, shape=box, style="rounded,filled"];')
 
-    for local, route in straight:
-        y0, y1 = top(local) + heights[local], top(local + 1)
-        diagram.paths.append(Polyline([(centre, y0), (centre, y1)]))
-        caption = route.condition or (word(lang, "diagram_otherwise") if route.otherwise else "")
-        if caption:
-            diagram.labels.append(
-                Label(
-                    centre + 8,
-                    (y0 + y1) / 2 + 4,
-                    shorten(caption, SMALL, BOX_W / 2 + LABEL_SPACE - 12),
-                    SMALL,
-                    colour=ACCENT,
+    for local in range(start, end):
+        by_target: dict[str, list[str]] = {}
+        for route in all_routes[local]:
+            target = "end" if route.target is None or route.target >= end else f"q{route.target}"
+            if edge_label is not None:
+                caption = edge_label(local, route)
+            else:
+                caption = route.condition or (
+                    word(lang, "diagram_otherwise") if route.otherwise else ""
                 )
-            )
-
-    slots: dict[int, int] = {}
-    right = column_x + BOX_W
-    for (local, destination, route), lane in zip(side, lanes, strict=True):
-        slot = slots.get(local, 0)
-        slots[local] = slot + 1
-        exit_y = top(local) + 14 + slot * 13
-        lane_x = right + label_space + lane * LANE_STEP + LANE_STEP / 2
-        if destination == count:  # into the terminal's right side
-            entry = (centre + terminal_w / 2, top(count) + terminal_h / 2)
-        else:
-            entry = (right, top(destination) + heights[destination] - 9)
-        diagram.paths.append(
-            Polyline([(right, exit_y), (lane_x, exit_y), (lane_x, entry[1]), entry])
-        )
-        caption = route.condition or word(lang, "diagram_otherwise")
-        diagram.labels.append(
-            Label(
-                right + 6,
-                exit_y - 3,
-                shorten(caption, SMALL, label_space - 10),
-                SMALL,
-                colour=ACCENT,
-            )
-        )
-    return diagram
+            captions = by_target.setdefault(target, [])
+            if caption and caption not in captions:
+                captions.append(caption)
+        for target, captions in by_target.items():
+            caption = " / ".join(captions)
+            weight = 8 if target == f"q{local + 1}" else 1
+            if caption:
+                label = "\n".join(shorten(caption))
+                lines.append(f"  q{local} -> {target} [label={_quote(label)}, weight={weight}];")
+            else:
+                lines.append(f"  q{local} -> {target} [weight={weight}];")
+    lines.append("}")
+    graph = layout("\n".join(lines))
+    bold = {f"q{local}" for local in range(start, end)}
+    return _shapes(graph, title, bold)

@@ -14,14 +14,15 @@ from typing import Any
 from migmodule import __version__
 from migmodule.codes import Finding, Location, MigmoduleError
 from migmodule.countries import THIS_COUNTRY_PLACEHOLDER, country_name
-from migmodule.expr.ast import Bool, Node, Num
+from migmodule.expr.ast import Bool, Node, Num, Unary
 from migmodule.expr.semantics import referenced
 from migmodule.expr.sentence import WORDS as SENTENCE_WORDS
 from migmodule.expr.sentence import Sentence
 from migmodule.handout import codes
 from migmodule.handout.diagram import Diagram, build_diagram
+from migmodule.handout.exercises import redate, year_shift
 from migmodule.handout.i18n import word
-from migmodule.handout.routing import Route, folded, is_never, routes, universe_tree
+from migmodule.handout.routing import Route, entry_routes, folded, is_never, routes, universe_tree
 from migmodule.profile import Adapted
 from migmodule.spec.model import CodeList, Module, Question, QuestionType
 from migmodule.spec.resolve import COUNTRIES_SOURCE, Resolved
@@ -31,6 +32,9 @@ from migmodule.spec.text import fill, text_in
 
 LONG_LIST = 15  # code lists longer than this go to an appendix instead of the question block
 COMPACT_LIST = 30  # appendix tables longer than this are laid out in several columns
+# A source whose citation says this is the project's own unpublished material; a trainer's
+# handout cites only what a participant can look up.
+INTERNAL_MARKERS = ("working document",)
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ class QuestionBlock:
     mistakes: list[str]
     edits: list[EditNote]
     sources: list[str]
+    skip: str = ""  # the routes in one line: "1 Yes → Q7 · 2 No, 8 Don't know → Q9"
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,7 @@ class LevelSection:
     heading: str
     questions: list[QuestionBlock]
     diagram: Diagram
+    entry_steps: list[str] = field(default_factory=list)  # when the first question may not apply
 
 
 @dataclass(frozen=True)
@@ -121,6 +127,11 @@ class Handout:
     parts: list[ModulePart]
     footer: str
     findings: list[Finding] = field(default_factory=list)
+    audience: str = "trainer"  # "participant": exercise answers only in the answer key
+
+    @property
+    def answers_inline(self) -> bool:
+        return self.audience == "trainer"
 
     def word(self, key: str, **values: Any) -> str:
         return word(self.lang, key, **values)
@@ -174,6 +185,11 @@ class _PartBuilder:
         prefix = self.w("question_prefix")
         self.tags = {q.id: f"{prefix}{n}" for n, q in enumerate(self.questions, start=1)}
         self.appendix_of: dict[str, CodeTable] = {}
+        self.internal_sources = {
+            s.id
+            for s in self.module.sources
+            if any(marker in s.citation.lower() for marker in INTERNAL_MARKERS)
+        }
 
     def w(self, key: str, **values: Any) -> str:
         return word(self.lang, key, **values)
@@ -204,8 +220,11 @@ class _PartBuilder:
         return rows
 
     def sources(self) -> list[str]:
+        """The module's published sources (working documents of the project are not cited)."""
         return [
-            f"{s.id}: {s.citation}" + (f" <{s.url}>" if s.url else "") for s in self.module.sources
+            f"{s.id}: {s.citation}" + (f" <{s.url}>" if s.url else "")
+            for s in self.module.sources
+            if s.id not in self.internal_sources
         ]
 
     # Code lists ------------------------------------------------------------------------------
@@ -296,10 +315,45 @@ class _PartBuilder:
         level = self.module.level_by_id.get(question.level)
         return bool(level and level.repeat)
 
+    def destination(self, question: Question, route: Route) -> str:
+        """Where a route goes, as the end of a sentence: "go to Q7 (…)", "end of the module"."""
+        if route.target is None and self.is_roster(question):
+            return self.w("dest_roster_end", level=self.level_label(question))
+        if route.target is None:
+            return self.w("dest_end")
+        if route.leaves_level:
+            return self.w(
+                "dest_level_end", level=self.level_label(question), target=self.target(route.target)
+            )
+        return self.w("dest_go_to", target=self.target(route.target))
+
+    def answer_labels(self, question: Question, answers: tuple[str, ...]) -> str:
+        """ "1 Yes, 2 No": the codes of a route with their labels."""
+        code_list = self.module.code_list_by_id.get(question.code_list or "")
+        labels = {row.code: row.label for row in self.code_rows(code_list)} if code_list else {}
+        return ", ".join(f"{code} {labels[code]}" if code in labels else code for code in answers)
+
     def next_steps(self, question: Question, out: list[Route]) -> list[str]:
         steps = []
         for route in out:
-            if route.condition is not None:
+            if route.answers is not None:
+                answers = self.answer_labels(question, route.answers)
+                if route.condition is not None:
+                    steps.append(
+                        self.w(
+                            "answers_if_then",
+                            answers=answers,
+                            noun=self.noun(question),
+                            condition=route.condition,
+                            destination=self.destination(question, route),
+                        )
+                    )
+                else:
+                    key = "answers_otherwise_then" if route.otherwise else "answers_then"
+                    steps.append(
+                        self.w(key, answers=answers, destination=self.destination(question, route))
+                    )
+            elif route.condition is not None:
                 steps.append(
                     self.w(
                         "if_go_to",
@@ -323,6 +377,38 @@ class _PartBuilder:
                 steps.append(self.w(key, target=self.target(route.target)))
         return steps
 
+    def short_target(self, route: Route) -> str:
+        if route.target is None:
+            return self.w("diagram_end")
+        return self.tags[self.questions[route.target].id]
+
+    def route_label(self, route: Route) -> str:
+        """The words on a route's arrow: its answer codes, its check, or "otherwise"."""
+        pieces = []
+        if route.answers is not None:
+            pieces.append(", ".join(route.answers))
+        if route.condition is not None:
+            pieces.append(route.condition)
+        elif route.otherwise:
+            pieces.append(self.w("diagram_otherwise"))
+        return ": ".join(pieces)
+
+    def skip_line(self, question: Question, out: list[Route]) -> str:
+        """The routes in one line, as on a questionnaire: "1 Yes → Q7 · 2 No, 8 Don't know → Q9"."""
+        if len(out) == 1 and out[0].answers is None:
+            return f"{self.w('skip_all')} → {self.short_target(out[0])}"
+        groups: dict[tuple[str, ...] | None, list[str]] = {}
+        for route in out:
+            phrase = route.condition or (self.w("diagram_otherwise") if route.otherwise else "")
+            arrow = f"{phrase} → {self.short_target(route)}" if phrase else f"→ {self.short_target(route)}"
+            groups.setdefault(route.answers, []).append(arrow)
+        pieces = []
+        for answers, arrows in groups.items():
+            head = self.answer_labels(question, answers) if answers is not None else ""
+            body = "; ".join(arrows)
+            pieces.append(f"{head} {body}".strip() if len(arrows) == 1 else f"{head}: {body}".strip(": "))
+        return " · ".join(pieces)
+
     def edits(self, question: Question) -> list[EditNote]:
         notes = []
         for edit in self.module.edits:
@@ -341,9 +427,15 @@ class _PartBuilder:
                 if when is not None and not isinstance(when, Bool)
                 else None
             )
-            expected = self.w(
-                "edit_expected", condition=self.sentence.condition(folded(edit.check, self.params))
-            )
+            check = folded(edit.check, self.params)
+            if isinstance(check, Unary) and check.op == "not":  # "expected: not (…)" reads badly
+                expected = self.w(
+                    "edit_flagged", noun=noun, condition=self.sentence.condition(check.operand)
+                )
+            else:
+                expected = self.w(
+                    "edit_expected", noun=noun, condition=self.sentence.condition(check)
+                )
             notes.append(
                 EditNote(
                     edit.id,
@@ -383,7 +475,12 @@ class _PartBuilder:
                 for i, m in enumerate(question.common_mistakes, start=1)
             ],
             edits=self.edits(question),
-            sources=[s.source + (f", {s.section}" if s.section else "") for s in question.sources],
+            sources=[
+                s.source + (f", {s.section}" if s.section else "")
+                for s in question.sources
+                if s.source not in self.internal_sources
+            ],
+            skip=self.skip_line(question, out),
         )
 
     def sections(self) -> list[LevelSection]:
@@ -406,14 +503,23 @@ class _PartBuilder:
                     else self.questions[start].level
                 )
                 diagram = build_diagram(
-                    self.module, self.questions, all_routes, start, index, self.lang, self.text
+                    self.module,
+                    self.questions,
+                    all_routes,
+                    start,
+                    index,
+                    self.lang,
+                    self.text,
+                    lambda _, route: self.route_label(route),
                 )
+                entry = entry_routes(self.module, self.questions, self.params, self.lang, start)
                 sections.append(
                     LevelSection(
                         self.questions[start].level,
                         self.w("level", level=name),
                         blocks[start:index],
                         diagram,
+                        self.next_steps(self.questions[start], entry) if entry else [],
                     )
                 )
                 start = index
@@ -434,7 +540,20 @@ class _PartBuilder:
         )
         return "; ".join(f"{item} ({labels[item]})" if item in labels else item for item in items)
 
+    def generic_reference_date(self) -> Any:
+        parameter = next((p for p in self.module.parameters if p.id == "REF_DATE"), None)
+        return parameter.default if parameter is not None else None
+
+    def redate(self, text: str) -> str:
+        """Exercise text told for the profile's reference date (written for the generic one)."""
+        return redate(text, self.lang, self.generic_reference_date(), self.params.get("REF_DATE"))
+
+    def special_codes(self, question: Question) -> set[int]:
+        code_list = self.module.code_list_by_id.get(question.code_list or "")
+        return {c.code for c in code_list.codes if c.special} if code_list else set()
+
     def exercises(self) -> list[ExerciseBlock]:
+        shift = year_shift(self.generic_reference_date(), self.params.get("REF_DATE"))
         blocks = []
         for number, exercise in enumerate(self.module.exercises, start=1):
             answers = []
@@ -446,13 +565,24 @@ class _PartBuilder:
                     continue  # the profile leaves this question out
                 else:
                     name = qid
+                if (
+                    question is not None
+                    and question.type is QuestionType.YEAR
+                    and isinstance(value, int)
+                    and value not in self.special_codes(question)
+                ):
+                    value += shift
                 answers.append((name, self.answer(question, value)))
             blocks.append(
                 ExerciseBlock(
                     self.w("exercise", number=number),
-                    self.text(exercise.situation, f"situation of exercise {exercise.id}"),
+                    self.redate(
+                        self.text(exercise.situation, f"situation of exercise {exercise.id}")
+                    ),
                     answers,
-                    self.text(exercise.explanation, f"explanation of exercise {exercise.id}"),
+                    self.redate(
+                        self.text(exercise.explanation, f"explanation of exercise {exercise.id}")
+                    ),
                 )
             )
         return blocks
