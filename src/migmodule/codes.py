@@ -48,6 +48,7 @@ def all_codes() -> dict[str, IssueCode]:
     """Every issue code. Importing the modules that declare codes registers them; the imports are
     plain, so a module that cannot be imported is an error here, never a gap in the registry.
     A test holds this list to every module of the package that calls `define`."""
+    import migmodule.compare.codes
     import migmodule.export  # every export format (EXPORTS) and export/codes.py
     import migmodule.expr.codes
     import migmodule.expr.evaluate

@@ -74,7 +74,10 @@ class _ItemView:
     values: ValueEvidence
 
 
-_NUMBER_LABEL = re.compile(r"^\s*\d+\s*(\+|or more|and more|et plus|y mas|y más)?\s*$")
+# a number as a label: "12", "2,004" (a year with a thousands separator), "10 or more"
+NUMBER_LABEL = re.compile(
+    r"^\s*(\d{1,3}([,.\s]\d{3})+|\d+)\s*(\+|or more|and more|et plus|y mas|y más)?\s*$"
+)
 _INFLECTIONS = {"s", "es", "d", "ed", "e", "x", "as", "os", "a"}
 
 
@@ -266,7 +269,7 @@ def _value_adjustment(values: ValueEvidence, target: Target) -> tuple[float, lis
     body = values.substantive
     if target.kind not in ("question", "derived") or not body:
         return 0.0, []
-    numeric = [label for label in body.values() if _NUMBER_LABEL.match(label)]
+    numeric = [label for label in body.values() if NUMBER_LABEL.match(label)]
     no_categories = not target.codes or all(special for _, _, special in target.codes)
     if no_categories and not target.open_list:
         # a year, a count or an amount: categories that are not numbers speak against it

@@ -188,17 +188,55 @@ def _labels(row: dict[str, Any]) -> dict[str, str]:
 
 def read_xlsform(path: str | Path) -> list[Item]:
     """Survey rows (not groups, notes or metadata) with their choice lists; repeats are groups."""
+    return xlsform_items(xlsform_sheets(path))
+
+
+def xlsform_sheets(path: str | Path, choices: str | Path | None = None) -> dict[str, list[dict]]:
+    """The sheets of an XLSForm (.xlsx, .xls), or its survey and choices sheets saved as CSV
+    (`choices`: the choices CSV; without it, a sibling named *choices*.csv is looked for)."""
     from pyxform.errors import PyXFormError
     from pyxform.xls2json_backends import xls_to_dict, xlsx_to_dict
 
     path = Path(path)
-    reader = xlsx_to_dict if path.suffix.lower() == ".xlsx" else xls_to_dict
-    try:
-        sheets = reader(str(path))
-    except (PyXFormError, OSError, ValueError, KeyError) as exc:
-        raise _unreadable(path, "an XLSForm", exc) from None
+    if path.suffix.lower() == ".csv":
+        sheets = {"survey": _csv_rows(path)}
+        if choices is None:
+            choices = next(
+                (
+                    sibling
+                    for sibling in sorted(path.parent.glob("*.csv"))
+                    if sibling != path and "choice" in sibling.name.lower()
+                ),
+                None,
+            )
+        if choices is not None:
+            sheets["choices"] = _csv_rows(Path(choices))
+    else:
+        reader = xlsx_to_dict if path.suffix.lower() == ".xlsx" else xls_to_dict
+        try:
+            sheets = reader(str(path))
+        except (PyXFormError, OSError, ValueError, KeyError) as exc:
+            raise _unreadable(path, "an XLSForm", exc) from None
     if not isinstance(sheets, dict) or not sheets.get("survey"):
         raise _unreadable(path, "an XLSForm", "there is no survey sheet")
+    return sheets
+
+
+def _csv_rows(path: Path) -> list[dict]:
+    import csv
+
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return [
+                {k.strip(): (v or "").strip() for k, v in row.items() if k}
+                for row in csv.DictReader(handle)
+            ]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise _unreadable(path, "an XLSForm sheet saved as CSV", exc) from None
+
+
+def xlsform_choices(sheets: dict[str, list[dict]]) -> dict[str, dict[str, dict[Any, str]]]:
+    """list name -> language -> {choice name: label}."""
     choices: dict[str, dict[str, dict[Any, str]]] = {}
     for row in sheets.get("choices") or []:
         list_name = str(row.get("list_name") or row.get("list name") or "").strip()
@@ -207,6 +245,12 @@ def read_xlsform(path: str | Path) -> list[Item]:
             continue
         for language, text in _labels(row).items():
             choices.setdefault(list_name, {}).setdefault(language, {})[str(name).strip()] = text
+    return choices
+
+
+def xlsform_items(sheets: dict[str, list[dict]]) -> list[Item]:
+    """Survey rows (not groups, notes or metadata) with their choice lists; repeats are groups."""
+    choices = xlsform_choices(sheets)
     items = []
     repeats: list[str] = []
     for row in sheets["survey"]:

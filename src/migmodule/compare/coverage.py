@@ -1,0 +1,415 @@
+"""Coverage of a module by a national form: for each module question, asked as the standard,
+asked differently, or missing, with the evidence; code lists compared; parameters proposed.
+
+The national items are matched to the module's questions by the matcher `map` uses
+(`migmodule.matching.match`): this file only judges the matches.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from migmodule.codes import Finding
+from migmodule.compare.defects import form_defects, parse_relevant
+from migmodule.compare.form import NationalForm
+from migmodule.compare.universe import UniverseComparison, compare_universe
+from migmodule.compare.xpath import LogicError
+from migmodule.matching import Item, Proposal, match
+from migmodule.matching.codes_evidence import (
+    code_text,
+    country_of,
+    label_similarity,
+    special_kind,
+)
+from migmodule.matching.matcher import NUMBER_LABEL, targets_of
+from migmodule.matching.text import clean_label
+from migmodule.profile import Adapted
+from migmodule.spec.text import render
+
+SCHEMA_VERSION = 1
+STANDARD, DIFFERENT, MISSING = "standard", "different", "missing"
+STATUS_TEXT = {
+    STANDARD: "asked as the standard",
+    DIFFERENT: "asked differently",
+    MISSING: "missing",
+}
+# words of a national question that say whom it is asked about, when the module asks each person
+_UNIT_WORDS = {
+    "head of household only": r"\bhead of\b|\bchef de m[ée]nage\b|\bjefe de hogar\b",
+    "respondent only": r"\b(respondent|interviewee|r[ée]pondant|encuestad[oa])\b",
+    "household": r"\b(household|m[ée]nage|hogar)\b",
+}
+_YEARS = re.compile(
+    r"\b(\d{1,2}|one|two|three|four|five|ten|fifteen)\s*(?:years?|ans|a[ñn]os)\b", re.I
+)
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10, "fifteen": 15}
+
+
+@dataclass
+class CodeComparison:
+    """National categories against the module's code list."""
+
+    recode: dict[str, int] | str | None = None
+    recode_evidence: list[str] = field(default_factory=list)
+    matched: list[tuple[str, str, int]] = field(default_factory=list)  # national, label, standard
+    no_home: list[tuple[str, str]] = field(default_factory=list)  # national categories
+    not_in_form: list[tuple[int, str]] = field(default_factory=list)  # standard categories
+
+    @property
+    def matched_standard(self) -> set[int]:
+        return {standard for _, _, standard in self.matched}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "recode": self.recode,
+            "recode_evidence": self.recode_evidence,
+            "matched": [list(m) for m in self.matched],
+            "no_home": [list(m) for m in self.no_home],
+            "not_in_form": [list(m) for m in self.not_in_form],
+        }
+
+
+@dataclass
+class QuestionCoverage:
+    question: str
+    level: str
+    label: str  # the module's question text
+    status: str
+    item: str | None = None
+    national_label: str = ""
+    score: float | None = None
+    evidence: list[str] = field(default_factory=list)
+    differences: list[str] = field(default_factory=list)
+    codes: CodeComparison | None = None
+    universe: UniverseComparison | None = None
+    where: str | None = None  # a split: the rows of `item` that hold this question
+
+    @property
+    def summary(self) -> str:
+        """One line: status, national item, and the main reason."""
+        if self.status == MISSING:
+            return f"missing{': ' + self.evidence[0] if self.evidence else ''}"
+        head = f"{STATUS_TEXT[self.status]} by {self.item}"
+        if self.status == DIFFERENT and self.differences:
+            return f"{head}: {self.differences[0]}"
+        if self.codes and self.codes.recode:
+            return f"{head} (with a recode)"
+        return head
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "level": self.level,
+            "label": self.label,
+            "status": self.status,
+            "summary": self.summary,
+            "item": self.item,
+            "national_label": self.national_label,
+            "score": self.score,
+            "evidence": self.evidence,
+            "differences": self.differences,
+            "codes": self.codes.to_dict() if self.codes else None,
+            "universe": self.universe.to_dict() if self.universe else None,
+            "where": self.where,
+        }
+
+
+@dataclass
+class ParameterProposal:
+    name: str
+    value: Any
+    module_default: Any
+    evidence: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "value": self.value,
+            "module_default": self.module_default,
+            "evidence": self.evidence,
+        }
+
+
+@dataclass
+class Coverage:
+    module: str
+    form: str
+    language: str
+    questions: list[QuestionCoverage] = field(default_factory=list)
+    parameters: list[ParameterProposal] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    proposals: list[Proposal] = field(default_factory=list)  # every proposal of the matcher
+    unused: list[str] = field(default_factory=list)  # national items matched to nothing
+
+    def status_of(self, question: str) -> str:
+        return next(q.status for q in self.questions if q.question == question)
+
+    def counts(self) -> dict[str, int]:
+        return {s: sum(q.status == s for q in self.questions) for s in STATUS_TEXT}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "module": self.module,
+            "form": self.form,
+            "language": self.language,
+            "counts": self.counts(),
+            "questions": [q.to_dict() for q in self.questions],
+            "parameters": [p.to_dict() for p in self.parameters],
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+def _label(item: Item, language: str) -> str:
+    text = item.labels.get(language) or next((t for t in item.labels.values() if t), "")
+    return clean_label(text)
+
+
+def compare_form(form: NationalForm, adapted: Adapted, language: str = "en") -> Coverage:
+    """The coverage of an adapted module by a national form."""
+    module = adapted.module
+    proposals = match(form.items, adapted)
+    coverage = Coverage(module.ref, form.name, language, proposals=proposals)
+    coverage.findings = form_defects(form)
+    accepted = [p for p in proposals if p.accepted and p.kind == "question"]
+    by_target = {p.target: p for p in accepted}
+    by_item: dict[str, list[Proposal]] = {}
+    for proposal in accepted:
+        by_item.setdefault(proposal.item, []).append(proposal)
+    guesses = {p.target: p for p in proposals if not p.accepted and p.kind == "question"}
+    items = {item.name: item for item in form.items}
+    targets = {t.id: t for t in targets_of(adapted)}
+    matched_items = {p.item: p for p in accepted if not p.where}
+    for question in adapted.questions:
+        label = render(question.label, module, adapted.params, language) or ""
+        entry = QuestionCoverage(question.id, question.level, label, MISSING)
+        coverage.questions.append(entry)
+        proposal = by_target.get(question.id)
+        if proposal is None:
+            guess = guesses.get(question.id)
+            entry.evidence = (
+                [
+                    f"best guess {guess.item} ({guess.score:.2f}: {'; '.join(guess.evidence)}), below the threshold"
+                ]
+                if guess
+                else ["no national item matches its text, name or codes"]
+            )
+            continue
+        item = items[proposal.item]
+        entry.item, entry.score, entry.where = (
+            proposal.item,
+            round(proposal.score, 2),
+            proposal.where,
+        )
+        entry.national_label = _label(item, language)
+        entry.evidence = list(proposal.evidence)
+        entry.status = STANDARD
+        target = targets.get(question.id)
+        if target is not None and target.codes:
+            entry.codes = _compare_codes(proposal, item, target)
+        entry.differences = _differences(form, adapted, question, proposal, item, by_item, entry)
+        if not form.has_logic:
+            entry.universe = UniverseComparison(
+                "not compared", why=f"the {form.kind} file holds no skip logic (give the .apc)"
+            )
+            if entry.differences:
+                entry.status = DIFFERENT
+            continue
+        try:
+            tree = (
+                parse_relevant(form.questions[item.name]) if item.name in form.questions else None
+            )
+        except LogicError as exc:
+            entry.universe = UniverseComparison(
+                "not compared", form.questions[item.name].relevant, why=f"unreadable: {exc}"
+            )
+        else:
+            entry.universe = compare_universe(
+                form, item.name, question.id, adapted, matched_items, tree
+            )
+            if entry.universe.verdict in ("narrower", "wider", "different"):
+                entry.differences.append(f"universe {entry.universe.verdict}: {entry.universe.why}")
+        if entry.differences:
+            entry.status = DIFFERENT
+    used = {p.item for p in proposals if p.accepted and p.kind != "level"}
+    coverage.unused = [i.name for i in form.items if i.name not in used]
+    coverage.parameters = propose_parameters(form, adapted, coverage)
+    return coverage
+
+
+def _differences(
+    form: NationalForm,
+    adapted: Adapted,
+    question: Any,
+    proposal: Proposal,
+    item: Item,
+    by_item: dict[str, list[Proposal]],
+    entry: QuestionCoverage,
+) -> list[str]:
+    found: list[str] = []
+    others = [p.target for p in by_item.get(item.name, []) if p.target != question.id]
+    if proposal.where or others:
+        found.append(
+            f"one national item holds two standard questions: {item.name} also holds "
+            f"{', '.join(others)}"
+            + (f" (this one where {proposal.where})" if proposal.where else "")
+        )
+    texts = " ".join(clean_label(t) for t in item.labels.values()).lower()
+    module_level = adapted.module.level_by_id.get(question.level)
+    if module_level is not None and question.level not in ("household",):
+        for unit, pattern in _UNIT_WORDS.items():
+            if re.search(pattern, texts):
+                found.append(f"asked of the {unit}, not of each {question.level}")
+                break
+    period = _period_of(question.id)
+    if period is not None:
+        years = _years_in(texts)
+        if years and period not in years:
+            found.append(f"reference period {years[0]} years, not {period}")
+    if question.id.startswith("duration") and re.search(r"\bmonths?\b|\bmois\b|\bmeses\b", texts):
+        found.append("asked in months, the module asks completed years")
+    if entry.codes and question.type.value == "country":
+        others = len(entry.codes.no_home)
+        if others > 0.2 * max(len(item.first_value_labels()), 1) and not proposal.where:
+            found.append(f"{others} national categories are not countries")
+    labels = item.first_value_labels()
+    words = [
+        v for v in labels.values() if not NUMBER_LABEL.match(str(v)) and not special_kind(str(v))
+    ]
+    if question.type.value in ("integer", "year") and len(words) > 2:
+        found.append(f"asked as {len(words)} categories, the module asks a number")
+    standard_categories = (
+        len(entry.codes.matched_standard | {c for c, _ in entry.codes.not_in_form})
+        if entry.codes
+        else 0
+    )
+    # a short standard list (yes/no, citizen by birth / by acquisition / not) that most national
+    # categories do not fit is another question; long lists (reasons) are collapsed by a recode
+    if (
+        entry.codes
+        and question.type.value in ("select_one", "select_multiple")
+        and standard_categories <= 5
+    ):
+        homeless, total = (
+            len(entry.codes.no_home),
+            len(entry.codes.no_home) + len(entry.codes.matched),
+        )
+        if total and homeless > total / 2:
+            shown = ", ".join(label for _, label in entry.codes.no_home[:4])
+            found.append(
+                f"{homeless} of {total} national categories have no standard home ({shown})"
+            )
+    coded = question.type.value in ("select_one", "country", "select_multiple")
+    if coded and not item.value_labels and item.type in ("text", "string"):
+        found.append("free text where the module has a code list")
+    return found
+
+
+def _period_of(question_id: str) -> int | None:
+    found = re.search(r"_(\d+)y(_|$)", question_id)
+    return int(found.group(1)) if found else None
+
+
+def _years_in(text: str) -> list[int]:
+    years = []
+    for number in _YEARS.findall(text):
+        years.append(int(number) if number.isdigit() else _WORD_NUMBERS[number.lower()])
+    return years
+
+
+def _compare_codes(proposal: Proposal, item: Item, target: Any) -> CodeComparison:
+    labels = item.first_value_labels()
+    comparison = CodeComparison(proposal.recode, list(proposal.recode_evidence))
+    if not labels:
+        return comparison
+    specials = {special: code for code, _, special in target.codes if special}
+    categories = [(code, texts) for code, texts, special in target.codes if special is None]
+    homed: set[int] = set()
+    split_low = split_high = None
+    if proposal.where:
+        bounds = re.findall(r"-?\d+", proposal.where)
+        split_low, split_high = int(bounds[0]), int(bounds[-1])
+    for code, label in labels.items():
+        text = code_text(code)
+        kind = special_kind(label)
+        standard: int | None = None
+        if kind and kind in specials:
+            standard = specials[kind]
+        elif target.type == "country":
+            country = country_of(label)
+            if country is not None or (
+                split_low is not None
+                and text.lstrip("-").isdigit()
+                and split_low <= int(text) <= split_high
+            ):
+                comparison.matched.append((text, label, country or 0))
+                continue
+        else:
+            scored = [
+                (label_similarity(label, standard_text), standard_code)
+                for standard_code, texts in categories
+                for standard_text in texts.values()
+            ]
+            best = max(scored, default=(0.0, None))
+            standard = best[1] if best[0] >= 0.75 else None
+            if standard is None and isinstance(proposal.recode, dict):
+                standard = proposal.recode.get(text)
+        if standard is None:
+            if target.type == "country" and isinstance(proposal.recode, str):
+                continue  # ISO codes: the built-in recode takes them all
+            comparison.no_home.append((text, label))
+        else:
+            comparison.matched.append((text, label, standard))
+            homed.add(standard)
+    if target.type != "country":
+        comparison.not_in_form = [
+            (code, next(iter(texts.values()), ""))
+            for code, texts in categories
+            if code not in homed
+        ]
+    return comparison
+
+
+def propose_parameters(
+    form: NationalForm, adapted: Adapted, coverage: Coverage
+) -> list[ParameterProposal]:
+    """Parameter values the national form's wording points to (arrival, emigration window)."""
+    params = {p.id: p for p in adapted.module.parameters}
+    found: list[ParameterProposal] = []
+    entries = {q.question: q for q in coverage.questions}
+    arrival = entries.get("year_of_arrival")
+    if "ARRIVAL_DEFINITION" in params and arrival is not None and arrival.item:
+        text = arrival.national_label.lower()
+        value = None
+        if re.search(r"\bfirst\b|\bpremi[eè]re?\b|\bprimera?\b", text):
+            value = "first"
+        elif re.search(r"most recent|\blatest\b|\blast\b|derni[eè]re|[uú]ltima", text):
+            value = "most_recent"
+        if value:
+            found.append(
+                ParameterProposal(
+                    "ARRIVAL_DEFINITION",
+                    value,
+                    params["ARRIVAL_DEFINITION"].default,
+                    f"{arrival.item}: {arrival.national_label!r}",
+                )
+            )
+    if "EMIGRATION_WINDOW_YEARS" in params:
+        for item in form.items:
+            text = " ".join(clean_label(t) for t in item.labels.values()).lower()
+            if not re.search(r"emigra|abroad|left|outside|[ée]tranger|extranjero", text):
+                continue
+            years = _years_in(text)
+            if years:
+                found.append(
+                    ParameterProposal(
+                        "EMIGRATION_WINDOW_YEARS",
+                        years[0],
+                        params["EMIGRATION_WINDOW_YEARS"].default,
+                        f"{item.name}: {text[:80]!r}",
+                    )
+                )
+                break
+    return found
