@@ -37,7 +37,8 @@ def ddi(
 ) -> None:
     """DDI Codebook 2.5 XML (-o codebook.xml): variables, question text, universes, categories.
 
-    All --lang languages go in one file (xml:lang on each label and text).
+    All --lang languages go in one file (xml:lang on each label and text); with several, one
+    file per language is written beside it too (codebook.fr.xml), the files NADA can import.
     """
     from migmodule.export.ddi import export_ddi
 

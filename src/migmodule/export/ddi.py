@@ -3,7 +3,8 @@ and categories, written from the spec alone (no data), for NADA and other DDI ca
 
 One `fileDscr` per spec level (one data file per level); every `var` points at its level's file.
 All languages go in one file: repeated `labl`, `qstnLit`, `ivuInstr`, `universe` with `xml:lang`
-(docs/ddi.md explains the choice).
+(docs/ddi.md explains the choice); with several languages, one single-language file each is
+written beside it for NADA, which cannot import repeated elements (see `export_ddi`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from lxml import etree
 
 from migmodule import __version__
 from migmodule.codes import Finding, Location, MigmoduleError, define
+from migmodule.countries import by_m49
+from migmodule.export.placeholders import placeholder_findings
 from migmodule.export.result import ExportResult
 from migmodule.expr.sentence import describe, describe_universe
 from migmodule.io import write_bytes
@@ -104,6 +107,29 @@ class DDIWriter:
         self.ids = IdRegistry()
         self.findings: list[Finding] = []
 
+    def summary(self, info: etree._Element) -> None:
+        """sumDscr: the census reference date as the time period and collection date, and the
+        census country with its ISO code, the elements NADA's year and country facets read
+        (`DDIReader::get_years` pairs collDate elements as start, end; `get_countries` reads
+        nation and its @abbr)."""
+        params = self.adapted_list[0].params
+        placeholders = {f.values.get("name") for f in placeholder_findings(self.adapted_list[:1])}
+        # a generic reference date is no census's date: no year facet from it
+        reference = None if "REF_DATE" in placeholders else params.get("REF_DATE")
+        country = by_m49().get(int(params.get("COUNTRY") or 0))
+        if reference is None and country is None:
+            return
+        summary = _el(info, "sumDscr")
+        if reference is not None:
+            day = str(reference)[:10]
+            for tag in ("timePrd", "collDate"):
+                _el(summary, tag, day, date=day, event="start")
+                _el(summary, tag, day, date=day, event="end")
+        if country is not None:
+            # One nation, in English: NADA counts each nation element as a country and finds it
+            # by its English name (Country_model::find_country_by_name); @abbr is the ISO code.
+            _el(summary, "nation", country.names["en"], abbr=country.iso3)
+
     def texts(self, value: dict[str, str] | None, adapted: Adapted) -> list[tuple[str, str]]:
         """(language, text) for every export language that has text."""
         out = []
@@ -151,6 +177,7 @@ class DDIWriter:
         for adapted in self.adapted_list:
             for lang, text in self.texts(adapted.module.description, adapted):
                 _el(info, "abstract", text, lang=lang)
+        self.summary(info)
 
         levels = self.levels()
         file_ids = {}
@@ -400,8 +427,26 @@ def export_ddi(
     languages: list[str] | None = None,
     today: dt.date | None = None,
 ) -> ExportResult:
-    """Write a DDI Codebook 2.5 XML file describing the questionnaire's variables."""
+    """Write a DDI Codebook 2.5 XML file describing the questionnaire's variables.
+
+    All languages go in `out_path` (xml:lang on each text). With several languages, one file per
+    language is written beside it as well (`codebook.en.xml`...): NADA reads a repeated `labl`
+    or `qstnLit` as a PHP array (`DdiVariable::get_element_value`) and cannot import the
+    multilingual file, so each NADA catalogue imports its language's file."""
+    if adapted_list and not languages:
+        languages = adapted_list[0].languages
     root, findings = build_ddi(adapted_list, languages, today)
     data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     write_bytes(out_path, data)
-    return ExportResult([Path(out_path)], findings)
+    result = ExportResult([Path(out_path)], findings)
+    if languages and len(languages) > 1:
+        path = Path(out_path)
+        for lang in languages:
+            one, _ = build_ddi(adapted_list, [lang], today)
+            single = path.with_name(f"{path.stem}.{lang}{path.suffix}")
+            write_bytes(
+                single,
+                etree.tostring(one, xml_declaration=True, encoding="UTF-8", pretty_print=True),
+            )
+            result.paths.append(single)
+    return result
