@@ -133,8 +133,13 @@ def adapted_from_options(
         "languages": langs,
     }
     if not modules:
-        return adapt(profile, **common), findings
-    adapted = [a for ref in modules for a in adapt(profile, ref, **common)]
+        adapted = adapt(profile, **common)
+    else:
+        adapted = [a for ref in modules for a in adapt(profile, ref, **common)]
+    if profile is None:  # a profile's placeholders are reported by check_profile above
+        from migmodule.export.placeholders import placeholder_findings
+
+        findings = findings + placeholder_findings(adapted)
     return adapted, findings
 
 

@@ -56,6 +56,14 @@ QUESTION_TYPES = {
 }
 
 # Toolkit words (not module text) used in generated messages.
+# The hint of a number question that accepts special codes: the interviewer sees them on screen.
+SPECIAL_CODES_HINT = {
+    "en": "If the answer is not a number, enter: {codes}.",
+    "fr": "Si la réponse n'est pas un nombre, saisir : {codes}.",
+    "es": "Si la respuesta no es un número, anote: {codes}.",
+}
+NUMBER_TYPES = (QuestionType.INTEGER, QuestionType.YEAR, QuestionType.DECIMAL)
+
 RANGE_MESSAGES = {
     "en": {
         "both": "The answer must be between {minimum} and {maximum}.",
@@ -286,6 +294,26 @@ class _FormBuilder:
     def tree(self, part: _Part, text: str) -> Node:
         return part.resolved.prepared(text)
 
+    def number_hint(
+        self, part: _Part, question: Question, hint: dict[str, str]
+    ) -> dict[str, str]:
+        """A number question's hint, followed by the special codes it accepts (998 Don't know...):
+        a required question otherwise gives no way forward when the answer is not known."""
+        if question.type not in NUMBER_TYPES or not question.code_list:
+            return hint
+        code_list = part.module.code_list_by_id[question.code_list]
+        specials = [c for c in code_list.codes if c.special is not None]
+        if not specials:
+            return hint
+        shown = {}
+        for lang in self.languages:
+            listed = ", ".join(
+                f"{c.code} ({render(c.label, part.module, part.params, lang)})" for c in specials
+            )
+            sentence = SPECIAL_CODES_HINT.get(lang, SPECIAL_CODES_HINT["en"]).format(codes=listed)
+            shown[lang] = f"{hint[lang]} {sentence}".strip() if hint.get(lang) else sentence
+        return shown
+
     def range_parts(self, part: _Part, question: Question) -> tuple[list[Node], dict[str, str]]:
         """The range rule (as written, not yet folded), and the message that explains it in each language."""
         rule = part.resolved.range_rule(question, prepared=False)
@@ -445,7 +473,7 @@ class _FormBuilder:
             type=form_type,
             name=name,
             label=self.texts(part, question.label),
-            hint=self.texts(part, question.hint),
+            hint=self.number_hint(part, question, self.texts(part, question.hint)),
             guidance_hint=self.texts(part, question.instructions),
             required="yes" if question.required else "",
             relevant=relevant,
