@@ -275,8 +275,31 @@ def _json_item(item: Item, languages: list[tuple[str, str]], with_start: bool) -
     return data
 
 
+def security_settings(
+    name: str, *, allow_data_viewer_modifications: bool = False, allow_export: bool = True
+) -> str:
+    """The encrypted `security.settings` CSPro 8 reads (the plain flags beside it are ignored).
+
+    As `SerializeSecurityOptions` (`zDictO/DDClass.cpp`) writes it: the text
+    `NAME<TAB>v1<TAB>viewer<TAB>export<TAB>minutes`, UTF-8 with a final NUL, zero-padded to 16
+    bytes and encrypted block by block with AES-256 (`RijndaelEncryptor`, `zToolsO/Encryption.cpp`)
+    under the key PBKDF2-HMAC-SHA256(dictionary name, no salt, 1024 iterations, 32 bytes)
+    (`Hash::Hash`, `zToolsO/Hash.cpp`), as lower-case hex.
+    """
+    import hashlib
+
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    text = f"{name}\tv1\t{int(allow_data_viewer_modifications)}\t{int(allow_export)}\t0"
+    data = text.encode("utf-8") + b"\0"
+    data += b"\0" * (-len(data) % 16)
+    key = hashlib.pbkdf2_hmac("sha256", name.encode("utf-8"), b"", 1024, 32)
+    encryptor = Cipher(algorithms.AES(key), modes.ECB()).encryptor()  # noqa: S305 - CSPro's scheme
+    return (encryptor.update(data) + encryptor.finalize()).hex()
+
+
 def to_json_dict(dictionary: Dictionary) -> dict[str, Any]:
-    """The CSPro 8 dictionary object. No `security` block: only CSPro can encrypt its settings."""
+    """The CSPro 8 dictionary object, with a `security` block that allows data export."""
     langs = dictionary.languages
     data: dict[str, Any] = {
         "software": "CSPro",
@@ -289,6 +312,12 @@ def to_json_dict(dictionary: Dictionary) -> dict[str, Any]:
         data["note"] = dictionary.note
     if len(langs) > 1:
         data["languages"] = [{"name": name, "label": label} for name, label in langs]
+    data["security"] = {
+        "allowDataViewerModifications": False,
+        "allowExport": True,
+        "cachedPasswordMinutes": 0,
+        "settings": security_settings(dictionary.name),
+    }
     data.update(
         {
             "readOptimization": True,

@@ -242,6 +242,7 @@ def write_logic(
     """The .apc text for the questionnaire, and findings for expressions that could not be compiled."""
     today = today or dt.date.today()
     lines = _header(adapted_list, built, today)
+    lines += _sequence_procs(adapted_list, built)
     findings: list[Finding] = []
     level_blocks: dict[str, list[str]] = {lid: [] for lid in built.level_order}
     for index, adapted in enumerate(adapted_list):
@@ -265,6 +266,35 @@ def write_logic(
         findings += writer.findings
     lines += _level_proc(built, level_blocks)
     return "\n".join(lines).rstrip("\n") + "\n", findings
+
+
+def _sequence_procs(adapted_list: list[Adapted], built: Built) -> list[str]:
+    """The occurrence-number item of each roster (PERSON_NO, EMIGRANT_NO) is filled by the
+    program, never keyed; a roster counted by a question (`count:` of the level, e.g.
+    EMIGRANTS_NUMBER) ends after that many occurrences, or at once when the count is blank,
+    NOTAPPL or a special value."""
+    out: list[str] = []
+    for level_id in built.level_order:
+        item = built.item_names.get(("#sequence", level_id))
+        record = built.record_of_level.get(level_id)
+        if item is None or record is None or item not in {i.name for i in record.items}:
+            continue
+        owner = next(
+            (a for a in adapted_list if any(lv.id == level_id for lv in a.module.levels)), None
+        )
+        level = next(lv for lv in owner.module.levels if lv.id == level_id) if owner else None
+        out += [f"PROC {item}", f"// occurrence number of the {level_id}, filled in", "preproc"]
+        count = level.count if level is not None else None
+        if count is not None and any(q.id == count for q in owner.questions):
+            counter = built.item_name(owner.module, count)
+            out += [
+                f"{INDENT}// the {level_id} roster has as many occurrences as {counter} says",
+                f"{INDENT}if special({counter}) or curocc() > {counter} then",
+                f"{INDENT}{INDENT}endgroup;",
+                f"{INDENT}endif;",
+            ]
+        out += [f"{INDENT}$ = curocc();", f"{INDENT}noinput;", ""]
+    return out
 
 
 def _question_procs(writer: LogicWriter, question: Question, edits: list[Edit]) -> list[str]:
