@@ -1,21 +1,21 @@
-"""The raw .dta and .sav readers give, cell by cell, what the pandas / pyreadstat readers give.
+"""The .dta and .sav reader (polars-readstat) gives, cell by cell, what pandas / pyreadstat give.
 
 .dta: files written by pandas (formats 114, 117, 118, 119, both byte orders, every numeric type
 and strN) with every kind of missing value patched into the records (`.`, `.a`..`.z`, encoded
-here from Stata's documented values, independently of read_dta.py), files written by pyreadstat
-with tagged missings (formats 113-119), and the corpus file. Each is read by the raw reader and by
-the pandas path (`read_stata(convert_missing=True)`) and the two must agree on values and
-letters, in chunks. Inputs the raw reader does not take (strL columns, a truncated file) must go
-to the pandas path, not come back wrong.
+here from Stata's documented values, with tests/dta_layout.py to find the cells), files written by
+pyreadstat with tagged missings (formats 113-119), and the corpus file. Each is read by
+polars-readstat and by the pandas path (`read_stata(convert_missing=True)`) and the two must agree
+on values and letters, in chunks. strL columns are read too; a truncated file is a coded error,
+not wrong values.
 
-.sav: uncompressed files written by pyreadstat (numbers, user-missing values, system missing,
-strings with accents, spaces and blanks) read raw and by pyreadstat; compressed files and very
-long strings must be read by pyreadstat.
+.sav: uncompressed, bytecode-compressed and .zsav files written by pyreadstat (numbers,
+user-missing values, system missing, strings with accents, spaces and blanks, very long strings)
+read by polars-readstat and by pyreadstat (`user_missing=True`): the same values.
+(These tests held the hand-written raw readers, replaced by polars-readstat: issue 16.)
 """
 
 from __future__ import annotations
 
-import shutil
 import string
 import struct
 from pathlib import Path
@@ -24,10 +24,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import dta_layout as read_dta
 import paths
 from migmodule.codes import MigmoduleError
 from migmodule.microdata import DataSource, letter_positions
-from migmodule.microdata import dta as read_dta
 
 # Stata's missing values (Stata manual [D] missing values, dta format): `.` and the step to `.a`.
 STATA_MISSING = {
@@ -126,7 +126,9 @@ def test_raw_dta_equals_pandas_with_every_missing_code(tmp_path, version, byteor
     planted = patch_missing(path, frame, seed=version)
     for chunk_size in (None, 7, 1000):
         source, raw, reference = read_both(path, chunk_size)
-        assert source.reader.startswith(f"raw (format {version})")
+        # Latin-1 text (formats before 118) goes to pandas: polars-readstat cuts it short
+        expected = "polars-readstat" if version >= 118 else "pandas.read_stata (text in a Latin-1"
+        assert source.reader.startswith(expected)
         assert_same(raw, reference)
     letters = all_letters(raw)
     assert {k: v for k, v in planted.items() if v} == {
@@ -160,7 +162,7 @@ def test_raw_dta_equals_pandas_on_pyreadstat_tagged_missings(tmp_path, version):
         frame, str(path), version=version, missing_user_values={"v": ["a", "b", "z"]}
     )
     source, raw, reference = read_both(path, 13)
-    assert source.reader.startswith("raw")
+    assert source.reader.startswith("polars-readstat" if version >= 14 else "pandas.read_stata")
     assert_same(raw, reference)
     letters = {row: letter for (_, row), letter in all_letters(raw).items()}
     assert letters == {i: v for i, v in enumerate(tagged) if isinstance(v, str)}
@@ -171,40 +173,48 @@ def test_raw_dta_equals_pandas_on_pyreadstat_tagged_missings(tmp_path, version):
 )
 def test_raw_dta_equals_pandas_on_corpus_file():
     source, raw, reference = read_both(paths.CORPUS / "pyreadstat/missing_test.dta", None)
-    assert source.reader.startswith("raw")
+    assert source.reader == "polars-readstat"
     assert_same(raw, reference)
     assert len(all_letters(raw)) >= 6
 
 
-def test_strl_columns_go_to_pandas(tmp_path):
+def test_strl_columns_are_read(tmp_path):
     frame = pd.DataFrame({"x": [1.0, 2.0, np.nan], "t": ["long text", "b", ""]})
     path = tmp_path / "strl.dta"
-    frame.to_stata(path, write_index=False, version=117, convert_strl=["t"])
+    frame.to_stata(path, write_index=False, version=118, convert_strl=["t"])
     source = DataSource(path)
     (chunk,) = list(source.chunks(["x", "t"]))
-    assert source.reader.startswith("pandas.read_stata") and "strL" in source.reader
+    assert source.reader == "polars-readstat"
     assert chunk.frame["t"].tolist() == ["long text", "b", ""]
-    (chunk,) = list(source.chunks(["x"]))  # no strL asked for: raw
-    assert source.reader.startswith("raw")
+    (chunk,) = list(source.chunks(["x"]))
     np.testing.assert_array_equal(chunk.frame["x"].to_numpy(), [1.0, 2.0, np.nan])
+    assert list(chunk.frame.columns) == ["x"]
 
 
-def test_malformed_or_unknown_headers_are_not_read_raw(tmp_path):
+def test_latin1_text_of_old_formats_is_read_whole(tmp_path):
+    """polars-readstat 0.25 cuts Latin-1 text at its width after turning it into UTF-8."""
+    frame = pd.DataFrame({"x": [1.0, 2.0], "s": ["São PauloSão Paulo", "ñandú"]})
+    for version in (114, 117, 118):
+        path = tmp_path / f"latin{version}.dta"
+        frame.to_stata(path, write_index=False, version=version)
+        (chunk,) = list(DataSource(path).chunks(["x", "s"], 1000))
+        assert chunk.frame["s"].tolist() == frame["s"].tolist(), version
+        (chunk,) = list(DataSource(path).chunks(["x"], 1000))  # numbers only: polars-readstat
+        assert chunk.frame["x"].tolist() == [1.0, 2.0]
+
+
+def test_a_truncated_or_unknown_file_is_a_coded_error(tmp_path):
     frame = numeric_frame(50, seed=1)
     good = tmp_path / "good.dta"
     frame.to_stata(good, write_index=False, version=118)
     truncated = tmp_path / "truncated.dta"
     truncated.write_bytes(good.read_bytes()[:-2000])
-    with pytest.raises(read_dta.Unsupported):
-        read_dta.read_layout(truncated)
-    unknown = tmp_path / "unknown.dta"
-    unknown.write_bytes(good.read_bytes().replace(b"<release>118", b"<release>120", 1))
-    with pytest.raises(read_dta.Unsupported, match="release 120"):
-        read_dta.read_layout(unknown)
-    # A file the pandas path cannot read either is a coded error, not wrong values.
-    # The truncated file goes to the pandas path, which cannot read it either: a coded error.
     with pytest.raises(MigmoduleError):
         list(DataSource(truncated).chunks(["b", "d"]))
+    unknown = tmp_path / "unknown.dta"
+    unknown.write_bytes(good.read_bytes().replace(b"<release>118", b"<release>120", 1))
+    with pytest.raises(MigmoduleError):
+        list(DataSource(unknown).chunks(["b", "d"]))
 
 
 # ---- .sav ----------------------------------------------------------------------------------------
@@ -246,11 +256,11 @@ def read_sav_both(path: Path, chunk_size: int | None):
 
 
 @pytest.mark.parametrize("chunk_size", [None, 1, 7])
-def test_raw_sav_equals_pyreadstat(tmp_path, chunk_size):
+def test_sav_equals_pyreadstat(tmp_path, chunk_size):
     frame = sav_frame(120, seed=chunk_size or 0)
     path = write_sav(tmp_path / "plain.sav", frame)
     source, raw, reference = read_sav_both(path, chunk_size)
-    assert source.reader == "raw (uncompressed .sav)"
+    assert source.reader == "polars-readstat"
     assert_same(raw, reference)
     whole = pd.concat([c.frame for c in raw], ignore_index=True)
     # user-missing values arrive raw; system missing is NaN
@@ -259,31 +269,24 @@ def test_raw_sav_equals_pyreadstat(tmp_path, chunk_size):
 
 
 @pytest.mark.parametrize("options", [{"row_compress": True}, {"compress": True}])
-def test_compressed_sav_goes_to_pyreadstat(tmp_path, options):
+@pytest.mark.parametrize("chunk_size", [None, 7])
+def test_compressed_sav_equals_pyreadstat(tmp_path, options, chunk_size):
     suffix = ".zsav" if options.get("compress") else ".sav"
-    path = write_sav(tmp_path / f"packed{suffix}", sav_frame(60, seed=5), **options)
-    source = DataSource(path)
-    (chunk,) = list(source.chunks(["pid", "q1", "name"]))
-    assert source.reader.startswith("pyreadstat (compressed")
-    assert chunk.frame["q1"].dtype == np.float64 and len(chunk.frame) == 60
+    frame = sav_frame(60, seed=5)
+    path = write_sav(tmp_path / f"packed{suffix}", frame, **options)
+    source, raw, reference = read_sav_both(path, chunk_size)
+    assert source.reader == "polars-readstat"
+    assert_same(raw, reference)
+    whole = pd.concat([c.frame for c in raw], ignore_index=True)
+    np.testing.assert_array_equal(whole["q1"].to_numpy(), frame["q1"].to_numpy())
+    # a string user-missing value ("DK") is the text itself, as pyreadstat gives it
+    assert whole["code"].tolist() == frame["code"].tolist()
 
 
-def test_very_long_strings_go_to_pyreadstat(tmp_path):
+def test_very_long_strings_are_read(tmp_path):
     frame = pd.DataFrame({"x": [1.0, np.nan], "long": ["a" * 300, "b"]})
     path = write_sav(tmp_path / "long.sav", frame.assign(q1=1.0, code="1"))
     source, raw, reference = read_sav_both(path, None)
-    assert source.reader.startswith("pyreadstat")
+    assert source.reader == "polars-readstat"
+    assert_same(raw, reference)
     assert raw[0].frame["long"].tolist() == ["a" * 300, "b"]
-
-
-def test_sav_compression_flag_is_read_from_the_header(tmp_path):
-    path = write_sav(tmp_path / "plain.sav", sav_frame(10, seed=2))
-    copy = tmp_path / "copy.sav"
-    shutil.copy(path, copy)
-    data = bytearray(copy.read_bytes())
-    data[72:76] = struct.pack("<i", 1)  # claim bytecode compression
-    copy.write_bytes(bytes(data))
-    from migmodule.microdata import sav as read_sav
-
-    with pytest.raises(read_sav.Unsupported, match="compressed"):
-        read_sav.read_layout(copy)

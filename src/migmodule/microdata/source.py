@@ -4,14 +4,14 @@ Used by validate (chunk by chunk) and by apply-labels (`read_table`, the whole f
 read a file the same way: only an empty CSV cell is missing; SPSS user-missing values arrive as the
 numbers they are; Stata extended missings arrive as letters beside the values.
 
-- Stata .dta: `pandas.read_stata` (iterator, `convert_missing=True`) gives extended missings `.a`-`.z`
-  as `StataMissingValue` objects; pyreadstat's `user_missing=True` is not used because of its bug
-  (an integer column with `.a` followed by `.` reads the `.` as 0 or 48; docs/validation.md).
-- SPSS .sav/.zsav: pyreadstat, `output_format="dict"` (about twice as fast as its pandas output),
-  `user_missing=True` so user-missing values arrive raw, chunks by `row_offset`/`row_limit`.
+- SPSS .sav/.zsav, Stata .dta, SAS .sas7bdat/.xpt: polars-readstat (readstat.py), only the
+  columns asked for, in batches; SPSS user-missing values come back raw and Stata's `.a`-`.z` as
+  letters through its informative nulls. Should it fail on a .dta or .sav before the first chunk,
+  the older readers take over: `pandas.read_stata(convert_missing=True)` (not pyreadstat, whose
+  `user_missing=True` reads a `.` after an `.a` as 0 or 48) and pyreadstat for .sav.
 - CSV: pandas, every column as text, in the declared encoding; Parquet: pyarrow record batches.
 Label metadata (value labels, user-missing definitions, storage types) comes from a
-`metadataonly=True` pyreadstat read for .dta and .sav.
+`metadataonly=True` pyreadstat read for .dta, .sav and SAS files.
 
 A chunk is a `RawChunk`: the columns under their names in the file (numbers as float64, text as
 object), plus, for Stata, the letter of each extended missing value.
@@ -19,7 +19,6 @@ object), plus, for Stata, the letter of each extended missing value.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ import pandas as pd
 
 from migmodule.codes import Location, MigmoduleError
 from migmodule.microdata.codes import DATA_FORMAT, DATA_UNREADABLE
+from migmodule.microdata.readstat import READSTAT_FORMATS
 
 FORMATS = {
     ".dta": "dta",
@@ -38,6 +38,8 @@ FORMATS = {
     ".csv": "csv",
     ".parquet": "parquet",
     ".pq": "parquet",
+    ".sas7bdat": "sas",
+    ".xpt": "sas",
 }
 
 
@@ -95,11 +97,17 @@ class DataSource:
         )
 
     def _read_metadata(self) -> None:
-        if self.format in ("dta", "sav"):
+        if self.format in READSTAT_FORMATS:
             import pyreadstat
 
-            reader = pyreadstat.read_dta if self.format == "dta" else pyreadstat.read_sav
-            kwargs: dict[str, Any] = {"metadataonly": True, "user_missing": True}
+            reader = {"dta": pyreadstat.read_dta, "sav": pyreadstat.read_sav}.get(self.format)
+            if reader is None:
+                reader = pyreadstat.read_xport if self.path.suffix.lower() == ".xpt" else (
+                    pyreadstat.read_sas7bdat
+                )
+            kwargs: dict[str, Any] = {"metadataonly": True}
+            if self.format != "sas":
+                kwargs["user_missing"] = True
             if self.encoding and self.format == "dta":
                 kwargs["encoding"] = self.encoding
             try:
@@ -159,34 +167,48 @@ class DataSource:
     def chunks(self, names: list[str], chunk_size: int | None = None) -> Iterator[RawChunk]:
         """Read the named columns (file spelling), `chunk_size` rows at a time (None: all at once)."""
         names = list(dict.fromkeys(names))
-        reader = {"dta": self._dta, "sav": self._sav, "csv": self._csv, "parquet": self._parquet}[
-            self.format
-        ]
+        if self.format in READSTAT_FORMATS:
+            yield from self._readstat(names, chunk_size)
+            return
+        reader = {"csv": self._csv, "parquet": self._parquet}[self.format]
         yield from reader(names, chunk_size)
 
-    def _dta(self, names: list[str], chunk_size: int | None) -> Iterator[RawChunk]:
-        """The raw reader (dta.py) when it can read the file and columns, else pandas."""
-        from migmodule.microdata import dta as read_dta
+    def _readstat(self, names: list[str], chunk_size: int | None) -> Iterator[RawChunk]:
+        """polars-readstat (readstat.py); a coded error when it cannot read the file."""
+        from migmodule.microdata import readstat
 
-        names = names or list(self.columns)
-        try:
-            layout = read_dta.read_layout(self.path)
-            if not set(names) <= set(layout.names):
-                raise read_dta.Unsupported("variable names differ from the metadata read")
-            chunks = read_dta.read_chunks(self.path, layout, names, chunk_size)
-            first = next(chunks)  # a strL column raises Unsupported here, before any chunk
-        except read_dta.Unsupported as why:
-            self.reader = f"pandas.read_stata ({why})"
-            yield from self._dta_pandas(names, chunk_size)
+        informative = [
+            name
+            for name in names or list(self.columns)
+            if self.columns[name].storage == "numeric" or self.columns[name].user_missing
+        ]
+        if self.format == "dta" and self._latin1_text(names or list(self.columns)):
+            self.reader = "pandas.read_stata (text in a Latin-1 .dta)"
+            yield from self._dta_pandas(names or list(self.columns), chunk_size)
             return
-        except OSError as exc:
-            raise self._fail(exc) from None
-        self.reader = f"raw (format {layout.release})"
+        chunks = readstat.read_chunks(self.path, self.format, names, chunk_size, informative)
+        started = False
         try:
-            for columns, letters in itertools.chain([first], chunks):
-                yield RawChunk(pd.DataFrame(columns, columns=names), letters)
-        except OSError as exc:
-            raise self._fail(exc) from None
+            for frame, letters in chunks:
+                self.reader, started = "polars-readstat", True
+                yield RawChunk(frame, letters)
+        except Exception as exc:  # polars raises ComputeError, OSError, PanicException, ...
+            if started or self.format == "sas":
+                raise self._fail(exc) from None
+            # Before any chunk: the older reader of the format (pandas for .dta, pyreadstat for
+            # .sav), which raises its own coded error if it cannot read the file either.
+            self.reader = f"{'pandas.read_stata' if self.format == 'dta' else 'pyreadstat'} ({exc})"
+            fallback = self._dta_pandas if self.format == "dta" else self._sav_pyreadstat
+            yield from fallback(names or list(self.columns), chunk_size)
+
+    def _latin1_text(self, names: list[str]) -> bool:
+        """Text columns asked of a .dta file older than format 118 (readstat.stata_release)."""
+        from migmodule.microdata.readstat import stata_release
+
+        if not any(self.columns[name].storage == "string" for name in names):
+            return False
+        release = stata_release(self.path)
+        return release is not None and release < 118
 
     def _dta_pandas(self, names: list[str], chunk_size: int | None) -> Iterator[RawChunk]:
         from pandas.io.stata import StataMissingValue
@@ -209,7 +231,10 @@ class DataSource:
                         break
                     letters: dict[str, np.ndarray] = {}
                     for name in frame.columns:
-                        if frame[name].dtype != object or self.columns[name].storage == "string":
+                        if self.columns[name].storage == "string":
+                            continue
+                        if frame[name].dtype != object:  # numbers as float64, as every reader
+                            frame[name] = frame[name].astype("float64")
                             continue
                         frame[name], codes = _split_stata_missing(frame[name], StataMissingValue)
                         if codes is not None:
@@ -218,36 +243,6 @@ class DataSource:
                     if chunk_size is None:
                         break
         except (ValueError, OSError) as exc:
-            raise self._fail(exc) from None
-
-    def _sav(self, names: list[str], chunk_size: int | None) -> Iterator[RawChunk]:
-        """The raw reader (sav.py) for uncompressed files, else pyreadstat."""
-        from migmodule.microdata import sav as read_sav
-
-        names = names or list(self.columns)
-        order = list(self.columns)
-        try:
-            layout = read_sav.read_layout(self.path)
-            if len(layout.names) != len(order) or any(
-                (layout.widths[i] > 0) != (self.columns[name].storage == "string")
-                for i, name in enumerate(order)
-            ):
-                raise read_sav.Unsupported("the dictionary differs from the metadata read")
-            chunks = read_sav.read_chunks(
-                self.path, layout, [order.index(name) for name in names], chunk_size
-            )
-            first = next(chunks)  # raises Unsupported before any chunk is handed on
-        except read_sav.Unsupported as why:
-            self.reader = f"pyreadstat ({why})"
-            yield from self._sav_pyreadstat(names, chunk_size)
-            return
-        except OSError as exc:
-            raise self._fail(exc) from None
-        self.reader = "raw (uncompressed .sav)"
-        try:
-            for columns in itertools.chain([first], chunks):
-                yield RawChunk(pd.DataFrame(dict(zip(names, columns, strict=True)), columns=names))
-        except OSError as exc:
             raise self._fail(exc) from None
 
     def _sav_pyreadstat(self, names: list[str], chunk_size: int | None) -> Iterator[RawChunk]:

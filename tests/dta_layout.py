@@ -1,34 +1,19 @@
-"""A raw reader for the fixed-width columns of Stata .dta files (formats 113-115 and 117-119).
-
-Why: `pandas.read_stata(convert_missing=True)`, the only pandas way to see the extended missings
-`.a`-`.z`, builds one Python object per missing cell and was most of validation's time. A .dta
-file stores its data as fixed-width records, so the columns asked for can be viewed with a numpy
-structured dtype and the missing values decoded with array operations.
-
-What it reads: byte, int, long, float, double and strN columns. It raises `Unsupported` (and the
-caller falls back to pandas) for strL columns, unknown releases and any header that does not add
-up (the data section must be exactly N rows of the record width in 117-119). Memory stays bounded
-by the chunk size: each chunk is one `read` of its rows, no memory map (mapped pages of a
-10-million-row file would count as resident memory).
+"""Where everything is in a Stata .dta file (formats 113-115 and 117-119), for tests that patch
+missing values into the records of a file (was the layout part of the raw .dta reader).
 
 Stata's missing values, per storage type (Stata manual, [D] missing values; `dta` file format):
 byte 101 is `.` and 102..127 are `.a`..`.z`; int 32741, 32742..; long 2147483621, 2147483622..;
 float `.` has the bits 0x7f000000 and each letter adds 0x800; double `.` is 0x7fe0000000000000 and
 each letter adds 2**40. Any value outside the valid range that is not one of these is `.`.
-Strings are decoded like pandas does: UTF-8 from format 118, Latin-1 before, cut at the first
-NUL byte, Latin-1 when a string is not valid UTF-8.
 """
 
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-
-from migmodule.microdata.records import records
 
 NEW_RELEASES = (117, 118, 119)
 OLD_RELEASES = (113, 114, 115)
@@ -201,79 +186,3 @@ def _name(raw: bytes, encoding: str) -> str:
 def _layout(release, order, n, names, types, widths, data_start, encoding) -> Layout:
     offsets = [int(x) for x in np.cumsum([0] + widths[:-1])] if widths else []
     return Layout(release, order, n, names, types, offsets, sum(widths), data_start, encoding)
-
-
-# ---- data ----------------------------------------------------------------------------------------
-def read_chunks(
-    path: str | Path, layout: Layout, names: list[str], chunk_size: int | None
-) -> Iterator[tuple[dict[str, np.ndarray], dict[str, np.ndarray]]]:
-    """Columns (float64 or object) and extended-missing letter codes, `chunk_size` rows at a time.
-
-    Letter codes: one uint8 per row, 0 for no letter, 1..26 for `.a`..`.z`; only for columns
-    that have at least one. Raises Unsupported before reading anything if a column is a strL.
-    """
-    fields = {name: layout.field(name) for name in names}
-    record = np.dtype(
-        {
-            "names": list(fields),
-            "formats": [fmt for fmt, _ in fields.values()],
-            "offsets": [offset for _, offset in fields.values()],
-            "itemsize": max(layout.row_width, 1),
-        }
-    )
-    for chunk in records(path, layout.data_start, layout.n_rows, record, chunk_size):
-        columns: dict[str, np.ndarray] = {}
-        letters: dict[str, np.ndarray] = {}
-        for name in names:
-            kind = layout.types[layout.names.index(name)]
-            if not len(chunk):
-                columns[name] = np.zeros(0, dtype=object if isinstance(kind, int) else "f8")
-            elif isinstance(kind, int):
-                columns[name] = decode_strings(chunk[name], layout.encoding)
-            else:
-                columns[name], codes = decode_numbers(chunk[name], kind)
-                if codes is not None:
-                    letters[name] = codes
-        yield columns, letters
-
-
-def decode_numbers(values: np.ndarray, kind: str) -> tuple[np.ndarray, np.ndarray | None]:
-    """float64 values with NaN for every missing; letter codes (None when there is no letter)."""
-    _, low, high, base, step = NUMERIC[kind]
-    # One contiguous copy in native byte order first: the record view is strided.
-    native = np.array(values, dtype=values.dtype.newbyteorder("="), order="C")
-    missing = ~(native <= high)  # NaN compares False: missing too
-    missing |= native < low
-    numbers = native if kind == "double" else native.astype("float64")
-    if not missing.any():
-        return numbers, None
-    if kind in ("float", "double"):
-        bits = native[missing].view("u4" if kind == "float" else "u8").astype(np.int64)
-    else:
-        bits = native[missing].astype(np.int64)
-    numbers[missing] = np.nan  # after taking the bits: for doubles `numbers` is `native`
-    offset = bits - base
-    letter = np.where(
-        (offset > 0) & (offset % step == 0) & (offset // step <= 26), offset // step, 0
-    )
-    if not letter.any():
-        return numbers, None
-    codes = np.zeros(len(values), dtype=np.uint8)
-    codes[missing] = letter
-    return numbers, codes
-
-
-def decode_strings(values: np.ndarray, encoding: str) -> np.ndarray:
-    """Fixed-width byte strings to str objects, decoding each distinct value once."""
-    distinct, inverse = np.unique(values, return_inverse=True)
-    decoded = np.empty(len(distinct), dtype=object)
-    decoded[:] = [_decode(v, encoding) for v in distinct.tolist()]
-    return decoded[inverse.reshape(-1)]
-
-
-def _decode(raw: bytes, encoding: str) -> str:
-    raw = raw.partition(b"\0")[0]
-    try:
-        return raw.decode(encoding)
-    except UnicodeDecodeError:  # pandas does the same (files converted from 117 to 118 by Stata)
-        return raw.decode("latin-1")
