@@ -232,3 +232,58 @@ def test_unusable_input_raises_a_coded_error(tmp_path):
     with pytest.raises(MigmoduleError) as info:
         validate_data(tmp_path / "broken.dta", mini())
     assert info.value.finding.code == "VAL-FILE-001"
+
+
+# ---- dates and SAS through polars-readstat -----------------------------------------------------
+@needs_corpus
+def test_spss_dates_arrive_as_the_numbers_stored():
+    """polars-readstat converts dates; the reader gives back SPSS's seconds since 1582-10-14,
+    which the national layer reads by display format (pyreadstat without date conversion)."""
+    import pyreadstat
+
+    path = CORPUS / "pyreadstat/sample_missing.sav"
+    names = ["mydate", "dtime", "mytime"]
+    (chunk,) = list(DataSource(path).chunks(names))
+    stored, _ = pyreadstat.read_sav(str(path), usecols=names, disable_datetime_conversion=True)
+    for name in names:
+        np.testing.assert_allclose(
+            chunk.frame[name].to_numpy(), stored[name].to_numpy(), err_msg=name
+        )
+
+
+def test_stata_dates_arrive_as_the_numbers_stored(tmp_path):
+    import pyreadstat
+
+    frame = pd.DataFrame(
+        {
+            "pid": [1.0, 2.0, 3.0],
+            "born": pd.to_datetime(["1990-05-17", "1960-01-01", None]).date,
+            "seen": pd.to_datetime(["2021-03-04 10:11:12", "1959-12-31 23:59:59", None]),
+        }
+    )
+    path = tmp_path / "dates.dta"
+    pyreadstat.write_dta(frame, str(path))
+    source = DataSource(path)
+    stored, _ = pyreadstat.read_dta(str(path), disable_datetime_conversion=True)
+    whole = pd.concat(
+        [c.frame for c in source.chunks(["pid", "born", "seen"], 2)], ignore_index=True
+    )
+    np.testing.assert_array_equal(whole["born"].to_numpy(), stored["born"].to_numpy())
+    np.testing.assert_array_equal(whole["seen"].to_numpy(), stored["seen"].to_numpy())
+    assert source.columns["born"].format.startswith("%td")
+
+
+def test_sas_transport_file(tmp_path):
+    import pyreadstat
+
+    path = tmp_path / "persons.xpt"
+    frame = pd.DataFrame({"pid": [1.0, 2.0, 3.0], "v": [1.0, 5.0, np.nan], "t": ["a", "b", ""]})
+    pyreadstat.write_xport(frame, str(path))
+    source = DataSource(path)
+    assert source.format == "sas" and source.columns["t"].storage == "string"
+    (chunk,) = list(source.chunks(["v", "t"]))
+    assert source.reader == "polars-readstat"
+    np.testing.assert_array_equal(chunk.frame["v"].to_numpy(), [1.0, 5.0, np.nan])
+    assert chunk.frame["t"].tolist()[:2] == ["a", "b"]
+    report = validate_data(path, str(specials_spec(tmp_path, ["v"])))
+    assert next(r for r in report.results if r.code == "DATA-CODE-001").count == 1

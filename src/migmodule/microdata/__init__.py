@@ -1,8 +1,9 @@
-"""Reading microdata files (.dta, .sav/.zsav, .csv, .parquet): one room for every engine that reads data.
+"""Reading microdata files (.dta, .sav/.zsav, .sas7bdat/.xpt, .csv, .parquet): one room for every
+engine that reads data.
 
 `DataSource` reads chosen columns in chunks (validate); `read_table` reads a whole file
-(apply-labels). source.py holds the readers, dta.py and sav.py the raw fixed-record readers (with
-records.py, their shared chunk loop), codes.py the issue codes of unreadable files.
+(apply-labels). source.py holds the readers, readstat.py the polars-readstat path (SPSS, Stata,
+SAS), records.py a fixed-record chunk loop, codes.py the issue codes of unreadable files.
 """
 
 from migmodule.microdata.source import (
