@@ -8,11 +8,18 @@ import click
 
 from migmodule.cli.common import echo_findings, exit_for, fail_on_option, handle_errors
 from migmodule.codes import MigmoduleError
-from migmodule.handout import FORMATS, render_handout
+from migmodule.handout import AUDIENCES, render_handout
 from migmodule.handout import codes as handout_codes
 from migmodule.profile import adapt, load_profile
 
-_SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".docx": "docx", ".md": "md", ".pdf": "pdf"}
+_SUFFIX_FORMAT = {
+    ".html": "html",
+    ".htm": "html",
+    ".docx": "docx",
+    ".md": "md",
+    ".pdf": "pdf",
+    ".pptx": "pptx",
+}
 
 
 @click.command()
@@ -33,8 +40,15 @@ _SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".docx": "docx", ".md": "md",
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(FORMATS),
-    help="Output format (default: from the extension of -o, else html). pdf needs migmodule[pdf].",
+    help="Output format: html, docx, md, pdf or pptx (a workshop deck). Default: from the "
+    "extension of -o, else html. pdf needs migmodule[pdf], pptx migmodule[pptx].",
+)
+@click.option(
+    "--audience",
+    default="trainer",
+    show_default=True,
+    help=f"Who reads it: {' or '.join(AUDIENCES)}. A participant edition has no answers under "
+    "the exercises; they are in an answer key at the end.",
 )
 @click.option(
     "-o",
@@ -51,6 +65,7 @@ def handout(
     profile_path: str | None,
     lang: str,
     output_format: str | None,
+    audience: str,
     output: str,
     fail_on: str,
 ) -> None:
@@ -61,7 +76,7 @@ def handout(
     MODULE is a module of the bank (census-key-questions, census-key-questions@1.0.0) or a spec
     file. With --profile and no MODULE, every module of the profile is included.
     """
-    output_format = output_format or _SUFFIX_FORMAT.get(Path(output).suffix.lower(), "html")
+    output_format = (output_format or _SUFFIX_FORMAT.get(Path(output).suffix.lower(), "html")).lower()
     profile = load_profile(profile_path) if profile_path else None
     if not modules and profile is None:
         raise MigmoduleError.of(handout_codes.NO_MODULE)
@@ -71,7 +86,9 @@ def handout(
             adapted += adapt(profile, ref, languages=[lang])
     else:
         adapted = adapt(profile, languages=[lang])
-    findings = render_handout(adapted, lang, output_format, output, national=profile is not None)
+    findings = render_handout(
+        adapted, lang, output_format, output, national=profile is not None, audience=audience
+    )
     echo_findings(findings)
     click.echo(f"wrote {output} ({output_format}, {lang}, {len(adapted)} module(s))", err=True)
     exit_for(findings, fail_on)

@@ -307,9 +307,9 @@ def _shapes(graph: dict, title: str, bold_first_line: set[str]) -> Diagram:
 
     diagram = Diagram(right - left + 2 * margin, top - bottom + 2 * margin, title)
     for node in graph.get("objects", []):
-        rounded = node["name"] in ("end", "next")
+        rounded = not node["name"].startswith("q")
         for op in node.get("_draw_", []):
-            if op["op"] in ("p", "P"):
+            if op["op"] in ("p", "P", "b", "B"):
                 xs = [point(*p)[0] for p in op["points"]]
                 ys = [point(*p)[1] for p in op["points"]]
                 diagram.rects.append(
@@ -340,6 +340,60 @@ def _shapes(graph: dict, title: str, bold_first_line: set[str]) -> Diagram:
     return diagram
 
 
+MAX_BOXES = 6  # questions in one diagram; a longer level is drawn in several parts
+
+
+def chunks(all_routes: list[list[Route]], start: int, end: int) -> list[tuple[int, int]]:
+    """Runs of at most MAX_BOXES questions, cut where the fewest routes cross the cut."""
+    out: list[tuple[int, int]] = []
+    first = start
+    while end - first > MAX_BOXES + 2:  # a last part of one or two boxes stays with the one before
+        candidates = range(first + 3, first + MAX_BOXES + 1)
+
+        def crossing(cut: int, first: int = first) -> int:
+            return sum(
+                1
+                for source in range(first, cut)
+                for route in all_routes[source]
+                if route.target is None or route.target >= cut
+            )
+
+        cut = min(candidates, key=lambda c: (crossing(c), -c))
+        out.append((first, cut))
+        first = cut
+    out.append((first, end))
+    return out
+
+
+def build_diagrams(
+    module: Module,
+    questions: list[Question],
+    all_routes: list[list[Route]],
+    start: int,
+    end: int,
+    lang: str,
+    text: Callable[[dict[str, str] | None, str], str],
+    edge_label: Callable[[int, Route], str] | None = None,
+) -> list[Diagram]:
+    """The diagrams of one level's block: one, or one per part when the level is long."""
+    parts = chunks(all_routes, start, end)
+    return [
+        build_diagram(
+            module,
+            questions,
+            all_routes,
+            first,
+            last,
+            lang,
+            text,
+            edge_label,
+            level_end=end,
+            part=(number, len(parts)) if len(parts) > 1 else None,
+        )
+        for number, (first, last) in enumerate(parts, start=1)
+    ]
+
+
 def build_diagram(
     module: Module,
     questions: list[Question],
@@ -349,25 +403,30 @@ def build_diagram(
     lang: str,
     text: Callable[[dict[str, str] | None, str], str],
     edge_label: Callable[[int, Route], str] | None = None,
+    *,
+    level_end: int | None = None,
+    part: tuple[int, int] | None = None,
 ) -> Diagram:
-    """The diagram of questions[start:end] (one level's block), with the routes out of each.
+    """The diagram of questions[start:end], with the routes out of each.
 
-    `edge_label(index, route)` is the text on an arrow (the answers that take it, or the check);
-    without it, the route's condition, or "otherwise".
+    A route to a question outside the diagram ends in a small rounded box naming it ("Q21",
+    "then Q24", "End"), drawn beside its question rather than as a long arrow. `edge_label(index,
+    route)` is the text on an arrow (the answers that take it, or the check); without it, the
+    route's condition, or "otherwise".
     """
     prefix = word(lang, "question_prefix")
+    level_end = end if level_end is None else level_end
     level = module.level_by_id.get(questions[start].level)
     title = text(level.label, f"label of level {level.id}") if level else questions[start].level
+    if part is not None:
+        title = word(lang, "diagram_part", title=title, number=part[0], total=part[1])
 
-    outside = {
-        r.target
-        for out in all_routes[start:end]
-        for r in out
-        if r.target is None or r.target >= end
-    }
-    terminal = word(lang, "diagram_end")
-    if outside and next(iter(outside)) is not None:
-        terminal = word(lang, "diagram_next_level", target=f"{prefix}{next(iter(outside)) + 1}")
+    def outside_label(target: int | None) -> str:
+        if target is None:
+            return word(lang, "diagram_end")
+        if target >= level_end:
+            return word(lang, "diagram_next_level", target=f"{prefix}{target + 1}")
+        return f"→ {prefix}{target + 1}"
 
     lines = [
         "digraph routing {",
@@ -382,12 +441,21 @@ def build_diagram(
             [f"{prefix}{local + 1} · {question.variable_name}", *shorten(name, BOX_WIDTH, 2)]
         )
         lines.append(f"  q{local} [label={_quote(label)}];")
-    lines.append(f'  end [label={_quote(terminal)}, shape=box, style="rounded,filled"];')
 
+    stubs = 0
     for local in range(start, end):
         by_target: dict[str, list[str]] = {}
         for route in all_routes[local]:
-            target = "end" if route.target is None or route.target >= end else f"q{route.target}"
+            if route.target is not None and start <= route.target < end:
+                target = f"q{route.target}"
+            else:
+                target = f"out{local}_{route.target}"
+                if target not in by_target:
+                    stubs += 1
+                    lines.append(
+                        f"  {target} [label={_quote(outside_label(route.target))}, "
+                        'style="rounded,filled", fontsize=11];'
+                    )
             if edge_label is not None:
                 caption = edge_label(local, route)
             else:
@@ -400,11 +468,10 @@ def build_diagram(
         for target, captions in by_target.items():
             caption = " / ".join(captions)
             weight = 8 if target == f"q{local + 1}" else 1
+            attributes = [f"weight={weight}"]
             if caption:
-                label = "\n".join(shorten(caption))
-                lines.append(f"  q{local} -> {target} [label={_quote(label)}, weight={weight}];")
-            else:
-                lines.append(f"  q{local} -> {target} [weight={weight}];")
+                attributes.append(f"label={_quote(chr(10).join(shorten(caption)))}")
+            lines.append(f"  q{local} -> {target} [{', '.join(attributes)}];")
     lines.append("}")
     graph = layout("\n".join(lines))
     bold = {f"q{local}" for local in range(start, end)}

@@ -31,7 +31,10 @@ def render_docx(handout: Handout) -> bytes:
         section = document.sections[0] if number == 0 else document.add_section(WD_SECTION.NEW_PAGE)
         _page_setup(section)
         _footer(section, part.footer)
+        if number == 0:
+            _contents(document, handout)
         _part(document, handout, part)
+    _update_fields_on_open(document)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -59,6 +62,70 @@ def _footer(section, text: str) -> None:
     run = paragraph.add_run(f"{text} · ")
     run.font.size, run.font.color.rgb = Pt(8), MUTED
     _page_field(paragraph)
+
+
+def _contents(document, handout: Handout) -> None:
+    """A table of contents: Word's TOC field over headings 1 to 3, with the headings listed as
+    its current result so that the contents read even before Word updates the field."""
+    edition = "edition_trainer" if handout.answers_inline else "edition_participant"
+    kicker = document.add_paragraph(f"{handout.word('handout')} · {handout.word(edition)}".upper())
+    kicker.runs[0].font.color.rgb = MUTED
+    _heading(document, handout.word("contents"), level=1)
+    paragraph = document.add_paragraph()
+    _field(paragraph, ' TOC \\o "1-3" \\h \\z \\u ', None)
+    entries: list[tuple[int, str]] = []
+    for part in handout.parts:
+        entries.append((0, part.title))
+        entries.append((1, handout.word("questions")))
+        entries += [(2, section.heading) for section in part.sections]
+        if part.exercises:
+            entries.append((1, handout.word("exercises")))
+            if not handout.answers_inline:
+                entries.append((1, handout.word("answer_key")))
+        if part.appendices:
+            entries.append((1, handout.word("appendices")))
+    for depth, text in entries:
+        line = document.add_paragraph(text)
+        line.paragraph_format.left_indent = Cm(0.6 * depth)
+        line.paragraph_format.space_after = Pt(0)
+    end = document.add_paragraph()
+    _field_end(end)
+    _page_break(document)
+
+
+def _field(paragraph, instruction: str, result: str | None) -> None:
+    """The start of a complex field (begin, instruction, separate); `result` then ends it."""
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, instruction), ("separate", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+            if kind == "begin":
+                element.set(qn("w:dirty"), "true")
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+    if result is not None:
+        text = OxmlElement("w:t")
+        text.text = result
+        run._r.append(text)
+        _field_end(paragraph)
+
+
+def _field_end(paragraph) -> None:
+    element = OxmlElement("w:fldChar")
+    element.set(qn("w:fldCharType"), "end")
+    paragraph.add_run()._r.append(element)
+
+
+def _update_fields_on_open(document) -> None:
+    """Ask Word to refresh the fields (the table of contents and its page numbers) on opening."""
+    settings = document.settings.element
+    element = OxmlElement("w:updateFields")
+    element.set(qn("w:val"), "true")
+    settings.append(element)
 
 
 def _page_field(paragraph) -> None:
@@ -191,6 +258,8 @@ def _question(document, handout: Handout, q: QuestionBlock) -> None:
     if q.range_text:
         document.add_paragraph(q.range_text)
     _heading(document, handout.word("next"), level=4)
+    if q.skip:
+        _labelled(document, handout.word("skip"), q.skip)
     for step in q.next_steps:
         _bullet(document).add_run(step).bold = True
     for key, text in (("definition", q.definition), ("instructions", q.instructions)):
@@ -247,22 +316,44 @@ def _part(document, handout: Handout, part: ModulePart) -> None:
         caption = document.add_paragraph()
         caption.add_run(f"{handout.word('routing')}: ").bold = True
         caption.add_run(handout.word("routing_intro"))
-        _picture(document, section.diagram)
+        for diagram in section.diagrams or [section.diagram]:
+            _picture(document, diagram)
+        if section.entry_steps:
+            _heading(document, handout.word("entry"), level=4)
+            for step in section.entry_steps:
+                _bullet(document).add_run(step).bold = True
         for question in section.questions:
             _question(document, handout, question)
     if part.exercises:
         _page_break(document)
         _heading(document, handout.word("exercises"), level=1)
+        if not handout.answers_inline:
+            document.add_paragraph(handout.word("answers_in_key"))
         for exercise in part.exercises:
             _heading(document, exercise.heading, level=2)
             _labelled(document, handout.word("situation"), exercise.situation)
             _table(
                 document,
                 [handout.word("question"), handout.word("answer")],
-                [[name, answer] for name, answer in exercise.answers],
+                [
+                    [name, answer if handout.answers_inline else ""]
+                    for name, answer in exercise.answers
+                ],
             )
-            if exercise.explanation:
+            if exercise.explanation and handout.answers_inline:
                 _labelled(document, handout.word("explanation"), exercise.explanation)
+        if not handout.answers_inline:
+            _page_break(document)
+            _heading(document, handout.word("answer_key"), level=1)
+            for exercise in part.exercises:
+                _heading(document, exercise.heading, level=2)
+                _table(
+                    document,
+                    [handout.word("question"), handout.word("answer")],
+                    [[name, answer] for name, answer in exercise.answers],
+                )
+                if exercise.explanation:
+                    _labelled(document, handout.word("explanation"), exercise.explanation)
     if part.appendices:
         _page_break(document)
         _heading(document, handout.word("appendices"), level=1)

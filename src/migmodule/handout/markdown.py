@@ -49,9 +49,10 @@ def _question(handout: Handout, q: QuestionBlock) -> list[str]:
             lines += _codes(handout, q.categories)
     if q.range_text:
         lines += [escape(q.range_text), ""]
-    lines += (
-        [f"**{escape(w('next'))}**", ""] + [f"- **{escape(step)}**" for step in q.next_steps] + [""]
-    )
+    lines += [f"**{escape(w('next'))}**", ""]
+    if q.skip:
+        lines += [f"*{escape(w('skip'))}:* {escape(q.skip)}", ""]
+    lines += [f"- **{escape(step)}**" for step in q.next_steps] + [""]
     for key, text in (("definition", q.definition), ("instructions", q.instructions)):
         if text:
             lines += [f"**{escape(w(key))}:** {escape(text)}", ""]
@@ -66,6 +67,23 @@ def _question(handout: Handout, q: QuestionBlock) -> list[str]:
             lines.append(f"- `{edit.id}` ({escape(edit.severity)}): {escape(body)}")
         lines.append("")
     lines += [f"*{escape(w('question_sources'))}: {escape('; '.join(q.sources))}*", ""]
+    return lines
+
+
+def _answer_key(handout: Handout, part: ModulePart) -> list[str]:
+    w = handout.word
+    lines = [f"## {escape(w('answer_key'))}", ""]
+    for exercise in part.exercises:
+        lines += [
+            f"### {escape(exercise.heading)}",
+            "",
+            f"| {escape(w('question'))} | {escape(w('answer'))} |",
+            "|---|---|",
+        ]
+        lines += [f"| {escape(name)} | {escape(answer)} |" for name, answer in exercise.answers]
+        lines.append("")
+        if exercise.explanation:
+            lines += [f"**{escape(w('explanation'))}:** {escape(exercise.explanation)}", ""]
     return lines
 
 
@@ -95,10 +113,15 @@ def _part(handout: Handout, part: ModulePart) -> list[str]:
     lines += [f"## {escape(w('questions'))}", ""]
     for section in part.sections:
         lines += [f"### {escape(section.heading)}", ""]
+        if section.entry_steps:
+            lines += [f"**{escape(w('entry'))}**", ""]
+            lines += [f"- **{escape(step)}**" for step in section.entry_steps] + [""]
         for question in section.questions:
             lines += _question(handout, question)
     if part.exercises:
         lines += [f"## {escape(w('exercises'))}", ""]
+        if not handout.answers_inline:
+            lines += [escape(w("answers_in_key")), ""]
         for exercise in part.exercises:
             lines += [
                 f"### {escape(exercise.heading)}",
@@ -109,10 +132,13 @@ def _part(handout: Handout, part: ModulePart) -> list[str]:
                 "|---|---|",
             ]
             lines += [
-                f"| {escape(name)} | {escape(answer)} |" for name, answer in exercise.answers
+                f"| {escape(name)} | {escape(answer) if handout.answers_inline else ''} |"
+                for name, answer in exercise.answers
             ] + [""]
-            if exercise.explanation:
+            if exercise.explanation and handout.answers_inline:
                 lines += [f"**{escape(w('explanation'))}:** {escape(exercise.explanation)}", ""]
+        if not handout.answers_inline:
+            lines += _answer_key(handout, part)
     if part.appendices:
         lines += [f"## {escape(w('appendices'))}", ""]
         for table in part.appendices:

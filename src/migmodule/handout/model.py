@@ -19,7 +19,7 @@ from migmodule.expr.semantics import referenced
 from migmodule.expr.sentence import WORDS as SENTENCE_WORDS
 from migmodule.expr.sentence import Sentence
 from migmodule.handout import codes
-from migmodule.handout.diagram import Diagram, build_diagram
+from migmodule.handout.diagram import Diagram, build_diagrams
 from migmodule.handout.exercises import redate, year_shift
 from migmodule.handout.i18n import word
 from migmodule.handout.routing import Route, entry_routes, folded, is_never, routes, universe_tree
@@ -93,6 +93,7 @@ class LevelSection:
     questions: list[QuestionBlock]
     diagram: Diagram
     entry_steps: list[str] = field(default_factory=list)  # when the first question may not apply
+    diagrams: list[Diagram] = field(default_factory=list)  # a long level in several parts
 
 
 @dataclass(frozen=True)
@@ -502,7 +503,7 @@ class _PartBuilder:
                     if level
                     else self.questions[start].level
                 )
-                diagram = build_diagram(
+                diagrams = build_diagrams(
                     self.module,
                     self.questions,
                     all_routes,
@@ -518,8 +519,9 @@ class _PartBuilder:
                         self.questions[start].level,
                         self.w("level", level=name),
                         blocks[start:index],
-                        diagram,
+                        diagrams[0],
                         self.next_steps(self.questions[start], entry) if entry else [],
+                        diagrams,
                     )
                 )
                 start = index

@@ -6,11 +6,13 @@ import datetime as dt
 from pathlib import Path
 
 from migmodule import io
-from migmodule.codes import Finding
+from migmodule.codes import Finding, MigmoduleError
+from migmodule.handout import codes
 from migmodule.handout.model import build_handout
 from migmodule.profile import Adapted
 
-FORMATS = ("html", "docx", "md", "pdf")
+FORMATS = ("html", "docx", "md", "pdf", "pptx")
+AUDIENCES = ("trainer", "participant")
 
 
 def render_bytes(
@@ -20,9 +22,21 @@ def render_bytes(
     *,
     national: bool = False,
     generated: dt.date | None = None,
+    audience: str = "trainer",
 ) -> tuple[bytes, list[Finding]]:
-    """The handout file's content in one format, and findings (texts missing in `lang`)."""
+    """The handout file's content in one format, and findings (texts missing in `lang`).
+
+    `audience` "trainer" prints each exercise's answers under it; "participant" leaves them out
+    of the exercises and gathers them in an answer key at the end of each module.
+    """
+    if output_format not in FORMATS:
+        raise MigmoduleError.of(
+            codes.UNKNOWN_FORMAT, format=output_format, formats=", ".join(FORMATS)
+        )
+    if audience not in AUDIENCES:
+        raise MigmoduleError.of(codes.UNKNOWN_AUDIENCE, audience=audience)
     handout = build_handout(adapted, lang, national=national, generated=generated)
+    handout.audience = audience
     if output_format == "html":
         from migmodule.handout.html import render_html
 
@@ -40,7 +54,9 @@ def render_bytes(
 
         data = render_pdf(handout)
     else:
-        raise ValueError(f"unknown handout format {output_format!r}; use one of {FORMATS}")
+        from migmodule.handout.pptx import render_pptx
+
+        data = render_pptx(handout)
     return data, handout.findings
 
 
@@ -52,10 +68,11 @@ def render_handout(
     *,
     national: bool = False,
     generated: dt.date | None = None,
+    audience: str = "trainer",
 ) -> list[Finding]:
     """Write the handout for these modules to `out` (atomically) and return its findings."""
     data, findings = render_bytes(
-        adapted, lang, output_format, national=national, generated=generated
+        adapted, lang, output_format, national=national, generated=generated, audience=audience
     )
     io.write_bytes(out, data)
     return findings
