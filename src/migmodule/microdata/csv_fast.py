@@ -1,0 +1,81 @@
+"""CSV in batches through polars (Rust, several threads), read as csv_dialect.py says the file is.
+
+The same cells as the pandas reader of csv_dialect.py: every cell as text, only an empty cell is
+missing ("NA" and "null" are answers), a decimal comma turned into a point in numbers such as 1,5,
+only the columns asked for. polars reads UTF-8 only: a file in another code page (cp1252, UTF-16)
+goes to the pandas reader, and so does a file polars cannot parse before its first chunk (the
+pandas reader then gives its own error, which DataSource turns into a coded one).
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from migmodule.microdata import csv_dialect
+
+_UTF8 = {"utf-8", "utf-8-sig", "ascii"}
+_DECIMAL = r"^(\s*-?\d+),(\d+\s*)$"
+
+
+def uses_polars(encoding: str) -> bool:
+    try:
+        return codecs.lookup(encoding).name in _UTF8
+    except LookupError:
+        return False
+
+
+def read_chunks(
+    path: str | Path, option: str | None, names: list[str], chunk_size: int | None
+) -> Iterator[Any]:
+    """pandas frames of text columns (object, None when blank), `chunk_size` rows at a time."""
+    dialect = csv_dialect.detect(path, option)
+    if not uses_polars(dialect.encoding):
+        yield from csv_dialect.read_chunks(path, option, names, chunk_size)
+        return
+    import polars as pl
+
+    scan = pl.scan_csv(
+        path,
+        separator=dialect.sep,
+        infer_schema=False,  # every column as text
+        empty_string_is_null=True,  # an empty cell is missing
+        null_values=None,  # and nothing else is
+        encoding="utf8",
+    )
+    if names:
+        scan = scan.select(names)
+    scan = scan.with_columns(pl.all().replace("", None))  # a quoted "" too, as pandas reads it
+    if dialect.decimal == ",":
+        scan = scan.with_columns(pl.all().str.replace(_DECIMAL, "${1}.${2}"))
+    started = False
+    try:
+        batches = (
+            iter([scan.collect()])
+            if chunk_size is None
+            else scan.collect_batches(chunk_size=chunk_size)
+        )
+        for batch in batches:
+            if batch.height == 0 and started:
+                continue
+            started = True
+            yield _frame(batch)
+    except pl.exceptions.PolarsError as exc:
+        if started:
+            raise ValueError(str(exc).splitlines()[0]) from None
+        yield from csv_dialect.read_chunks(path, option, names, chunk_size)
+        return
+    if not started:  # no data rows: one empty chunk with the header's columns
+        yield _frame(scan.head(0).collect())
+
+
+def _frame(batch: Any) -> Any:
+    import pandas as pd
+
+    columns = {
+        name: series.to_numpy().astype(object, copy=False)
+        for name, series in zip(batch.columns, batch.get_columns(), strict=True)
+    }
+    return pd.DataFrame(columns, columns=list(batch.columns))
