@@ -16,7 +16,7 @@ from migmodule.export import EXPORTS
 
 @click.group()
 def export() -> None:
-    """Export modules to the tools NSOs use (XLSForm, CSPro, Stata, SPSS, DDI)."""
+    """Export modules to the tools NSOs use (XLSForm, CSPro, Stata, SPSS, R, SAS, DDI)."""
 
 
 for _target in EXPORTS:

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from migmodule.export.cspro import export_cspro
 from migmodule.export.ddi import export_ddi
 from migmodule.export.labels import export_spss, export_stata
+from migmodule.export.r import export_r
 from migmodule.export.result import ExportResult
+from migmodule.export.sas import export_sas
 from migmodule.export.xlsform import export_xlsform
 
 __all__ = ["EXPORTS", "ExportResult", "ExportTarget"]
@@ -39,4 +41,6 @@ EXPORTS: tuple[ExportTarget, ...] = (
     ExportTarget("stata", export_stata, "migmodule.cli.export_labels"),
     ExportTarget("spss", export_spss, "migmodule.cli.export_labels"),
     ExportTarget("ddi", export_ddi, "migmodule.cli.export_ddi"),
+    ExportTarget("r", export_r, "migmodule.cli.export_r"),
+    ExportTarget("sas", export_sas, "migmodule.cli.export_sas"),
 )
