@@ -307,6 +307,11 @@ def _differences(
     return found
 
 
+def split_bounds(where: str) -> list[int]:
+    """The bounds of a split's rows: 'P19 >= 1 and P19 <= 47' -> [1, 47]."""
+    return [int(n) for n in re.findall(r"[<>]=?\s*(-?\d+)", where)]
+
+
 def _period_of(question_id: str) -> int | None:
     found = re.search(r"_(\d+)y(_|$)", question_id)
     return int(found.group(1)) if found else None
@@ -329,8 +334,8 @@ def _compare_codes(proposal: Proposal, item: Item, target: Any) -> CodeCompariso
     homed: set[int] = set()
     split_low = split_high = None
     if proposal.where:
-        bounds = re.findall(r"-?\d+", proposal.where)
-        split_low, split_high = int(bounds[0]), int(bounds[-1])
+        bounds = split_bounds(proposal.where)
+        split_low, split_high = bounds[0], bounds[-1]
     for code, label in labels.items():
         text = code_text(code)
         kind = special_kind(label)
@@ -396,6 +401,7 @@ def propose_parameters(
                     f"{arrival.item}: {arrival.national_label!r}",
                 )
             )
+    found += _area_lists(form, adapted, coverage, params)
     if "EMIGRATION_WINDOW_YEARS" in params:
         for item in form.items:
             text = " ".join(clean_label(t) for t in item.labels.values()).lower()
@@ -412,4 +418,49 @@ def propose_parameters(
                     )
                 )
                 break
+    return found
+
+
+def _area_lists(
+    form: NationalForm, adapted: Adapted, coverage: Coverage, params: dict[str, Any]
+) -> list[ParameterProposal]:
+    """A national list of areas for a code-list parameter (ADMIN_AREAS), from the value labels
+    of the first item matched to a question whose codes come from that parameter."""
+    module = adapted.module
+    items = {item.name: item for item in form.items}
+    sources = {cl.id: (cl.source or "") for cl in module.code_lists}
+    found: list[ParameterProposal] = []
+    for entry in coverage.questions:
+        question = module.question_by_id[entry.question]
+        source = sources.get(getattr(question, "code_list", None) or "", "")
+        name = source.removeprefix("parameter:")
+        if not source.startswith("parameter:") or name not in params or not entry.item:
+            continue
+        if params[name].type != "code_list" or any(p.name == name for p in found):
+            continue
+        low, high = 1, 9997
+        if entry.where:
+            bounds = split_bounds(entry.where)
+            low, high = bounds[0], bounds[-1]
+        labels = items[entry.item].first_value_labels()
+        areas = sorted(
+            [
+                {"code": int(code_text(code)), "label": {coverage.language: str(label)}}
+                for code, label in labels.items()
+                if code_text(code).isdigit()
+                and low <= int(code_text(code)) <= high
+                and not special_kind(str(label))
+            ],
+            key=lambda area: area["code"],
+        )
+        if len(areas) >= 2:
+            found.append(
+                ParameterProposal(
+                    name,
+                    areas,
+                    None,
+                    f"{len(areas)} value labels of {entry.item} (codes {areas[0]['code']}-"
+                    f"{areas[-1]['code']})",
+                )
+            )
     return found

@@ -41,9 +41,9 @@ def candidates_for(form: NationalForm, tree: Node):
 
     def candidates(name: str) -> list[str]:
         codes = form.codes_of(name)
-        shown = codes if len(codes) <= 30 else codes[:3]
-        if not shown:  # a number or text: a few numbers to compare and add up
-            shown = ["0", "1", "7", "99"]
+        if codes and len(codes) <= 30:  # a choice list: the answer is one of its choices
+            return list(codes)
+        shown = codes[:3] or ["0", "1", "7", "99"]  # a number or text: a few to compare and add
         return [*shown, *sorted(literals.get(name, ()))]
 
     return candidates

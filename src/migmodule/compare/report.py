@@ -28,12 +28,12 @@ def _refuse_inputs(path: Path, inputs: list[Path]) -> None:
 def write_report(coverage: Coverage, path: str | Path, inputs: list[Path]) -> None:
     """Write the coverage report in the format its suffix names."""
     path = Path(path)
+    _refuse_inputs(path, inputs)
     suffix = path.suffix.lower()
     if suffix not in REPORT_SUFFIXES:
         raise MigmoduleError.of(
             REPORT_FORMAT, Location(file=str(path)), path=path, suffix=path.suffix
         )
-    _refuse_inputs(path, inputs)
     if suffix == ".json":
         write_text(path, json.dumps(coverage.to_dict(), indent=2, ensure_ascii=False) + "\n")
     elif suffix == ".md":
@@ -51,6 +51,8 @@ def _counts(coverage: Coverage) -> str:
 
 def _details(entry: Any) -> list[str]:
     lines = list(entry.differences) if entry.status == DIFFERENT else []
+    if entry.national_label:
+        lines.append(f"national text: {entry.national_label}")
     lines += [f"evidence: {e}" for e in entry.evidence]
     if entry.codes:
         if entry.codes.recode:
@@ -227,7 +229,12 @@ def draft_profile(coverage: Coverage, module_ref: str) -> str:
     if coverage.parameters:
         lines.append("    parameters:")
         for p in coverage.parameters:
-            value = p.value if isinstance(p.value, int) else _q(p.value)
+            if isinstance(p.value, list):  # a national code list, as a YAML flow list
+                value = json.dumps(p.value, ensure_ascii=False)
+            elif isinstance(p.value, int):
+                value = str(p.value)
+            else:
+                value = _q(p.value)
             lines.append(f"      {p.name}: {value}  # review: {_comment(p.evidence)}")
     ids = [p for p in coverage.proposals if p.accepted and p.kind == "id"]
     if ids:
@@ -255,6 +262,12 @@ def draft_profile(coverage: Coverage, module_ref: str) -> str:
                 lines.append(f"      {entry.question}: {recode}  {note}")
                 continue
             lines.append(f"      {entry.question}:  {note}")
+            for split in entries:
+                if split.item == entry.item and split.where and split is not entry:
+                    lines.append(
+                        f"        # review: the codes of {split.question} ({split.where}) are "
+                        'areas of this country: add "LOW:HIGH": <M49 code of the census country>'
+                    )
             lines += [f"        {_q(k)}: {v}" for k, v in recode.items()]
     universes = [
         e

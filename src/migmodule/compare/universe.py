@@ -74,7 +74,10 @@ def _translate(node: Node, names: dict[str, Proposal], adapted: Adapted, countri
             return f"{subject} {operator} {_name(right, names)}"
         if right.kind == "str" and right.args[0] == "":
             return f"{'not ' if operator == '==' else ''}known({subject})"
-        code = _code(names[left.args[0]], right, adapted, countries)
+        proposal = names[left.args[0]]
+        if proposal.recode and operator not in ("==", "!="):
+            raise _Untranslatable(node.text)  # national codes are not ordered as the module's
+        code = _code(proposal, right, adapted, countries)
         return f"{subject} {operator} {code}"
     if kind == "call" and node.args[0] == "selected" and len(node.args) == 3:
         target, literal = node.args[1], node.args[2]
@@ -96,10 +99,11 @@ def _name(node: Node, names: dict[str, Proposal]) -> str:
 def _code(proposal: Proposal, literal: Node, adapted: Adapted, countries: bool) -> str:
     if literal.kind == "num":
         number = literal.args[0]
-        return str(int(number)) if float(number).is_integer() else str(number)
-    if literal.kind != "str":
+        text = str(int(number)) if float(number).is_integer() else str(number)
+    elif literal.kind == "str":
+        text = literal.args[0]
+    else:
         raise _Untranslatable(literal.text)
-    text = literal.args[0]
     recode = proposal.recode
     if isinstance(recode, dict) and text in recode:
         return str(recode[text])
