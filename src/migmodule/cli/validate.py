@@ -6,9 +6,11 @@ import sys
 
 import click
 from rich.console import Console
+from rich.text import Text
 
+from migmodule import i18n
 from migmodule.cli.common import EXIT_FINDINGS, EXIT_OK, fail_on_option, handle_errors, parse_params
-from migmodule.codes import reaches
+from migmodule.codes import MigmoduleError, reaches
 
 
 @click.command("validate")
@@ -59,7 +61,11 @@ from migmodule.codes import reaches
     show_default=True,
     help="Rows read at a time (memory is bounded by this, not by the file size).",
 )
-@click.option("--encoding", help="Code page of a CSV file (e.g. cp1252), or of an old .dta file.")
+@click.option(
+    "--encoding",
+    help="Encoding of a CSV file (utf-8, utf-8-sig, utf-16, cp1252; default: detected), or the "
+    "code page of an old .dta file.",
+)
 @click.option(
     "--missing",
     "missing_map",
@@ -75,11 +81,21 @@ from migmodule.codes import reaches
 )
 @click.option(
     "--lang",
-    default="en",
-    type=click.Choice(["en", "fr", "es"]),
-    show_default=True,
-    help="Language of the sentences in the report.",
+    metavar="LANG",
+    help="Language of the report, the summary and the messages: en, fr, es or pt (default: the "
+    "profile's first language, else en).",
 )
+@click.option(
+    "--sep",
+    metavar="SEP",
+    help="Column separator of a CSV file: ; , tab or | (default: detected).",
+)
+@click.option(
+    "--decimal",
+    type=click.Choice([".", ","]),
+    help="Decimal mark of a CSV file (default: detected; French and Spanish Excel use ,).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print only the one-line verdict.")
 @click.option(
     "--checks",
     "picked",
@@ -113,6 +129,9 @@ def validate(
     reference_date,
     params,
     lang,
+    sep,
+    decimal,
+    quiet,
     picked,
     skipped,
 ) -> None:
@@ -131,6 +150,7 @@ def validate(
 
     if not module_ref and not profile:
         raise click.UsageError("give --module or --profile")
+    lang = report_language(lang, profile)
     for path in reports:
         check_report_path(path)
     letters = parse_params(missing_map) if missing_map else None
@@ -139,7 +159,7 @@ def validate(
         by=by,
         max_examples=max_examples,
         chunk_size=chunk_size,
-        encoding=encoding,
+        encoding=csv_option(encoding, sep, decimal),
         missing_map=letters,
         nonresponse_threshold=threshold,
         language=lang,
@@ -147,7 +167,7 @@ def validate(
         skip=_split(skipped),
     )
     console = Console(stderr=False)
-    with progress_bar(console) as progress:
+    with progress_bar(console, lang) as progress:
         report = validate_data(
             list(data) or None,
             module_ref,
@@ -158,11 +178,47 @@ def validate(
             params=parse_params(params),
             progress=progress,
         )
-    print_summary(report, console)
+    from migmodule.microdata import csv_dialect
+
+    if not quiet:
+        for info in report.files.values():
+            dialect = csv_dialect.detected(info["path"])
+            if dialect is not None and dialect.detected:
+                console.print(
+                    Text(csv_dialect.describe(dialect, info["path"], lang)), soft_wrap=True
+                )
+    print_summary(report, console, lang, quiet=quiet)
     for path in reports:
         write_report(report, path)
-        console.print(f"report written to {path}")
+        if not quiet:
+            console.print(Text(i18n.word(lang, "report.written", path=path)), soft_wrap=True)
     sys.exit(EXIT_FINDINGS if reaches(report.findings, fail_on) else EXIT_OK)
+
+
+def report_language(lang: str | None, profile: str | None) -> str:
+    """--lang, else the profile's first language the program speaks, else English."""
+    from migmodule.profile import load_profile
+
+    if lang:
+        return i18n.check_language(lang)
+    if profile:
+        spoken = [x for x in load_profile(profile).languages if x in i18n.complete_languages()]
+        if spoken:
+            return spoken[0]
+    return "en"
+
+
+def csv_option(encoding: str | None, sep: str | None, decimal: str | None) -> str | None:
+    """--encoding, --sep and --decimal as the text the data readers take (csv_dialect.py)."""
+    from migmodule.microdata import csv_dialect
+    from migmodule.validate.codes import CSV_OPTION
+
+    try:
+        return csv_dialect.option_text(encoding, sep, decimal)
+    except csv_dialect.DialectError as exc:
+        raise MigmoduleError.of(
+            CSV_OPTION, option=exc.option, value=exc.value, reason=exc.reason
+        ) from None
 
 
 def _split(items: tuple[str, ...]) -> list[str]:

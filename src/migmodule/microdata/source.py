@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from migmodule.codes import Location, MigmoduleError
+from migmodule.microdata import csv_dialect, csv_fast
 from migmodule.microdata.codes import DATA_FORMAT, DATA_UNREADABLE
 from migmodule.microdata.readstat import READSTAT_FORMATS
 
@@ -109,7 +110,7 @@ class DataSource:
             if self.format != "sas":
                 kwargs["user_missing"] = True
             if self.encoding and self.format == "dta":
-                kwargs["encoding"] = self.encoding
+                kwargs["encoding"] = csv_dialect.plain_encoding(self.encoding)
             try:
                 _, meta = reader(str(self.path), **kwargs)
             except (
@@ -133,7 +134,7 @@ class DataSource:
                 )
         elif self.format == "csv":
             try:
-                header = pd.read_csv(self.path, nrows=0, encoding=self.encoding or "utf-8")
+                header = pd.DataFrame(columns=csv_dialect.read_header(self.path, self.encoding))
             except (
                 UnicodeDecodeError,
                 pd.errors.ParserError,
@@ -274,19 +275,9 @@ class DataSource:
             yield RawChunk(frame.reset_index(drop=True))
 
     def _csv(self, names: list[str], chunk_size: int | None) -> Iterator[RawChunk]:
-        try:
-            result = pd.read_csv(
-                self.path,
-                usecols=names or None,
-                dtype=str,
-                keep_default_na=False,  # "NA" or "null" in a text answer is an answer...
-                na_values=[""],  # ...only an empty cell is missing
-                encoding=self.encoding or "utf-8",
-                chunksize=chunk_size,
-            )
-            frames = [result] if chunk_size is None else result
-            for frame in frames:
-                yield RawChunk(frame.astype(object).reset_index(drop=True))
+        try:  # encoding, separator and decimal mark given or detected: csv_dialect.py
+            for frame in csv_fast.read_chunks(self.path, self.encoding, names, chunk_size):
+                yield RawChunk(frame)
         except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
             raise self._fail(exc) from None
 

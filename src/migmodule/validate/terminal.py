@@ -1,22 +1,26 @@
-"""The terminal summary (rich): a verdict, a table of findings, and a progress bar for long files."""
+"""The terminal summary (rich): one line per finding with its message wrapped under it, a verdict,
+and a progress bar for long files. Every word comes from the language catalogue (`i18n`)."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.text import Text
 
-from migmodule.validate.report import Report
+from migmodule import i18n
+from migmodule.validate.report import CheckResult, Report
 from migmodule.validate.settings import Progress as ProgressCallback
 
 STYLES = {"error": "red", "warning": "yellow", "info": "cyan"}
+INDENT = 4
 
 
 @contextmanager
-def progress_bar(console: Console) -> Iterator[ProgressCallback | None]:
+def progress_bar(console: Console, lang: str = "en") -> Iterator[ProgressCallback | None]:
     """A callback for validate_data that draws a bar; None (no bar) when output is not a terminal."""
     if not console.is_terminal:
         yield None
@@ -33,48 +37,86 @@ def progress_bar(console: Console) -> Iterator[ProgressCallback | None]:
 
         def update(level: str, done: int, total: int | None) -> None:
             if level not in tasks:
-                tasks[level] = bar.add_task(f"reading {level} file", total=total)
+                description = i18n.word(lang, "report.reading", level=level)
+                tasks[level] = bar.add_task(description, total=total)
             bar.update(tasks[level], completed=done)
 
         yield update
 
 
-def print_summary(report: Report, console: Console) -> None:
-    files = ", ".join(f"{level}: {info['rows']:,} rows" for level, info in report.files.items())
-    console.print(f"[bold]{report.module}[/bold] (profile {report.profile}): {files}")
-    failed = sorted(
+def failed_results(report: Report) -> list[CheckResult]:
+    """Failed checks, errors first, then warnings, then notes; by code within each."""
+    return sorted(
         (r for r in report.results if r.finding is not None),
         key=lambda r: (-r.severity.rank, r.code),
     )
-    if failed:
-        table = Table(show_lines=False)
-        for column, justify in (
-            ("code", "left"),
-            ("severity", "left"),
-            ("where", "left"),
-            ("count", "right"),
-            ("rate", "right"),
-            ("message", "left"),
-        ):
-            table.add_column(column, justify=justify, overflow="fold")
-        for result in failed:
-            where = result.question or (
-                f"edit {result.edit}" if result.edit else result.level or ""
-            )
-            rate = f"{result.rate:.1%}" if result.rate is not None and result.denominator else ""
-            style = STYLES[result.severity.value]
-            table.add_row(
-                result.code,
-                f"[{style}]{result.severity.value}[/{style}]",
-                where,
-                f"{result.count:,}",
-                rate,
-                result.finding.message if result.finding else "",
-            )
-        console.print(table)
+
+
+def where(result: CheckResult, lang: str) -> str:
+    if result.question:
+        return result.question
+    if result.edit:
+        return i18n.word(lang, "report.edit_where", edit=result.edit)
+    return result.level or ""
+
+
+def verdict_line(report: Report, lang: str) -> str:
     stats = report.stats["by_severity"]
-    verdict = "[green]valid[/green]" if report.valid else "[red]not valid[/red]"
-    console.print(
-        f"{verdict}: {stats['error']} error(s), {stats['warning']} warning(s), {stats['info']} note(s); "
-        f"{report.stats['checks']} checks in {report.seconds:.1f} s"
+    verdict = "verdict_valid" if report.valid else "verdict_not_valid"
+    return i18n.word(
+        lang,
+        "report.verdict",
+        verdict=i18n.word(lang, f"report.{verdict}"),
+        errors=i18n.word(lang, "report.errors", count=stats["error"]),
+        warnings=i18n.word(lang, "report.warnings", count=stats["warning"]),
+        notes=i18n.word(lang, "report.notes", count=stats["info"]),
+        checks=i18n.word(lang, "report.checks", count=report.stats["checks"]),
+        seconds=i18n.number(lang, report.seconds, 1),
     )
+
+
+def finding_lines(result: CheckResult, lang: str, width: int) -> tuple[Text, list[str]]:
+    """The head line (severity, code, where, count, rate) and the message wrapped under it.
+
+    Lines break only between words: an identifier longer than the line stays whole."""
+    severity = result.severity.value
+    names = [i18n.word(lang, f"severity.{s}") for s in STYLES]
+    head = Text()
+    head.append(
+        i18n.word(lang, f"severity.{severity}").ljust(max(map(len, names))), STYLES[severity]
+    )
+    head.append(f"  {result.code}  ", "bold")
+    head.append(where(result, lang))
+    head.append(f"  {i18n.number(lang, result.count)}")
+    if result.rate is not None and result.denominator:
+        head.append(f"  {i18n.percent(lang, result.rate)}")
+    message = i18n.finding_message(lang, result.finding) if result.finding else ""
+    lines = textwrap.wrap(
+        message,
+        width=max(width - INDENT, 20),
+        break_long_words=False,
+        break_on_hyphens=False,
+        initial_indent=" " * INDENT,
+        subsequent_indent=" " * INDENT,
+    )
+    return head, lines
+
+
+def print_summary(
+    report: Report, console: Console, lang: str = "en", *, quiet: bool = False
+) -> None:
+    """The findings one by one, then the verdict; only the verdict when `quiet`."""
+    if not quiet:
+        files = ", ".join(
+            f"{level}: {i18n.word(lang, 'report.rows', count=info['rows'])}"
+            for level, info in report.files.items()
+        )
+        profile = i18n.word(lang, "report.profile", profile=report.profile)
+        console.print(Text(f"{report.module} ({profile}): {files}"), soft_wrap=True)
+        for result in failed_results(report):
+            head, lines = finding_lines(result, lang, console.width)
+            console.print(head, soft_wrap=True)
+            for line in lines:
+                console.print(Text(line), soft_wrap=True)
+    style = "green" if report.valid else "red"
+    console.print(Text(verdict_line(report, lang), style), soft_wrap=True)

@@ -1,0 +1,236 @@
+"""The one catalogue of the program's own words, one YAML file per language (`i18n/<lang>.yaml`).
+
+Every word the program shows a person (CLI messages, report titles and headings, finding
+messages) is looked up here with `word(lang, key, **values)`; a key missing from a language is a
+`MissingWord` error, never a silent fall back to English (a test compares the key sets).
+
+API for other areas (handout, export):
+
+- `LANGUAGES`: the complete catalogues, derived from the files (`draft: true` ones are left out).
+- `word(lang, key, **values) -> str`: the text of `key` (dotted: ``report.title``), filled with
+  `values` by `str.format`. A plural entry is a mapping of CLDR categories (``one``, ``other``,
+  ...) chosen by ``values["count"]`` with Babel's plural rules ("1 household", "2 households").
+  Integers are written with the language's digit grouping; ``{rate:percent}`` writes a share
+  as a percentage and ``{when:datetime}`` a date and time, both with Babel.
+- `info(lang) -> Language`: name, BCP-47 tag and direction (``ltr``/``rtl``).
+- `check_language(lang, option)`: raises `MigmoduleError` (I18N-LANG-001) for an unknown one.
+- `finding_message(lang, finding)`: a finding's message in `lang`, from ``finding.<CODE>.message``.
+- `template(key)`: the English entry as an `IssueCode` template, so `define(...)` and the
+  catalogue hold one wording.
+- `number(lang, n)`, `percent(lang, x)`, `datetime_text(lang, moment)`: Babel formatting.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from babel import Locale
+from babel.dates import format_datetime
+from babel.numbers import format_decimal, format_percent
+
+from migmodule.codes import Finding, Location, MigmoduleError, define
+
+PLURAL_CATEGORIES = frozenset({"zero", "one", "two", "few", "many", "other"})
+
+
+class MissingWord(KeyError):
+    """A key the catalogue of a language lacks: a bug in the program, shown loudly."""
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str  # in the language itself
+    tag: str  # BCP-47, for <html lang> and Babel
+    direction: str  # "ltr" or "rtl"
+    draft: bool  # a stub not offered to users yet
+
+
+def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and not is_plural(value):
+            flat.update(_flatten(value, name + "."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def is_plural(value: Any) -> bool:
+    return isinstance(value, dict) and "other" in value and set(value) <= PLURAL_CATEGORIES
+
+
+def _files() -> dict[str, Any]:
+    folder = resources.files("migmodule").joinpath("i18n")
+    return {
+        entry.name.removesuffix(".yaml"): entry
+        for entry in folder.iterdir()
+        if entry.name.endswith(".yaml")
+    }
+
+
+@cache
+def catalogue(lang: str) -> dict[str, Any]:
+    """Every key of one language's file, flattened (``report.title``)."""
+    files = _files()
+    if lang not in files:
+        raise MigmoduleError.of(LANG_UNKNOWN, option="language", value=lang, known=known())
+    data = yaml.safe_load(files[lang].read_text(encoding="utf-8"))
+    return _flatten(data)
+
+
+@cache
+def all_languages() -> tuple[str, ...]:
+    """Every catalogue file, drafts included."""
+    return tuple(sorted(_files()))
+
+
+def info(lang: str) -> Language:
+    words = catalogue(lang)
+    return Language(
+        lang,
+        words["meta.name"],
+        words["meta.tag"],
+        words["meta.direction"],
+        bool(words.get("meta.draft", False)),
+    )
+
+
+@cache
+def complete_languages() -> tuple[str, ...]:
+    order = ("en", "fr", "es")  # the module texts' languages first
+    found = [lang for lang in all_languages() if not info(lang).draft]
+    return tuple(sorted(found, key=lambda lang: (order.index(lang) if lang in order else 9, lang)))
+
+
+def known() -> str:
+    return ", ".join(complete_languages())
+
+
+def locale(lang: str) -> Locale:
+    return Locale.parse(info(lang).tag, sep="-")
+
+
+def plural_category(lang: str, count: float) -> str:
+    return locale(lang).plural_form(abs(count))
+
+
+def number(lang: str, value: float, decimals: int | None = None) -> str:
+    if decimals is None:
+        return format_decimal(value, locale=locale(lang))
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=locale(lang))
+
+
+def percent(lang: str, share: float, decimals: int = 1) -> str:
+    """A share as a percentage in the language's own pattern ("12.5%", "12,5 %")."""
+    pattern = locale(lang).percent_formats[None].pattern.split(";")[0]
+    if decimals:
+        last = pattern.rindex("0")
+        pattern = pattern[: last + 1] + "." + "0" * decimals + pattern[last + 1 :]
+    return format_percent(share, format=pattern, locale=locale(lang))
+
+
+def datetime_text(lang: str, moment: datetime) -> str:
+    return format_datetime(moment, format="medium", locale=locale(lang))
+
+
+class _Formatter(string.Formatter):
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def format_field(self, value: Any, spec: str) -> str:
+        if spec == "percent" or spec.startswith("percent"):
+            decimals = int(spec[len("percent") :] or 1)
+            return "" if value is None else percent(self.lang, float(value), decimals)
+        if spec == "datetime":
+            return datetime_text(self.lang, value)
+        if spec == "" and isinstance(value, int) and not isinstance(value, bool):
+            return number(self.lang, value)
+        return super().format_field(value, spec)
+
+
+def entry(lang: str, key: str) -> Any:
+    words = catalogue(lang)
+    if key not in words:
+        raise MissingWord(f"no '{key}' in the {lang} catalogue (src/migmodule/i18n/{lang}.yaml)")
+    return words[key]
+
+
+def word(lang: str, key: str, **values: Any) -> str:
+    """The text of `key` in `lang`, filled with `values` (plural chosen by `count`)."""
+    text = entry(lang, key)
+    if isinstance(text, dict):
+        if "count" not in values:
+            raise MissingWord(f"'{key}' has plural forms: give count=")
+        category = plural_category(lang, values["count"])
+        text = text.get(category, text["other"])
+    return _Formatter(lang).format(text, **values)
+
+
+def placeholders(text: Any) -> set[str]:
+    """The value names a catalogue entry uses (every plural form together)."""
+    texts = text.values() if isinstance(text, dict) else [text]
+    return {
+        field.split(".")[0].split("[")[0]
+        for one in texts
+        for _, field, _, _ in string.Formatter().parse(one)
+        if field
+    }
+
+
+def finding_message(lang: str, finding: Finding) -> str:
+    """A finding's message in `lang`; English is the message it was made with."""
+    if lang == "en" or not finding.values:
+        key = f"finding.{finding.code}.message"
+        if lang == "en" or key not in catalogue(lang):
+            if lang != "en":
+                raise MissingWord(f"no '{key}' in the {lang} catalogue")
+            return finding.message
+    return word(lang, f"finding.{finding.code}.message", **finding.values)
+
+
+def finding_title(lang: str, code: str) -> str:
+    return word(lang, f"finding.{code}.title")
+
+
+class Template(str):
+    """An issue code's English template that formats through the catalogue (plurals, numbers)."""
+
+    key: str
+
+    def __new__(cls, key: str) -> Template:
+        text = entry("en", key)
+        self = super().__new__(cls, text["other"] if isinstance(text, dict) else text)
+        self.key = key
+        return self
+
+    def format(self, *args: Any, **values: Any) -> str:  # type: ignore[override]
+        return word("en", self.key, **values)
+
+
+def template(key: str) -> Template:
+    return Template(key)
+
+
+def check_language(lang: str, option: str = "--lang") -> str:
+    """`lang` if the program speaks it, else a coded refusal naming the languages it does."""
+    if lang not in complete_languages():
+        raise MigmoduleError.of(LANG_UNKNOWN, Location(), option=option, value=lang, known=known())
+    return lang
+
+
+LANG_UNKNOWN = define(
+    "I18N-LANG-001",
+    "error",
+    "Unknown language",
+    "{option} {value}: the program does not speak this language yet. Use one of: {known}.",
+    "cli",
+)
