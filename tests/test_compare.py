@@ -309,3 +309,11 @@ def test_kenya_draft_profile_validates_a_file_with_kenya_names_and_codes(tmp_pat
         for f in findings
         if f["code"] == "DATA-CODE-001" and f["location"].get("question") == "place_of_birth"
     ]
+
+
+def test_a_bare_no_is_not_inside_a_category():
+    """'No' (not a citizen) was recoded to 'Stateless (citizen of no country)'."""
+    from migmodule.matching.codes_evidence import label_similarity
+
+    assert label_similarity("No", "Stateless (citizen of no country)") == 0.0
+    assert label_similarity("Marriage", "Family (to join or accompany family, marriage)") >= 0.75

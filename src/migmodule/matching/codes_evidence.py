@@ -120,6 +120,9 @@ def value_evidence(labels: dict[Any, str]) -> ValueEvidence:
     return ValueEvidence(labels, specials, found, iso)
 
 
+_YES_NO = {"yes", "no", "oui", "non", "si"}
+
+
 def label_similarity(a: str, b: str) -> float:
     """0..1: how alike two category labels are (folded words; spelling and word order forgiven)."""
     vocab = vocabulary()
@@ -134,7 +137,10 @@ def label_similarity(a: str, b: str) -> float:
         similar = 0.0
     # one label's content words all inside the other's: "Education, study or training" holds
     # "Study or training"; "Marriage" is inside "Family (to join or accompany family, marriage)"
+    # A bare yes or no is an answer, not a category word: "No" is not inside "Stateless (citizen
+    # of no country)".
     mine, theirs = set(mine_words), set(their_words)
-    if mine and theirs and (mine <= theirs or theirs <= mine):
+    answers_only = mine <= _YES_NO or theirs <= _YES_NO
+    if mine and theirs and not answers_only and (mine <= theirs or theirs <= mine):
         similar = max(similar, 0.85)
     return similar
