@@ -346,3 +346,27 @@ def test_arabic_stub_renders_right_to_left(tmp_path):
     page = render_html(report, "ar")
     assert '<html lang="ar" dir="rtl">' in page
     assert "تقرير التحقق" in page and "Validation report" not in page
+
+
+def test_click_usage_errors_carry_a_code():
+    for args in (["validate", "--nope"], ["nope"], ["validate", "x.csv", "--profile", "no.yaml"]):
+        result = invoke(*args)
+        assert result.exit_code == 2
+        assert "CLI-USAGE-001" in result.output, result.output
+
+
+def test_an_unknown_param_is_refused_by_validate_and_by_exports(tmp_path):
+    result = invoke(
+        "validate",
+        SAMPLE / "census_persons.sav",
+        "--profile",
+        SAMPLE / "census.profile.yaml",
+        "--param",
+        "TYPO=1",
+    )
+    assert result.exit_code == 2 and "PARAM-NAME-001" in result.output and "TYPO" in result.output
+    result = invoke("export", "xlsform", str(MINI), "--param", "FOO=bar", "-o", tmp_path / "x.xlsx")
+    assert result.exit_code == 2 and "PARAM-NAME-001" in result.output
+    assert not (tmp_path / "x.xlsx").exists()
+    result = invoke("export", "xlsform", str(MINI), "--lang", "de", "-o", tmp_path / "x.xlsx")
+    assert result.exit_code == 2 and "I18N-LANG-001" in result.output

@@ -231,6 +231,13 @@ LANG_UNKNOWN = define(
     "I18N-LANG-001",
     "error",
     "Unknown language",
-    "{option} {value}: the program does not speak this language yet. Use one of: {known}.",
+    "{option} {value}: unknown language (not yet spoken by the program). Use one of: {known}.",
+    "cli",
+)
+CLI_USAGE = define(
+    "CLI-USAGE-001",
+    "error",
+    "Command line not understood",
+    "{message} Run the command with --help to see what it takes.",
     "cli",
 )

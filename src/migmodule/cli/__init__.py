@@ -9,9 +9,13 @@ from __future__ import annotations
 import click
 
 from migmodule import __version__
+from migmodule.cli.common import CodedGroup
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=CodedGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="migmodule")
 def main() -> None:
     """migmodule: versioned migration question modules, exports and microdata validation.

@@ -11,7 +11,8 @@ from typing import Any
 
 import click
 
-from migmodule.codes import Finding, MigmoduleError, reaches
+from migmodule.codes import Finding, Location, MigmoduleError, reaches
+from migmodule.i18n import CLI_USAGE, LANG_UNKNOWN
 from migmodule.profile import Adapted, adapt, check_profile, load_profile
 from migmodule.spec.model import LANGUAGES
 
@@ -24,6 +25,42 @@ fail_on_option = click.option(
     show_default=True,
     help="Exit with code 1 when a finding of this severity or worse is reported.",
 )
+
+
+class CodedUsageError(click.UsageError):
+    """A usage error of click (unknown option, missing argument, bad choice) with its code."""
+
+    def __init__(self, error: click.UsageError):
+        super().__init__(error.message, error.ctx)
+        message = error.format_message().rstrip(".") + "."
+        self.finding = Finding.make(CLI_USAGE, message=message)
+
+    def format_message(self) -> str:
+        return str(self.finding)
+
+
+def _coded(error: click.UsageError) -> click.UsageError:
+    no_args_help = getattr(click.exceptions, "NoArgsIsHelpError", ())
+    if isinstance(error, (CodedUsageError, no_args_help)):
+        return error
+    return CodedUsageError(error)
+
+
+class CodedGroup(click.Group):
+    """The `migmodule` group: click's usage errors, of any sub-command, carry a code
+    (CLI-USAGE-001) like every other message."""
+
+    def make_context(self, info_name, args, parent=None, **extra):  # type: ignore[no-untyped-def]
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            raise _coded(exc) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise _coded(exc) from None
 
 
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -76,11 +113,28 @@ def parse_languages(value: str | None) -> list[str] | None:
     languages = [lang.strip() for lang in value.split(",") if lang.strip()]
     unknown = [lang for lang in languages if lang not in LANGUAGES]
     if unknown:
-        raise click.BadParameter(
-            f"unknown language(s) {', '.join(unknown)}; use {', '.join(LANGUAGES)}",
-            param_hint="--lang",
+        raise MigmoduleError.of(
+            LANG_UNKNOWN, option="--lang", value=", ".join(unknown), known=", ".join(LANGUAGES)
         )
     return languages
+
+
+def check_param_names(params: dict[str, Any], adapted: list[Adapted]) -> None:
+    """Refuse a --param NAME that no chosen module has (PARAM-NAME-001), as in a profile."""
+    from migmodule.spec.params import UNKNOWN_PARAMETER
+
+    for name in params:
+        if adapted and not any(name in a.module.parameter_by_id for a in adapted):
+            module = adapted[0].module
+            raise MigmoduleError.of(
+                UNKNOWN_PARAMETER,
+                Location(module=module.ref),
+                module=" and ".join(a.module.ref for a in adapted),
+                name=name,
+                known=", ".join(
+                    dict.fromkeys(p for a in adapted for p in a.module.parameter_by_id)
+                ),
+            )
 
 
 def adaptation_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -136,6 +190,7 @@ def adapted_from_options(
         adapted = adapt(profile, **common)
     else:
         adapted = [a for ref in modules for a in adapt(profile, ref, **common)]
+    check_param_names(values, adapted)
     if profile is None:  # a profile's placeholders are reported by check_profile above
         from migmodule.export.placeholders import placeholder_findings
 

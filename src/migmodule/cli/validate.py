@@ -9,7 +9,14 @@ from rich.console import Console
 from rich.text import Text
 
 from migmodule import i18n
-from migmodule.cli.common import EXIT_FINDINGS, EXIT_OK, fail_on_option, handle_errors, parse_params
+from migmodule.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    check_param_names,
+    fail_on_option,
+    handle_errors,
+    parse_params,
+)
 from migmodule.codes import MigmoduleError, reaches
 
 
@@ -151,6 +158,12 @@ def validate(
     if not module_ref and not profile:
         raise click.UsageError("give --module or --profile")
     lang = report_language(lang, profile)
+    values = parse_params(params)
+    if values:
+        from migmodule.profile import adapt, load_profile
+
+        chosen = adapt(load_profile(profile) if profile else None, module_ref, params=values)
+        check_param_names(values, chosen)
     for path in reports:
         check_report_path(path)
     letters = parse_params(missing_map) if missing_map else None
@@ -175,7 +188,7 @@ def validate(
             settings=settings,
             country=country,
             reference_date=reference_date,
-            params=parse_params(params),
+            params=values,
             progress=progress,
         )
     from migmodule.microdata import csv_dialect
