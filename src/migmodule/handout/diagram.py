@@ -53,6 +53,7 @@ class Label:
     bold: bool = False
     middle: bool = False  # anchored at its centre instead of its start
     colour: str = INK
+    halo: bool = False  # a white outline under it, so that it stays legible across a line
 
 
 @dataclass(frozen=True)
@@ -106,15 +107,13 @@ class Diagram:
         for label in self.labels:
             anchor = ' text-anchor="middle"' if label.middle else ""
             weight = ' font-weight="bold"' if label.bold else ""
-            halo = (
-                f' stroke="{PAPER}" stroke-width="3" paint-order="stroke"'
-                if label.colour == ACCENT
-                else ""
-            )
-            out.append(
-                f'<text x="{label.x:.1f}" y="{label.y:.1f}" font-size="{label.size:g}"{anchor}{weight}'
-                f'{halo} fill="{label.colour}">{escape(label.text)}</text>'
-            )
+            common = f'x="{label.x:.1f}" y="{label.y:.1f}" font-size="{label.size:g}"{anchor}{weight}'
+            if label.halo:  # a copy drawn first (paint-order is not known to every renderer)
+                out.append(
+                    f'<text {common} fill="{PAPER}" stroke="{PAPER}" stroke-width="3" '
+                    f'aria-hidden="true">{escape(label.text)}</text>'
+                )
+            out.append(f'<text {common} fill="{label.colour}">{escape(label.text)}</text>')
         out.append("</svg>")
         return "\n".join(out)
 
@@ -143,7 +142,7 @@ class Diagram:
             font = _font(round(label.size * s), label.bold)
             anchor = "ms" if label.middle else "ls"
             position = (label.x * s, label.y * s)
-            if label.colour == ACCENT:  # a white halo, so a label crossing a line stays legible
+            if label.halo:  # a white halo, so a label crossing a line stays legible
                 draw.text(
                     position,
                     label.text,
@@ -336,7 +335,7 @@ def _shapes(graph: dict, title: str, bold_first_line: set[str]) -> Diagram:
         for op in edge.get("_ldraw_", []) + edge.get("_xldraw_", []):
             if op["op"] == "T":
                 x, y = point(*op["pt"])
-                diagram.labels.append(Label(x, y, op["text"], SMALL, False, True, ACCENT))
+                diagram.labels.append(Label(x, y, op["text"], SMALL, False, True, ACCENT, True))
     return diagram
 
 

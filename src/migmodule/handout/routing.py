@@ -109,6 +109,7 @@ class _Oracle:
         self.blank_row = {q.id: None for q in module.questions}
         self.derive = Deriver(module, params) if module.derived else None
         self._compiled: dict[str, Callable[[dict], Any]] = {}
+        self._reads_derived: dict[str, bool] = {}
         self._inputs: dict[str, list[str]] = {}
         self._pools: dict[str, list[Any]] = {}
         self.numbers = self._numbers()
@@ -139,11 +140,17 @@ class _Oracle:
             self._compiled[source] = compile_row(
                 self.module, prepare(self.module, source, self.params)
             )
+            self._reads_derived[source] = any(
+                name in self.module.derived_by_id for name in referenced(self.module, source)
+            )
         return self._compiled[source]
 
     def truth(self, tree: Node, row: dict) -> Any:
         full = {**self.blank_row, **row}
-        return self.compiled(tree)(self.derive(full) if self.derive else full)
+        compiled = self.compiled(tree)
+        if self.derive is not None and self._reads_derived[to_source(tree)]:
+            full = self.derive(full)
+        return compiled(full)
 
     def inputs(self, tree: Node) -> list[str]:
         """The questions a check reads (derived variables replaced by what they read)."""
