@@ -74,3 +74,51 @@ def test_formats_agree(tmp_path):
         results.append(comparable(validate_data(files, mini(), chunk_size=11)))
     for other in results[1:]:
         assert other == results[0]
+
+
+def test_read_ahead_gives_the_same_report(tmp_path):
+    frame = persons()
+    path = write(frame, tmp_path / "p.parquet")
+    ahead, plain = (
+        comparable(validate_data(path, mini(), chunk_size=3, read_ahead=flag))
+        for flag in (True, False)
+    )
+    assert ahead == plain
+
+
+def test_read_ahead_keeps_order_and_raises_the_reader_error():
+    from migmodule.validate.engine import read_ahead
+
+    assert list(read_ahead(iter(range(50)))) == list(range(50))
+
+    def failing():
+        yield 1
+        yield 2
+        raise OSError("disk gone")
+
+    seen = []
+    with pytest.raises(OSError, match="disk gone"):
+        for item in read_ahead(failing()):
+            seen.append(item)
+    assert seen == [1, 2]
+    stopped = read_ahead(iter(range(1000)))
+    assert next(stopped) == 0
+    stopped.close()  # stopping early ends the reader thread
+    import threading
+
+    assert not [t for t in threading.enumerate() if t.name == "migmodule-reader"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".dta", ".sav", ".parquet"])
+def test_progress_has_a_total_for_every_format(tmp_path, suffix):
+    path = write(persons(), tmp_path / f"p{suffix}")
+    calls = []
+    validate_data(path, mini(), chunk_size=7, progress=lambda *call: calls.append(call))
+    assert len(calls) > 3 and all(total is not None for _, _, total in calls)
+    done = [d for _, d, _ in calls]
+    assert done == sorted(done) and done[-1] == calls[-1][2]  # rises to the total, reached
+    if suffix == ".csv":  # bytes: the file's size
+        assert calls[-1][2] == path.stat().st_size
+        assert all(d < path.stat().st_size for d in done[:-1])
+    else:  # rows
+        assert calls[-1][2] == len(persons())

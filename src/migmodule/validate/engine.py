@@ -10,8 +10,10 @@ Returns a `Report`; raises `MigmoduleError` only for unusable input.
 from __future__ import annotations
 
 import dataclasses
+import queue
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from migmodule.expr.evaluate import derive
-from migmodule.microdata.source import RawChunk
 from migmodule.expr.semantics import ancestors, referenced
+from migmodule.microdata.source import RawChunk
 from migmodule.profile import Adapted, Profile, adapt, load_profile
 from migmodule.validate.checks import CHECKS, Check, Context, Selection, Target
 from migmodule.validate.flat import FlatLevel
@@ -277,10 +279,14 @@ class _FileRun:
 
     def _read(self) -> tuple[int, Kept | None]:
         """Feed every chunk to the checks; the values to keep for child files (or None)."""
-        plan, settings, progress = self.plan, self.run_.settings, self.run_.progress
+        plan, settings = self.plan, self.run_.settings
         offset = rows = 0
         kept: list[Chunk] = []
-        for raw in plan.source.chunks(plan.columns(), settings.chunk_size):
+        tell = _Progress(plan, self.run_.progress)
+        chunks = plan.source.chunks(plan.columns(), settings.chunk_size)
+        if settings.read_ahead and settings.chunk_size is not None:
+            chunks = read_ahead(chunks)
+        for raw in chunks:
             read = len(raw.frame)
             positions = self._level_rows(raw)
             if positions is not None:
@@ -293,8 +299,8 @@ class _FileRun:
                 kept.append(chunk)
             offset += read
             rows += len(chunk)
-            if progress is not None:
-                progress(plan.level, offset, plan.source.n_rows)
+            tell(offset)
+        tell(offset, done=True)
         if not self.keep:
             return rows, None
         return rows, Kept.gather(kept, [m.id for m in plan.questions])
@@ -329,6 +335,79 @@ class _FileRun:
         for name in self.absent:
             chunk.values[name] = np.nan
             chunk.undetermined[name] = every
+
+
+class _Progress:
+    """The progress callback of one file, with a total: rows (of the file's header or metadata),
+    or bytes for a CSV file, whose rows are not counted before it is read (the bytes done are
+    estimated from the mean width of its first lines, and exact at the end)."""
+
+    def __init__(self, plan: FilePlan, progress: Progress | None):
+        self.progress, self.level = progress, plan.level
+        self.total, self.width = plan.source.n_rows, None
+        if progress is not None and self.total is None and plan.source.format == "csv":
+            self.total, self.width = _csv_width(plan.source.path)
+
+    def __call__(self, rows: int, done: bool = False) -> None:
+        if self.progress is None:
+            return
+        if self.width is None:
+            self.progress(self.level, rows, self.total)
+        elif done:
+            self.progress(self.level, self.total, self.total)
+        else:
+            self.progress(self.level, min(round(rows * self.width), self.total - 1), self.total)
+
+
+def _csv_width(path: Path) -> tuple[int, float]:
+    """A CSV file's size in bytes and the mean width of a row among its first MB of lines."""
+    size = path.stat().st_size
+    with open(path, "rb") as handle:
+        sample = handle.read(1 << 20)
+    lines = sample.count(b"\n")
+    if len(sample) < size:  # the last line of the sample is cut
+        sample, lines = sample[: sample.rfind(b"\n") + 1], max(lines, 1)
+    header = sample.find(b"\n") + 1
+    return max(size, 1), (len(sample) - header) / max(lines - 1, 1) or 1.0
+
+
+_DONE = object()
+
+
+def read_ahead(chunks: Iterator[RawChunk], depth: int = 1) -> Iterator[RawChunk]:
+    """The same chunks, the next one read by a thread while the checks run on this one (the
+    readers, in Rust or C, let go of the GIL while they read). An error of the reader is raised
+    here, where the chunk would have come; stopping early stops the thread at its next chunk."""
+    ready: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                if stop.is_set():
+                    return
+                ready.put(chunk)
+            ready.put(_DONE)
+        except BaseException as exc:  # handed to the consumer, raised there
+            ready.put(exc)
+
+    thread = threading.Thread(target=produce, name="migmodule-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = ready.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # let a blocked put finish
+            try:
+                ready.get_nowait()
+            except queue.Empty:
+                thread.join(0.05)
 
 
 def _subset(raw: RawChunk, positions: np.ndarray) -> RawChunk:

@@ -42,6 +42,7 @@ class ValidationSettings:
     language: str = "en"
     checks: tuple[str, ...] = ()  # issue codes or check names to run (empty: all)
     skip: tuple[str, ...] = ()  # issue codes or check names not to run
+    read_ahead: bool = True  # read the next chunk in a thread while the checks run on this one
 
     @classmethod
     def from_options(
