@@ -317,3 +317,35 @@ def test_a_bare_no_is_not_inside_a_category():
 
     assert label_similarity("No", "Stateless (citizen of no country)") == 0.0
     assert label_similarity("Marriage", "Family (to join or accompany family, marriage)") >= 0.75
+
+
+DDI = """<?xml version="1.0" encoding="UTF-8"?>
+<codeBook xmlns="ddi:codebook:2_5" version="2.5">
+  <dataDscr>
+    <var ID="V1" name="NACIONALIDAD" files="F1">
+      <labl xml:lang="es">Nacionalidad</labl>
+      <universe>Personas nacidas en el extranjero</universe>
+      <qstn><qstnLit xml:lang="es">¿Cuál es la nacionalidad de (NOMBRE)?</qstnLit></qstn>
+      <catgry><catValu>1</catValu><labl xml:lang="es">Mexicana</labl></catgry>
+      <catgry><catValu>3</catValu><labl xml:lang="es">Otra</labl></catgry>
+    </var>
+    <var ID="V2" name="SEXO" files="F1"><labl xml:lang="es">Sexo</labl>
+      <catgry><catValu>1</catValu><labl xml:lang="es">Hombre</labl></catgry>
+      <catgry><catValu>3</catValu><labl xml:lang="es">Mujer</labl></catgry>
+    </var>
+  </dataDscr>
+</codeBook>
+"""
+
+
+def test_ddi_codebook_in_spanish_with_its_universe_in_words(tmp_path):
+    path = tmp_path / "ddi.xml"
+    path.write_text(DDI, encoding="utf-8")
+    coverage = compare([path], MODULE, language="es")
+    by_id = {q.question: q for q in coverage.questions}
+    assert by_id["sex"].item == "SEXO" and by_id["sex"].status == "standard"
+    assert by_id["sex"].codes.recode == {"3": 2}  # Mujer -> 2
+    assert by_id["sex"].label.startswith("¿")  # the module's text in Spanish
+    citizenship = next(q for q in coverage.questions if q.item == "NACIONALIDAD")
+    assert citizenship.universe.verdict == "not compared"
+    assert "Personas nacidas en el extranjero" in citizenship.universe.why

@@ -205,15 +205,26 @@ def compare_form(form: NationalForm, adapted: Adapted, language: str = "en") -> 
         )
         entry.national_label = _label(item, language)
         entry.evidence = list(proposal.evidence)
+        national = form.questions.get(item.name)
+        if national is not None and national.type.endswith("_from_file"):
+            entry.evidence.append(
+                f"choices in the external file {national.list_name}, not compared (not given)"
+            )
         entry.status = STANDARD
         target = targets.get(question.id)
         if target is not None and target.codes:
             entry.codes = _compare_codes(proposal, item, target)
         entry.differences = _differences(form, adapted, question, proposal, item, by_item, entry)
         if not form.has_logic:
-            entry.universe = UniverseComparison(
-                "not compared", why=f"the {form.kind} file holds no skip logic (give the .apc)"
+            national = form.questions.get(item.name)
+            words = national.universe_text if national is not None else ""
+            why = (
+                f"the national universe is given in words: {words!r}"
+                if words
+                else f"the {form.kind} file holds no skip logic"
+                + (" (give the .apc)" if form.kind == "cspro" else "")
             )
+            entry.universe = UniverseComparison("not compared", words, why=why)
             if entry.differences:
                 entry.status = DIFFERENT
             continue

@@ -35,6 +35,7 @@ class FormQuestion:
     choice_filter: str = ""
     group: str = ""  # group path
     row: int | None = None  # survey sheet row (1 = header)
+    universe_text: str = ""  # a universe in words (DDI `<universe>`), not logic
 
 
 @dataclass
@@ -116,7 +117,26 @@ def read_form(paths: list[str | Path]) -> NationalForm:
         form.questions[item.name] = FormQuestion(item.name, item.type, group=item.group)
     for apc in by_suffix.get(".apc", []):
         _read_apc(form, apc)
+    for xml in by_suffix.get(".xml", []):
+        _read_ddi_universes(form, xml)
     return form
+
+
+def _read_ddi_universes(form: NationalForm, path: Path) -> None:
+    """`<universe>` of each DDI `<var>`: words, shown as evidence (not compared as logic)."""
+    from lxml import etree
+
+    try:
+        root = etree.parse(
+            str(path), etree.XMLParser(resolve_entities=False, no_network=True)
+        ).getroot()
+    except (etree.XMLSyntaxError, OSError):
+        return  # read_codebook has already reported an unreadable file
+    for var in root.iter("{*}var"):
+        name = var.get("name", "")
+        texts = [" ".join("".join(u.itertext()).split()) for u in var.iter("{*}universe")]
+        if name in form.questions and any(texts):
+            form.questions[name].universe_text = "; ".join(t for t in texts if t)
 
 
 def _from_sheets(files: list[Path], sheets: dict[str, list[dict]]) -> NationalForm:
@@ -149,8 +169,8 @@ def _from_sheets(files: list[Path], sheets: dict[str, list[dict]]) -> NationalFo
             sizes[start] += 1
         parts = kind.split()
         list_name = None
-        if parts and parts[0] in ("select_one", "select_multiple") and len(parts) > 1:
-            list_name = parts[1]
+        if parts and parts[0].startswith(("select_one", "select_multiple")) and len(parts) > 1:
+            list_name = parts[1]  # for *_from_file: the external file, which is not read
         form.questions.setdefault(
             name,
             FormQuestion(
