@@ -122,3 +122,31 @@ def test_progress_has_a_total_for_every_format(tmp_path, suffix):
         assert all(d < path.stat().st_size for d in done[:-1])
     else:  # rows
         assert calls[-1][2] == len(persons())
+
+
+def test_the_bar_goes_to_stderr_with_a_total_when_stdout_is_a_file(tmp_path):
+    """The CLI's bar: on stderr (FORCE_COLOR makes rich draw it as on a terminal), kept when
+    stdout goes to a file, counting a CSV file's bytes up to its size, with the time left."""
+    import os
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = write(persons(400), tmp_path / "p.csv")
+    size = path.stat().st_size
+    with open(tmp_path / "out.txt", "w") as out:
+        done = subprocess.run(
+            [sys.executable, "-c", "from migmodule.cli import main; main()", "validate", str(path)]
+            + ["-m", str(Path(__file__).parent / "specs" / "mini.yaml"), "--chunk-size", "50"],
+            stdout=out,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "FORCE_COLOR": "1", "COLUMNS": "120"},
+            timeout=300,
+        )
+    assert done.returncode in (0, 1)
+    screen = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", done.stderr)
+    assert f"{size}/{size}" in screen  # the total, reached
+    assert re.search(r"\d:\d\d:\d\d\s*$", screen.strip().splitlines()[-1])  # time left
+    assert "person" in (tmp_path / "out.txt").read_text()  # the summary still on stdout

@@ -180,7 +180,8 @@ def validate(
         skip=_split(skipped),
     )
     console = Console(stderr=False)
-    with progress_bar(console, lang) as progress:
+    # The bar goes to stderr: it stays when stdout (the summary) is redirected to a file.
+    with progress_bar(Console(stderr=True), lang) as progress:
         report = validate_data(
             list(data) or None,
             module_ref,
