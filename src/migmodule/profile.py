@@ -1042,9 +1042,17 @@ def check_profile(profile: Profile, path: str | None = None) -> list[Finding]:
             q = module.question_by_id.get(name)
             if q is not None and q.status is QuestionStatus.CORE:
                 checker.add(PROFILE_EXCLUDE_CORE, checker.at("exclude"), question=name)
+        generic = resolve_parameters(module, {})
         for param in module.parameters:
-            if param.required_in_profile and param.id not in values:
-                default = resolve_parameters(module, {}).get(param.id)
+            # unset, or set under parameters to the generic placeholder itself (as `profile
+            # init` once wrote "Area 1, Area 2, Area 3")
+            placeholder = (
+                param.id in settings.parameters
+                and adapted is not None
+                and adapted.params.get(param.id) == generic.get(param.id)
+            )
+            if param.required_in_profile and (param.id not in values or placeholder):
+                default = generic.get(param.id)
                 checker.add(
                     PROFILE_PARAMETER_UNSET,
                     checker.at("parameters"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -41,11 +42,14 @@ def _scalar(value: Any) -> str:
 
 
 def _parameter_lines(module: Module, param: Parameter) -> list[str]:
+    """Comment lines saying what a parameter is, then its entry in the `parameters` flow
+    mapping. A parameter whose generic value only stands in for the national one
+    (`required_in_profile`) is written commented out, so that `profile check` and every export
+    report it until it is set; uncommenting the line keeps the file valid."""
     label = text_in(param.label, "en")
     if param.id in ("COUNTRY", "REF_DATE"):
-        return [
-            f"      # {param.id} ({label}) comes from '{'country' if param.id == 'COUNTRY' else 'reference_date'}' above."
-        ]
+        source = "country" if param.id == "COUNTRY" else "reference_date"
+        return [f"      # {param.id} ({label}) comes from '{source}' above."]
     lines = [
         f"      # {label}" + (f". {text_in(param.description, 'en')}" if param.description else "")
     ]
@@ -56,32 +60,45 @@ def _parameter_lines(module: Module, param: Parameter) -> list[str]:
     elif param.type == "date":
         lines.append("      # A date, YYYY-MM-DD.")
     if param.type == "code_list":
-        lines.append("      # The national list: code and label in each language, e.g.")
-        lines.append(f"      # {param.id}:")
-        lines.append(
-            "      #   - {code: 1, label: {en: Region one, fr: Région un, es: Región uno}}"
+        example = (
+            f"{param.id}: [{{code: 1, label: {{en: Region one, fr: Région un, es: Región uno}}}}, "
+            "{code: 2, label: {en: Region two, fr: Région deux, es: Región dos}}],"
         )
-        value = param.default if param.default else []
-        lines.append(f"      {param.id}: {json.dumps(value, ensure_ascii=False)}")
+        lines.append("      # The national list, with a code and a label in each language, e.g.")
+        if param.required_in_profile or not param.default:
+            if param.required_in_profile:
+                lines.append("      # Set this: the generic list only stands in for yours.")
+            lines.append(f"      # {example}")
+        else:
+            lines.append(f"      {param.id}: {json.dumps(param.default, ensure_ascii=False)},")
+    elif param.required_in_profile:
+        lines.append("      # Set this: the generic value only stands in for yours.")
+        lines.append(f"      # {param.id}: {_scalar(param.default)},")
     else:
-        required = (
-            "  # set this: the default is only a placeholder" if param.required_in_profile else ""
-        )
-        lines.append(f"      {param.id}: {_scalar(param.default)}{required}")
+        lines.append(f"      {param.id}: {_scalar(param.default)},")
     return lines
 
 
-def _module_lines(ref: str, module: Module) -> list[str]:
-    # A spec file outside the bank is named by its path, a bank module by id@version.
-    where = str(Path(ref).resolve()) if ref.endswith((".yaml", ".yml")) else module.ref
+def _flow(key: str, comments: list[str], entries: list[str]) -> list[str]:
+    """`key: { ... }` over several lines: commented examples and real entries each end in a
+    comma, so uncommenting any of them keeps the YAML valid."""
+    return [f"    {key}: {{", *comments, *(f"      {entry}," for entry in entries), "    }"]
+
+
+def _module_lines(ref: str, module: Module, folder: Path | None) -> list[str]:
+    # A spec file outside the bank is named by its path relative to the profile's folder, a bank
+    # module by id@version.
+    where = module.ref
+    if ref.endswith((".yaml", ".yml")):
+        where = os.path.relpath(Path(ref).resolve(), (folder or Path.cwd()).resolve())
+        where = Path(where).as_posix()
     lines = [
         f"  - module: {_scalar(where)}   # {text_in(module.title, 'en')} {module.ref} ({module.status.value})"
     ]
-    lines.append("    parameters:")
-    for param in module.parameters:
-        lines += _parameter_lines(module, param)
-    if all(line.lstrip().startswith("#") for line in lines[2:]):  # no parameter of its own
-        lines.append("      {}")
+    parameter_lines = [
+        line for param in module.parameters for line in _parameter_lines(module, param)
+    ]
+    lines += ["    parameters: {", *parameter_lines, "    }"]
     optional = [q for q in module.questions if q.status is QuestionStatus.OPTIONAL]
     lines.append(
         "    # Optional questions switched on. Remove this key to keep all of them; list none"
@@ -91,27 +108,38 @@ def _module_lines(ref: str, module: Module) -> list[str]:
     )
     lines.append("    include: [" + ", ".join(q.id for q in optional) + "]")
     lines.append(
-        "    # Questions switched off (leaving out a core question is reported by `profile check`)."
+        "    # Questions switched off (leaving out a core question is reported by 'profile check')."
     )
     lines.append("    exclude: []")
-    lines.append("    # National variable names: question id -> name in your data and exports.")
-    lines.append(
-        "    # The module's own names are listed; change the ones that differ, delete the rest."
-    )
-    lines.append("    variables:")
     items = [(q.id, q.variable_name) for q in module.questions] + [
         (d.id, d.variable_name) for d in module.derived
     ]
-    for item, name in items:
-        lines.append(f"      # {item}: {name}")
-    lines.append("      {}" if items else "      {}")
-    lines.append("    # Recodes from national codes to the module's codes, per question, e.g.")
-    lines.append("    #   country_of_birth: {'1001': 404}")
-    lines.append("    recodes: {}")
-    lines.append("    # Data files per level, for `migmodule validate`, e.g.")
-    levels = ", ".join(f"{lv.id}: data/{lv.id}.csv" for lv in module.levels)
-    lines.append(f"    #   {{{levels}}}")
-    lines.append("    files: {}")
+    lines += _flow(
+        "variables",
+        [
+            "      # National variable names: question id -> name in your data and exports.",
+            "      # The module's own names are listed; remove the # in front of the ones that",
+            "      # differ and write your name after the colon.",
+            *(f"      # {item}: {name}," for item, name in items),
+        ],
+        [],
+    )
+    lines += _flow(
+        "recodes",
+        [
+            "      # Recodes from national codes to the module's codes, per question, e.g.",
+            "      # country_of_birth: {'1001': 404},",
+        ],
+        [],
+    )
+    lines += _flow(
+        "files",
+        [
+            "      # Data files per level for 'migmodule validate', relative to this file, e.g.",
+            *(f"      # {lv.id}: data/{lv.id}.csv," for lv in module.levels),
+        ],
+        [],
+    )
     return lines
 
 
@@ -121,8 +149,9 @@ def profile_text(
     reference_date: str | None = None,
     languages: list[str] | None = None,
     name: str | None = None,
+    folder: Path | None = None,
 ) -> str:
-    """The commented profile for these modules."""
+    """The commented profile for these modules; paths are relative to `folder` (the profile's)."""
     if country is not None and lookup(country) is None:
         raise MigmoduleError.of(PROFILE_COUNTRY, Location(), value=country)
     if reference_date is not None:
@@ -131,11 +160,10 @@ def profile_text(
     languages = languages or ["en"]
     found = lookup(country) if country is not None else None
     name = name or (f"{found.iso3.lower()}-census" if found else "national-adaptation")
-    dates = [p.default for m in modules for p in m.parameters if p.id == "REF_DATE" and p.default]
-    date = reference_date or (dates[0] if dates else None)
+    date = reference_date  # never the module's generic date: profile check reports it unset
     lines = [
         "# migmodule profile: how one country uses these modules.",
-        "# Check it with `migmodule profile check THIS_FILE`; use it with --profile on every",
+        "# Check it with 'migmodule profile check THIS_FILE'; use it with --profile on every",
         "# export and validation. The format is described in docs/profiles.md.",
         "profile_format: 1",
         "# A short name; exports record it next to the module versions.",
@@ -144,14 +172,15 @@ def profile_text(
         f"country: {_scalar(found.iso3 if found else None)}"
         + ("" if found else "   # set this: null exports the generic 'this country'"),
         "# The census reference date (YYYY-MM-DD); {REF_DATE} and year(REF_DATE) in the modules use it.",
-        f"reference_date: {_scalar(date)}",
+        f"reference_date: {_scalar(date)}"
+        + ("" if date else "   # set this: YYYY-MM-DD; null uses the generic placeholder date"),
         "# Languages of the questionnaire and labels (en, fr, es); the first is the default.",
         f"languages: [{', '.join(languages)}]",
         "# The modules and versions, each with its national settings.",
         "modules:",
     ]
     for ref, module in zip(module_refs, modules, strict=True):
-        lines += _module_lines(ref, module)
+        lines += _module_lines(ref, module, folder)
     return "\n".join(lines) + "\n"
 
 
@@ -166,6 +195,8 @@ def init_profile(
     out_path = Path(out_path)
     if out_path.exists() and not force:
         raise MigmoduleError.of(PROFILE_EXISTS, Location(file=str(out_path)), path=out_path)
-    text = profile_text(module_refs, country, reference_date, languages)
+    text = profile_text(
+        module_refs, country, reference_date, languages, folder=out_path.resolve().parent
+    )
     write_text(out_path, text)
     return out_path

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -88,16 +90,65 @@ def read_yaml(path: Path) -> tuple[Any, dict[PathKey, int]]:
     return _read_yaml_cached(path.resolve(), stat.st_mtime_ns, stat.st_size, str(path))
 
 
+# Characters a Windows-1252 file written in English, French, Spanish or Portuguese holds.
+_WESTERN = frozenset("ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝàáâãäåæçèéêëìíîïñòóôõöøùúûüýÿŒœ«»‘’“”–—…€°ºª¡¿·")
+_ACCENT_RUN = re.compile(r"[^\x00-\x7f«»‘’“”–—…€°·]{3}")
+SAVE_AS_UTF8 = (
+    "line {line} is not UTF-8 text. Open the file in Notepad, choose File > Save As, set "
+    "Encoding to UTF-8 and save it again"
+)
+
+
+def decode_text(raw: bytes, shown: str) -> str:
+    """YAML text as Windows editors save it: UTF-8 (with or without a byte-order mark), UTF-16
+    (Notepad's "Unicode"), or Windows-1252 (Notepad's "ANSI") when every character outside
+    ASCII is a Western letter or sign; anything else is refused with the line to fix."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _decode(raw, "utf-16", shown)
+    if len(raw) > 3 and raw[1:20:2].count(0) >= 5 and raw[0] != 0:
+        return _decode(raw, "utf-16-le", shown)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+    western = raw.decode("cp1252", errors="replace")
+    # Western text has accented letters among plain ones; another code page read as
+    # Windows-1252 (Cyrillic, Greek) gives runs of them ("ÏÎË" for "ПОЛ").
+    if all(char.isascii() or char in _WESTERN for char in western) and not _ACCENT_RUN.search(
+        western
+    ):
+        return western
+    raise MigmoduleError.of(
+        codes.FILE_UNREADABLE,
+        Location(file=shown, line=line),
+        path=shown,
+        reason=SAVE_AS_UTF8.format(line=line),
+    )
+
+
+def _decode(raw: bytes, encoding: str, shown: str) -> str:
+    try:
+        return raw.decode(encoding).lstrip("\ufeff")
+    except UnicodeDecodeError:
+        raise MigmoduleError.of(
+            codes.FILE_UNREADABLE,
+            Location(file=shown),
+            path=shown,
+            reason=SAVE_AS_UTF8.format(line=1),
+        ) from None
+
+
 @lru_cache(maxsize=32)
 def _read_yaml_cached(
     path: Path, mtime_ns: int, size: int, shown: str
 ) -> tuple[Any, dict[PathKey, int]]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = path.read_bytes()
+    except OSError as exc:
         raise MigmoduleError.of(
             codes.FILE_UNREADABLE, Location(file=shown), path=shown, reason=exc
         ) from None
+    text = decode_text(raw, shown)
     loader = _UniqueKeyLoader(text)
     try:
         node = loader.get_single_node()
