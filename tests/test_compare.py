@@ -349,3 +349,23 @@ def test_ddi_codebook_in_spanish_with_its_universe_in_words(tmp_path):
     citizenship = next(q for q in coverage.questions if q.item == "NACIONALIDAD")
     assert citizenship.universe.verdict == "not compared"
     assert "Personas nacidas en el extranjero" in citizenship.universe.why
+
+
+def test_group_conditions_count_and_interview_gates_do_not(tmp_path):
+    survey = """
+| type            | name    | label::English (en)                 | relevant            |
+| select_one yn   | consent | Do you agree to the interview?      |                     |
+| begin_group     | main    | Interview                           | ${consent} = 'yes'  |
+| begin_repeat    | roster  | Household members                   |                     |
+| select_one sex  | sex     | What is the sex of NAME?            |                     |
+| integer         | age     | How old is NAME in completed years? |                     |
+| begin_group     | mig     | Migration                           | ${age} >= 5         |
+| select_one res1 | res1y   | Where did NAME live one year ago?   |                     |
+| end_group       |         |                                     |                     |
+| end_repeat      |         |                                     |                     |
+| end_group       |         |                                     |                     |
+"""
+    coverage = compare(_form(tmp_path, survey, CHOICES), MODULE)
+    residence = next(q for q in coverage.questions if q.question == "residence_1y_ago")
+    assert residence.universe.national == "${age} >= 5"  # consent gates the whole interview
+    assert residence.universe.verdict == "narrower"

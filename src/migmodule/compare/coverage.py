@@ -15,7 +15,7 @@ from migmodule.codes import Finding
 from migmodule.compare.defects import form_defects, parse_relevant
 from migmodule.compare.form import NationalForm
 from migmodule.compare.universe import UniverseComparison, compare_universe
-from migmodule.compare.xpath import LogicError
+from migmodule.compare.xpath import LogicError, Node, parse_xpath
 from migmodule.matching import Item, Proposal, match
 from migmodule.matching.codes_evidence import (
     code_text,
@@ -229,16 +229,14 @@ def compare_form(form: NationalForm, adapted: Adapted, language: str = "en") -> 
                 entry.status = DIFFERENT
             continue
         try:
-            tree = (
-                parse_relevant(form.questions[item.name]) if item.name in form.questions else None
-            )
+            trees = _conditions(form, item.name)
         except LogicError as exc:
             entry.universe = UniverseComparison(
                 "not compared", form.questions[item.name].relevant, why=f"unreadable: {exc}"
             )
         else:
             entry.universe = compare_universe(
-                form, item.name, question.id, adapted, matched_items, tree
+                form, item.name, question.id, adapted, matched_items, trees
             )
             if entry.universe.verdict in ("narrower", "wider", "different"):
                 entry.differences.append(f"universe {entry.universe.verdict}: {entry.universe.why}")
@@ -248,6 +246,22 @@ def compare_form(form: NationalForm, adapted: Adapted, language: str = "en") -> 
     coverage.unused = [i.name for i in form.items if i.name not in used]
     coverage.parameters = propose_parameters(form, adapted, coverage)
     return coverage
+
+
+def _conditions(form: NationalForm, name: str) -> list[Node]:
+    """The conditions a national question is asked under: its enclosing groups' (readable ones;
+    an unreadable group condition is reported on its own rows) and its own."""
+    question = form.questions.get(name)
+    if question is None:
+        return []
+    trees = []
+    for text in question.group_relevants:
+        try:
+            trees.append(parse_xpath(text))
+        except LogicError:
+            continue
+    own = parse_relevant(question)
+    return trees + ([own] if own is not None else [])
 
 
 def _differences(

@@ -14,6 +14,7 @@ from typing import Any
 
 from migmodule.codes import Location, MigmoduleError
 from migmodule.compare.codes import FORM_FORMAT
+from migmodule.compare.xpath import LogicError, conjuncts, parse_xpath
 from migmodule.matching import Item, items_from_data, read_codebook, with_codebook
 from migmodule.matching.sources import xlsform_choices, xlsform_items, xlsform_sheets
 
@@ -46,7 +47,7 @@ class NationalForm:
     questions: dict[str, FormQuestion] = field(default_factory=dict)
     choices: dict[str, dict[str, dict[Any, str]]] = field(default_factory=dict)
     sheets: dict[str, list[dict]] = field(default_factory=dict)
-    gate_conditions: set[str] = field(default_factory=set)  # form-wide group conditions
+    gate_conditions: set[str] = field(default_factory=set)  # parts of form-wide group conditions
 
     @property
     def has_logic(self) -> bool:
@@ -190,11 +191,18 @@ def _from_sheets(files: list[Path], sheets: dict[str, list[dict]]) -> NationalFo
     # the whole interview, not a universe.
     for relevant, size in closed:
         if relevant and total and size >= 0.3 * total:
-            form.gate_conditions.add(_normal(relevant))
+            form.gate_conditions |= _gate_parts(relevant)
     return form
 
 
-def _normal(text: str) -> str:
+def _gate_parts(relevant: str) -> set[str]:
+    try:
+        return {normal_condition(part.text) for part in conjuncts(parse_xpath(relevant))}
+    except LogicError:
+        return {normal_condition(relevant)}
+
+
+def normal_condition(text: str) -> str:
     return " ".join(text.replace('"', "'").split())
 
 

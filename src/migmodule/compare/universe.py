@@ -17,11 +17,13 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from migmodule.codes import MigmoduleError
 from migmodule.compare.defects import candidates_for
-from migmodule.compare.form import NationalForm, _normal
+from migmodule.compare.form import NationalForm, normal_condition
 from migmodule.compare.xpath import LogicError, Node, conjuncts, is_answered_test, outcomes
 from migmodule.countries import lookup as country_lookup
 from migmodule.expr.ast import Num
+from migmodule.expr.parser import ExprSyntaxError
 from migmodule.expr.reference import compile_row
 from migmodule.expr.semantics import prepare, referenced
 from migmodule.matching import Proposal
@@ -122,19 +124,22 @@ def compare_universe(
     target: str,
     adapted: Adapted,
     proposals: dict[str, Proposal],
-    tree: Node | None,
+    trees: list[Node],
 ) -> UniverseComparison:
-    """Compare the national condition on `item` (None: asked of everyone) with the universe of
-    the module question `target`. `proposals`: national item name -> its accepted proposal."""
+    """Compare the national conditions on `item` (its groups' and its own; none: asked of
+    everyone) with the universe of the module question `target`. `proposals`: national item
+    name -> its accepted proposal."""
     module = adapted.module
     question = module.question_by_id[target]
-    national = form.questions[item].relevant if item in form.questions else ""
-    parts = conjuncts(tree) if tree is not None else []
+    parts = [part for tree in trees for part in conjuncts(tree)]
+    national = " and ".join(
+        part.text for part in parts if normal_condition(part.text) not in form.gate_conditions
+    )
     kept: list[str] = []
     extra: list[str] = []
     countries = True
     for part in parts:
-        if is_answered_test(part) or _normal(part.text) in form.gate_conditions:
+        if is_answered_test(part) or normal_condition(part.text) in form.gate_conditions:
             continue
         found = outcomes(part, candidates_for(form, part))
         if found is not None and found[0] == {True}:
@@ -171,7 +176,7 @@ def _search(
             for side, text in (("module", module_text), ("national", national))
             if text
         }
-    except Exception as exc:  # noqa: BLE001 - a translation the module rejects is reported
+    except (ExprSyntaxError, MigmoduleError) as exc:  # a translation the module rejects
         comparison.verdict = "not compared"
         comparison.why = f"the translated condition is not valid in the module: {exc}"
         return
