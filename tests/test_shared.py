@@ -143,6 +143,11 @@ def test_released_files_without_uses_are_unchanged_and_have_no_shared_elements()
         assert module.kind in ("module", "shared")
 
 
+def test_the_bank_listing_says_which_modules_are_shared(bank):
+    kinds = {e.ref: e.kind for e in list_modules(bank)}
+    assert kinds["person-mini@1.0.0"] == "shared" and kinds["alpha@1.0.0"] == "module"
+
+
 def test_checksum_of_a_using_module_covers_its_own_file_only(bank):
     before = checksum(bank / "alpha" / "1.0.0.yaml")
     edit_spec(

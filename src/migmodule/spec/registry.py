@@ -41,6 +41,7 @@ class Entry:
     status: str
     title: str
     path: Path
+    kind: str = "module"  # "shared": a module of questions others use by reference (`uses`)
 
     @property
     def ref(self) -> str:
@@ -62,6 +63,7 @@ def _entry(path: Path, mtime: float) -> Entry:
         status=str(data.get("status", "draft")),
         title=title.get("en", "") if isinstance(title, dict) else str(title),
         path=path,
+        kind=str(data.get("kind", "module")),
     )
 
 
