@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -150,3 +153,86 @@ def test_the_bar_goes_to_stderr_with_a_total_when_stdout_is_a_file(tmp_path):
     assert f"{size}/{size}" in screen  # the total, reached
     assert re.search(r"\d:\d\d:\d\d\s*$", screen.strip().splitlines()[-1])  # time left
     assert "person" in (tmp_path / "out.txt").read_text()  # the summary still on stdout
+
+
+# ---- several files for one level ---------------------------------------------------------------
+def split_files(frame: pd.DataFrame, folder, suffix: str, cuts=(13, 14, 29)) -> list:
+    """The frame's rows in consecutive files region_1, region_2, ... (a household may straddle
+    two files: rows 13 and 14 are one household's)."""
+    folder.mkdir(exist_ok=True)
+    bounds = [0, *cuts, len(frame)]
+    return [
+        write(frame.iloc[a:b].reset_index(drop=True), folder / f"region_{i + 1}{suffix}")
+        for i, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True))
+    ]
+
+
+def without_file_names(data: dict) -> dict:
+    for info in data["files"].values():
+        info.pop("files", None)
+    for result in data["results"]:
+        for example in result["examples"]:
+            example.pop("data_file", None)
+            example.pop("data_row", None)
+    return data
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".sav", ".parquet"])
+def test_several_files_for_one_level_report_as_one(tmp_path, suffix):
+    frame = persons(60, seed=5)
+    households = pd.DataFrame(
+        {"hh_id": np.arange(1, 32), "any_member_abroad": [1, 2, 9] * 10 + [1]}
+    )
+    parts = split_files(frame, tmp_path / "parts", suffix)
+    options = {"weight": "wt", "by": "region", "max_examples": 50}
+    one = validate_data(
+        {
+            "person": write(frame, tmp_path / f"all{suffix}"),
+            "household": write(households, tmp_path / f"h{suffix}"),
+        },
+        mini(),
+        chunk_size=7,
+        **options,
+    )
+    pattern = str(tmp_path / "parts" / f"region_*{suffix}")
+    many = validate_data(
+        [f"person={pattern}", str(tmp_path / f"h{suffix}")], mini(), chunk_size=7, **options
+    )
+    # comparable() and without_file_names() change the report's own dicts: copy what we check
+    info = copy.deepcopy(many.files["person"])
+    examples = copy.deepcopy([e for r in many.results for e in r.examples if "data_file" in e])
+    whole = comparable(one)
+    assert without_file_names(comparable(many)) == whole
+    assert whole["stats"]["findings"] > 5
+    assert [Path(f["path"]).name for f in info["files"]] == [p.name for p in parts]
+    assert [f["rows"] for f in info["files"]] == [13, 1, 15, 31]
+    assert {Path(e["data_file"]).name for e in examples} >= {
+        "region_1" + suffix,
+        "region_4" + suffix,
+    }
+    starts = {"region_1": 0, "region_2": 13, "region_3": 14, "region_4": 29}
+    for example in examples:
+        assert example["row"] == starts[Path(example["data_file"]).stem] + example["data_row"]
+
+
+def test_a_folder_of_parquet_parts_is_one_level(tmp_path):
+    frame = persons(40)
+    folder = tmp_path / "persons.parquet.d"
+    split_files(frame, folder, ".parquet", cuts=(10, 25))
+    one = comparable(validate_data({"person": write(frame, tmp_path / "all.parquet")}, mini()))
+    many = validate_data({"person": folder}, mini(), chunk_size=4)
+    assert len(many.files["person"]["files"]) == 3
+    assert without_file_names(comparable(many)) == one
+
+
+def test_parts_must_have_the_same_variables(tmp_path):
+    from migmodule.codes import MigmoduleError
+
+    frame = persons(20)
+    folder = tmp_path / "parts"
+    split_files(frame, folder, ".parquet", cuts=(10,))
+    write(frame.drop(columns=["age"]), folder / "region_3.parquet")
+    with pytest.raises(MigmoduleError, match="missing: age"):
+        validate_data({"person": str(folder / "region_*.parquet")}, mini())
+    with pytest.raises(MigmoduleError, match="no data file matches"):
+        validate_data({"person": str(folder / "nothing_*.parquet")}, mini())

@@ -22,6 +22,7 @@ import pandas as pd
 
 from migmodule.expr.evaluate import derive
 from migmodule.expr.semantics import ancestors, referenced
+from migmodule.microdata.multi import MultiSource
 from migmodule.microdata.source import RawChunk
 from migmodule.profile import Adapted, Profile, adapt, load_profile
 from migmodule.validate.checks import CHECKS, Check, Context, Selection, Target
@@ -275,6 +276,10 @@ class _FileRun:
         }
         if self.views:  # flat file: units of each upper level read from it
             info["units"] = {view.level: view.units for view, _ in self.views}
+        source = self.plan.source
+        if isinstance(source, MultiSource):  # several files for the level: each example's file
+            info["files"] = [{"path": str(p.path), "rows": p.rows} for p in source.parts]
+            _name_files(results, source)
         return results, info
 
     def _read(self) -> tuple[int, Kept | None]:
@@ -337,6 +342,17 @@ class _FileRun:
             chunk.undetermined[name] = every
 
 
+def _name_files(results: list[CheckResult], source: MultiSource) -> None:
+    """Each example of a level read from several files gets its file (`data_file`) and its
+    1-based row there (`data_row`); `row` stays the row in the level, all files in a row."""
+    for result in results:
+        for example in result.examples:
+            row = example.get("row")
+            if isinstance(row, int) and "file" not in example:  # "file": the parent's example
+                part, inside = source.part_of(row - 1)
+                example["data_file"], example["data_row"] = str(part.path), inside + 1
+
+
 class _Progress:
     """The progress callback of one file, with a total: rows (of the file's header or metadata),
     or bytes for a CSV file, whose rows are not counted before it is read (the bytes done are
@@ -344,9 +360,14 @@ class _Progress:
 
     def __init__(self, plan: FilePlan, progress: Progress | None):
         self.progress, self.level = progress, plan.level
-        self.total, self.width = plan.source.n_rows, None
-        if progress is not None and self.total is None and plan.source.format == "csv":
-            self.total, self.width = _csv_width(plan.source.path)
+        source = plan.source
+        self.total, self.width = source.n_rows, None
+        if progress is not None and self.total is None and source.format == "csv":
+            if isinstance(source, MultiSource):
+                self.width = _csv_width(source.sources[0].path)[1]
+                self.total = max(source.size, 1)
+            else:
+                self.total, self.width = _csv_width(source.path)
 
     def __call__(self, rows: int, done: bool = False) -> None:
         if self.progress is None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from migmodule.codes import Location, MigmoduleError
 from migmodule.expr.semantics import ancestors
+from migmodule.microdata.multi import MultiSource, open_source
 from migmodule.microdata.source import DataSource
 from migmodule.national.layer import NationalLayer
 from migmodule.profile import Adapted
@@ -28,7 +29,7 @@ class FilePlan:
     """One level's file and what to read from it."""
 
     level: str
-    source: DataSource
+    source: DataSource | MultiSource  # MultiSource: several files for the level (multi.py)
     questions: list[MappedQuestion] = field(default_factory=list)
     id_columns: list[str] = field(default_factory=list)  # file spellings of this level's ids
     id_missing: list[str] = field(default_factory=list)
@@ -100,7 +101,7 @@ def find_files(
     for level, path in profile_files.items():
         filtered = adapted.level_filter(level) is not None
         if level not in sources and (filtered or path.resolve() not in read):
-            sources[level] = DataSource(path, encoding)
+            sources[level] = open_source(path, encoding)
     if not sources:
         raise MigmoduleError.of(
             codes.DATA_LEVEL,
@@ -120,8 +121,8 @@ def _assign(
 ) -> dict[str, DataSource]:
     """The files given on the command line by level: LEVEL=PATH, the profile's level for the
     profile's own file, else the level inferred from the file's variables."""
-    sources = {level: DataSource(path, encoding) for level, path in given if level is not None}
-    unassigned = [DataSource(path, encoding) for level, path in given if level is None]
+    sources = {level: open_source(path, encoding) for level, path in given if level is not None}
+    unassigned = [open_source(path, encoding) for level, path in given if level is None]
     # A file named without LEVEL= that is the profile's file for a level takes that level.
     by_path = {path.resolve(): level for level, path in profile_files.items()}
     for source in list(unassigned):
