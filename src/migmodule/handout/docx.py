@@ -234,7 +234,8 @@ def _compact(document, handout: Handout, rows: list[CodeRow]) -> None:
 
 def _picture(document, diagram: Diagram) -> None:
     png = diagram.to_png()
-    width, height = Cm(diagram.width / 96 * 2.54), Cm(diagram.height / 96 * 2.54)
+    # Diagram units are points (Graphviz), so the text prints at its own size unless too wide.
+    width, height = Cm(diagram.width / 72 * 2.54), Cm(diagram.height / 72 * 2.54)
     scale = min(1.0, MAX_PICTURE_W / width, MAX_PICTURE_H / height)
     document.add_picture(io.BytesIO(png), width=int(width * scale))
 

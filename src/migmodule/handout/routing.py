@@ -176,9 +176,12 @@ class _Oracle:
         """Answers that matter for the checks: blank, special codes, codes, numbers compared with."""
         if name in self._pools:
             return self._pools[name]
-        if name not in self.index:  # left out by the profile: never asked, always blank
+        if name not in self.module.question_by_id:
             self._pools[name] = [None]
             return self._pools[name]
+        # A question of the module that is not in this list (left out by the profile, or asked
+        # in another module of a combined handout) is read like an earlier answer: any value.
+        # At worst a route that is never taken is kept; none is dropped that could be.
         symbol = symbols(self.module)[name]
         if symbol.multiple:
             codes = sorted(symbol.codes or ())
@@ -196,7 +199,7 @@ class _Oracle:
 
     def complete(self, name: str) -> bool:
         """Whether the pool of `name` stands for every answer (else a search proves nothing)."""
-        if name not in self.index:
+        if name not in self.module.question_by_id:
             return True
         symbol = symbols(self.module)[name]
         if symbol.multiple:
