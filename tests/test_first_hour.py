@@ -130,3 +130,15 @@ def test_a_profile_in_another_code_page_is_refused_with_the_line_and_how_to_save
     assert finding.code == "SPEC-FILE-001" and finding.location.line == 8
     assert "line 8 is not UTF-8" in finding.message and "Save As" in finding.message
     assert "UTF-8" in finding.message
+
+
+def test_handout_refuses_an_unknown_format_and_speaks_the_profiles_language(tmp_path):
+    result = CliRunner().invoke(main, ["handout", str(MINI), "-o", str(tmp_path / "x.odt")])
+    assert result.exit_code == 2 and "HANDOUT-FORMAT-001" in result.output
+    assert not (tmp_path / "x.odt").exists()
+    profile = tmp_path / "sen.yaml"
+    profile.write_text(PROFILE.format(module=MINI.as_posix()), encoding="utf-8")
+    out = tmp_path / "sen.html"
+    result = CliRunner().invoke(main, ["handout", "--profile", str(profile), "-o", str(out)])
+    assert result.exit_code in (0, 1), result.output
+    assert "(html, fr," in result.output and '<html lang="fr"' in out.read_text(encoding="utf-8")

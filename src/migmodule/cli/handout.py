@@ -33,9 +33,7 @@ _SUFFIX_FORMAT = {
 @click.option(
     "--lang",
     type=click.Choice(["en", "fr", "es"]),
-    default="en",
-    show_default=True,
-    help="Language of the handout.",
+    help="Language of the handout (default: the profile's first language, else en).",
 )
 @click.option(
     "--format",
@@ -63,7 +61,7 @@ _SUFFIX_FORMAT = {
 def handout(
     modules: tuple[str, ...],
     profile_path: str | None,
-    lang: str,
+    lang: str | None,
     output_format: str | None,
     audience: str,
     output: str,
@@ -76,8 +74,18 @@ def handout(
     MODULE is a module of the bank (census-key-questions, census-key-questions@1.0.0) or a spec
     file. With --profile and no MODULE, every module of the profile is included.
     """
-    output_format = (output_format or _SUFFIX_FORMAT.get(Path(output).suffix.lower(), "html")).lower()
+    suffix = Path(output).suffix.lower()
+    if not output_format and suffix and suffix not in _SUFFIX_FORMAT:  # x.pptx, not x.odt
+        raise MigmoduleError.of(
+            handout_codes.UNKNOWN_FORMAT,
+            format=suffix,
+            formats=", ".join(dict.fromkeys(_SUFFIX_FORMAT.values())),
+        )
+    output_format = (output_format or _SUFFIX_FORMAT.get(suffix, "html")).lower()
     profile = load_profile(profile_path) if profile_path else None
+    if lang is None:  # the profile's first language the handouts are written in, else English
+        spoken = [x for x in (profile.languages if profile else []) if x in ("en", "fr", "es")]
+        lang = spoken[0] if spoken else "en"
     if not modules and profile is None:
         raise MigmoduleError.of(handout_codes.NO_MODULE)
     adapted = []
