@@ -299,6 +299,45 @@ class _Router:
         )
         return Route(target, answers, None, None, otherwise, leaves)
 
+    def prune(self, part: Node, known: dict[str, Any]) -> Node:
+        """`A or B` where B reads only known answers and is not true, as `A`.
+
+        For "is it true?" (the only question a route asks) `A or B` is then A: with B false it
+        is A, with B unknown it is true exactly when A is. A true B makes the part true.
+        """
+        tree = part
+        while isinstance(tree, Name) and tree.id in self.module.condition_by_id:
+            tree = folded(self.module.condition_by_id[tree.id].expression, self.params)
+        if not (isinstance(tree, Binary) and tree.op == "or"):
+            return part
+        disjuncts: list[Node] = []
+        pending = [tree]
+        while pending:
+            node = pending.pop(0)
+            while isinstance(node, Name) and node.id in self.module.condition_by_id:
+                inner = folded(self.module.condition_by_id[node.id].expression, self.params)
+                if not (isinstance(inner, Binary) and inner.op == "or"):
+                    break
+                node = inner
+            if isinstance(node, Binary) and node.op == "or":
+                pending[:0] = [node.left, node.right]
+            else:
+                disjuncts.append(node)
+        kept = []
+        for disjunct in disjuncts:
+            if any(name not in known for name in self.oracle.inputs(disjunct)):
+                kept.append(disjunct)
+            elif self.oracle.truth(disjunct, known) is True:
+                return Bool(True)
+        if len(kept) == len(disjuncts):
+            return part
+        if not kept:
+            return Bool(False)
+        tree = kept[0]
+        for disjunct in kept[1:]:
+            tree = Binary("or", tree, disjunct)
+        return tree
+
     def named(self, kept: list[Node], position: int) -> list[Node]:
         """The kept parts of a universe, with each named condition whose parts are all kept
         given back by its name (its text reads "born abroad", not its expression)."""
@@ -327,10 +366,11 @@ class _Router:
         end = self.block_end(index)
         out: list[Route] = []
         taken: list[set[str]] = []
-        blank_between: dict[str, Any] = {}
+        # Nothing after this question has been asked yet: blank, whatever a universe reads.
+        blank_between: dict[str, Any] = {q.id: None for q in self.questions[index + 1 :]}
         for position in self.later(index + 1, end):
-            parts = self.residual(own, position)
             known = {**fixed, **blank_between}
+            parts = [self.prune(part, known) for part in self.residual(own, position)]
             kept: list[Node] = []
             never = False
             for part in parts:
@@ -361,7 +401,6 @@ class _Router:
                 check = join_and(self.named(kept, position))
                 out.append(Route(position, answers, check, self.sentence.condition(check), False))
                 taken.append(mine)
-            blank_between[self.questions[position].id] = None
         return out + [self.exit_route(max(index, 0), end, bool(out), answers)]
 
     def _free(self, check: Node, known: dict[str, Any]) -> list[str]:
@@ -457,7 +496,7 @@ def entry_routes(
     if first is None or (isinstance(first, Bool) and first.value):
         return []
     out: list[Route] = []
-    blank_between: dict[str, Any] = {}
+    blank_between: dict[str, Any] = {q.id: None for q in questions[start:]}
     for position in router.later(start, end):
         parts = _flat(module, router.trees[position], params)
         if not parts:
@@ -468,7 +507,6 @@ def entry_routes(
             return [*out, Route(position, None, None, None, bool(out))]
         if verdict != "never":
             out.append(Route(position, None, check, router.sentence.condition(check), False))
-        blank_between[questions[position].id] = None
     return [*out, router.exit_route(start, end, bool(out))]
 
 
