@@ -118,6 +118,26 @@ from migmodule.codes import MigmoduleError, reaches
     metavar="CODE",
     help="Leave out these checks (issue codes or check names); repeat or separate by commas.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="dask: read and prepare each file of a level (LEVEL='region_*.sav', a folder of Parquet "
+    "parts) as one task on a Dask cluster; the report is the same (pip install "
+    "'migmodule[cluster]').",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Address of a running Dask scheduler (tcp://host:8786); default: a local cluster for "
+    "the run.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    help="Worker processes of the local Dask cluster (default: 2).",
+)
 @handle_errors
 def validate(
     data,
@@ -141,6 +161,9 @@ def validate(
     quiet,
     picked,
     skipped,
+    engine,
+    scheduler,
+    workers,
 ) -> None:
     """Check survey or census DATA (.sav, .zsav, .dta, .csv, .parquet) against a module.
 
@@ -178,20 +201,28 @@ def validate(
         language=lang,
         checks=_split(picked),
         skip=_split(skipped),
+        engine="dask" if scheduler else engine,
+        scheduler=scheduler,
+        workers=workers,
     )
     console = Console(stderr=False)
     # The bar goes to stderr: it stays when stdout (the summary) is redirected to a file.
+    from migmodule.validate.cluster import EngineUnavailable
+
     with progress_bar(Console(stderr=True), lang) as progress:
-        report = validate_data(
-            list(data) or None,
-            module_ref,
-            profile=profile,
-            settings=settings,
-            country=country,
-            reference_date=reference_date,
-            params=values,
-            progress=progress,
-        )
+        try:
+            report = validate_data(
+                list(data) or None,
+                module_ref,
+                profile=profile,
+                settings=settings,
+                country=country,
+                reference_date=reference_date,
+                params=values,
+                progress=progress,
+            )
+        except EngineUnavailable as exc:
+            raise click.UsageError(str(exc)) from None
     from migmodule.microdata import csv_dialect
 
     if not quiet:

@@ -26,6 +26,7 @@ from migmodule.microdata.multi import MultiSource
 from migmodule.microdata.source import RawChunk
 from migmodule.profile import Adapted, Profile, adapt, load_profile
 from migmodule.validate.checks import CHECKS, Check, Context, Selection, Target
+from migmodule.validate.cluster import client_for
 from migmodule.validate.flat import FlatLevel
 from migmodule.validate.plan import FilePlan, edit_home, plan_files, top_down
 from migmodule.validate.prepare import Chunk, make_chunk
@@ -99,9 +100,10 @@ def validate_data(
     run = _Run(adapted, plans, settings, selection, progress)
     results = run.run_checks()
     files: dict[str, dict[str, Any]] = {}
-    for level in top_down(adapted.module, plans):
-        level_results, files[level] = _FileRun(run, plans[level]).run()
-        results.extend(level_results)
+    with client_for(settings) as run.client:
+        for level in top_down(adapted.module, plans):
+            level_results, files[level] = _FileRun(run, plans[level]).run()
+            results.extend(level_results)
     return Report(
         adapted.module.ref,
         adapted.profile_name,
@@ -142,6 +144,7 @@ class _Run:
     selection: Selection
     progress: Progress | None
     parents: dict[str, Kept] = dataclasses.field(default_factory=dict)
+    client: Any = None  # a dask.distributed Client with --engine dask (cluster.py)
 
     def build(self, target: Target, scopes: tuple[str, ...]) -> list[Check]:
         """The selected checks of these scopes for one target, in the table's order."""
@@ -284,21 +287,11 @@ class _FileRun:
 
     def _read(self) -> tuple[int, Kept | None]:
         """Feed every chunk to the checks; the values to keep for child files (or None)."""
-        plan, settings = self.plan, self.run_.settings
+        plan = self.plan
         offset = rows = 0
         kept: list[Chunk] = []
         tell = _Progress(plan, self.run_.progress)
-        chunks = plan.source.chunks(plan.columns(), settings.chunk_size)
-        if settings.read_ahead and settings.chunk_size is not None:
-            chunks = read_ahead(chunks)
-        for raw in chunks:
-            read = len(raw.frame)
-            positions = self._level_rows(raw)
-            if positions is not None:
-                raw = _subset(raw, positions)
-            chunk = make_chunk(plan, raw, offset, settings.missing_map)
-            if positions is not None:
-                chunk.rows = offset + positions
+        for chunk, read in self._prepared():
             self._feed(chunk)
             if self.keep:
                 kept.append(chunk)
@@ -310,13 +303,18 @@ class _FileRun:
             return rows, None
         return rows, Kept.gather(kept, [m.id for m in plan.questions])
 
-    def _level_rows(self, raw: RawChunk) -> np.ndarray | None:
-        """Positions of the rows of this level when the profile filters the file's rows (one
-        roster feeding two levels, visitors left out), None when every row belongs."""
-        plan = self.plan
-        if plan.layer is None or not plan.row_filter:
-            return None
-        return np.flatnonzero(plan.layer.rows(raw.frame, plan.level))
+    def _prepared(self) -> Iterator[tuple[Chunk, int]]:
+        """(chunk, rows read) in file order: read here (the next chunk in a thread), or on the
+        Dask workers, one task per file (cluster.py)."""
+        plan, settings = self.plan, self.run_.settings
+        if self.run_.client is not None:
+            from migmodule.validate.cluster import prepared_on_cluster
+
+            return prepared_on_cluster(self.run_.client, plan, settings)
+        chunks = plan.source.chunks(plan.columns(), settings.chunk_size)
+        if settings.read_ahead and settings.chunk_size is not None:
+            chunks = read_ahead(chunks)
+        return prepared(plan, chunks, settings.missing_map)
 
     def _feed(self, chunk: Chunk) -> None:
         if self.joiner is not None:
@@ -429,6 +427,32 @@ def read_ahead(chunks: Iterator[RawChunk], depth: int = 1) -> Iterator[RawChunk]
                 ready.get_nowait()
             except queue.Empty:
                 thread.join(0.05)
+
+
+def prepared(
+    plan: FilePlan, chunks: Iterable[RawChunk], missing_map: Any
+) -> Iterator[tuple[Chunk, int]]:
+    """Raw chunks of one file as prepared chunks (prepare.py), with the rows each read: only the
+    level's rows when the profile filters them; rows numbered from the file's first."""
+    offset = 0
+    for raw in chunks:
+        read = len(raw.frame)
+        positions = level_rows(plan, raw)
+        if positions is not None:
+            raw = _subset(raw, positions)
+        chunk = make_chunk(plan, raw, offset, missing_map)
+        if positions is not None:
+            chunk.rows = offset + positions
+        yield chunk, read
+        offset += read
+
+
+def level_rows(plan: FilePlan, raw: RawChunk) -> np.ndarray | None:
+    """Positions of the rows of this level when the profile filters the file's rows (one roster
+    feeding two levels, visitors left out), None when every row belongs."""
+    if plan.layer is None or not plan.row_filter:
+        return None
+    return np.flatnonzero(plan.layer.rows(raw.frame, plan.level))
 
 
 def _subset(raw: RawChunk, positions: np.ndarray) -> RawChunk:

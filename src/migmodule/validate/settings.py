@@ -43,6 +43,15 @@ class ValidationSettings:
     checks: tuple[str, ...] = ()  # issue codes or check names to run (empty: all)
     skip: tuple[str, ...] = ()  # issue codes or check names not to run
     read_ahead: bool = True  # read the next chunk in a thread while the checks run on this one
+    # Where the files are read: "local", or "dask" (one task per file, cluster.py) on the
+    # scheduler at `scheduler`, or on a local cluster of `workers` processes when it is None.
+    engine: str = "local"
+    scheduler: str | None = None
+    workers: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.engine not in ("local", "dask"):
+            raise ValueError(f"engine must be 'local' or 'dask', not {self.engine!r}")
 
     @classmethod
     def from_options(
