@@ -146,3 +146,16 @@ def test_a_finding_is_rendered_in_the_reports_language():
     assert i18n.finding_message("fr", finding).startswith("fichier person : 2 lignes répètent")
     assert i18n.finding_message("es", finding).startswith("archivo person: 2 filas repiten")
     assert i18n.finding_message("pt", finding).startswith("arquivo person: 2 linhas repetem")
+
+
+def test_values_are_written_in_words_not_reprs():
+    areas = [{"code": 1, "label": {"en": "Area 1", "fr": "Zone 1"}}, {"code": 2, "label": "Area 2"}]
+    assert i18n.plain(areas) == "1 = Area 1, 2 = Area 2"
+    assert i18n.plain(areas, "fr") == "1 = Zone 1, 2 = Area 2"
+    from migmodule.codes import Finding
+    from migmodule.profile import PROFILE_PARAMETER_UNSET
+
+    finding = Finding.make(PROFILE_PARAMETER_UNSET, module="m@1", name="ADMIN_AREAS", value=areas)
+    assert "1 = Area 1, 2 = Area 2" in finding.message and "{" not in finding.message
+    assert "'" not in finding.message
+    assert "1 = Zone 1" in i18n.finding_message("fr", finding)

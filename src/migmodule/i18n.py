@@ -152,9 +152,27 @@ class _Formatter(string.Formatter):
             return "" if value is None else percent(self.lang, float(value), decimals)
         if spec == "datetime":
             return datetime_text(self.lang, value)
+        if spec == "plain":
+            return plain(value, self.lang)
         if spec == "" and isinstance(value, int) and not isinstance(value, bool):
             return number(self.lang, value)
         return super().format_field(value, spec)
+
+
+def plain(value: Any, lang: str = "en") -> str:
+    """A value in words, never a Python repr: a code list as "1 = Area 1, 2 = Area 2"."""
+    if isinstance(value, dict) and "code" in value:
+        label = value.get("label")
+        if isinstance(label, dict):
+            label = label.get(lang) or next(iter(label.values()), "")
+        return f"{value['code']} = {label}" if label else str(value["code"])
+    if isinstance(value, (list, tuple)):
+        return ", ".join(plain(item, lang) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {plain(v, lang)}" for k, v in value.items())
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
 
 
 def entry(lang: str, key: str) -> Any:

@@ -34,6 +34,7 @@ from migmodule.expr.functions import FUNCTIONS, is_condition
 from migmodule.expr.parser import ExprSyntaxError, parse
 from migmodule.expr.semantics import Field as ExprField
 from migmodule.expr.semantics import check, symbols
+from migmodule.i18n import template
 from migmodule.national.recode import Recode, parse_recode
 from migmodule.spec.load import read_yaml, schema_findings
 from migmodule.spec.model import Module, Question, QuestionStatus
@@ -72,7 +73,7 @@ PROFILE_PARAMETER_UNSET = define(
     "PROFILE-PARAM-001",
     "warning",
     "Parameter left at its generic placeholder",
-    "{module}: parameter {name} is not set; the generic value {value!r} is used. Set it under parameters.",
+    template("finding.PROFILE-PARAM-001.message"),  # in words, from the catalogue (i18n/)
     "profile",
 )
 PROFILE_RECODE = define(
