@@ -155,6 +155,34 @@ def test_diff_from_1_0_0_explains_the_change(census2):
         assert item in items, item
 
 
+def questions_read(module, expression: str) -> set[str]:
+    """The questions a rule depends on, through the conditions and derived variables it names."""
+    from migmodule.expr.columns import column_names
+
+    found, todo = set(), list(column_names(expression))
+    while todo:
+        name = todo.pop()
+        if name in module.question_by_id:
+            found.add(name)
+        elif name in module.condition_by_id:
+            todo += column_names(module.condition_by_id[name].expression)
+    return found
+
+
+@pytest.mark.parametrize("spec", ["census-key-questions/2.0.0.yaml", "person-core/1.0.0.yaml"])
+def test_no_question_is_routed_on_an_answer_not_yet_given(spec):
+    """ever_lived_abroad is asked of citizens, so citizenship must come before it (a paper form
+    cannot route backwards, and a CAPI form would show the question late)."""
+    module = load_module(MODULES / spec)
+    order = {q.id: i for i, q in enumerate(module.questions)}
+    for q in module.questions:
+        if q.universe:
+            later = [
+                name for name in questions_read(module, q.universe) if order[name] > order[q.id]
+            ]
+            assert later == [], (q.id, later)
+
+
 # --- universes ------------------------------------------------------------------------------------
 
 # Each table: the answers that decide, and whether the question is asked (yes / no / unknown).

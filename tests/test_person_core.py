@@ -47,12 +47,12 @@ def test_a_released_shared_module_with_the_person_levels(core):
         "age",
         "country_of_birth",
         "place_of_birth",
+        "citizenship",
+        "country_of_citizenship",
         "ever_lived_abroad",
         "year_of_arrival",
         "month_of_arrival",
         "reason_for_migration",
-        "citizenship",
-        "country_of_citizenship",
     ]
 
 
