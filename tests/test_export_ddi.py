@@ -66,7 +66,7 @@ def test_study_and_files(tmp_path):
     )
     assert (
         doc.xpath("string(//d:stdyDscr//d:verStmt/d:notes)", namespaces=NS)
-        == "mini@1.0.0 (profile: profile)"
+        == "mini@1.0.0 (no national profile)"
     )
     files = doc.xpath("//d:fileDscr/@ID", namespaces=NS)
     assert files == ["F_household", "F_person"]

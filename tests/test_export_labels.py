@@ -143,7 +143,7 @@ def test_stata_mini_structure():
     assert ("year_of_arrival", "c", 9999) in parsed["replaces"]
     assert "notes year_of_arrival: Asked of persons born abroad." in text
     assert "reasons" not in parsed["values"]  # select_multiple is text data: no value labels
-    assert "mini@1.0.0 (profile: profile)" in text.splitlines()[0]
+    assert "mini@1.0.0 (no national profile)" in text.splitlines()[0]
 
 
 def test_spss_mini_structure():

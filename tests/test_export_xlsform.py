@@ -127,7 +127,7 @@ def test_mini_sheets_have_languages_repeats_and_logic():
     assert rows["nativity"]["type"] == "calculate" and rows["nativity"]["calculation"].startswith(
         "if("
     )
-    assert rows["migmodule_source"]["calculation"] == "'mini@1.0.0 (profile: profile)'"
+    assert rows["migmodule_source"]["calculation"] == "'mini@1.0.0 (no national profile)'"
     # E2 is a warning edit switched off by ARRIVAL_DEFINITION=most_recent: no note
     assert "check_e2" not in rows
     settings = sheets["settings"][0]

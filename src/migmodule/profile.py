@@ -331,6 +331,7 @@ class Adapted:
     profile_name: str = "generic"
     languages: list[str] = field(default_factory=lambda: ["en"])
     recodes: dict[str, Recode] | None = None  # compiled from settings.recodes when not given
+    generic: bool = False  # no profile was given: the module with command-line options only
 
     def __post_init__(self) -> None:
         if self.recodes is None:
@@ -425,8 +426,13 @@ class Adapted:
         return recode.numeric_map() if recode is not None else {}
 
     @property
+    def profile_note(self) -> str:
+        """"(profile: NAME)", or "(no national profile)" when none was given."""
+        return "(no national profile)" if self.generic else f"(profile: {self.profile_name})"
+
+    @property
     def label(self) -> str:
-        return f"{self.module.ref} (profile: {self.profile_name})"
+        return f"{self.module.ref} {self.profile_note}"
 
 
 _NO_LEVEL = LevelSettings()
@@ -580,6 +586,7 @@ def adapt(
     languages: list[str] | None = None,
 ) -> list[Adapted]:
     """Adapted modules from a profile, or one module from command-line options (options override)."""
+    generic = profile is None
     if profile is None:
         if module_ref is None:
             raise ValueError("give a profile or a module reference")
@@ -600,6 +607,7 @@ def adapt(
             if name in module.parameter_by_id:
                 values[name] = value
         adapted.append(_adapted(profile, index, module, values, languages))
+        adapted[-1].generic = generic
     if not adapted and module_ref is not None:
         # The profile does not list this module: use it with the profile's country and date.
         module = load_module(module_ref)

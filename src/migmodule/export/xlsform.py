@@ -612,8 +612,8 @@ class _FormBuilder:
 
     def source_text(self) -> str:
         refs = " ".join(p.module.ref for p in self.parts)
-        profile = self.parts[0].adapted.profile_name.replace("'", "").replace('"', "")
-        return f"{refs} (profile: {profile})"
+        note = self.parts[0].adapted.profile_note.replace("'", "").replace('"', "")
+        return f"{refs} {note}"
 
 
 def form_version(modules: list[Module], sheets: Sheets) -> str:
