@@ -16,7 +16,7 @@ from migmodule.handout.model import Handout, ModulePart, QuestionBlock
 
 WIDE, HIGH = 13.333, 7.5  # inches: a 16:9 slide
 MAX_CODES = 10  # codes listed on a question slide; longer lists point to the handout's appendix
-CONCEPTS_PER_SLIDE = 4
+CONCEPTS_PER_SLIDE = 2
 
 
 def _pptx():
@@ -54,19 +54,26 @@ class _Deck:
             slide.notes_slide.notes_text_frame.text = notes
         return slide
 
-    def body(self, slide, blocks: list[tuple[str, list[str]]], top: float = 1.4):
+    def body(
+        self,
+        slide,
+        blocks: list[tuple[str, list[str]]],
+        top: float = 1.4,
+        height: float | None = None,
+        columns: int = 1,
+    ):
         """Text under the title: (heading, lines) blocks, sized to fit the slide."""
+        height = HIGH - top - 0.3 if height is None else height
         box = slide.shapes.add_textbox(
-            self.Inches(0.6),
-            self.Inches(top),
-            self.Inches(WIDE - 1.2),
-            self.Inches(HIGH - top - 0.3),
+            self.Inches(0.6), self.Inches(top), self.Inches(WIDE - 1.2), self.Inches(height)
         )
         frame = box.text_frame
         frame.word_wrap = True
-        length = sum(len(h) + sum(len(line) for line in lines) for h, lines in blocks)
-        count = sum(1 + len(lines) for _, lines in blocks)
-        size = 20 if length < 500 and count < 10 else 16 if length < 1000 and count < 16 else 12
+        if columns > 1:  # a long list flows in columns (DrawingML's numCol)
+            frame._txBody.bodyPr.set("numCol", str(columns))
+            frame._txBody.bodyPr.set("spcCol", str(int(self.Inches(0.3))))
+        width = (WIDE - 1.4 - 0.3 * (columns - 1)) / columns
+        size = _fitting_size(blocks, width, (height - 0.1) * columns * 0.92)
         first = True
         for heading, lines in blocks:
             if heading:
@@ -100,9 +107,20 @@ class _Deck:
     # Content ------------------------------------------------------------------------------
     def title(self, part: ModulePart) -> None:
         slide = self.presentation.slides.add_slide(self.presentation.slide_layouts[0])
-        slide.shapes.title.text = part.title
+        title, subtitle = slide.shapes.title, slide.placeholders[1]
+        title.left, title.top = self.Inches(0.8), self.Inches(1.2)
+        title.width, title.height = self.Inches(WIDE - 1.6), self.Inches(3.0)
+        subtitle.left, subtitle.top = self.Inches(0.8), self.Inches(4.6)
+        subtitle.width, subtitle.height = self.Inches(WIDE - 1.6), self.Inches(1.6)
+        title.text = part.title
+        for paragraph in title.text_frame.paragraphs:
+            for run in paragraph.runs:
+                run.font.size = self.Pt(40 if len(part.title) < 70 else 32)
         facts = " · ".join(value for _, value in part.facts[:3])
-        slide.placeholders[1].text = f"{self.w('handout')}\n{part.description}\n{facts}"
+        edition = "edition_trainer" if self.handout.answers_inline else "edition_participant"
+        # The description is too long for a title slide; it opens the objectives' notes.
+        slide.placeholders[1].text = f"{self.w('handout')} · {self.w(edition)}\n{facts}"
+        slide.notes_slide.notes_text_frame.text = part.description
         for paragraph in slide.placeholders[1].text_frame.paragraphs:
             for run in paragraph.runs:
                 run.font.size = self.Pt(16)
@@ -167,19 +185,15 @@ class _Deck:
     def exercises(self, part: ModulePart) -> None:
         for exercise in part.exercises:
             slide = self.slide(exercise.heading)
-            self.body(
-                slide,
-                [
-                    (self.w("situation"), [exercise.situation]),
-                    (self.w("question"), [name for name, _ in exercise.answers]),
-                ],
-            )
+            self.body(slide, [(self.w("situation"), [exercise.situation])], 1.3, 1.9)
+            names = [name for name, _ in exercise.answers]
+            columns = 2 if len(names) > 8 else 1
+            self.body(slide, [(self.w("question"), names)], 3.3, HIGH - 3.5, columns)
             answer = self.slide(self.w("deck_answers_of", heading=exercise.heading))
             lines = [f"{name}: {value}" for name, value in exercise.answers]
-            blocks = [(self.w("expected"), lines)]
+            self.body(answer, [(self.w("expected"), lines)], 1.3, 4.0, columns)
             if exercise.explanation:
-                blocks.append((self.w("explanation"), [exercise.explanation]))
-            self.body(answer, blocks)
+                self.body(answer, [(self.w("explanation"), [exercise.explanation])], 5.4, 1.8)
 
     def build(self) -> bytes:
         for part in self.handout.parts:
@@ -195,6 +209,22 @@ class _Deck:
         buffer = io.BytesIO()
         self.presentation.save(buffer)
         return buffer.getvalue()
+
+
+def _fitting_size(blocks: list[tuple[str, list[str]]], width: float, height: float) -> int:
+    """The largest font size (points) at which the blocks' wrapped lines fit the box (inches).
+
+    python-pptx cannot measure text, so lines are estimated at half an em per character.
+    """
+    for size in (24, 22, 20, 18, 16, 14, 13, 12, 11, 10):
+        per_line = max(int(width * 72 / (0.5 * size)), 10)
+        lines = 0
+        for heading, items in blocks:
+            lines += 1 if heading else 0
+            lines += sum(-(-(len(item) + 2) // per_line) for item in items)
+        if lines * size * 1.25 <= height * 72:
+            return size
+    return 10
 
 
 def render_pptx(handout: Handout) -> bytes:
