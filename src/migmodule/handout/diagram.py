@@ -54,6 +54,7 @@ class Label:
     middle: bool = False  # anchored at its centre instead of its start
     colour: str = INK
     halo: bool = False  # a white outline under it, so that it stays legible across a line
+    width: float = 0.0  # the width the layout gave it (0: free); a wider face is narrowed to it
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,11 @@ class Diagram:
         for label in self.labels:
             anchor = ' text-anchor="middle"' if label.middle else ""
             weight = ' font-weight="bold"' if label.bold else ""
-            common = f'x="{label.x:.1f}" y="{label.y:.1f}" font-size="{label.size:g}"{anchor}{weight}'
+            common = (
+                f'x="{label.x:.1f}" y="{label.y:.1f}" font-size="{label.size:g}"{anchor}{weight}'
+            )
+            if label.width:  # the layout measured Arial; a wider fallback face must not overflow
+                common += f' textLength="{label.width:.1f}" lengthAdjust="spacingAndGlyphs"'
             if label.halo:  # a copy drawn first (paint-order is not known to every renderer)
                 out.append(
                     f'<text {common} fill="{PAPER}" stroke="{PAPER}" stroke-width="3" '
@@ -140,6 +145,11 @@ class Diagram:
             draw.polygon([(x * s, y * s) for x, y in head.points], fill=INK)
         for label in self.labels:
             font = _font(round(label.size * s), label.bold)
+            if label.width:  # DejaVu is wider than the Arial the layout measured: shrink to fit
+                size = round(label.size * s)
+                while size > 6 and draw.textlength(label.text, font=font) > label.width * s * 1.02:
+                    size -= 1
+                    font = _font(size, label.bold)
             anchor = "ms" if label.middle else "ls"
             position = (label.x * s, label.y * s)
             if label.halo:  # a white halo, so a label crossing a line stays legible
@@ -320,7 +330,16 @@ def _shapes(graph: dict, title: str, bold_first_line: set[str]) -> Diagram:
                 x, y = point(*op["pt"])
                 bold = first and node["name"] in bold_first_line
                 diagram.labels.append(
-                    Label(x, y, op["text"], FONT, bold, True, ACCENT if bold else INK)
+                    Label(
+                        x,
+                        y,
+                        op["text"],
+                        FONT,
+                        bold,
+                        True,
+                        ACCENT if bold else INK,
+                        width=float(op.get("width", 0.0)),
+                    )
                 )
                 first = False
     for edge in graph.get("edges", []):
@@ -335,7 +354,19 @@ def _shapes(graph: dict, title: str, bold_first_line: set[str]) -> Diagram:
         for op in edge.get("_ldraw_", []) + edge.get("_xldraw_", []):
             if op["op"] == "T":
                 x, y = point(*op["pt"])
-                diagram.labels.append(Label(x, y, op["text"], SMALL, False, True, ACCENT, True))
+                diagram.labels.append(
+                    Label(
+                        x,
+                        y,
+                        op["text"],
+                        SMALL,
+                        False,
+                        True,
+                        ACCENT,
+                        True,
+                        width=float(op.get("width", 0.0)),
+                    )
+                )
     return diagram
 
 
