@@ -1,25 +1,27 @@
 """Benchmark: validate a census-like person file against census-key-questions (run by hand).
 
-    python bench/bench_validate.py            # 1,000,000 rows: the speed ratios
-    python bench/bench_validate.py --memory   # also peak memory of a chunked run on 10,000,000 rows
+    python bench/bench_validate.py               # 1,000,000 rows: ratios and start-up times
+    python bench/bench_validate.py --memory      # also peak memory of 10,000,000-row runs
 
-Generates into bench/data/ (gitignored): a person file with 27 variables, of which the module maps
-11, as .dta, as uncompressed .sav and as bytecode-compressed .sav (`row_compress=True`, SPSS's
-default). Prints, measured in the same run and in-process (interpreter start-up excluded):
-validate time / `pandas.read_stata` full read of the .dta (target <= 1.5); validate time /
-`pyreadstat.read_sav` full read (pandas output) of the .sav (target <= 0.5), for the uncompressed
-and the compressed file, each against the read of the same file; and, with --memory, peak
-resident memory of a chunked validation of a 10,000,000-row .dta, measured in a subprocess
-(target < 500 MB). Each timing is taken --repeat times, interleaved (read, validate, read, ...);
-the ratio is of the medians, and every single time is printed too. Validation runs with its
-default chunk size (100,000 rows), as the CLI does. Each line says which reader validation used.
+Generates into bench/data/ (gitignored) a person file with 27 variables, of which the module maps
+11, as .dta, uncompressed .sav, bytecode-compressed .sav (`row_compress=True`, SPSS's default),
+.zsav, CSV and Parquet. Every figure is a whole process (interpreter start-up and imports
+included), timed --repeat times (median; at least 3), interleaved with the reference read:
+
+- `migmodule validate FILE -p PROFILE` / the fastest full read of the same file measured in the
+  same run (polars-readstat `read_readstat` for .sav/.zsav/.dta, polars `read_csv` for CSV,
+  polars `read_parquet` for Parquet; every column read). Target <= 1.0 for every format.
+- start-up: `migmodule --version`, `list`, `show` (target < 0.4 s).
+- with --memory: peak resident memory (the child's own ru_maxrss, from wait4) of a validation of
+  a 10,000,000-row file in each format, with its time (target < 500 MB).
+Each line says which reader validation used.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
+import os
 import subprocess
 import sys
 import time
@@ -110,28 +112,74 @@ def generate(rows: int, seed: int = 1) -> pd.DataFrame:
     return frame
 
 
-def make_files(rows: int, sav: bool = True) -> tuple[Path, Path | None, Path | None]:
+FORMATS = ("dta", "sav", "sav_compressed", "zsav", "csv", "parquet")
+REFERENCE = {
+    "dta": "polars_readstat.read_readstat",
+    "sav": "polars_readstat.read_readstat",
+    "sav_compressed": "polars_readstat.read_readstat",
+    "zsav": "polars_readstat.read_readstat",
+    "csv": "polars.read_csv",
+    "parquet": "polars.read_parquet",
+}
+READ = {
+    "polars_readstat.read_readstat": "import polars_readstat, sys; polars_readstat.read_readstat(sys.argv[1])",
+    "polars.read_csv": "import polars, sys; polars.read_csv(sys.argv[1])",
+    "polars.read_parquet": "import polars, sys; polars.read_parquet(sys.argv[1])",
+}
+MIGMODULE = str(Path(sys.executable).with_name("migmodule"))
+
+
+def file_of(rows: int, fmt: str) -> Path:
+    suffix = {"sav_compressed": "_compressed.sav", "zsav": ".zsav"}.get(fmt, f".{fmt}")
+    return DATA / f"persons_{rows}{suffix}"
+
+
+def make_files(rows: int, formats=FORMATS) -> dict[str, Path]:
+    """The person file in each format (generated once, kept in bench/data/)."""
     DATA.mkdir(parents=True, exist_ok=True)
-    dta, sav_path = DATA / f"persons_{rows}.dta", DATA / f"persons_{rows}.sav"
-    packed = DATA / f"persons_{rows}_compressed.sav"
-    missing = not dta.exists() or (sav and not (sav_path.exists() and packed.exists()))
-    if missing:
-        started = time.perf_counter()
-        frame = generate(rows)
-        frame.to_stata(dta, write_index=False, version=118)
-        if sav:
-            import pyreadstat
+    paths = {fmt: file_of(rows, fmt) for fmt in formats}
+    if all(path.exists() for path in paths.values()):
+        return paths
+    import pyreadstat
 
-            pyreadstat.write_sav(frame, str(sav_path))
-            pyreadstat.write_sav(frame, str(packed), row_compress=True)
-        print(f"generated {rows:,} rows in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-    return dta, (sav_path if sav else None), (packed if sav else None)
-
-
-def timed(function, *args, **kwargs) -> tuple[float, object]:
     started = time.perf_counter()
-    result = function(*args, **kwargs)
-    return time.perf_counter() - started, result
+    frame = generate(rows)
+    writers = {
+        "dta": lambda p: frame.to_stata(p, write_index=False, version=118),
+        "sav": lambda p: pyreadstat.write_sav(frame, str(p)),
+        "sav_compressed": lambda p: pyreadstat.write_sav(frame, str(p), row_compress=True),
+        "zsav": lambda p: pyreadstat.write_sav(frame, str(p), compress=True),
+        "csv": lambda p: _polars(frame).write_csv(p),
+        "parquet": lambda p: frame.to_parquet(p, index=False),
+    }
+    for fmt, path in paths.items():
+        if not path.exists():
+            writers[fmt](path)
+    print(f"generated {rows:,} rows in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return paths
+
+
+def _polars(frame: pd.DataFrame):
+    import polars as pl
+
+    return pl.from_pandas(frame)
+
+
+def run(command: list[str]) -> tuple[float, float]:
+    """Wall time (s) and peak resident memory (MB) of one whole process, its output discarded."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    error = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    if process.returncode not in (0, 1):  # 1: findings at --fail-on, a normal outcome here
+        raise RuntimeError(f"{' '.join(command)} failed: {error[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def validate_command(path: Path, profile: Path) -> list[str]:
+    return [MIGMODULE, "validate", str(path), "-p", str(profile)]
 
 
 def reader_used(path: str | Path, columns: list[str]) -> str:
@@ -140,25 +188,30 @@ def reader_used(path: str | Path, columns: list[str]) -> str:
 
     source = DataSource(path)
     next(source.chunks(columns, 1000))
-    return source.reader
+    return source.reader or source.format
 
 
-def compare(read, path: Path, profile: Path, repeat: int) -> dict:
-    """Interleaved timings of a full read and a validation of one file; ratio of the medians."""
+def columns_read(path: Path, profile: Path) -> list[str]:
     from migmodule.validate import validate_data
 
-    reads, validations, report = [], [], None
+    report = validate_data(path, profile=profile, chunk_size=1000, checks=["DATA-ID-001"])
+    return report.files["person"]["columns_read"]
+
+
+def compare(fmt: str, path: Path, profile: Path, repeat: int) -> dict:
+    """Interleaved whole-process timings of the reference read and of validate; median ratio."""
+    reference = REFERENCE[fmt]
+    reads, validations = [], []
     for _ in range(repeat):
-        seconds, result = timed(read, str(path))
-        del result
-        reads.append(seconds)
-        seconds, report = timed(validate_data, path, profile=profile)
-        validations.append(seconds)
+        reads.append(run([sys.executable, "-c", READ[reference], str(path)])[0])
+        validations.append(run(validate_command(path, profile))[0])
     read_s, validate_s = float(np.median(reads)), float(np.median(validations))
+    columns = columns_read(path, profile)
     return {
         "file": path.name,
-        "reader": reader_used(path, report.files["person"]["columns_read"]),
-        "columns_read": len(report.files["person"]["columns_read"]),
+        "reference": reference,
+        "reader": reader_used(path, columns),
+        "columns_read": len(columns),
         "read_s": round(read_s, 2),
         "validate_s": round(validate_s, 2),
         "ratio": round(validate_s / read_s, 2),
@@ -167,68 +220,100 @@ def compare(read, path: Path, profile: Path, repeat: int) -> dict:
     }
 
 
-def speed(rows: int, repeat: int) -> dict:
-    import pyreadstat
-
-    from migmodule.validate import validate_data
-
+def speed(rows: int, repeat: int, formats) -> dict:
     _, questions = chosen_questions()
     profile = write_profile(questions)
-    dta, sav, packed = make_files(rows)
-    validate_data(dta, profile=profile, chunk_size=1000)  # warm up imports and caches
-    return {
-        "rows": rows,
-        "variables": TOTAL_VARIABLES,
-        "dta": compare(pd.read_stata, dta, profile, repeat),
-        "sav": compare(pyreadstat.read_sav, sav, profile, repeat),
-        "sav_compressed": compare(pyreadstat.read_sav, packed, profile, repeat),
+    paths = make_files(rows, formats)
+    results: dict = {"rows": rows, "variables": TOTAL_VARIABLES, "repeat": repeat}
+    for fmt in formats:
+        results[fmt] = compare(fmt, paths[fmt], profile, repeat)
+    return results
+
+
+def startup(repeat: int) -> dict:
+    commands = {
+        "--version": [MIGMODULE, "--version"],
+        "list": [MIGMODULE, "list"],
+        "show": [MIGMODULE, "show", MODULE],
     }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(max(repeat, 5)):
+        for name, command in commands.items():
+            times[name].append(run(command)[0])
+    return {name: round(float(np.median(t)), 3) for name, t in times.items()}
 
 
-def peak_rss_mb() -> float:
-    """This process's peak resident memory. /proc's VmHWM starts afresh at exec; ru_maxrss on Linux
-    keeps the high-water mark of the parent that forked us, so it is only the fallback."""
-    status = Path("/proc/self/status")
-    if status.exists():
-        for line in status.read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def repeated_files(rows: int, base: int, formats) -> dict[str, Path]:
+    """A `rows`-row file made of copies of the `base`-row one, households renumbered in each
+    copy (generating 10,000,000 rows afresh takes a quarter of an hour): Parquet, CSV, .dta."""
+    import polars as pl
 
-
-def memory_child(path: str, profile: str, chunk_size: int) -> None:
-    """Run in a subprocess: validate in chunks and print peak RSS (MB) before and after."""
-    from migmodule.validate import validate_data
-
-    before = peak_rss_mb()
-    seconds, report = timed(validate_data, path, profile=profile, chunk_size=chunk_size)
-    peak = peak_rss_mb()
-    reader = reader_used(path, report.files["person"]["columns_read"])
-    print(
-        json.dumps(
-            {
-                "rows": report.files["person"]["rows"],
-                "peak_rss_mb": round(peak),
-                "rss_after_imports_mb": round(before),
-                "seconds": round(seconds, 1),
-                "chunk_size": chunk_size,
-                "reader": reader,
-            }
-        )
+    source = make_files(base, ["parquet"])["parquet"]
+    paths = {fmt: file_of(rows, fmt) for fmt in formats}
+    if all(path.exists() for path in paths.values()):
+        return paths
+    one = pl.read_parquet(source)
+    step = int(one["hh_id"].max()) + 1
+    copies = -(-rows // base)
+    frame = pl.concat([one.with_columns(pl.col("hh_id") + i * step) for i in range(copies)]).head(
+        rows
     )
+    for fmt, path in paths.items():
+        if path.exists():
+            continue
+        if fmt == "parquet":
+            frame.write_parquet(path)
+        elif fmt == "csv":
+            frame.write_csv(path)
+        elif fmt == "dta":
+            frame.to_pandas().to_stata(path, write_index=False, version=118)
+        else:
+            raise SystemExit(f"--memory makes {fmt} files only from copies: use parquet,csv,dta")
+    return paths
 
 
-def memory(rows: int, chunk_size: int) -> dict:
+def scaling(rows: int, repeat: int, parts: int = 4) -> dict:
+    """validate on `parts` Parquet files of one level: local engine, then --engine dask with 1
+    and 2 local workers (whole processes, interleaved, medians)."""
+    import polars as pl
+
     _, questions = chosen_questions()
     profile = write_profile(questions)
-    dta, _, _ = make_files(rows, sav=False)
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", str(dta), str(profile), str(chunk_size)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    folder = DATA / f"parts_{rows}"
+    if not folder.is_dir():
+        folder.mkdir()
+        whole = pl.read_parquet(make_files(rows, ["parquet"])["parquet"])
+        size = -(-whole.height // parts)
+        for i in range(parts):
+            whole.slice(i * size, size).write_parquet(folder / f"region_{i + 1}.parquet")
+    data = f"person={folder / 'region_*.parquet'}"
+    base = [MIGMODULE, "validate", data, "-p", str(profile)]
+    runs = {
+        "local": base,
+        "dask, 1 worker": [*base, "--engine", "dask", "--workers", "1"],
+        "dask, 2 workers": [*base, "--engine", "dask", "--workers", "2"],
+    }
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(repeat):
+        for name, command in runs.items():
+            times[name].append(run(command)[0])
+    return {name: round(float(np.median(t)), 2) for name, t in times.items()}
+
+
+def memory(rows: int, formats) -> dict:
+    """Peak RSS of a validation of each file, the child's own (wait4), with its time."""
+    _, questions = chosen_questions()
+    profile = write_profile(questions)
+    paths = repeated_files(rows, 1_000_000, formats)
+    found = {}
+    for fmt in formats:
+        seconds, peak = run(validate_command(paths[fmt], profile))
+        found[fmt] = {
+            "file": paths[fmt].name,
+            "seconds": round(seconds, 1),
+            "peak_rss_mb": round(peak),
+        }
+    return found
 
 
 def main() -> None:
@@ -236,34 +321,40 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--memory", action="store_true", help="also the 10,000,000-row memory run")
+    parser.add_argument("--memory", action="store_true", help="also the 10,000,000-row memory runs")
     parser.add_argument("--memory-rows", type=int, default=10_000_000)
-    parser.add_argument("--chunk-size", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=3, help="timings per figure (median)")
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--repeat", type=int, default=3, help="timings per figure (median, >= 3)")
+    parser.add_argument("--formats", default=",".join(FORMATS), help="comma-separated subset")
+    parser.add_argument("--memory-formats", default="parquet,csv,dta")
+    parser.add_argument("--scaling", action="store_true", help="also local vs dask 1, 2 workers")
+    parser.add_argument("--no-speed", action="store_true", help="skip the ratios")
     args = parser.parse_args()
-    if args.child:
-        memory_child(args.child[0], args.child[1], int(args.child[2]))
-        return
-    results = speed(args.rows, args.repeat)
-    for key, read, target in (
-        ("dta", "pandas.read_stata", 1.5),
-        ("sav", "pyreadstat.read_sav (pandas output)", 0.5),
-        ("sav_compressed", "pyreadstat.read_sav (pandas output)", 0.5),
-    ):
-        r = results[key]
+    formats = [f for f in args.formats.split(",") if f] if not args.no_speed else []
+    repeat = max(args.repeat, 3)
+    results: dict = {}
+    if not args.no_speed:
+        results["startup_s"] = startup(repeat)
+        for name, seconds in results["startup_s"].items():
+            print(f"start-up: migmodule {name}: {seconds} s (target < 0.4)")
+        results.update(speed(args.rows, repeat, formats))
+    if args.scaling:
+        results["scaling_s"] = scaling(args.rows, repeat)
+        for name, seconds in results["scaling_s"].items():
+            print(f"4 Parquet parts of {args.rows:,} rows, {name}: {seconds} s")
+    for fmt in formats:
+        r = results[fmt]
         print(
-            f"validate / {read} ({r['file']}, {results['rows']:,} rows): "
-            f"{r['validate_s']} s / {r['read_s']} s = {r['ratio']} (target <= {target}); "
-            f"validation read with: {r['reader']}"
+            f"{fmt}: validate / {r['reference']} ({r['file']}, {results['rows']:,} rows, whole "
+            f"processes): {r['validate_s']} s / {r['read_s']} s = {r['ratio']} (target <= 1.0); "
+            f"validation read {r['columns_read']} columns with: {r['reader']}"
         )
     if args.memory:
-        mem = memory(args.memory_rows, args.chunk_size)
-        results["memory"] = mem
-        print(
-            f"peak RSS, chunked run on {mem['rows']:,} rows: {mem['peak_rss_mb']} MB (target < 500); "
-            f"read with: {mem['reader']}"
-        )
+        results["memory"] = memory(args.memory_rows, args.memory_formats.split(","))
+        for fmt, m in results["memory"].items():
+            print(
+                f"{fmt}: peak RSS of validate on {args.memory_rows:,} rows: {m['peak_rss_mb']} MB "
+                f"(target < 500), {m['seconds']} s"
+            )
     print(json.dumps(results, indent=2))
 
 
