@@ -473,11 +473,22 @@ def build_diagram(
         lines.append(f"  q{local} [label={_quote(label)}];")
 
     stubs = 0
+    leaving = False
     for local in range(start, end):
         by_target: dict[str, list[str]] = {}
         for route in all_routes[local]:
             if route.target is not None and start <= route.target < end:
                 target = f"q{route.target}"
+            elif route.target is None or route.target >= level_end:
+                # Leaving the level: one box at the bottom for all, as on a paper flowchart.
+                target = "leave"
+                if not leaving:
+                    leaving = True
+                    lines.append(
+                        f"  leave [label={_quote(outside_label(route.target))}, "
+                        'style="rounded,filled", fontsize=11];'
+                    )
+                    lines.append("  { rank=sink; leave; }")
             else:
                 target = f"out{local}_{route.target}"
                 if target not in by_target:
