@@ -15,6 +15,7 @@ AREAS = {
     "profile": "Profiles",
     "export": "Exports",
     "validate": "Validation of microdata",
+    "compare": "Comparing national questionnaires",
     "handout": "Handouts",
 }
 

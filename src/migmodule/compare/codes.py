@@ -10,7 +10,7 @@ FORM_FORMAT = define(
     "{path}: a national form must be an XLSForm (.xlsx, .xls, or its survey and choices sheets "
     "saved as .csv), a CSPro dictionary (.dcf), a DDI Codebook 2.5 (.xml) or a data file with "
     "labels (.sav, .dta); '{suffix}' is none of them.",
-    "validate",
+    "compare",
 )
 OUTPUT_IS_INPUT = define(
     "COMPARE-OUTPUT-001",
@@ -18,14 +18,14 @@ OUTPUT_IS_INPUT = define(
     "Output would overwrite an input",
     "{path} is one of the national files being compared: `compare` never writes over its input. "
     "Write the report or the profile elsewhere.",
-    "validate",
+    "compare",
 )
 REPORT_FORMAT = define(
     "COMPARE-OUTPUT-002",
     "error",
     "Unknown report format",
     "{path}: a coverage report is written as .html, .xlsx, .md or .json; '{suffix}' is none of them.",
-    "validate",
+    "compare",
 )
 ALWAYS_TRUE = define(
     "COMPARE-LOGIC-001",
@@ -33,7 +33,7 @@ ALWAYS_TRUE = define(
     "Condition always true",
     "The {column} of {variable} ({expression}) is true for every answer{detail}. It filters "
     "nothing: check the intended logic (often 'and' was meant for 'or').",
-    "validate",
+    "compare",
 )
 NEVER_TRUE = define(
     "COMPARE-LOGIC-002",
@@ -41,7 +41,7 @@ NEVER_TRUE = define(
     "Condition never true",
     "The {column} of {variable} ({expression}) is false for every answer{detail}: the question "
     "is never asked. Check the codes it compares with.",
-    "validate",
+    "compare",
 )
 NOT_A_CHOICE = define(
     "COMPARE-LOGIC-003",
@@ -49,7 +49,7 @@ NOT_A_CHOICE = define(
     "Condition compares with a code that is not a choice",
     "The {column} of {variable} compares {other} with '{code}', which is not a choice of its list "
     "'{list_name}' (choices: {choices}). Choice names are case-sensitive: use one of them.",
-    "validate",
+    "compare",
 )
 UNREADABLE_LOGIC = define(
     "COMPARE-LOGIC-004",
@@ -57,7 +57,7 @@ UNREADABLE_LOGIC = define(
     "Condition cannot be read",
     "The {column} of {variable} cannot be read: {reason}. The universe of this question is not "
     "compared; fix the expression ({expression}).",
-    "validate",
+    "compare",
 )
 LABELS_SHIFTED = define(
     "COMPARE-LABEL-001",
@@ -65,7 +65,7 @@ LABELS_SHIFTED = define(
     "Label columns shifted",
     "In the {sheet} sheet, {count} row(s) have text in '{filled}' while '{empty}' is empty "
     "(first: {example}); the text may sit in the wrong language column.",
-    "validate",
+    "compare",
 )
 CHOICE_WITHOUT_LABEL = define(
     "COMPARE-LABEL-002",
@@ -73,5 +73,5 @@ CHOICE_WITHOUT_LABEL = define(
     "Choice without a label",
     "Choice '{choice}' of list '{list_name}' has no label in any language: respondents and "
     "enumerators see only its name. Add a label.",
-    "validate",
+    "compare",
 )
