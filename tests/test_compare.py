@@ -369,3 +369,24 @@ def test_group_conditions_count_and_interview_gates_do_not(tmp_path):
     residence = next(q for q in coverage.questions if q.question == "residence_1y_ago")
     assert residence.universe.national == "${age} >= 5"  # consent gates the whole interview
     assert residence.universe.verdict == "narrower"
+
+
+@pytest.mark.parametrize(
+    ("note", "rule"),
+    [
+        ("A usual member has lived here for 6 months or more", "most_of_12_months"),
+        ("Usual residents: persons who lived here for the last 12 months", "12_months"),
+    ],
+)
+def test_residence_rule_proposed_from_the_form(tmp_path, note, rule):
+    survey = f"""
+| type           | name | label::English (en)      | relevant |
+| note           | rule | {note}                   |          |
+| begin_repeat   | r    | Members                  |          |
+| select_one sex | sex  | What is the sex of NAME? |          |
+| end_repeat     |      |                          |          |
+"""
+    coverage = compare(_form(tmp_path, survey, CHOICES), MODULE)
+    proposed = {p.name: p.value for p in coverage.parameters}
+    assert proposed["RESIDENCE_RULE"] == rule
+    assert f'RESIDENCE_RULE: "{rule}"  # review:' in draft_profile(coverage, MODULE)

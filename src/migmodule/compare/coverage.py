@@ -427,6 +427,14 @@ def propose_parameters(
                 )
             )
     found += _area_lists(form, adapted, coverage, params)
+    if "RESIDENCE_RULE" in params:
+        rule = _residence_rule(form)
+        if rule is not None:
+            found.append(
+                ParameterProposal(
+                    "RESIDENCE_RULE", rule[0], params["RESIDENCE_RULE"].default, rule[1]
+                )
+            )
     if "EMIGRATION_WINDOW_YEARS" in params:
         for item in form.items:
             text = " ".join(clean_label(t) for t in item.labels.values()).lower()
@@ -489,3 +497,23 @@ def _area_lists(
                 )
             )
     return found
+
+
+_USUAL = re.compile(r"usual(ly)?\s+(resident|residence|member|live)|habituel|habitual", re.I)
+_SIX_MONTHS = re.compile(r"\b(6|six|seis)\s+(months|mois|meses)\b", re.I)
+_TWELVE_MONTHS = re.compile(r"\b(12|twelve|douze|doce)\s+(months|mois|meses)\b", re.I)
+
+
+def _residence_rule(form: NationalForm) -> tuple[str, str] | None:
+    """The usual-residence rule the form states: 6 months (most of the year) or 12 months."""
+    texts = [t for item in form.items for t in item.labels.values()]
+    for row in form.sheets.get("survey") or []:  # notes and hints state the rule too
+        texts += [str(v) for k, v in row.items() if str(k).startswith(("label", "hint")) and v]
+    for text in texts:
+        if not _USUAL.search(text):
+            continue
+        if _TWELVE_MONTHS.search(text):
+            return "12_months", f"{clean_label(text)[:100]!r}"
+        if _SIX_MONTHS.search(text):
+            return "most_of_12_months", f"{clean_label(text)[:100]!r}"
+    return None
