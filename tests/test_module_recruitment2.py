@@ -19,7 +19,7 @@ import pytest
 from migmodule.expr.evaluate import derive, evaluate_frame
 from migmodule.spec.lint import lint_paths
 from migmodule.spec.registry import load_module
-from tables import raw_frame
+from tables import parse_table, questions_frame, raw_frame
 
 MODULES = Path(__file__).resolve().parents[1] / "modules"
 SPEC = MODULES / "recruitment-costs" / "2.0.0.yaml"
@@ -432,3 +432,33 @@ def test_one_spanish_register(rc2):
         assert "costes" not in text and "billete" not in text, qid
         for tu_form in (" tú ", " tu ", "puedes", "pagaste"):
             assert tu_form not in f" {text} ", (qid, tu_form)
+
+
+EXERCISE_RESULTS = """
+| exercise                             | in_target | currency_check | total | ratio |
+|--------------------------------------|-----------|----------------|-------|-------|
+| ex_agency_fee_covers_visa_and_ticket | 1         | 2              |       |       |
+| ex_employer_advance_deducted         | 1         | 1              | 900   | 2     |
+| ex_family_move_then_work             | 2         | 9              |       |       |
+| ex_seasonal_contract                 | 2         | 9              |       |       |
+| ex_employer_pays_everything          | 1         | 1              | 0     | 0     |
+"""
+
+
+def test_exercises_match_their_explanations(rc2):
+    """The agency exercise has costs in rupees and pay in riyals: without the office rates its
+    ratio is unknown, which is what its explanation says before conversion."""
+    exercises = {e.id: e for e in rc2.exercises}
+    for row in parse_table(EXERCISE_RESULTS):
+        exercise = exercises[row["exercise"]]
+        assert set(exercise.answers) <= set(rc2.question_by_id), exercise.id
+        answers = {**exercise.answers, "age": 30}
+        data = questions_frame(rc2, [answers])
+        out = derived(rc2, data)
+        assert out.at[0, "rci_target_population"] == int(row["in_target"]), exercise.id
+        assert out.at[0, "cost_currency_check"] == int(row["currency_check"]), exercise.id
+        total, ratio = out.at[0, "recruitment_cost_total"], out.at[0, "recruitment_cost_indicator"]
+        expected_total = float(row["total"]) if row["total"] else None
+        expected_ratio = float(row["ratio"]) if row["ratio"] else None
+        assert (None if pd.isna(total) else total) == expected_total, exercise.id
+        assert (None if pd.isna(ratio) else ratio) == expected_ratio, exercise.id
