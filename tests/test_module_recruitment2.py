@@ -462,3 +462,32 @@ def test_exercises_match_their_explanations(rc2):
         expected_ratio = float(row["ratio"]) if row["ratio"] else None
         assert (None if pd.isna(total) else total) == expected_total, exercise.id
         assert (None if pd.isna(ratio) else ratio) == expected_ratio, exercise.id
+
+
+# --- exported with labour-migration 2.0 (the usual LFS plus 10.7.1 pairing) ------------------------
+
+
+def test_exported_with_labour_migration_asks_the_worked_abroad_filter_once():
+    from migmodule.export.xlsform import build_xlsform
+    from migmodule.profile import adapt
+
+    labour = MODULES / "labour-migration" / "2.0.0.yaml"
+    if not labour.is_file():
+        pytest.skip("labour-migration 2.0.0 is not in the bank yet")
+    adapted = [
+        a
+        for ref in (str(labour), str(SPEC))
+        for a in adapt(None, ref, country="NPL", languages=["en"])
+    ]
+    sheets, _ = build_xlsform(adapted, ["en"])
+    names = [row["name"] for row in sheets["survey"] if row["type"] != "end_repeat"]
+    for name in (
+        "worked_abroad",
+        "country_of_work_abroad",
+        "year_left_for_work_abroad",
+        "sex",
+        "age",
+    ):
+        assert names.count(name) == 1, name
+    assert not [n for n in names if n.startswith("worked_abroad_")]
+    assert [row["type"] for row in sheets["survey"]].count("begin_repeat") == 1
