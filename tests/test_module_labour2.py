@@ -603,3 +603,61 @@ def test_one_spanish_register_usted(labour2):
         assert not tu.search(text), (where, text)
     usted = [t for w, t in texts(labour2, "es") if w.endswith(".instructions")]
     assert any(re.search(r"\b(Copie|Anote|Lea)\b", t) for t in usted)
+
+
+# --- exported with recruitment-costs 2.0.0: the LFS plus SDG 10.7.1 pairing -----------------------
+
+RECRUITMENT2 = MODULES / "recruitment-costs" / "2.0.0.yaml"
+
+
+@pytest.fixture(scope="module")
+def pairing():
+    if not RECRUITMENT2.exists():
+        pytest.skip("recruitment-costs 2.0.0 is not written yet (helper N2)")
+    from migmodule.profile import adapt
+
+    refs = [str(SPEC), str(RECRUITMENT2)]
+    adapted = [a for ref in refs for a in adapt(None, ref, country="KEN", languages=["en"])]
+    shared = set()
+    for ref in refs:
+        shared |= {q.id for q in load_module(ref).questions if q.shared_from}
+    return adapted, shared
+
+
+def test_xlsform_of_the_pairing_asks_each_shared_question_once_and_one_worked_abroad_filter(
+    pairing,
+):
+    from migmodule.export.xlsform import build_xlsform, convert_sheets
+
+    adapted, shared = pairing
+    sheets, _ = build_xlsform(adapted, ["en"])
+    names = [row["name"] for row in sheets["survey"] if row["type"] != "end_repeat"]
+    assert {"worked_abroad", "sex", "age"} <= shared
+    for name in sorted(shared):
+        assert names.count(name) == 1, name
+        assert not [
+            n
+            for n in names
+            if n.startswith(name + "_") and n[len(name) + 1 :] in ("lm", "rc", "a", "b")
+        ], name
+    # one filter: the shared one; neither 1.0.0 filter survives under any name
+    assert not [n for n in names if n in ("ever_worked_abroad", "worked_abroad_period")]
+    assert [row["type"] for row in sheets["survey"]].count("begin_repeat") == 1
+    assert convert_sheets(sheets) == []
+
+
+def test_cspro_dictionary_of_the_pairing_has_one_item_per_shared_question(pairing, tmp_path):
+    from pycspro import DictionaryParser
+
+    from migmodule.export.cspro import export_cspro
+
+    adapted, shared = pairing
+    result = export_cspro(adapted, tmp_path / "lfs.dcf")
+    parser = DictionaryParser(result.paths[0].read_text(encoding="utf-8"))
+    parser.parse()
+    records = parser.parsed_dictionary["Dictionary"]["Level"]["Records"]
+    items = [i["Name"] for r in records for i in r["Items"]]
+    for name in sorted(shared):
+        assert items.count(name.upper()) == 1, name
+    assert "EVER_WORKED_ABROAD" not in items and "WORKED_ABROAD_PERIOD" not in items
+    assert [r["Name"] for r in records].count("PERSON_REC") == 1
