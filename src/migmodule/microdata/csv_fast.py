@@ -47,7 +47,14 @@ def read_chunks(
     )
     if names:
         scan = scan.select(names)
-    scan = scan.with_columns(pl.all().replace("", None))  # a quoted "" too, as pandas reads it
+    # A quoted "" is missing too, as pandas reads it. (`when`, not `replace`: `replace` stops
+    # polars from streaming and a 10M-row file was read whole.)
+    scan = scan.with_columns(
+        [
+            pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c)
+            for c in scan.collect_schema()
+        ]
+    )
     if dialect.decimal == ",":
         scan = scan.with_columns(pl.all().str.replace(_DECIMAL, "${1}.${2}"))
     started = False

@@ -1,4 +1,4 @@
-"""`validate_data`: check one or more data files (one per level) against an adapted module.
+"""`validate_data`: check data files (one per level, or several read as one) against a module.
 
 The run: plan the files (plan.py: which file is which level, what to read), build the checks from
 the one table (checks/), read each file in chunks, turn each chunk into question-keyed values
@@ -87,7 +87,9 @@ def validate_data(
     profile's `files` (relative to the profile) fill in levels not given. `country`,
     `reference_date` and `params` override the profile's. How to validate is `settings`, or the
     same as keywords: weight, by, max_examples, chunk_size (None: each file at once), encoding,
-    missing_map (LETTER -> kind), nonresponse_threshold, thresholds, language, checks, skip.
+    missing_map (LETTER -> kind), nonresponse_threshold, thresholds, language, checks, skip,
+    read_ahead, engine ("local" or "dask"), scheduler (a Dask address), workers. A PATH may be a
+    glob or a folder: its files are one level (microdata/multi.py).
     """
     started = time.perf_counter()
     if settings is None:
