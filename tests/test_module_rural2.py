@@ -19,6 +19,7 @@ import yaml
 from migmodule.expr.evaluate import derive, evaluate_frame
 from migmodule.expr.semantics import prepare
 from migmodule.expr.targets import CSProLogic, XPath
+from migmodule.spec.diff import diff_modules, required_bump
 from migmodule.spec.lint import lint_paths
 from migmodule.spec.params import resolve_parameters
 from migmodule.spec.registry import load_module
@@ -485,3 +486,14 @@ def test_amount_and_exchange_labour_wording(module):
     assert "exchange (group) labour" in hired["en"]
     assert "que se fueron" in module.question_by_id["hired_replacement_labour"].variable_label["es"]
     assert module.derived_by_id["in_migrant"].label["fr"] == "Migrant entrant récent"
+
+
+def test_the_changes_require_a_major_version(module):
+    old = load_module(MODULES / "rural-migration" / "1.0.0.yaml")
+    changes = diff_modules(old, module)
+    assert required_bump(changes) == "major"
+    items = {c.item for c in changes}
+    for item in ("remit_cash_received", "remit_cash_abroad", "former_current_country"):
+        assert item in items, item
+    moved = {c.item for c in changes if c.kind == "level_changed"}
+    assert {"born_here", "months_away"} <= moved  # member level -> person-core's person level
