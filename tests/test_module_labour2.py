@@ -661,3 +661,62 @@ def test_cspro_dictionary_of_the_pairing_has_one_item_per_shared_question(pairin
         assert items.count(name.upper()) == 1, name
     assert "EVER_WORKED_ABROAD" not in items and "WORKED_ABROAD_PERIOD" not in items
     assert [r["Name"] for r in records].count("PERSON_REC") == 1
+
+
+# --- validating a data file ---------------------------------------------------------------------
+
+
+def validation_findings(report, code: str) -> dict[str, list[int]]:
+    return {
+        (r.question or r.edit): [e["row"] for e in r.examples]
+        for r in report.results
+        if r.finding is not None and r.code == code
+    }
+
+
+def test_validating_the_respondents_file_finds_no_edit_or_universe_error(respondents, tmp_path):
+    from migmodule.validate.engine import validate_data
+
+    data = respondents.drop(columns=["who"])
+    data.insert(0, "person_no", range(1, len(data) + 1))
+    data.insert(0, "hh_id", 1)
+    data.insert(2, "sex", 1)
+    path = tmp_path / "persons.csv"
+    data.to_csv(path, index=False)
+    report = validate_data({"person": path}, SPEC, country="404")
+    assert validation_findings(report, "DATA-EDIT-001") == {}
+    assert validation_findings(report, "DATA-UNIV-001") == {}
+
+
+def test_a_file_filling_the_survey_country_for_everyone_is_reported_once(tmp_path):
+    """1.0.0 raised an edit error on top of the universe finding for such rows (review P1-3)."""
+    from migmodule.validate.engine import validate_data
+
+    rows = md("""
+        | hh_id | person_no | sex | age | country_of_birth | citizenship | ever_lived_abroad | worked_abroad | country_previous_residence | country_of_work_abroad |
+        | 1     | 1         | 1   | 30  | COUNTRY          | 1           | 2                 | 2             | COUNTRY                    | COUNTRY                |
+        | 1     | 2         | 2   | 28  | COUNTRY          | 1           | 2                 | 2             | COUNTRY                    | COUNTRY                |
+    """)
+    path = tmp_path / "persons.csv"
+    rows.to_csv(path, index=False)
+    report = validate_data({"person": path}, SPEC, country="404")
+    assert validation_findings(report, "DATA-EDIT-001") == {}
+    outside = validation_findings(report, "DATA-UNIV-001")
+    assert outside["country_previous_residence"] == [1, 2]
+    assert outside["country_of_work_abroad"] == [1, 2]
+
+
+def test_validation_reports_a_country_of_work_abroad_that_is_the_survey_country(tmp_path):
+    from migmodule.validate.engine import validate_data
+
+    rows = md("""
+        | hh_id | person_no | sex | age | country_of_birth | citizenship | ever_lived_abroad | worked_abroad | country_of_work_abroad | year_left_for_work_abroad | works_abroad_now |
+        | 1     | 1         | 1   | 30  | COUNTRY          | 1           | 2                 | 1             | COUNTRY                | 2020                      | 1                |
+        | 1     | 2         | 2   | 28  | COUNTRY          | 1           | 2                 | 1             | 800                    | 2020                      | 1                |
+    """)
+    path = tmp_path / "persons.csv"
+    rows.to_csv(path, index=False)
+    report = validate_data({"person": path}, SPEC, country="404")
+    assert validation_findings(report, "DATA-EDIT-001") == {
+        "LM03_work_abroad_in_survey_country": [1]
+    }
