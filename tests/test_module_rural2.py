@@ -497,3 +497,14 @@ def test_the_changes_require_a_major_version(module):
         assert item in items, item
     moved = {c.item for c in changes if c.kind == "level_changed"}
     assert {"born_here", "months_away"} <= moved  # member level -> person-core's person level
+
+
+def test_released_with_its_checksum_recorded(module):
+    import hashlib
+    import json
+
+    assert module.status.value == "released"
+    register = json.loads((MODULES / "released.json").read_text(encoding="utf-8"))
+    text = SPEC.read_bytes().replace(b"\r\n", b"\n")
+    assert register["rural-migration/2.0.0.yaml"] == hashlib.sha256(text).hexdigest()
+    assert (MODULES.parent / "xlsforms" / "rural-migration-2.0.0.xlsx").is_file()
