@@ -180,9 +180,9 @@ def rate(currency: int, year: int, month: int) -> float:
 
 
 NEPAL_QATAR = """
-| age | worked_abroad | country_of_work_abroad | year_left_for_work_abroad | departure_month | move_reason | stay_min_months | first_job_status | job_start_year | job_start_month | cost_recruitment_fee | cost_recruitment_fee_currency | pay_period | first_month_earnings | first_month_earnings_currency |
-|-----|---------------|------------------------|---------------------------|-----------------|-------------|-----------------|------------------|----------------|-----------------|----------------------|-------------------------------|------------|----------------------|-------------------------------|
-| 29  | 1             | 634                    | 2025                      | 3               | 1           | 1               | 1                | 2025           | 4               | 165000               | 524                           | 1          | 1200                 | 634                           |
+| age | worked_abroad | country_of_work_abroad | year_left_for_work_abroad | departure_month | move_reason | stay_min_months | first_job_status | job_start_year | job_start_month | cost_recruitment_fee | cost_recruitment_fee_currency | pay_period | pay_periods_first_month | first_month_earnings | first_month_earnings_currency |
+|-----|---------------|------------------------|---------------------------|-----------------|-------------|-----------------|------------------|----------------|-----------------|----------------------|-------------------------------|------------|-------------------------|----------------------|-------------------------------|
+| 29  | 1             | 634                    | 2025                      | 3               | 1           | 1               | 1                | 2025           | 4               | 165000               | 524                           | 1          | 1                       | 1200                 | 634                           |
 """
 
 
@@ -227,17 +227,21 @@ def test_mixed_currencies_convert_only_the_foreign_items(rc2):
     assert out["recruitment_cost_indicator"].tolist() == pytest.approx([2420 / 1200])
 
 
-def test_same_currency_needs_no_rate(rc2):
+def test_same_currency_the_rates_cancel(rc2):
     frame = with_zero_costs(table(rc2, NEPAL_QATAR), cost_recruitment_fee=300, wage_deductions=600)
+    frame = pd.concat([frame] * 2).reset_index(drop=True)
     frame["cost_recruitment_fee_currency"] = USA
     frame["wage_deductions_currency"] = USA
     frame["first_month_earnings"] = 450
     frame["first_month_earnings_currency"] = USA
-    needs = evaluate_frame(rc2, rc2.question_by_id["xr_costs"].universe, frame, PARAMS)
-    assert needs.fillna(False).tolist() == [False]
+    # the office copies the earnings rate when no cost is in another currency
+    frame["xr_costs"] = [1, 7]
+    frame["xr_earnings"] = [1, 7]
     out = derived(rc2, frame)
-    assert out["cost_currency_check"].tolist() == [1]
-    assert out["recruitment_cost_indicator"].tolist() == pytest.approx([2.0])
+    assert out["cost_currency_check"].tolist() == [1, 1]
+    assert out["cost_recruitment_fee_foreign"].tolist() == [0, 0]
+    assert out["cost_documents_foreign"].tolist() == [0, 0]  # nothing paid: nothing to convert
+    assert out["recruitment_cost_indicator"].tolist() == pytest.approx([2.0, 2.0])
 
 
 def test_illegitimate_costs_are_their_own_item_and_count_in_the_total(rc2):
@@ -249,6 +253,7 @@ def test_illegitimate_costs_are_their_own_item_and_count_in_the_total(rc2):
     frame = with_zero_costs(table(rc2, NEPAL_QATAR), cost_illegitimate=200)
     frame["cost_illegitimate_currency"] = QATAR
     frame["first_month_earnings"] = 1000
+    frame["xr_costs"] = frame["xr_earnings"] = rate(QATAR, 2025, 3)
     out = derived(rc2, frame)
     assert out["recruitment_cost_total"].tolist() == pytest.approx([200.0])
     assert out["recruitment_cost_indicator"].tolist() == pytest.approx([0.2])
@@ -264,15 +269,32 @@ def test_non_monthly_pay_is_brought_to_a_month(rc2):
     frame = pd.concat([with_zero_costs(table(rc2, NEPAL_QATAR), cost_travel=1300)] * 5)
     frame = frame.reset_index(drop=True)
     frame["cost_travel_currency"] = QATAR
+    frame["xr_costs"] = frame["xr_earnings"] = rate(QATAR, 2025, 3)
     frame["pay_period"] = [1, 2, 3, 4, 98]
-    frame["first_month_earnings"] = [1300, 600, 300, 50, 1300]
-    frame["days_worked_first_month"] = [None, None, None, 26, None]
-    asked = evaluate_frame(
-        rc2, rc2.question_by_id["days_worked_first_month"].universe, frame, PARAMS
+    frame["first_month_earnings"] = [1300, 650, 260, 50, 1300]
+    frame["pay_periods_first_month"] = [1, 2, 5, 26, None]
+    question = rc2.question_by_id["pay_periods_first_month"]
+    asked = evaluate_frame(rc2, question.universe, frame, PARAMS)
+    assert asked.fillna(False).tolist() == [True, True, True, True, False]
+    # monthly pay is one period: anything else is refused
+    ok = evaluate_frame(
+        rc2,
+        question.constraint,
+        frame.assign(pay_periods_first_month=[1, 2, 5, 26, 2]),
+        PARAMS,
+        self_id=question.id,
     )
-    assert asked.fillna(False).tolist() == [False, False, False, True, False]
+    assert ok.fillna(True).tolist() == [True, True, True, True, True]
+    bad = evaluate_frame(
+        rc2,
+        question.constraint,
+        frame.assign(pay_periods_first_month=4),
+        PARAMS,
+        self_id=question.id,
+    )
+    assert bad.tolist()[0] is False
     out = derived(rc2, frame)
-    # by hand: 1,300; 600 x 26/12 = 1,300; 300 x 52/12 = 1,300; 50 x 26 days = 1,300; unknown
+    # by hand: 1,300 x 1; 650 x 2 fortnights; 260 x 5 weeks; 50 x 26 days: 1,300 each; unknown
     assert out["monthly_earnings"].iloc[:4].tolist() == pytest.approx([1300.0] * 4)
     assert pd.isna(out["monthly_earnings"].iloc[4])
     assert out["recruitment_cost_indicator"].iloc[:4].tolist() == pytest.approx([1.0] * 4)
@@ -300,8 +322,8 @@ def test_weighted_mean_and_median_of_the_ratio(rc2):
     frame = pd.concat([with_zero_costs(table(rc2, NEPAL_QATAR))] * 4).reset_index(drop=True)
     frame["cost_recruitment_fee"] = [165000, 0, 1200, 2400]
     frame["cost_recruitment_fee_currency"] = [NEPAL, None, QATAR, QATAR]
-    frame["xr_costs"] = [rate(NEPAL, 2025, 3), None, None, None]
-    frame["xr_earnings"] = [rate(QATAR, 2025, 3), None, None, None]
+    frame["xr_costs"] = [rate(NEPAL, 2025, 3)] + [rate(QATAR, 2025, 3)] * 3
+    frame["xr_earnings"] = rate(QATAR, 2025, 3)
     weights = [100.0, 300.0, 50.0, 50.0]
     out = derived(rc2, frame)
     ratios = out["recruitment_cost_indicator"].tolist()
