@@ -19,6 +19,7 @@ from typing import Any
 
 from migmodule import __version__
 from migmodule.codes import Finding, Location, MigmoduleError
+from migmodule.escape import one_line, spss_comment, stata_comment
 from migmodule.export import codes
 from migmodule.export.result import ExportResult
 from migmodule.expr.sentence import describe_universe
@@ -133,7 +134,7 @@ def combined_plans(adapted: list[Adapted], lang: str) -> list[VariablePlan]:
 
 # limits --------------------------------------------------------------------------------------------
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    return one_line(text)  # controls (NUL, bidi overrides) too: see migmodule.escape
 
 
 def cut_chars(
@@ -352,8 +353,11 @@ def mata_string(text: str) -> str:
     return " + char(34) + ".join(parts)
 
 
-def _header(adapted: list[Adapted], lang: str, comment: str) -> list[str]:
-    refs = ", ".join(a.label for a in adapted)
+def _header(
+    adapted: list[Adapted], lang: str, comment: str, escape: Callable[[str], str] = stata_comment
+) -> list[str]:
+    # The profile name is the user's text: a comment of its target, never a line of its own.
+    refs = escape(", ".join(a.label for a in adapted))
     return [
         f"{comment} migmodule {__version__}: labels for {refs}; language {lang}.",
         f"{comment} Generated from the module specs; change the spec or the profile and export again.",
@@ -528,7 +532,7 @@ def spss_syntax(adapted: list[Adapted], lang: str) -> tuple[str, list[Finding]]:
     findings: list[Finding] = []
     plans = combined_plans(adapted, lang)
     lines = ["* Encoding: UTF-8."]
-    lines += [line.rstrip(".") + "." for line in _header(adapted, lang, "*")]
+    lines += [line.rstrip(".") + "." for line in _header(adapted, lang, "*", spss_comment)]
     lines += [
         "* Each command names one variable, so a variable absent from the data fails only its own lines.",
         "",

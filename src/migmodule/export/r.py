@@ -17,6 +17,7 @@ from pathlib import Path
 
 from migmodule import __version__
 from migmodule.codes import Finding
+from migmodule.escape import line_comment, one_line
 from migmodule.export.labels import (
     VariablePlan,
     combined_plans,
@@ -30,8 +31,8 @@ from migmodule.profile import Adapted
 
 def r_string(text: str) -> str:
     """An R string literal on one line: backslash and double quote escaped (the one R escaper)."""
-    one_line = " ".join(text.split())
-    return '"' + one_line.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    text = one_line(text)  # R refuses bidi controls even in strings: see migmodule.escape
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _number(value: float | int) -> str:
@@ -116,7 +117,7 @@ def _variable_lines(plan: VariablePlan) -> list[str]:
 
 def r_script(adapted: list[Adapted], lang: str) -> tuple[str, list[Finding]]:
     plans = combined_plans(adapted, lang)
-    refs = ", ".join(a.label for a in adapted)
+    refs = line_comment(", ".join(a.label for a in adapted))
     lines = [
         f"# migmodule {__version__}: labels for {refs}; language {lang}.",
         "# Generated from the module specs; change the spec or the profile and export again.",

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from migmodule import __version__
 from migmodule.codes import Finding
+from migmodule.escape import sas_comment
 from migmodule.export.labels import (
     VariablePlan,
     _label_set_names,
@@ -81,7 +82,7 @@ def _recode_lines(plan: VariablePlan) -> list[str]:
 def sas_program(adapted: list[Adapted], lang: str) -> tuple[str, list[Finding]]:
     findings: list[Finding] = []
     plans = combined_plans(adapted, lang)
-    refs = ", ".join(a.label for a in adapted)
+    refs = sas_comment(", ".join(a.label for a in adapted))
     numeric = [p for p in plans if p.numeric]
     set_names = _label_set_names(numeric, findings)
     formats = {index: format_name(name) for index, name in set_names.items()}

@@ -692,6 +692,8 @@ def xlsx_bytes(sheets: Sheets) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from migmodule.escape import xlsx_literals, xlsx_value
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     for name in SHEET_ORDER:
@@ -704,9 +706,10 @@ def xlsx_bytes(sheets: Sheets) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([row.get(column) or None for column in header])
+            sheet.append([xlsx_value(row.get(column) or None) for column in header])
         sheet.freeze_panes = "A2"
     workbook.properties.creator = "migmodule"
+    xlsx_literals(workbook)  # a label starting with '=' stays a label
     buffer = io.BytesIO()
     workbook.save(buffer)
     return _normalise_zip(buffer.getvalue())

@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from migmodule import i18n
+from migmodule.escape import xlsx_literals
 from migmodule.io import atomic_path
 from migmodule.validate.report import Report
 from migmodule.validate.terminal import failed_results, where
@@ -157,6 +158,7 @@ def write_xlsx(report: Report, path: str | Path, lang: str | None = None) -> Non
 
     for result in failed:
         _finding_sheet(book, result, taken, data["settings"]["by"], lang)
+    xlsx_literals(book)  # values from the data starting with '=' stay text
     with atomic_path(path) as temp:
         book.save(temp)
 
