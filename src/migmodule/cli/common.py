@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from migmodule.codes import Finding, Location, MigmoduleError, reaches
+from migmodule.expr.parser import ExprSyntaxError
 from migmodule.i18n import CLI_USAGE, LANG_UNKNOWN
 from migmodule.profile import Adapted, adapt, check_profile, load_profile
 from migmodule.spec.model import LANGUAGES
@@ -74,6 +75,9 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             findings = getattr(exc, "findings", None) or [exc.finding]
             for finding in findings:
                 click.echo(f"error: {finding}", err=True)
+            sys.exit(EXIT_UNUSABLE)
+        except ExprSyntaxError as exc:  # an engine parsed an expression lint would have refused
+            click.echo(f"error: {exc.finding()}", err=True)
             sys.exit(EXIT_UNUSABLE)
 
     return wrapper

@@ -18,10 +18,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from migmodule.codes import Finding, Location
 from migmodule.expr.ast import Binary, Bool, Call, In, Name, Node, Num, Self, Str, Unary
 
 MAX_DEPTH = 64
 MAX_LENGTH = 4000
+# The depth of a tree, parsed or with its named conditions inlined (semantics.expand): every
+# compiler walks trees recursively, and a chain `a + a + ... + a` is as deep as it is long, so
+# one limit here keeps every target clear of Python's recursion limit (they fail near 250).
+MAX_TREE_DEPTH = 100
 TYPOGRAPHIC_QUOTES = "\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00b4\u0060"
 KEYWORDS = {"and", "or", "not", "in", "true", "false"}
 
@@ -34,6 +39,21 @@ class ExprSyntaxError(Exception):
         self.reason = reason
         self.column = column
         self.typographic = typographic
+        self.expression: str | None = None  # set by parse(): the text that failed
+
+    def finding(self) -> Finding:
+        """The coded message (EXPR-SYNTAX-001) for a caller that has no better location."""
+        from migmodule.spec.codes import EXPR_SYNTAX
+
+        shown = self.expression or ""
+        return Finding.make(
+            EXPR_SYNTAX,
+            Location(),
+            field="an expression",
+            expression=shown if len(shown) <= 120 else shown[:117] + "...",
+            column=self.column,
+            reason=self.reason,
+        )
 
 
 @dataclass(frozen=True)
@@ -238,4 +258,32 @@ def parse(text: str) -> Node:
         raise ExprSyntaxError(f"expression longer than {MAX_LENGTH} characters", MAX_LENGTH)
     if not text.strip():
         raise ExprSyntaxError("empty expression", 1)
-    return _Parser(text).parse()
+    try:
+        tree = _Parser(text).parse()
+        if tree_depth(tree) > MAX_TREE_DEPTH:
+            raise ExprSyntaxError(
+                f"expression deeper than {MAX_TREE_DEPTH} levels (a chain of operators counts one "
+                "level each): split it into named conditions or use 'in (...)'",
+                1,
+            )
+    except ExprSyntaxError as exc:
+        exc.expression = text
+        raise
+    return tree
+
+
+def tree_depth(root: Node) -> int:
+    """Depth of a tree (a leaf is 1), without recursion and counting a shared subtree once."""
+    depth: dict[int, int] = {}
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if id(node) in depth:
+            continue
+        children = node.children()
+        if done:
+            depth[id(node)] = 1 + max((depth[id(c)] for c in children), default=0)
+        else:
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in depth)
+    return depth[id(root)]

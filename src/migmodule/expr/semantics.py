@@ -30,9 +30,10 @@ from migmodule.expr.ast import (
     Str,
     Unary,
     names,
+    to_source,
 )
 from migmodule.expr.functions import FUNCTIONS, is_condition
-from migmodule.expr.parser import ExprSyntaxError, parse
+from migmodule.expr.parser import MAX_TREE_DEPTH, ExprSyntaxError, parse, tree_depth
 from migmodule.expr.visit import Transformer, Visitor
 from migmodule.spec import codes
 from migmodule.spec.model import MISSING_KINDS, CodeList, Module, QuestionType
@@ -369,11 +370,14 @@ def _check_codes(module: Module, tree: Node, text: str, where: Field) -> list[Fi
 
 
 class _Expand(Transformer):
-    """Replace condition names by their (expanded) expressions."""
+    """Replace condition names by their (expanded) expressions. Each condition is expanded once
+    and its tree shared wherever it is named (nodes are immutable), so forty conditions that
+    each name the previous one twice make forty subtrees, not 2^40 leaves."""
 
-    def __init__(self, module: Module, stack: tuple[str, ...]):
+    def __init__(self, module: Module, stack: tuple[str, ...], done: dict[str, Node]):
         self.module = module
         self.stack = stack
+        self.done = done
 
     def visit_Name(self, node: Name) -> Node:
         if node.id not in self.module.condition_by_id:
@@ -381,13 +385,51 @@ class _Expand(Transformer):
         if node.id in self.stack:
             cycle = " -> ".join((*self.stack, node.id))
             raise MigmoduleError.of(codes.EXPR_CYCLE, Location(module=self.module.ref), cycle=cycle)
-        condition = self.module.condition_by_id[node.id]
-        return expand(self.module, parse(condition.expression), (*self.stack, node.id))
+        if node.id not in self.done:
+            condition = self.module.condition_by_id[node.id]
+            inner = _Expand(self.module, (*self.stack, node.id), self.done)
+            self.done[node.id] = inner.visit(parse(condition.expression))
+        return self.done[node.id]
 
 
-def expand(module: Module, tree: Node, _stack: tuple[str, ...] = ()) -> Node:
-    """Replace condition names by their (expanded) expressions."""
-    return _Expand(module, _stack).visit(tree)
+# Inlined conditions are shared in memory, but a target writes each use out in full (an XPath
+# string, a sentence), so the tree as the targets see it is bounded in size and depth.
+MAX_EXPANDED_NODES = 20_000
+
+
+def expand(module: Module, tree: Node) -> Node:
+    """Replace condition names by their (expanded) expressions; a coded error when the result,
+    written out, would exceed MAX_EXPANDED_NODES nodes or MAX_TREE_DEPTH levels."""
+    expanded = _Expand(module, (), {}).visit(tree)
+    size, depth = _written_size(expanded), tree_depth(expanded)
+    if size > MAX_EXPANDED_NODES or depth > MAX_TREE_DEPTH:
+        raise MigmoduleError.of(
+            codes.EXPR_TOO_LARGE,
+            Location(module=module.ref),
+            expression=to_source(tree)[:200],
+            size=f"{size:,}",
+            depth=depth,
+            max_size=f"{MAX_EXPANDED_NODES:,}",
+            max_depth=MAX_TREE_DEPTH,
+        )
+    return expanded
+
+
+def _written_size(root: Node) -> int:
+    """Nodes of a tree counted with every shared subtree written out, computed on the shared tree."""
+    size: dict[int, int] = {}
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if id(node) in size:
+            continue
+        children = node.children()
+        if done:
+            size[id(node)] = 1 + sum(size[id(c)] for c in children)
+        else:
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in size)
+    return size[id(root)]
 
 
 def _literal(value: Any, pos: int) -> Node:

@@ -17,6 +17,14 @@ YAML_SYNTAX = define(
     "YAML syntax error: {reason}. Fix the indentation or quoting at that line.",
     "spec",
 )
+YAML_LIMIT = define(
+    "SPEC-YAML-002",
+    "error",
+    "YAML file beyond the limits",
+    "{path}: {reason}. Module specs and profiles are plain YAML: write the repeated part out, "
+    "or split the file (limits: docs/reliability.md).",
+    "spec",
+)
 SCHEMA = define(
     "SPEC-SCHEMA-001",
     "error",
@@ -129,6 +137,15 @@ EXPR_CYCLE = define(
     "error",
     "Conditions refer to each other in a cycle",
     "condition cycle {cycle}; a condition cannot use itself.",
+    "spec",
+)
+EXPR_TOO_LARGE = define(
+    "EXPR-SIZE-001",
+    "error",
+    "Expression too large once its conditions are inlined",
+    "'{expression}' with its named conditions written out has {size} nodes and {depth} levels "
+    "(limits: {max_size} nodes, {max_depth} levels); a condition that names another twice "
+    "doubles it. Name each part once, or write the test with 'in (...)'.",
     "spec",
 )
 EXPR_SELF = define(

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from migmodule.codes import Finding, MigmoduleError
+from migmodule.codes import get as get_code
 from migmodule.expr.ast import Bool
 from migmodule.expr.semantics import Field, check, expand, fold, symbols
 from migmodule.naming import variable_name_problems
@@ -231,8 +232,9 @@ class _Linter:
                     self.module,
                     check(self.module, condition.expression, Field("x"))[0] or Bool(True),
                 )
-            except MigmoduleError as exc:
-                self.add(codes.EXPR_CYCLE, ("conditions", i, "expression"), **exc.finding.values)
+            except MigmoduleError as exc:  # a cycle, or too large once inlined (EXPR-SIZE-001)
+                issue = get_code(exc.finding.code)
+                self.add(issue, ("conditions", i, "expression"), **exc.finding.values)
                 break  # one cycle is reported once, not once per member
 
     # code lists ------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 import yaml
@@ -76,6 +77,61 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+# Limits on what a YAML file may hold, checked on the composed node graph before anything is
+# built from it: aliases share nodes there, so a "billion laughs" file is small until expanded.
+MAX_YAML_BYTES = 8 * 1024 * 1024  # the largest built-in module is about 0.3 MB
+MAX_YAML_NODES = 1_000_000  # nodes once every alias is expanded
+MAX_YAML_DEPTH = 100  # nesting of lists and mappings
+
+
+def _check_graph(root: yaml.Node, shown: str) -> None:
+    """Refuse a node graph that expands beyond MAX_YAML_NODES, nests deeper than MAX_YAML_DEPTH or
+    refers to itself through an alias; iterative and memoised, so the check itself is cheap."""
+    expanded: dict[int, int] = {}  # id(node) -> node count once expanded
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+
+    def refuse(reason: str, node: yaml.Node) -> MigmoduleError:
+        return MigmoduleError.of(
+            codes.YAML_LIMIT,
+            Location(file=shown, line=node.start_mark.line + 1),
+            path=shown,
+            reason=reason,
+        )
+
+    while stack:
+        node, depth, done = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if done:
+            on_path.discard(key)
+            expanded[key] = 1 + sum(expanded[id(child)] for child in children)
+            if expanded[key] > MAX_YAML_NODES:
+                raise refuse(
+                    f"it expands to more than {MAX_YAML_NODES:,} values through its aliases "
+                    "(* references to & anchors)",
+                    node,
+                )
+            continue
+        if key in expanded:
+            continue
+        if key in on_path:
+            raise refuse("an alias refers to the list or mapping that holds it", node)
+        if depth > MAX_YAML_DEPTH:
+            raise refuse(f"lists and mappings nest deeper than {MAX_YAML_DEPTH} levels", node)
+        on_path.add(key)
+        stack.append((node, depth, True))
+        stack.extend((child, depth + 1, False) for child in children if id(child) not in expanded)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
 def read_yaml(path: Path) -> tuple[Any, dict[PathKey, int]]:
     """Parse YAML text; raise MigmoduleError with file and line for unreadable or invalid YAML.
 
@@ -83,10 +139,32 @@ def read_yaml(path: Path) -> tuple[Any, dict[PathKey, int]]:
     """
     try:
         stat = path.stat()
-    except OSError as exc:
+    except OSError as exc:  # missing, no permission, a symlink loop
         raise MigmoduleError.of(
             codes.FILE_UNREADABLE, Location(file=str(path)), path=path, reason=exc.strerror
         ) from None
+    except ValueError:  # a NUL byte in the path
+        raise MigmoduleError.of(
+            codes.FILE_UNREADABLE,
+            Location(file=repr(str(path))),
+            path=repr(str(path)),
+            reason="the path holds a NUL character",
+        ) from None
+    # A device (/dev/zero), a FIFO or a folder would block or never end: refused before reading.
+    if not S_ISREG(stat.st_mode):
+        raise MigmoduleError.of(
+            codes.FILE_UNREADABLE,
+            Location(file=str(path)),
+            path=path,
+            reason="it is not a regular file (a folder, a device or a pipe)",
+        )
+    if stat.st_size > MAX_YAML_BYTES:
+        raise MigmoduleError.of(
+            codes.YAML_LIMIT,
+            Location(file=str(path)),
+            path=path,
+            reason=f"the file has {stat.st_size:,} bytes; the limit is {MAX_YAML_BYTES:,}",
+        )
     return _read_yaml_cached(path.resolve(), stat.st_mtime_ns, stat.st_size, str(path))
 
 
@@ -143,15 +221,25 @@ def _read_yaml_cached(
     path: Path, mtime_ns: int, size: int, shown: str
 ) -> tuple[Any, dict[PathKey, int]]:
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:  # the size may have grown since stat: read one byte more
+            raw = handle.read(MAX_YAML_BYTES + 1)
     except OSError as exc:
         raise MigmoduleError.of(
             codes.FILE_UNREADABLE, Location(file=shown), path=shown, reason=exc
         ) from None
+    if len(raw) > MAX_YAML_BYTES:
+        raise MigmoduleError.of(
+            codes.YAML_LIMIT,
+            Location(file=shown),
+            path=shown,
+            reason=f"the file has more than {MAX_YAML_BYTES:,} bytes",
+        )
     text = decode_text(raw, shown)
     loader = _UniqueKeyLoader(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _check_graph(node, shown)
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
