@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,10 +21,59 @@ UNWRITABLE = define(
 )
 
 
+OVERWRITES_INPUT = define(
+    "OUT-WRITE-002",
+    "error",
+    "Output would replace an input",
+    "{path} is also an input of this command ({role}); writing it would replace what is being "
+    "read. Choose another output path.",
+    "export",
+)
+
+# Files read by the running command (resolved path -> what it is), while a command runs inside
+# `guard_inputs()`; `atomic_path` refuses to write over any of them.
+_inputs: dict[str, str] | None = None
+
+
+@contextmanager
+def guard_inputs() -> Iterator[None]:
+    """While the block runs, every file noted with `note_input` is protected from being written."""
+    global _inputs
+    outer, _inputs = _inputs, {}
+    try:
+        yield
+    finally:
+        _inputs = outer
+
+
+def _key(path: str | Path) -> str | None:
+    try:
+        return os.path.realpath(path)
+    except (OSError, ValueError):
+        return None
+
+
+def note_input(path: str | Path, role: str = "input file") -> None:
+    """Record that the running command reads `path` (a no-op outside `guard_inputs()`)."""
+    key = _key(path)
+    if _inputs is not None and key is not None:
+        _inputs.setdefault(key, role)
+
+
+def refuse_input_target(path: str | Path) -> None:
+    """A coded error when `path` names a file the running command reads."""
+    key = _key(path)
+    if _inputs and key in _inputs:
+        raise MigmoduleError.of(
+            OVERWRITES_INPUT, Location(file=str(path)), path=path, role=_inputs[key]
+        )
+
+
 @contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path in the target's folder; move it into place only if the block succeeds."""
     target = Path(path)
+    refuse_input_target(target)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise MigmoduleError.of(
@@ -31,6 +82,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
             path=target,
             reason=f"folder {folder} does not exist",
         )
+    _remove_stale_parts(folder, target.name)
     try:
         handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     except OSError as exc:
@@ -47,6 +99,21 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     finally:
         if temp.exists():
             temp.unlink()
+
+
+# A run killed mid-write leaves its hidden `.NAME.xxxx.part` beside the target; the next write of
+# the same target removes those old enough not to belong to a run still under way.
+STALE_PART_SECONDS = 3600
+
+
+def _remove_stale_parts(folder: Path, name: str) -> None:
+    now = time.time()
+    for part in folder.glob(f".{glob.escape(name)}.*.part"):
+        try:
+            if now - part.stat().st_mtime > STALE_PART_SECONDS:
+                part.unlink()
+        except OSError:  # gone already, or not ours to remove: the write goes on
+            continue
 
 
 def _default_mode(target: Path) -> int:

@@ -14,6 +14,7 @@ import click
 from migmodule.codes import Finding, Location, MigmoduleError, reaches
 from migmodule.expr.parser import ExprSyntaxError
 from migmodule.i18n import CLI_USAGE, LANG_UNKNOWN
+from migmodule.io import guard_inputs
 from migmodule.profile import Adapted, adapt, check_profile, load_profile
 from migmodule.spec.model import LANGUAGES
 
@@ -70,7 +71,8 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            with guard_inputs():  # no output of the command may replace a file it reads
+                return func(*args, **kwargs)
         except MigmoduleError as exc:
             findings = getattr(exc, "findings", None) or [exc.finding]
             for finding in findings:

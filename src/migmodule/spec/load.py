@@ -14,6 +14,7 @@ import yaml
 from pydantic import ValidationError
 
 from migmodule.codes import Finding, Location, MigmoduleError
+from migmodule.io import note_input
 from migmodule.spec import codes
 from migmodule.spec.model import Module
 
@@ -165,6 +166,7 @@ def read_yaml(path: Path) -> tuple[Any, dict[PathKey, int]]:
             path=path,
             reason=f"the file has {stat.st_size:,} bytes; the limit is {MAX_YAML_BYTES:,}",
         )
+    note_input(path, "a YAML file it reads")
     return _read_yaml_cached(path.resolve(), stat.st_mtime_ns, stat.st_size, str(path))
 
 
