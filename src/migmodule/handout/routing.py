@@ -82,18 +82,26 @@ def universe_tree(question: Question, params: dict[str, Any]) -> Node | None:
     return folded(question.universe, params) if question.universe else None
 
 
-def _flat(module: Module, tree: Node | None, params: dict[str, Any]) -> list[Node]:
+def _flat(
+    module: Module, tree: Node | None, params: dict[str, Any], opened: set[str] | None = None
+) -> list[Node]:
     """Conjuncts, with named conditions that are themselves `and` chains opened up.
 
     `from_abroad` (moved_into_locality and previous_residence == 2) becomes its two parts, so
     that what the current question's universe already says can be taken out part by part.
+    Each condition is opened once: its parts a second time add nothing to an `and` chain, and
+    conditions naming another twice would otherwise open 2^n times (issue 20).
     """
+    opened = set() if opened is None else opened
     out: list[Node] = []
     for part in conjuncts(tree):
         if isinstance(part, Name) and part.id in module.condition_by_id:
+            if part.id in opened:
+                continue
             inner = folded(module.condition_by_id[part.id].expression, params)
             if isinstance(inner, Binary) and inner.op == "and":
-                out += _flat(module, inner, params)
+                opened.add(part.id)
+                out += _flat(module, inner, params, opened)
                 continue
         out.append(part)
     return out
