@@ -17,7 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from migmodule.escape import (
@@ -270,3 +270,27 @@ def test_xlsx_value_drops_what_xml_forbids_and_keeps_line_breaks():
 
     assert xlsx_value("a\x00b\x1bc\nd\te") == "a b c\nd\te"
     assert xlsx_value(3) == 3
+
+
+# any profile name ---------------------------------------------------------------------------------
+HOSTILE_TEXT = st.text(
+    alphabet=st.sampled_from(list("ab /*\\\"'`$#;.=+-@!%&\n\r\t\x00\x0b\x85\u2028\u202e")),
+    max_size=40,
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=HOSTILE_TEXT)
+def test_any_profile_name_leaves_the_code_of_every_syntax_file_unchanged(name):
+    """The code (what is left without comments and strings) of the .do and .sas files is the
+    same whatever the profile name: the name is only ever comment or string."""
+    import dataclasses
+
+    from migmodule.export.labels import stata_syntax
+    from migmodule.export.sas import sas_program
+
+    base = adapt(None, str(MINI), languages=["en"])
+    named = [dataclasses.replace(a, generic=False, profile_name=name) for a in base]
+    plain = [dataclasses.replace(a, generic=False, profile_name="plain") for a in base]
+    for write, code in ((stata_syntax, stata_code), (sas_program, sas_code)):
+        assert code(write(named, "en")[0]) == code(write(plain, "en")[0])
