@@ -30,10 +30,13 @@ def bank_modules() -> list[str]:
     return sorted({f"{entry.id}@{entry.version}" for entry in list_modules()})
 
 
-def cases() -> list[tuple[str, str | None, str]]:
-    out = [(ref, None, ref) for ref in bank_modules()] + [(str(MINI), None, "mini")]
+def cases() -> list:
+    """Every bank module (slow: run in CI and with --runslow), the mini spec and every sample
+    profile (run always)."""
+    out = [pytest.param(ref, None, ref, id=ref, marks=pytest.mark.slow) for ref in bank_modules()]
+    out.append(pytest.param(str(MINI), None, "mini", id="mini"))
     for path in sorted(SAMPLES.glob("*.profile.yaml")):
-        out.append(("", str(path), path.name))
+        out.append(pytest.param("", str(path), path.name, id=path.name))
     return out
 
 
@@ -118,7 +121,7 @@ def follow(people: Respondents, all_routes, entries, row: dict) -> list[int]:
     return visited
 
 
-@pytest.mark.parametrize("ref,profile_path,name", cases(), ids=[c[2] for c in cases()])
+@pytest.mark.parametrize("ref,profile_path,name", cases())
 def test_following_the_printed_routes_visits_exactly_the_questions_whose_universe_holds(
     ref, profile_path, name
 ):
