@@ -124,7 +124,8 @@ def test_one_roster_feeds_current_and_former_members(tmp_path):
     assert found(report, "DATA-CODE-001", question="sex") == [4]  # code 7 of a current member
     assert found(report, "DATA-CODE-001", question="former_sex") == [5]  # code 6 of a former one
     # former members have no age: not a blank in the members' universe, they are not members
-    assert found(report, "DATA-UNIV-002", question="age") == []
+    nonresponse = [r for r in report.results if r.code == "DATA-NR-001" and r.question == "age"]
+    assert nonresponse and nonresponse[0].finding is None  # unknown, not a blank answer
     assert found(report, "DATA-ID-001") == []
     assert roster.read_text(encoding="utf-8").startswith("HHID")  # the input is left as it was
 
@@ -162,3 +163,34 @@ def test_text_recodes_and_not_asked_by_design(tmp_path):
     assert all(
         r.code != "DATA-CODE-004" for r in report.results if r.finding is not None
     )  # text on purpose, not a storage problem
+
+
+def test_a_derive_that_cannot_read_the_file_is_said_once_and_its_rows_are_unknown(tmp_path):
+    """Numbers where age_at needs a date: PROFILE-DATA-002 once, naming the expression; the rows
+    are unknown (no blank-inside-universe error on every person), and no traceback."""
+    data = write(
+        table(
+            """
+| HH | LINE | DOB      |
+|----|------|----------|
+| 1  | 1    | 19900203 |
+| 1  | 2    | 19851130 |
+"""
+        ),
+        tmp_path / "persons.csv",
+    )
+    path = profile(
+        tmp_path,
+        {
+            "module": "census-key-questions@1.0.0",
+            "ids": {"hh_id": "HH", "person_no": "LINE"},
+            "derive": {"age": "age_at(DOB, REF_DATE)"},
+        },
+    )
+    report = validate_data({"person": data}, profile=path, reference_date="2029-08-24")
+    problems = [r for r in report.results if r.code == "PROFILE-DATA-002"]
+    assert len(problems) == 1
+    assert "age_at(DOB, REF_DATE)" in problems[0].finding.message
+    assert problems[0].question == "age"
+    nonresponse = [r for r in report.results if r.code == "DATA-NR-001" and r.question == "age"]
+    assert nonresponse and nonresponse[0].finding is None  # unknown, not a blank answer

@@ -88,7 +88,7 @@ class MappedQuestion:
     kind_of_code: dict[int, int]  # special code -> kind
     # Read through the profile's national layer (a split, a derive, or a recode): the layer
     # gives the standard values and the cells blank by design; `reads` are the file columns.
-    national: Recode | None | bool = False
+    national: Recode | bool = False
     reads: list[str] = field(default_factory=list)
 
     @property
@@ -384,6 +384,8 @@ def national_columns(plan: FilePlan, frame: pd.DataFrame) -> dict[str, NationalC
         result = layer.apply(frame, level, only=questions)
         for question, column in result.columns.items():
             column.problem = result.problems.get(question)
+            if column.problem is not None:  # unknown, said once (PROFILE-DATA-002): not blanks
+                column.design_blank = np.ones(len(frame), dtype=bool)
             columns[question] = column
     return columns
 

@@ -79,7 +79,10 @@ class NationalLayerCheck(Check):
 
     @classmethod
     def build(cls, target: Target) -> list[Check]:
-        national = [m for m in target.questions if m.national is not False]
+        """One per file, on its own rows: they carry the problems of every level read from it."""
+        if target.plan is None or target.flat:
+            return []
+        national = [m for m in target.plan.questions if m.national is not False]
         return [cls()] if national else []
 
     def start(self, context) -> None:
