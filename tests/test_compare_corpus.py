@@ -33,6 +33,7 @@ def test_there_are_at_least_five_forms():
     assert len(TABLES) >= 5
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", TABLES, ids=[p.stem for p in TABLES])
 def test_coverage_agrees_with_the_hand_written_table(path):
     table = _table(path)

@@ -137,6 +137,7 @@ def test_participant_edition_has_no_answers_under_the_exercises_but_an_answer_ke
     assert answer_value is not None
 
 
+@pytest.mark.slow
 def test_pptx_deck_has_a_slide_per_question_answer_slides_and_speaker_notes_in_each_language():
     pptx = pytest.importorskip("pptx", reason="the optional pptx extra is not installed")
     for lang in LANGS:
@@ -218,6 +219,7 @@ def test_exercises_follow_the_profile_reference_date(tmp_path, lang):
     assert (years[arrival], moved[arrival]) == ("2029", "2028")
 
 
+@pytest.mark.slow
 def test_only_published_sources_are_cited():
     for ref in BANK:
         for lang in LANGS:

@@ -114,6 +114,7 @@ def measure(folder: Path) -> tuple[list[str], float, float]:
     return rows, precision, recall
 
 
+@pytest.mark.slow
 def test_precision_and_recall_over_the_whole_set(tmp_path):
     rows, precision, recall = measure(tmp_path)
     assert precision >= 0.9, rows

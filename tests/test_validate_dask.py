@@ -91,6 +91,7 @@ def test_a_local_cluster_starts_when_no_scheduler_is_given(tmp_path):
     assert report_json(validate_data(data, mini(), engine="dask", workers=1)) == local
 
 
+@pytest.mark.slow
 def test_no_scheduler_at_the_address_is_said_plainly(tmp_path):
     from migmodule.validate.cluster import EngineUnavailable
 
