@@ -25,8 +25,14 @@ def main() -> None:
 
 
 # Imported here, after `main`, so that a command module may import from this package.
-from migmodule.cli import export, handout, profile, spec, validate  # noqa: E402
-from migmodule.cli import compare  # noqa: E402
+from migmodule.cli import (  # noqa: E402
+    compare,  # noqa: E402
+    export,
+    handout,
+    profile,
+    spec,
+    validate,
+)
 
 for _module in (spec, profile, export, validate, handout, compare):
     for _command in _module.COMMANDS:

@@ -226,3 +226,47 @@ format_option = click.option(
     show_default=True,
     help="How findings are printed.",
 )
+
+
+def syntax_export_command(
+    name: str, suffix: str, help_text: str, writer: str, home: str
+) -> click.Command:
+    """`migmodule export <name>`: one label-syntax file per language (.do, .sps, .R, .sas).
+    `writer` is "module:function", imported when the command runs (start-up stays light);
+    `home` is the CLI module that registers the command (its `__name__`, as EXPORTS names it)."""
+
+    @click.command(name=name, help=help_text)
+    @adaptation_options
+    @click.option(
+        "-o",
+        "--output",
+        required=True,
+        type=click.Path(dir_okay=False),
+        help=f"The {suffix} file to write (one per language when --lang names several).",
+    )
+    @fail_on_option
+    @format_option
+    @handle_errors
+    def command(
+        modules,
+        profile_path,
+        country,
+        reference_date,
+        languages,
+        params,
+        output,
+        fail_on,
+        output_format,
+    ) -> None:
+        import importlib
+
+        module_name, function_name = writer.split(":")
+        export = getattr(importlib.import_module(module_name), function_name)
+        adapted, findings = adapted_from_options(
+            modules, profile_path, country, reference_date, languages, params
+        )
+        result = export(adapted, output, languages=adapted[0].languages)
+        report(findings + result.findings, output_format, result.paths, adapted, fail_on)
+
+    command.callback.__module__ = home
+    return command

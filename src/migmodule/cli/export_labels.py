@@ -5,60 +5,27 @@ from __future__ import annotations
 import click
 
 from migmodule.cli.common import (
-    adaptation_options,
     adapted_from_options,
     fail_on_option,
     format_option,
     handle_errors,
     report,
+    syntax_export_command,
 )
 
-
-def _syntax_command(name: str, suffix: str, help_text: str) -> click.Command:
-    @click.command(name=name, help=help_text)
-    @adaptation_options
-    @click.option(
-        "-o",
-        "--output",
-        required=True,
-        type=click.Path(dir_okay=False),
-        help=f"The {suffix} file to write (one per language when --lang names several).",
-    )
-    @fail_on_option
-    @format_option
-    @handle_errors
-    def command(
-        modules,
-        profile_path,
-        country,
-        reference_date,
-        languages,
-        params,
-        output,
-        fail_on,
-        output_format,
-    ) -> None:
-        from migmodule.export.labels import export_spss, export_stata
-
-        writer = export_stata if name == "stata" else export_spss
-        adapted, findings = adapted_from_options(
-            modules, profile_path, country, reference_date, languages, params
-        )
-        result = writer(adapted, output, languages=adapted[0].languages)
-        report(findings + result.findings, output_format, result.paths, adapted, fail_on)
-
-    return command
-
-
-stata = _syntax_command(
+stata = syntax_export_command(
     "stata",
     ".do",
     "Write a Stata .do file: label define/values/variable, notes, extended missing values .a-.d.",
+    "migmodule.export.labels:export_stata",
+    __name__,
 )
-spss = _syntax_command(
+spss = syntax_export_command(
     "spss",
     ".sps",
     "Write an SPSS .sps file: VARIABLE LABELS, VALUE LABELS, MISSING VALUES (UTF-8).",
+    "migmodule.export.labels:export_spss",
+    __name__,
 )
 
 

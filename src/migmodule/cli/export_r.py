@@ -2,47 +2,12 @@
 
 from __future__ import annotations
 
-import click
+from migmodule.cli.common import syntax_export_command
 
-from migmodule.cli.common import (
-    adaptation_options,
-    adapted_from_options,
-    fail_on_option,
-    format_option,
-    handle_errors,
-    report,
+r = syntax_export_command(
+    "r",
+    ".R",
+    "Write an R script: migmodule_labels(data) sets variable labels, value labels and user-missing values (haven::labelled_spss) on data read with haven.",
+    "migmodule.export.r:export_r",
+    __name__,
 )
-
-
-@click.command(name="r")
-@adaptation_options
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False),
-    help="The .R file to write (one per language when --lang names several).",
-)
-@fail_on_option
-@format_option
-@handle_errors
-def r(
-    modules,
-    profile_path,
-    country,
-    reference_date,
-    languages,
-    params,
-    output,
-    fail_on,
-    output_format,
-) -> None:
-    """Write an R script: migmodule_labels(data) sets variable labels, value labels and
-    user-missing values (haven::labelled_spss) on data read with haven."""
-    from migmodule.export.r import export_r
-
-    adapted, findings = adapted_from_options(
-        modules, profile_path, country, reference_date, languages, params
-    )
-    result = export_r(adapted, output, languages=adapted[0].languages)
-    report(findings + result.findings, output_format, result.paths, adapted, fail_on)
