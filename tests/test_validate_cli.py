@@ -167,6 +167,8 @@ def english_phrases(lang: str) -> set[str]:
 
 
 def english_found(text: str, lang: str) -> list[str]:
+    # File paths are the user's words, not ours: the CI checkout lives under /check/...
+    text = re.sub(r"(?:[A-Za-z]:)?[\\/][^\s'\"<>]+", " ", text)
     return sorted(
         p for p in english_phrases(lang) if re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", text)
     )
