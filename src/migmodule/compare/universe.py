@@ -28,7 +28,7 @@ from migmodule.expr.reference import compile_row
 from migmodule.expr.semantics import prepare, referenced
 from migmodule.matching import Proposal
 from migmodule.profile import Adapted
-from migmodule.spec.reach import _candidates, _deriver, _inputs  # the lint's search over answers
+from migmodule.spec.reach import answer_inputs, candidate_answers, deriver  # lint's search
 
 MAX_COMBINATIONS = 50_000
 
@@ -181,7 +181,7 @@ def _search(
         comparison.why = f"the translated condition is not valid in the module: {exc}"
         return
     texts = [t for t in (module_text, national) if t]
-    names = _inputs(module, [n for text in texts for n in referenced(module, text)])
+    names = answer_inputs(module, [n for text in texts for n in referenced(module, text)])
     names = [n for n in names if n in module.question_by_id]
     numbers = {
         float(node.value)
@@ -189,13 +189,13 @@ def _search(
         for node in tree.walk()
         if isinstance(node, Num)
     }
-    pools = [_candidates(module, name, numbers) for name in names]
+    pools = [candidate_answers(module, name, numbers) for name in names]
     if math.prod(len(pool) for pool in pools) > MAX_COMBINATIONS:
         comparison.verdict = "not compared"
         comparison.why = "too many combinations of answers to compare"
         return
     compiled = {side: compile_row(module, tree) for side, tree in trees.items()}
-    derive = _deriver(module, params) if module.derived else None
+    derive = deriver(module, params) if module.derived else None
     only_national = only_module = None
     for values in itertools.product(*pools):
         row = dict(zip(names, values, strict=True))

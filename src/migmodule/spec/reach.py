@@ -20,7 +20,7 @@ from migmodule.spec.model import Module
 MAX_COMBINATIONS = 200_000
 
 
-def _inputs(module: Module, names: list[str]) -> list[str]:
+def answer_inputs(module: Module, names: list[str]) -> list[str]:
     """Questions behind a list of names (derived variables replaced by what they read)."""
     out: list[str] = []
     for name in names:
@@ -32,13 +32,15 @@ def _inputs(module: Module, names: list[str]) -> list[str]:
         texts = [c.when for c in derived.cases or [] if c.when]
         texts += [t for t in (derived.expression, derived.when) if t]
         for text in texts:
-            for inner in _inputs(module, referenced(module, text)):
+            for inner in answer_inputs(module, referenced(module, text)):
                 if inner not in out:
                     out.append(inner)
     return out
 
 
-def _candidates(module: Module, name: str, numbers: set[float]) -> list[Any]:
+def candidate_answers(module: Module, name: str, numbers: set[float]) -> list[Any]:
+    """The answers worth trying for one question: blank, its special codes, the numbers the rules
+    name and their neighbours, and its codes (the first three of a long list)."""
     symbol = symbols(module)[name]
     if symbol.multiple:
         codes = sorted(symbol.codes or ())
@@ -55,7 +57,7 @@ def _candidates(module: Module, name: str, numbers: set[float]) -> list[Any]:
 _DERIVERS: dict[tuple[int, str], tuple[Module, Deriver]] = {}
 
 
-def _deriver(module: Module, params: dict[str, Any]) -> Deriver:
+def deriver(module: Module, params: dict[str, Any]) -> Deriver:
     """One compiled set of derived rules per module and parameters (lint asks per question)."""
     key = (id(module), repr(sorted(params.items(), key=lambda item: item[0])))
     cached = _DERIVERS.get(key)
@@ -70,17 +72,17 @@ def reachable(module: Module, expression: str, params: dict[str, Any]) -> bool |
     """True if some answers make the expression true, False if none do, None if not decided."""
     tree = prepare(module, expression, params)
     numbers = {float(n.value) for n in tree.walk() if isinstance(n, Num)}
-    names = _inputs(module, referenced(module, expression))
+    names = answer_inputs(module, referenced(module, expression))
     names = [n for n in names if n in module.question_by_id]
     if not names:
         return None
-    pools = [_candidates(module, name, numbers) for name in names]
+    pools = [candidate_answers(module, name, numbers) for name in names]
     total = 1
     for pool in pools:
         total *= len(pool)
     if total > MAX_COMBINATIONS:
         return None
-    derive = _deriver(module, params) if module.derived else None
+    derive = deriver(module, params) if module.derived else None
     universe = compile_row(module, tree)
     for values in itertools.product(*pools):
         row = dict(zip(names, values, strict=True))
