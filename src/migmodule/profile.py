@@ -40,6 +40,7 @@ from migmodule.spec.load import read_yaml, schema_findings
 from migmodule.spec.model import Module, Question, QuestionStatus
 from migmodule.spec.params import resolve_parameters
 from migmodule.spec.registry import load_module
+from migmodule.spec.tables import relative_table_value
 
 PROFILE_SCHEMA = define(
     "PROFILE-SCHEMA-001",
@@ -505,6 +506,8 @@ def _profile_parameters(
             path = Path(value)  # a national list in a CSV file, read relative to the profile
             if not path.is_absolute() and profile._folder is not None:
                 values[name] = str(profile._folder / path)
+        if param is not None and param.type == "table":  # {file: rates.csv}, beside the profile
+            values[name] = relative_table_value(value, profile._folder)
     if profile.country is not None and "COUNTRY" in module.parameter_by_id:
         values.setdefault("COUNTRY", profile.country)
     if profile.reference_date is not None and "REF_DATE" in module.parameter_by_id:

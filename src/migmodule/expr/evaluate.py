@@ -35,7 +35,14 @@ from migmodule.expr.ast import (
     Unary,
 )
 from migmodule.expr.functions import implementation, is_condition
-from migmodule.expr.semantics import Symbol, mark_raw_codes, prepare, referenced, symbols
+from migmodule.expr.semantics import (
+    Symbol,
+    TableRef,
+    mark_raw_codes,
+    prepare,
+    referenced,
+    symbols,
+)
 from migmodule.expr.visit import Visitor
 from migmodule.spec.model import Module
 from migmodule.spec.params import resolve_parameters
@@ -52,6 +59,15 @@ NOT_A_CONDITION = define(
     "error",
     "Value used as a condition",
     "`{expression}`: '{name}' is a value, not a condition; compare it (e.g. {name} == 1).",
+    "spec",
+)
+
+EXPR_TABLE = define(
+    "EXPR-TABLE-001",
+    "error",
+    "rate() without a table",
+    "{field} `{expression}`: rate() reads '{name}', which is not a table parameter of the module "
+    "(type: table); a data file's columns cannot be a table. Give the table parameter first.",
     "spec",
 )
 
@@ -119,6 +135,8 @@ class FrameEvaluator(Visitor):
         self.field = field
         self.location = location
         self._columns: dict[str, _Value] = {}
+        # rate(): keys not in a table, per table name -> key -> rows (reported by the caller)
+        self.missing_keys: dict[str, dict[tuple[int, ...], int]] = {}
 
     # hooks ---------------------------------------------------------------------------------
     def column(self, name: str) -> _Value:
@@ -338,6 +356,49 @@ class FrameEvaluator(Visitor):
         unknown = birth.unknown | at.unknown
         return _Value(np.where(unknown, np.nan, years), unknown)
 
+    def call_rate(self, node: Call) -> _Value:
+        """The table's value for each row's key, looked up at once over the column (an index of
+        the table's keys, `get_indexer`); unknown where a key part is unknown or not in the table.
+        Keys looked for and not found are counted on `self.missing_keys` (table name -> key ->
+        rows) for the caller to report."""
+        table = _table_of(self, node)
+        parts = [self.value(arg) for arg in node.args[1:]]
+        unknown = np.zeros(self.n, dtype=bool)
+        columns = []
+        for part in parts:
+            if part.kind != "number":
+                raise MigmoduleError.of(
+                    expr_codes.EXPR_NOT_A_NUMBER,
+                    self.location,
+                    field=self.field,
+                    expression=self.expression,
+                    name=part.name or part.kind,
+                )
+            values = np.asarray(part.values, dtype="float64")
+            whole = np.isfinite(values) & (np.mod(values, 1) == 0)
+            unknown |= part.unknown | ~whole
+            columns.append(np.where(unknown, 0, values).astype("int64"))
+        keys, rates = table.encoded()
+        if keys:
+            index = (
+                pd.MultiIndex.from_tuples(keys)
+                if len(parts) > 1
+                else pd.Index([k[0] for k in keys])
+            )
+            wanted = pd.MultiIndex.from_arrays(columns) if len(parts) > 1 else pd.Index(columns[0])
+            position = index.get_indexer(wanted)
+        else:
+            position = np.full(self.n, -1)
+        absent = (position < 0) & ~unknown
+        if absent.any():
+            missing = self.missing_keys.setdefault(table.name, {})
+            found, counts = np.unique(np.column_stack(columns)[absent], axis=0, return_counts=True)
+            for key, count in zip(map(tuple, found.tolist()), counts.tolist(), strict=True):
+                missing[key] = missing.get(key, 0) + count
+        unknown = unknown | absent
+        values = np.asarray(rates + [np.nan], dtype="float64")[np.where(position < 0, -1, position)]
+        return _Value(np.where(unknown, np.nan, values), unknown)
+
     def _same_kind(self, values: list[_Value]) -> list[_Value]:
         kinds = {v.kind for v in values}
         if "date" in kinds:
@@ -390,6 +451,20 @@ class FrameEvaluator(Visitor):
             pending = pending & value.unknown
         result = np.where(unknown, self.unknown_values(values[0].kind), result)
         return _Value(result.astype(values[0].values.dtype), unknown, kind=values[0].kind)
+
+
+def _table_of(evaluator: FrameEvaluator, node: Call):
+    """The table rate() reads: a table parameter, substituted by `semantics.fold`."""
+    first = node.args[0]
+    if not isinstance(first, TableRef):
+        raise MigmoduleError.of(
+            EXPR_TABLE,
+            evaluator.location,
+            field=evaluator.field,
+            expression=evaluator.expression,
+            name=getattr(first, "id", getattr(first, "value", "?")),
+        )
+    return first.table
 
 
 def _decided(truth: _Truth, open_cells: np.ndarray | None) -> _Truth:

@@ -8,7 +8,9 @@ lacks one. Argument kinds:
 - `code`: a number or text literal;
 - `condition`: true / false / unknown;
 - `value`: a number, text or date;
-- `date`: a date (a date question, a date parameter, a date column, or text 'YYYY-MM-DD').
+- `date`: a date (a date question, a date parameter, a date column, or text 'YYYY-MM-DD');
+- `table`: a table parameter (`type: table`, `spec/tables.py`); the arguments after it are its
+  key columns in order, and the result is unknown for a key not in the table.
 """
 
 from __future__ import annotations
@@ -52,6 +54,14 @@ FUNCTIONS: dict[str, FunctionSpec] = {
         FunctionSpec("if", 3, 3, ("condition", "value", "value"), "value", "if(E02 == 1, 96, E03)"),
         FunctionSpec("coalesce", 2, None, ("value",), "value", "coalesce(age, AGE_REPORTED)"),
         FunctionSpec("age_at", 2, 2, ("date", "date"), "value", "age_at(birth_date, REF_DATE)"),
+        FunctionSpec(
+            "rate",
+            2,
+            None,
+            ("table", "value"),
+            "value",
+            "rate(EXCHANGE_RATES, cost_currency, year_left, departure_month)",
+        ),
     )
 }
 

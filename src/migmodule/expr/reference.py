@@ -20,6 +20,7 @@ from migmodule.expr.ast import Binary, Bool, Call, In, Name, Node, Num, Self, St
 from migmodule.expr.functions import implementation
 from migmodule.expr.semantics import (
     Symbol,
+    TableRef,
     _iso_date,
     completed_years,
     mark_raw_codes,
@@ -305,6 +306,30 @@ class RowCompiler(Visitor[Compiled]):
             return a if a is not None and b is not None and _same(a, b) else None
 
         return conditional
+
+    def call_rate(self, node: Call) -> Compiled:
+        first = node.args[0]
+        if not isinstance(first, TableRef):
+            from migmodule.codes import Location, MigmoduleError
+            from migmodule.expr.evaluate import EXPR_TABLE
+
+            raise MigmoduleError.of(
+                EXPR_TABLE,
+                Location(),
+                field="expression",
+                expression="rate(...)",
+                name=getattr(first, "id", getattr(first, "value", "?")),
+            )
+        table = first.table
+        keys = [self.visit(a) for a in node.args[1:]]
+
+        def lookup(row: Row) -> float | None:
+            parts = [key(row) for key in keys]
+            if any(not isinstance(p, float) for p in parts):
+                return None  # unknown, or text where a key is a number
+            return table.get(parts)
+
+        return lookup
 
     def call_coalesce(self, node: Call) -> Compiled:
         values = [self.visit(a) for a in node.args]

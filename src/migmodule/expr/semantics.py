@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from migmodule.codes import Finding, Location, MigmoduleError
@@ -37,6 +37,16 @@ from migmodule.expr.parser import MAX_TREE_DEPTH, ExprSyntaxError, parse, tree_d
 from migmodule.expr.visit import Transformer, Visitor
 from migmodule.spec import codes
 from migmodule.spec.model import MISSING_KINDS, CodeList, Module, QuestionType
+from migmodule.spec.tables import Table
+
+
+@dataclass(frozen=True)
+class TableRef(Str):
+    """A table parameter once its value is substituted (`fold`): `value` is its name, `table` its
+    rows (`spec.tables.Table`). Only `rate()` reads the table; any other visitor sees the text
+    literal it derives from, so no visitor needs a method of its own for it."""
+
+    table: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -184,7 +194,7 @@ class _Checker(Visitor[None]):
                 )
         elif node.id in module.condition_by_id or node.id in module.parameter_by_id:
             param = module.parameter_by_id.get(node.id)
-            as_value = param is not None and param.type in ("code_list", "date")
+            as_value = param is not None and param.type in ("code_list", "date", "table")
             if as_value and not (param.type == "date" and date_allowed):
                 self.add(
                     codes.EXPR_ARGUMENTS,
@@ -218,7 +228,9 @@ class _Checker(Visitor[None]):
             if reason is not None:
                 self.add(codes.EXPR_ARGUMENTS, node.pos, reason=reason)
                 return
-        for arg in node.args:
+        for index, arg in enumerate(node.args):
+            if spec.kind(index) == "table":
+                continue  # argument_problem checked it is a table parameter
             if isinstance(arg, Name):
                 self.visit_Name(arg, date_allowed=True)
             else:
@@ -240,6 +252,17 @@ class _Checker(Visitor[None]):
 
     def argument_problem(self, node: Call, kind: str, arg: Node) -> str | None:
         name = node.func
+        if kind == "table":
+            param = self.module.parameter_by_id.get(arg.id) if isinstance(arg, Name) else None
+            if param is None or param.type != "table":
+                return f"{name}() takes a table parameter as its first argument"
+            if len(node.args) - 1 != len(param.keys or []):
+                return (
+                    f"{name}({param.id}, ...) takes its key columns "
+                    f"({', '.join(param.keys or [])}) after the table, "
+                    f"not {len(node.args) - 1} argument(s)"
+                )
+            return None
         if kind == "reference":
             if (isinstance(arg, Name) and arg.id in self.table) or isinstance(arg, Self):
                 return None
@@ -471,7 +494,10 @@ class _Fold(Transformer):
             return node
         if self.params.get(node.id) is None:
             raise MigmoduleError.of(codes.EXPR_PARAMETER_VALUE, name=node.id)
-        return _literal(self.params[node.id], node.pos)
+        value = self.params[node.id]
+        if isinstance(value, Table):
+            return TableRef(node.id, table=value, pos=node.pos)
+        return _literal(value, node.pos)
 
     def visit_Unary(self, node: Unary) -> Node:
         node = super().visit_Unary(node)
@@ -529,6 +555,12 @@ class _Fold(Transformer):
             return Num(dates[0].year, pos=node.pos)
         if node.func == "age_at" and len(dates) == 2 and None not in dates:
             return Num(completed_years(dates[0], dates[1]), pos=node.pos)
+        if node.func == "rate" and isinstance(node.args[0], TableRef):
+            keys = [_constant(a) for a in node.args[1:]]
+            if all(isinstance(k, (int, float)) and not isinstance(k, bool) for k in keys):
+                found = node.args[0].table.get(keys)  # constant keys: looked up once, here
+                if found is not None:
+                    return Num(found, pos=node.pos)
         return node
 
 

@@ -36,6 +36,7 @@ from migmodule.expr.functions import implementation
 from migmodule.expr.semantics import Symbol, _iso_date, fold, mark_raw_codes, symbols
 from migmodule.expr.visit import Transformer, Visitor
 from migmodule.spec.model import Module
+from migmodule.spec.tables import pulldata_name
 
 
 class TargetError(MigmoduleError, ValueError):
@@ -351,7 +352,7 @@ class _TwoValued(Visitor):
     def value_function(self, node: Call, want: bool) -> Formula:
         raise ValueError(f"not a condition: {to_source(node)} is a value")
 
-    call_year = call_if = call_coalesce = call_age_at = value_function
+    call_year = call_if = call_coalesce = call_age_at = call_rate = value_function
 
     # functions (values) ---------------------------------------------------------------------
     def year_value(self, node: Call) -> str:
@@ -366,6 +367,10 @@ class _TwoValued(Visitor):
         return self.conditional(
             self.visit(self.prepare(test), True), self.value(then), self.value(other), node
         )
+
+    def rate_value(self, node: Call) -> str:
+        """A table lookup (the XLSForm writes pulldata(); CSPro logic refuses it)."""
+        raise self.fail(node, "rate() (a table lookup)")
 
     def coalesce_value(self, node: Call) -> str:
         first, rest = node.args[0], node.args[1:]
@@ -498,6 +503,10 @@ class _KnownValue(Visitor[Formula]):
             )
         if node.func == "coalesce":
             return _any(*(self.visit(arg) for arg in node.args))
+        if node.func == "rate":  # known when the keys are known and the table has the key
+            found = getattr(target, "rate_known", None)
+            keys = tuple(self.visit(arg) for arg in node.args[1:])
+            return All((*keys, found(node))) if found else All(keys)
         return All(tuple(self.visit(arg) for arg in node.args))
 
 
@@ -543,6 +552,21 @@ class XPath(_TwoValued):
 
     def conditional(self, test: Formula, then: str, other: str, node: Node) -> str:
         return f"if({self.render(test)}, {then}, {other})"
+
+    def rate_value(self, node: Call) -> str:
+        """ODK's pulldata() from the form's CSV attachment named after the table parameter
+        (`spec.tables.pulldata_csv` writes it: columns key and value, the key parts joined by
+        '-', e.g. 524-2025-3)."""
+        return f"number({self.pulldata(node)})"
+
+    def pulldata(self, node: Call) -> str:
+        table, *keys = node.args
+        parts = ", '-', ".join(self.value(k) for k in keys)
+        key = f"concat({parts})" if len(keys) > 1 else f"string({parts})"
+        return f"pulldata('{pulldata_name(table.value)}', 'value', 'key', {key})"
+
+    def rate_known(self, node: Call) -> Formula:
+        return Atom(f"string-length({self.pulldata(node)}) > 0")
 
     def expression_value(self, node: Node, when: Node | None = None) -> str:
         """A derived numeric value: blank unless every input is known (and `when` holds)."""

@@ -97,7 +97,7 @@ class Note(_Model):
 
 class Parameter(_Model):
     id: str = Field(pattern=PARAM_PATTERN)
-    type: Literal["country", "date", "integer", "choice", "code_list", "text"]
+    type: Literal["country", "date", "integer", "choice", "code_list", "text", "table"]
     label: Text
     description: Text | None = None
     default: Any = None
@@ -106,9 +106,13 @@ class Parameter(_Model):
     maximum: int | None = None
     required_in_profile: bool = False  # the generic default is only a placeholder
     shared_from: SharedFrom = None
+    keys: list[str] | None = None  # for type table: the key columns (spec/tables.py)
+    value: str | None = None  # for type table: the value column
 
     @model_validator(mode="after")
     def _choices_match_type(self) -> Parameter:
+        if self.type == "table" and (not self.keys or not self.value):
+            raise ValueError(f"parameter {self.id}: type table needs 'keys' and 'value' columns")
         if self.type == "choice" and not self.choices:
             raise ValueError(f"parameter {self.id}: type choice needs a 'choices' list")
         if self.type == "choice" and self.default is not None and self.default not in self.choices:

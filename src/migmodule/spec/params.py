@@ -11,6 +11,7 @@ from typing import Any
 from migmodule.codes import Location, MigmoduleError, define
 from migmodule.countries import THIS_COUNTRY_PLACEHOLDER, lookup
 from migmodule.spec.model import Module, Parameter
+from migmodule.spec.tables import Table, load_table
 
 BAD_PARAMETER_VALUE = define(
     "PARAM-VALUE-001",
@@ -133,6 +134,8 @@ def _coerce(param: Parameter, value: Any) -> Any:
         if str(value) not in param.choices:
             raise ValueError(f"choose one of {', '.join(param.choices)}")
         return str(value)
+    if param.type == "table":
+        return load_table(param.id, value, param.keys or [], param.value or "", "the module")
     if param.type == "code_list":
         if not isinstance(value, list) or not all(
             isinstance(v, dict) and "code" in v for v in value
@@ -152,12 +155,27 @@ def resolve_parameters(
     """All parameter values for a module: defaults, then overrides. Raises on unknown or bad values.
 
     A code_list value may be the path of a CSV file (`code_list_from_csv`); a label without a
-    language is used for each of `languages` (default: the module's languages)."""
+    language is used for each of `languages` (default: the module's languages). A table value
+    (`type: table`) may be rows or `{file: rates.csv}` and becomes a `spec.tables.Table`."""
     overrides = dict(overrides or {})
     for name, value in overrides.items():
         param = module.parameter_by_id.get(name)
         if param is not None and param.type == "code_list" and isinstance(value, (str, Path)):
             overrides[name] = code_list_from_csv(name, value, languages or list(module.languages))
+        if param is not None and param.type == "table" and not isinstance(value, Table):
+            # a file or inline rows, loaded here so that its coded errors say file and line
+            try:
+                overrides[name] = load_table(
+                    name, value, param.keys or [], param.value or "", "the profile"
+                )
+            except ValueError as exc:
+                raise MigmoduleError.of(
+                    BAD_PARAMETER_VALUE,
+                    Location(module=module.ref),
+                    name=name,
+                    value=value,
+                    reason=exc,
+                ) from None
     for name in overrides:
         if name not in module.parameter_by_id:
             raise MigmoduleError.of(
