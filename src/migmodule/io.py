@@ -73,6 +73,39 @@ def refuse_input_target(path: str | Path) -> None:
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path in the target's folder; move it into place only if the block succeeds."""
     target = Path(path)
+    check_writable(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    _remove_stale_parts(folder, target.name)
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise _unwritable(target, exc) from None
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        try:
+            yield temp
+            # mkstemp makes the file private (0600); give it the mode a normally created file gets.
+            os.chmod(temp, _default_mode(target))
+            os.replace(temp, target)
+        except OSError as exc:
+            # A full disk (ENOSPC), a quota, a folder in the way: said with the target's path. Only
+            # errors about the temporary file or the target are ours; others (a file the block
+            # reads) go on as they are.
+            if exc.filename not in (None, str(temp), temp, str(target), target):
+                raise
+            raise _unwritable(target, exc) from None
+    finally:
+        try:
+            temp.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def check_writable(path: str | Path) -> None:
+    """A coded error, before any work, when `path` cannot receive an output: a file the command
+    reads, a folder (or other non-file) already at that path, or a folder that does not exist."""
+    target = Path(path)
     refuse_input_target(target)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
@@ -82,23 +115,22 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
             path=target,
             reason=f"folder {folder} does not exist",
         )
-    _remove_stale_parts(folder, target.name)
-    try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
-    except OSError as exc:
+    if target.is_dir():
         raise MigmoduleError.of(
-            UNWRITABLE, Location(file=str(target)), path=target, reason=exc.strerror
-        ) from None
-    os.close(handle)
-    temp = Path(temp_name)
-    try:
-        yield temp
-        # mkstemp makes the file private (0600); give it the mode a normally created file gets.
-        os.chmod(temp, _default_mode(target))
-        os.replace(temp, target)
-    finally:
-        if temp.exists():
-            temp.unlink()
+            UNWRITABLE, Location(file=str(target)), path=target, reason="it is a folder"
+        )
+    if target.exists() and not target.is_file():
+        raise MigmoduleError.of(
+            UNWRITABLE,
+            Location(file=str(target)),
+            path=target,
+            reason="it is not a regular file (a device or a pipe)",
+        )
+
+
+def _unwritable(target: Path, exc: OSError) -> MigmoduleError:
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    return MigmoduleError.of(UNWRITABLE, Location(file=str(target)), path=target, reason=reason)
 
 
 # A run killed mid-write leaves its hidden `.NAME.xxxx.part` beside the target; the next write of

@@ -139,6 +139,8 @@ def detect(path: str | Path, option: str | None = None) -> Dialect:
     """The file's encoding, separator and decimal mark: each one given in `option` (an
     `option_text`) or detected from the first lines."""
     encoding, sep, decimal = parse_option_text(option)
+    if encoding is not None:
+        normal_encoding(encoding)  # DialectError (a ValueError) for a name Python does not know
     detected = []
     with open(path, "rb") as handle:
         sample = handle.read(SAMPLE_BYTES)
@@ -179,6 +181,15 @@ def describe(dialect: Dialect, path: str | Path, lang: str = "en") -> str:
             lang, "csv.decimal_comma" if dialect.decimal == "," else "csv.decimal_point"
         ),
     )
+
+
+def header_names(path: str | Path, option: str | None) -> list[str]:
+    """The names in the header line as written, duplicates kept (pandas renames a second `age`
+    to `age.1`, polars to `age_duplicated_0`)."""
+    dialect = detect(path, option)
+    with open(path, encoding=dialect.encoding, errors="replace", newline="") as handle:
+        first = next(csv.reader(handle, delimiter=dialect.sep), [])
+    return [name.lstrip("\ufeff") if i == 0 else name for i, name in enumerate(first)]
 
 
 def read_header(path: str | Path, option: str | None) -> list[str]:
@@ -229,6 +240,7 @@ __all__ = [
     "describe",
     "detect",
     "detected",
+    "header_names",
     "option_text",
     "plain_encoding",
     "read_chunks",

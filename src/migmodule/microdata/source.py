@@ -28,8 +28,15 @@ import numpy as np
 import pandas as pd
 
 from migmodule.codes import Location, MigmoduleError
+from migmodule.io import note_input
 from migmodule.microdata import csv_dialect, csv_fast
-from migmodule.microdata.codes import DATA_FORMAT, DATA_UNREADABLE
+from migmodule.microdata.codes import (
+    DATA_DUPLICATE_COLUMN,
+    DATA_EMPTY,
+    DATA_FORMAT,
+    DATA_TRUNCATED,
+    DATA_UNREADABLE,
+)
 from migmodule.microdata.readstat import READSTAT_FORMATS
 
 FORMATS = {
@@ -82,6 +89,7 @@ class DataSource:
                 path=self.path,
                 reason="no such file",
             )
+        note_input(self.path, "a data file it reads")  # no output of the command may replace it
         self.columns: dict[str, ColumnInfo] = {}
         self.reader = ""  # which reader the last `chunks` used, and why (for reports and the bench)
         self.n_rows: int | None = None
@@ -112,6 +120,8 @@ class DataSource:
             if self.encoding and self.format == "dta":
                 kwargs["encoding"] = csv_dialect.plain_encoding(self.encoding)
             try:
+                if self.format == "dta":
+                    _check_dta_length(self.path)
                 _, meta = reader(str(self.path), **kwargs)
             except (
                 pyreadstat.ReadstatError,
@@ -121,6 +131,7 @@ class DataSource:
             ) as exc:
                 raise self._fail(exc) from None
             self.n_rows = meta.number_rows
+            self._refuse_duplicates(list(meta.column_names))
             for name in meta.column_names:
                 kind = meta.readstat_variable_types.get(name, "double")
                 ranges = [(r["lo"], r["hi"]) for r in meta.missing_ranges.get(name, [])]
@@ -134,14 +145,18 @@ class DataSource:
                 )
         elif self.format == "csv":
             try:
+                names = csv_dialect.header_names(self.path, self.encoding)
                 header = pd.DataFrame(columns=csv_dialect.read_header(self.path, self.encoding))
             except (
-                UnicodeDecodeError,
+                UnicodeError,
+                LookupError,
+                ValueError,  # csv_dialect.DialectError: an --encoding that is not one
                 pd.errors.ParserError,
                 pd.errors.EmptyDataError,
                 OSError,
             ) as exc:
                 raise self._fail(exc) from None
+            self._refuse_duplicates(names)
             self.columns = {name: ColumnInfo(name, "untyped") for name in header.columns}
         else:
             import pyarrow as pa
@@ -152,10 +167,28 @@ class DataSource:
             except (pa.ArrowInvalid, OSError) as exc:
                 raise self._fail(exc) from None
             self.n_rows = parquet.metadata.num_rows
+            self._refuse_duplicates(list(parquet.schema_arrow.names))
             for column in parquet.schema_arrow:
                 is_text = pa.types.is_string(column.type) or pa.types.is_large_string(column.type)
                 self.columns[column.name] = ColumnInfo(
                     column.name, "string" if is_text else "numeric"
+                )
+
+    def _refuse_duplicates(self, names: list[str]) -> None:
+        """Two columns of one name would be read as one (or renamed 'age.1' by one reader and
+        'age_duplicated_0' by another): refused, naming the columns."""
+        seen: dict[str, list[int]] = {}
+        for position, name in enumerate(names, start=1):
+            seen.setdefault(str(name), []).append(position)
+        for name, positions in seen.items():
+            if len(positions) > 1:
+                raise MigmoduleError.of(
+                    DATA_DUPLICATE_COLUMN,
+                    Location(file=str(self.path), variable=name),
+                    path=self.path,
+                    name=name,
+                    count=len(positions),
+                    positions=", ".join(map(str, positions)),
                 )
 
     def find(self, name: str) -> str | None:
@@ -169,10 +202,15 @@ class DataSource:
         """Read the named columns (file spelling), `chunk_size` rows at a time (None: all at once)."""
         names = list(dict.fromkeys(names))
         if self.format in READSTAT_FORMATS:
-            yield from self._readstat(names, chunk_size)
-            return
-        reader = {"csv": self._csv, "parquet": self._parquet}[self.format]
-        yield from reader(names, chunk_size)
+            chunks = self._readstat(names, chunk_size)
+        else:
+            chunks = {"csv": self._csv, "parquet": self._parquet}[self.format](names, chunk_size)
+        rows = 0
+        for chunk in chunks:
+            rows += len(chunk.frame)
+            yield chunk
+        if rows == 0:  # a file of variables without answers is not a valid census
+            raise MigmoduleError.of(DATA_EMPTY, Location(file=str(self.path)), path=self.path)
 
     def _readstat(self, names: list[str], chunk_size: int | None) -> Iterator[RawChunk]:
         """polars-readstat (readstat.py); a coded error when it cannot read the file."""
@@ -293,6 +331,27 @@ class DataSource:
                 if self.columns[name].storage == "numeric":
                     frame[name] = _numbers(batch.column(name), frame[name])
             yield RawChunk(frame)
+
+
+def _check_dta_length(path: Path) -> None:
+    """A .dta file of format 117-119 cut short: its map gives the offset of its end, which
+    readstat does not check when only the value labels are missing."""
+    import struct
+
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
+    if not head.startswith(b"<stata_dta>"):
+        return
+    at = head.find(b"<map>")
+    if at < 0 or len(head) < at + 5 + 14 * 8:
+        return
+    order = "<" if b"<byteorder>LSF" in head[:at] else ">"
+    expected = struct.unpack(f"{order}14Q", head[at + 5 : at + 5 + 14 * 8])[-1]
+    size = path.stat().st_size
+    if size < expected:
+        raise MigmoduleError.of(
+            DATA_TRUNCATED, Location(file=str(path)), path=path, size=size, expected=expected
+        )
 
 
 def _numbers(column: Any, series: pd.Series) -> pd.Series:
