@@ -25,9 +25,12 @@ from migmodule.codes import MigmoduleError, reaches
 @click.option(
     "--module",
     "-m",
-    "module_ref",
+    "module_refs",
+    multiple=True,
     metavar="MODULE[@V]",
-    help="Module to validate against (default: the profile's first module).",
+    help="Module to validate against (default: the profile's first module). Repeat to validate "
+    "the files against several modules at once: each file is read once and a question the "
+    "modules share (person-core, work-abroad) is checked once, reported under its shared module.",
 )
 @click.option(
     "--profile",
@@ -141,7 +144,7 @@ from migmodule.codes import MigmoduleError, reaches
 @handle_errors
 def validate(
     data,
-    module_ref,
+    module_refs,
     profile,
     reports,
     weight,
@@ -169,23 +172,33 @@ def validate(
 
     Give one file per level (LEVEL=PATH, e.g. household=hh.dta person=persons.dta) or set `files`
     in the profile; a single file is matched to its level from its variables.
+
+    Several -m (e.g. -m labour-migration@2.0.0 -m recruitment-costs@2.0.0) validate the files
+    against each module in one run: each file is read once, a shared question is checked once,
+    and every finding says its module. Modules pinning different versions of a shared module
+    are refused (SPEC-USES-008).
     """
     from migmodule.validate import (
         ValidationSettings,
         check_report_path,
         validate_data,
-        write_report,
+        write_reports,
     )
     from migmodule.validate.terminal import print_summary, progress_bar
 
-    if not module_ref and not profile:
+    if not module_refs and not profile:
         raise click.UsageError("give --module or --profile")
+    several = len(dict.fromkeys(module_refs)) > 1
+    module_ref = module_refs[0] if module_refs else None
+    if several and (engine == "dask" or scheduler):
+        raise click.UsageError("several --module are validated with --engine local only")
     lang = report_language(lang, profile)
     values = parse_params(params)
     if values:
         from migmodule.profile import adapt, load_profile
 
-        chosen = adapt(load_profile(profile) if profile else None, module_ref, params=values)
+        loaded = load_profile(profile) if profile else None
+        chosen = [a for ref in module_refs or [None] for a in adapt(loaded, ref, params=values)]
         check_param_names(values, chosen)
     for path in reports:
         check_report_path(path)
@@ -211,9 +224,15 @@ def validate(
 
     with progress_bar(Console(stderr=True), lang) as progress:
         try:
-            report = validate_data(
+            if several:
+                from migmodule.validate.several import validate_modules
+
+                run, chosen_modules = validate_modules, list(module_refs)
+            else:
+                run, chosen_modules = validate_data, module_ref
+            report = run(
                 list(data) or None,
-                module_ref,
+                chosen_modules,
                 profile=profile,
                 settings=settings,
                 country=country,
@@ -233,8 +252,8 @@ def validate(
                     Text(csv_dialect.describe(dialect, info["path"], lang)), soft_wrap=True
                 )
     print_summary(report, console, lang, quiet=quiet)
+    write_reports(report, reports)  # all or none (validate/__init__.py)
     for path in reports:
-        write_report(report, path)
         if not quiet:
             console.print(Text(i18n.word(lang, "report.written", path=path)), soft_wrap=True)
     sys.exit(EXIT_FINDINGS if reaches(report.findings, fail_on) else EXIT_OK)

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from migmodule import i18n
-from migmodule.escape import xlsx_literals
+from migmodule.escape import xlsx_literals, xlsx_value
 from migmodule.io import atomic_path
 from migmodule.validate.report import Report
 from migmodule.validate.terminal import failed_results, where
@@ -46,6 +46,8 @@ FINDING_COLUMNS = (
     ("report.examples_capped", 10, None),
     ("report.message", 100, None),
 )
+# Several modules validated at once: the module of each finding, after the check's name.
+MODULE_COLUMN = ("report.module", 22, None)
 NONRESPONSE_COLUMNS = (
     ("report.question", 26, None),
     ("report.variable", 18, None),
@@ -61,7 +63,7 @@ NONRESPONSE_COLUMNS = (
 
 
 def _sheet_title(text: str, taken: set[str]) -> str:
-    title = re.sub(r"[\[\]:*?/\\]", "_", text)[:31]
+    title = re.sub(r"[\[\]:*?/\\]", "_", xlsx_value(text))[:31]
     base, n = title, 2
     while title.lower() in taken:
         suffix = f" ({n})"
@@ -77,7 +79,7 @@ def _table(sheet: Worksheet, lang: str, columns: tuple, rows: list[list[Any]]) -
         cell.font = HEADER
     header_row = sheet.max_row
     for row in rows:
-        sheet.append(row)
+        sheet.append([xlsx_value(value) for value in row])  # data values may hold controls
     for index, (_, width, number_format) in enumerate(columns, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = width
@@ -108,6 +110,8 @@ def write_xlsx(report: Report, path: str | Path, lang: str | None = None) -> Non
         (word("report.checks_run"), data["stats"]["checks"]),
         (word("report.made", when=datetime.now().astimezone()), ""),
     ]
+    if data.get("modules"):  # several modules validated at once
+        rows.insert(1, (word("several.modules_label"), ", ".join(data["modules"])))
     for level, file in data["files"].items():
         rows.append(
             (
@@ -120,7 +124,7 @@ def write_xlsx(report: Report, path: str | Path, lang: str | None = None) -> Non
             )
         )
     for row in rows:
-        summary.append(row)
+        summary.append([xlsx_value(value) for value in row])
     for cell in summary["A"]:
         cell.font = HEADER
     summary.column_dimensions["A"].width, summary.column_dimensions["B"].width = 28, 80
@@ -128,10 +132,13 @@ def write_xlsx(report: Report, path: str | Path, lang: str | None = None) -> Non
     taken = {summary.title.lower()}
     findings = book.create_sheet(_sheet_title(word("report.sheet_findings"), taken))
     failed = failed_results(report)
-    _table(findings, lang, FINDING_COLUMNS, [_finding_row(r, lang) for r in failed])
+    columns, several = FINDING_COLUMNS, bool(report.modules)
+    if several:
+        columns = (*FINDING_COLUMNS[:4], MODULE_COLUMN, *FINDING_COLUMNS[4:])
+    _table(findings, lang, columns, [_finding_row(r, lang, several) for r in failed])
     for index, result in enumerate(failed, start=2):
         findings.cell(index, 2).fill = FILLS[result.severity.value]
-        findings.cell(index, len(FINDING_COLUMNS)).alignment = WRAP
+        findings.cell(index, len(columns)).alignment = WRAP
 
     nonresponse = book.create_sheet(_sheet_title(word("report.sheet_nonresponse"), taken))
     _table(
@@ -163,8 +170,8 @@ def write_xlsx(report: Report, path: str | Path, lang: str | None = None) -> Non
         book.save(temp)
 
 
-def _finding_row(result, lang: str) -> list[Any]:
-    return [
+def _finding_row(result, lang: str, several: bool = False) -> list[Any]:
+    row = [
         result.code,
         i18n.word(lang, f"severity.{result.severity.value}"),
         i18n.finding_title(lang, result.code),
@@ -181,6 +188,9 @@ def _finding_row(result, lang: str) -> list[Any]:
         i18n.word(lang, "report.answer_yes") if result.examples_capped else "",
         i18n.finding_message(lang, result.finding),
     ]
+    if several:
+        row.insert(4, result.module)
+    return row
 
 
 def _finding_sheet(book: Workbook, result, taken: set[str], by: str | None, lang: str) -> None:
@@ -188,7 +198,7 @@ def _finding_sheet(book: Workbook, result, taken: set[str], by: str | None, lang
     (with the values the rule read), and the breakdown."""
     name = f"{result.code} {where(result, lang)}".strip()
     sheet = book.create_sheet(_sheet_title(name, taken))
-    sheet.append([i18n.finding_message(lang, result.finding)])
+    sheet.append([xlsx_value(i18n.finding_message(lang, result.finding))])
     sheet["A1"].alignment = Alignment(wrap_text=False)
     sheet.append([])
     read = result.details.get("example_values", [])
@@ -223,5 +233,7 @@ def _finding_sheet(book: Workbook, result, taken: set[str], by: str | None, lang
         for cell in sheet[sheet.max_row]:
             cell.font = HEADER
         for group, counts in result.by.items():
-            sheet.append([group, counts["count"], counts["denominator"], counts["rate"]])
+            sheet.append(
+                [xlsx_value(group), counts["count"], counts["denominator"], counts["rate"]]
+            )
             sheet.cell(sheet.max_row, 4).number_format = PERCENT
