@@ -21,10 +21,13 @@ from click.testing import CliRunner
 
 from migmodule.cli import main
 from migmodule.handout import render_bytes
-from migmodule.handout.i18n import WORDS
 from migmodule.handout.model import build_handout
+from migmodule.i18n import block
 from migmodule.profile import adapt, load_profile
 from migmodule.spec.registry import list_modules
+
+# The handout's words, from the language catalogue (src/migmodule/i18n/<lang>.yaml, handout:).
+WORDS = {lang: dict(block(lang, "handout")) for lang in ("en", "fr", "es")}
 
 MINI = Path(__file__).parent / "specs" / "mini.yaml"
 DAY = dt.date(2031, 5, 17)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 import string
+from pathlib import Path
 
 import pytest
+import yaml
 
 from migmodule import i18n
 from migmodule.codes import MigmoduleError, all_codes
@@ -159,3 +161,41 @@ def test_values_are_written_in_words_not_reprs():
     assert "1 = Area 1, 2 = Area 2" in finding.message and "{" not in finding.message
     assert "'" not in finding.message
     assert "1 = Zone 1" in i18n.finding_message("fr", finding)
+
+
+class _NoDuplicates(yaml.SafeLoader):
+    """A YAML loader that refuses a key written twice (the plain loader keeps the last one)."""
+
+
+def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
+    keys = [loader.construct_object(key) for key, _ in node.value]
+    twice = sorted({str(k) for k in keys if keys.count(k) > 1})
+    assert not twice, f"written twice at line {node.start_mark.line + 1}: {twice}"
+    return loader.construct_mapping(node)
+
+
+_NoDuplicates.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+@pytest.mark.parametrize("lang", i18n.all_languages())
+def test_no_catalogue_key_is_written_twice(lang):
+    """Moved from the handout's word table: a key written twice silently keeps its last value."""
+    path = Path(i18n.__file__).parent / "i18n" / f"{lang}.yaml"
+    yaml.load(path.read_text(encoding="utf-8"), Loader=_NoDuplicates)  # noqa: S506 (SafeLoader)
+    with pytest.raises(AssertionError):
+        yaml.load("a:\n  b: 1\n  b: 2\n", Loader=_NoDuplicates)  # noqa: S506
+
+
+def test_every_catalogue_key_is_a_string():
+    """`no:`, `yes:`, `true:` are booleans in YAML: such a key would never be found by word()."""
+    for lang in i18n.all_languages():
+        data = yaml.safe_load(
+            (Path(i18n.__file__).parent / "i18n" / f"{lang}.yaml").read_text(encoding="utf-8")
+        )
+        stack = [data]
+        while stack:
+            node = stack.pop()
+            for key, value in node.items():
+                assert isinstance(key, str), f"{lang}: key {key!r} is not a string"
+                if isinstance(value, dict):
+                    stack.append(value)

@@ -17,21 +17,38 @@ API for other areas (handout, export):
 - `finding_message(lang, finding)`: a finding's message in `lang`, from ``finding.<CODE>.message``.
 - `template(key)`: the English entry as an `IssueCode` template, so `define(...)` and the
   catalogue hold one wording.
+- `phrase(lang, key, **values) -> str`: the text of `key` filled by plain `str.format`, for words
+  whose values are already text or codes to be written as they are (handout, condition sentences,
+  exports: a range "1900 to 2030" keeps its digits as the module wrote them).
+- `block(lang, prefix) -> dict[str, str]`: every entry under ``prefix.`` (``handout``), keys
+  without the prefix, for a renderer that reads many words of one area.
+- `language_name(lang)`: the language's own name ("Français"), or the code for a language the
+  program does not speak (a module text language with no catalogue yet).
+- `long_date(lang, day)`: a date in a sentence ("24 August 2028", "24 août 2028", "24 de agosto
+  de 2028"): the catalogue's CLDR pattern ``text.long_date``, month names from Babel.
 - `number(lang, n)`, `percent(lang, x)`, `datetime_text(lang, moment)`: Babel formatting.
+
+Areas of the catalogue: ``report``/``finding``/``cli``/``csv`` (validate and the CLI),
+``handout`` (handout words), ``sentence`` (condition sentences; a function's words are
+``sentence.fn_<name>``, filled with its arguments by name), ``text`` (words filled into module
+text), ``export`` (XLSForm, CSPro and DDI words), ``error`` (messages of coded errors not
+raised by validate), ``show`` (the ``show`` command).
 """
 
 from __future__ import annotations
 
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from importlib import resources
+from types import MappingProxyType
 from typing import Any
 
 import yaml
 from babel import Locale
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 
 from migmodule.codes import Finding, Location, MigmoduleError, define
@@ -191,6 +208,32 @@ def word(lang: str, key: str, **values: Any) -> str:
         category = plural_category(lang, values["count"])
         text = text.get(category, text["other"])
     return _Formatter(lang).format(text, **values)
+
+
+def phrase(lang: str, key: str, **values: Any) -> str:
+    """The text of `key` in `lang`, filled by plain `str.format` (no number formatting)."""
+    text = entry(lang, key)
+    return text.format(**values) if values else text
+
+
+@cache
+def block(lang: str, prefix: str) -> Mapping[str, Any]:
+    """Every entry of one area (``handout``), keyed without the prefix; empty is a bug."""
+    start = prefix + "."
+    found = {k[len(start) :]: text for k, text in catalogue(lang).items() if k.startswith(start)}
+    if not found:
+        raise MissingWord(f"no '{prefix}' words in the {lang} catalogue")
+    return MappingProxyType(found)
+
+
+def language_name(lang: str) -> str:
+    """The language's own name, or its code when the program has no catalogue for it."""
+    return info(lang).name if lang in all_languages() else lang
+
+
+def long_date(lang: str, day: date) -> str:
+    """A date as a sentence writes it, by the catalogue's CLDR pattern and Babel's month names."""
+    return format_date(day, format=entry(lang, "text.long_date"), locale=locale(lang))
 
 
 def placeholders(text: Any) -> set[str]:

@@ -21,6 +21,7 @@ from migmodule.countries import by_m49
 from migmodule.export.placeholders import placeholder_findings
 from migmodule.export.result import ExportResult
 from migmodule.expr.sentence import describe, describe_universe
+from migmodule.i18n import phrase
 from migmodule.io import write_bytes
 from migmodule.profile import Adapted
 from migmodule.spec.model import CodeList, Derived, Question, QuestionType
@@ -58,11 +59,6 @@ RESPONSE_DOMAIN = {
     QuestionType.YEAR: "numeric",
     QuestionType.DATE: "datetime",
     QuestionType.TEXT: "text",
-}
-DERIVATION_WORDS = {
-    "en": ("if", "otherwise", "where"),
-    "fr": ("si", "sinon", "lorsque"),
-    "es": ("si", "en otro caso", "cuando"),
 }
 
 
@@ -377,7 +373,9 @@ class DDIWriter:
         return var_id
 
     def describe_derivation(self, adapted: Adapted, derived: Derived, lang: str) -> str:
-        word_if, word_otherwise, word_where = DERIVATION_WORDS.get(lang, DERIVATION_WORDS["en"])
+        word_if, word_otherwise, word_where = (
+            phrase(lang, f"export.derivation_{kind}") for kind in ("if", "otherwise", "where")
+        )
         module = adapted.module
         if derived.cases is None:
             where = (

@@ -33,6 +33,7 @@ from migmodule.export import codes
 from migmodule.export.result import ExportResult
 from migmodule.expr.ast import Node, Num
 from migmodule.expr.targets import XPath
+from migmodule.i18n import language_name, phrase
 from migmodule.io import atomic_path
 from migmodule.profile import Adapted
 from migmodule.spec.model import CodeList, Derived, Edit, Level, Module, Question, QuestionType
@@ -42,7 +43,6 @@ from migmodule.spec.text import render, text_in
 
 Sheets = dict[str, list[dict[str, str]]]
 
-LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
 SHEET_ORDER = ("survey", "choices", "settings", "migmodule")
 NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 SOURCE_FIELD = "migmodule_source"
@@ -55,41 +55,14 @@ QUESTION_TYPES = {
     QuestionType.TEXT: "text",
 }
 
-# Toolkit words (not module text) used in generated messages.
-# The hint of a number question that accepts special codes: the interviewer sees them on screen.
-SPECIAL_CODES_HINT = {
-    "en": "If the answer is not a number, enter: {codes}.",
-    "fr": "Si la réponse n'est pas un nombre, saisir : {codes}.",
-    "es": "Si la respuesta no es un número, anote: {codes}.",
-}
+# Toolkit words in generated messages (the special codes hint, range messages, the "Check:" of an
+# edit's note) are the ``export`` block of the language catalogue (src/migmodule/i18n/<lang>.yaml).
 NUMBER_TYPES = (QuestionType.INTEGER, QuestionType.YEAR, QuestionType.DECIMAL)
-
-RANGE_MESSAGES = {
-    "en": {
-        "both": "The answer must be between {minimum} and {maximum}.",
-        "minimum": "The answer must be at least {minimum}.",
-        "maximum": "The answer must be at most {maximum}.",
-        "other": "The answer is out of range.",
-    },
-    "fr": {
-        "both": "La réponse doit être comprise entre {minimum} et {maximum}.",
-        "minimum": "La réponse doit être au moins {minimum}.",
-        "maximum": "La réponse doit être au plus {maximum}.",
-        "other": "La réponse est hors des limites.",
-    },
-    "es": {
-        "both": "La respuesta debe estar entre {minimum} y {maximum}.",
-        "minimum": "La respuesta debe ser al menos {minimum}.",
-        "maximum": "La respuesta debe ser como máximo {maximum}.",
-        "other": "La respuesta está fuera de rango.",
-    },
-}
-WARNING_PREFIX = {"en": "Check:", "fr": "À vérifier :", "es": "Verificar:"}
 
 
 def language_column(lang: str) -> str:
     """`English (en)`: the form pyxform wants in `label::...` headers and `default_language`."""
-    return f"{LANGUAGE_NAMES.get(lang, lang)} ({lang})"
+    return f"{language_name(lang)} ({lang})"
 
 
 class _FormXPath(XPath):
@@ -310,7 +283,7 @@ class _FormBuilder:
             listed = ", ".join(
                 f"{c.code} ({render(c.label, part.module, part.params, lang)})" for c in specials
             )
-            sentence = SPECIAL_CODES_HINT.get(lang, SPECIAL_CODES_HINT["en"]).format(codes=listed)
+            sentence = phrase(lang, "export.special_codes_hint", codes=listed)
             shown[lang] = f"{hint[lang]} {sentence}".strip() if hint.get(lang) else sentence
         return shown
 
@@ -328,10 +301,7 @@ class _FormBuilder:
             kind = "other"
         else:
             kind = "both" if len(shown) == 2 else next(iter(shown))
-        messages = {
-            lang: RANGE_MESSAGES.get(lang, RANGE_MESSAGES["en"])[kind].format(**shown)
-            for lang in self.languages
-        }
+        messages = {lang: phrase(lang, f"export.range_{kind}", **shown) for lang in self.languages}
         return [rule], messages
 
     def place_edits(self) -> None:
@@ -389,7 +359,7 @@ class _FormBuilder:
             name += "_"
         self.used_names[name] = part.module.ref
         labels = {
-            lang: f"{WARNING_PREFIX.get(lang, WARNING_PREFIX['en'])} {message}"
+            lang: f"{phrase(lang, 'export.check_prefix')} {message}"
             for lang, message in self.texts(part, edit.message).items()
         }
         return self.row(type="note", name=name, label=labels, relevant=relevant)
@@ -432,10 +402,7 @@ class _FormBuilder:
             message_parts.append(
                 self.texts(part, question.constraint_message)
                 if question.constraint_message
-                else {
-                    lang: RANGE_MESSAGES.get(lang, RANGE_MESSAGES["en"])["other"]
-                    for lang in self.languages
-                }
+                else {lang: phrase(lang, "export.range_other") for lang in self.languages}
             )
         foreign: list[str] = []  # rules of other parts on a shared question this part asks
         for rule, message, writer in self.constraints.get((index, question.id), []):

@@ -2,12 +2,13 @@
 
 "Asked of persons aged 5 or over and born abroad." Named conditions render as their own `text`;
 other comparisons render from the variable labels and code labels of the spec. The connecting
-words below are the toolkit's, not a module's.
+words are the toolkit's, not a module's: they live in the language catalogue.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from migmodule.countries import THIS_COUNTRY_PLACEHOLDER, country_name
@@ -28,101 +29,29 @@ from migmodule.expr.ast import (
 from migmodule.expr.functions import implementation
 from migmodule.expr.parser import parse
 from migmodule.expr.visit import Visitor
+from migmodule.i18n import block, phrase
 from migmodule.spec.model import Module
-from migmodule.spec.text import THIS_COUNTRY, fill, text_in
+from migmodule.spec.text import fill, text_in
 
-WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "and": "and",
-        "or": "or",
-        "not": "not",
-        "asked_all": "Asked of all {noun}.",
-        "asked_of": "Asked of {noun} {condition}.",
-        "whose": "whose {label} {op} {value}",
-        "==": "is",
-        "!=": "is not",
-        "<": "is less than",
-        "<=": "is at most",
-        ">": "is more than",
-        ">=": "is at least",
-        "in": "is one of",
-        "not in": "is none of",
-        "known": "whose {label} is known",
-        "answered": "who answered “{label}”",
-        "selected": "who answered “{code}” to “{label}”",
-        "not_selected": "who did not answer “{code}” to “{label}”",
-        "or_word": "or",
-        "never": "Never asked (the condition is always false).",
-        "true": "all",
-        "false": "none",
-        "units": "units",
-        "this_answer": "this answer",
-        "fn_year": "year of {date}",
-        "fn_age_at": "age on {at} from {birth}",
-        "fn_if": "{then} if {test}, otherwise {other}",
-        "fn_coalesce": "{first}, or if unknown {rest}",
-    },
-    "fr": {
-        "and": "et",
-        "or": "ou",
-        "not": "non",
-        "asked_all": "Posée à l'ensemble des {noun}.",
-        "asked_of": "Posée aux {noun} {condition}.",
-        "whose": "dont « {label} » {op} {value}",
-        "==": "est",
-        "!=": "n'est pas",
-        "<": "est inférieur à",
-        "<=": "est au plus",
-        ">": "est supérieur à",
-        ">=": "est au moins",
-        "in": "est parmi",
-        "not in": "n'est pas parmi",
-        "known": "dont « {label} » est connu",
-        "answered": "ayant répondu à « {label} »",
-        "selected": "ayant répondu « {code} » à « {label} »",
-        "not_selected": "n'ayant pas répondu « {code} » à « {label} »",
-        "or_word": "ou",
-        "never": "Jamais posée (la condition est toujours fausse).",
-        "true": "tous",
-        "false": "aucun",
-        "units": "unités",
-        "this_answer": "cette réponse",
-        "fn_year": "année de {date}",
-        "fn_age_at": "âge au {at} selon {birth}",
-        "fn_if": "{then} si {test}, sinon {other}",
-        "fn_coalesce": "{first}, ou à défaut {rest}",
-    },
-    "es": {
-        "and": "y",
-        "or": "o",
-        "not": "no",
-        "asked_all": "Universo: el conjunto de {noun}.",
-        "asked_of": "Universo: {noun} {condition}.",
-        "whose": "donde «{label}» {op} {value}",
-        "==": "es",
-        "!=": "no es",
-        "<": "es menor que",
-        "<=": "es como máximo",
-        ">": "es mayor que",
-        ">=": "es al menos",
-        "in": "es uno de",
-        "not in": "no es ninguno de",
-        "known": "donde «{label}» es conocido",
-        "answered": "que respondieron a «{label}»",
-        "selected": "que respondieron «{code}» a «{label}»",
-        "not_selected": "que no respondieron «{code}» a «{label}»",
-        "or_word": "o",
-        "never": "Nunca se pregunta (la condición es siempre falsa).",
-        "true": "todas",
-        "false": "ninguna",
-        "units": "unidades",
-        "this_answer": "esta respuesta",
-        "fn_year": "año de {date}",
-        "fn_age_at": "edad al {at} según {birth}",
-        "fn_if": "{then} si {test}, si no {other}",
-        "fn_coalesce": "{first}, o en su defecto {rest}",
-    },
+# The connecting words are the ``sentence`` block of the language catalogue
+# (src/migmodule/i18n/<lang>.yaml). A comparison's verb is op_<name> (OPERATORS below); a
+# function's phrase is ``sentence.fn_<name>``, filled with its arguments by name: a new function
+# adds that key to every catalogue and a ``call_<name>`` method to _ValuePhrase.
+OPERATORS = {
+    "==": "op_eq",
+    "!=": "op_ne",
+    "<": "op_lt",
+    "<=": "op_le",
+    ">": "op_gt",
+    ">=": "op_ge",
+    "in": "op_in",
+    "not in": "op_not_in",
 }
+
+
+def words(lang: str) -> Mapping[str, str]:
+    """The sentence words of `lang`; a language with no catalogue is a coded refusal."""
+    return block(lang, "sentence")
 
 
 class Sentence:
@@ -131,7 +60,7 @@ class Sentence:
     ):
         self.module = module
         self.lang = lang
-        self.words = WORDS.get(lang, WORDS["en"])
+        self.words = words(lang)
         self.params = params
         self.self_id = self_id
 
@@ -162,7 +91,7 @@ class Sentence:
 
     def country(self, code: Any) -> str:
         if code == THIS_COUNTRY_PLACEHOLDER:
-            return THIS_COUNTRY.get(self.lang, THIS_COUNTRY["en"])
+            return phrase(self.lang, "text.this_country")
         return country_name(int(code), self.lang, in_sentence=True) or str(code)
 
     def value(self, node: Node, subject: str | None = None) -> str:
@@ -289,6 +218,15 @@ class _ValuePhrase(Visitor[str]):
         rest_text = self.inner(rest[0] if len(rest) == 1 else Call("coalesce", tuple(rest)))
         return self.words["fn_coalesce"].format(first=self.inner(first), rest=rest_text)
 
+    def call_rate(self, node: Call) -> str:
+        table, *keys = node.args
+        name = getattr(table, "id", getattr(table, "value", ""))
+        param = self.sentence.module.parameter_by_id.get(name)
+        title = text_in(param.label, self.sentence.lang) if param is not None else name
+        return self.words["fn_rate"].format(
+            table=title[:1].lower() + title[1:], keys=", ".join(self.inner(k) for k in keys)
+        )
+
 
 class _ConditionPhrase(Visitor[str]):
     def __init__(self, sentence: Sentence):
@@ -296,7 +234,7 @@ class _ConditionPhrase(Visitor[str]):
         self.words = sentence.words
 
     def visit_Bool(self, node: Bool) -> str:
-        return self.words["true"] if node.value else self.words["false"]
+        return self.words["all_word"] if node.value else self.words["none_word"]
 
     def visit_Name(self, node: Name) -> str:
         sentence = self.sentence
@@ -339,7 +277,7 @@ class _ConditionPhrase(Visitor[str]):
         )
         return w["whose"].format(
             label=self.sentence.value(node.left),
-            op=w[node.op],
+            op=w[OPERATORS[node.op]],
             value=self.sentence.value(node.right, subject if isinstance(node.right, Num) else None),
         )
 
@@ -351,7 +289,7 @@ class _ConditionPhrase(Visitor[str]):
         values = ", ".join(self.sentence.value(i, subject) for i in node.items)
         return self.words["whose"].format(
             label=self.sentence.value(node.operand),
-            op=self.words["not in" if node.negated else "in"],
+            op=self.words[OPERATORS["not in" if node.negated else "in"]],
             value=values,
         )
 
@@ -374,7 +312,7 @@ class _ConditionPhrase(Visitor[str]):
     def value_function(self, node: Call) -> str:
         raise SentenceError(f"a value where a condition belongs: {node.func}()")
 
-    call_year = call_age_at = call_if = call_coalesce = value_function
+    call_year = call_age_at = call_if = call_coalesce = call_rate = value_function
 
 
 def describe(

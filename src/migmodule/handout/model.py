@@ -2,7 +2,7 @@
 
 Every renderer (HTML, DOCX, Markdown, PDF) draws this model and nothing else, so the formats say
 the same thing. All text here is final: module text rendered in the handout language with
-placeholders filled, template words from i18n.WORDS.
+placeholders filled, template words from the catalogue (i18n/<lang>.yaml, handout:).
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from migmodule.codes import Finding, Location, MigmoduleError
 from migmodule.countries import THIS_COUNTRY_PLACEHOLDER, country_name
 from migmodule.expr.ast import Bool, Node, Num, Unary
 from migmodule.expr.semantics import referenced
-from migmodule.expr.sentence import WORDS as SENTENCE_WORDS
 from migmodule.expr.sentence import Sentence
 from migmodule.handout import codes
 from migmodule.handout.diagram import Diagram, build_diagrams
 from migmodule.handout.exercises import redate, year_shift
 from migmodule.handout.i18n import word
 from migmodule.handout.routing import Route, entry_routes, folded, is_never, routes, universe_tree
+from migmodule.i18n import block
 from migmodule.profile import Adapted
 from migmodule.spec.model import CodeList, Module, Question, QuestionType
 from migmodule.spec.resolve import COUNTRIES_SOURCE, Resolved
@@ -287,12 +287,12 @@ class _PartBuilder:
 
     def noun(self, question: Question) -> str:
         """The plural noun of the question's level (persons, households) in the handout language."""
-        words = SENTENCE_WORDS.get(self.lang, SENTENCE_WORDS["en"])
+        words = block(self.lang, "sentence")
         level = self.module.level_by_id.get(question.level)
         return text_in(level.noun, self.lang) if level and level.noun else words["units"]
 
     def universe(self, question: Question) -> str:
-        words = SENTENCE_WORDS.get(self.lang, SENTENCE_WORDS["en"])
+        words = block(self.lang, "sentence")
         noun = self.noun(question)
         tree = universe_tree(question, self.params)
         if is_never(tree):

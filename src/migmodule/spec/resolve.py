@@ -42,7 +42,7 @@ from migmodule.expr.ast import Binary, Bool, Name, Node, Num, Self, Unary
 from migmodule.expr.parser import parse
 from migmodule.expr.semantics import expand, fold, symbols
 from migmodule.spec.model import MISSING_KINDS, CodeList, Edit, Question, SpecialKind
-from migmodule.spec.text import THIS_COUNTRY, fill, text_in
+from migmodule.spec.text import fill, text_in, this_country
 
 if TYPE_CHECKING:
     from migmodule.profile import Adapted
@@ -152,7 +152,7 @@ class Resolved:
         if code_list.source == COUNTRIES_SOURCE:
             census = self.census_country()
             if census == THIS_COUNTRY_PLACEHOLDER:
-                labels = {lg: THIS_COUNTRY.get(lg, THIS_COUNTRY["en"]) for lg in langs}
+                labels = {lg: this_country(lg) for lg in langs}
                 first.append(ResolvedCode(census, labels, origin="this_country"))
             elif census not in listed:
                 labels = {lg: country_name(census, lg) or str(census) for lg in langs}

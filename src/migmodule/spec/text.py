@@ -6,16 +6,13 @@ import datetime as dt
 import re
 from typing import Any
 
+from migmodule import i18n
 from migmodule.countries import THIS_COUNTRY_PLACEHOLDER, country_name, french_phrases
 from migmodule.spec.model import Module
 
 PLACEHOLDER = re.compile(r"\{([A-Z][A-Z0-9_]*)(-(\d+)Y)?\}")
-THIS_COUNTRY = {"en": "this country", "fr": "ce pays", "es": "este país"}
-# {COUNTRY_IN} / {COUNTRY_OF}: "in Kenya", "au Kenya", "en Kenya"; "of Kenya", "du Kenya", "de Kenya".
-IN_THIS_COUNTRY = {"en": "in this country", "fr": "dans ce pays", "es": "en este país"}
-OF_THIS_COUNTRY = {"en": "of this country", "fr": "de ce pays", "es": "de este país"}
-IN_WORD = {"en": "in", "fr": "en", "es": "en"}
-OF_WORD = {"en": "of", "fr": "de", "es": "de"}
+# The words filled in ("this country", "in Kenya", a date's pattern) are the ``text`` block of
+# the language catalogue (src/migmodule/i18n/<lang>.yaml).
 
 
 def _years_before(iso: str, years: int) -> dt.date:
@@ -26,37 +23,28 @@ def _years_before(iso: str, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-MONTHS = {
-    "en": "January February March April May June July August September October November December",
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
-}
-DATE_FORMATS = {
-    "en": "{day} {month} {year}",
-    "fr": "{day} {month} {year}",
-    "es": "{day} de {month} de {year}",
-}
-
-
 def long_date(day: dt.date, lang: str) -> str:
     """A date as people write it in question text: 24 August 2028, 24 août 2028, 24 de agosto de 2028."""
-    months = MONTHS.get(lang, MONTHS["en"]).split()
-    template = DATE_FORMATS.get(lang, DATE_FORMATS["en"])
-    return template.format(day=day.day, month=months[day.month - 1], year=day.year)
+    return i18n.long_date(lang, day)
+
+
+def this_country(lang: str) -> str:
+    """What a text says for the country before a profile names it: "this country"."""
+    return i18n.phrase(lang, "text.this_country")
 
 
 def _country_phrases(country: int, name: str, lang: str) -> dict[str, str]:
     if country == THIS_COUNTRY_PLACEHOLDER:
         return {
-            "COUNTRY_IN": IN_THIS_COUNTRY.get(lang, IN_THIS_COUNTRY["en"]),
-            "COUNTRY_OF": OF_THIS_COUNTRY.get(lang, OF_THIS_COUNTRY["en"]),
+            "COUNTRY_IN": i18n.phrase(lang, "text.in_this_country"),
+            "COUNTRY_OF": i18n.phrase(lang, "text.of_this_country"),
         }
     french = french_phrases(country) if lang == "fr" else None
     if french is not None:
         return {"COUNTRY_IN": french.in_country, "COUNTRY_OF": french.of_country}
     return {
-        "COUNTRY_IN": f"{IN_WORD.get(lang, 'in')} {name}",
-        "COUNTRY_OF": f"{OF_WORD.get(lang, 'of')} {name}",
+        "COUNTRY_IN": i18n.phrase(lang, "text.in_country", country=name),
+        "COUNTRY_OF": i18n.phrase(lang, "text.of_country", country=name),
     }
 
 
@@ -69,7 +57,7 @@ def placeholder_values(module: Module, params: dict[str, Any], lang: str) -> dic
     country = params.get("COUNTRY")
     if country is not None:
         if country == THIS_COUNTRY_PLACEHOLDER:
-            values["COUNTRY_NAME"] = THIS_COUNTRY.get(lang, THIS_COUNTRY["en"])
+            values["COUNTRY_NAME"] = this_country(lang)
         else:
             values["COUNTRY_NAME"] = country_name(country, lang, in_sentence=True) or str(country)
         values.update(_country_phrases(country, values["COUNTRY_NAME"], lang))
