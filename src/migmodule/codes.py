@@ -61,6 +61,7 @@ def all_codes() -> dict[str, IssueCode]:
     import migmodule.spec.codes
     import migmodule.spec.params
     import migmodule.spec.tables
+    import migmodule.tabulate.codes
     import migmodule.validate.codes  # noqa: F401
 
     return dict(sorted(_REGISTRY.items()))

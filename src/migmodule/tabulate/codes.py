@@ -1,0 +1,45 @@
+"""Issue codes of the tabulate area: tables made from data files through a module and a profile.
+
+TAB-NEED-001 is a note in a report (a table the data cannot give); the others refuse unusable
+input (raised as MigmoduleError, exit code 2).
+"""
+
+from migmodule.codes import define
+
+NOT_PRODUCED = define(
+    "TAB-NEED-001",
+    "warning",
+    "Table not produced: the data lack a variable it needs",
+    "table {table}: not produced: needs {needs}. Map the variable in the profile (`variables`) "
+    "or give the file that has it.",
+    "tabulate",
+)
+UNKNOWN_TABLES = define(
+    "TAB-OPTION-001",
+    "error",
+    "Unknown table group",
+    "--tables {value}: no such table group. Use one or more of: {known} (separated by commas).",
+    "tabulate",
+)
+BAD_VARIABLE = define(
+    "TAB-OPTION-002",
+    "error",
+    "Option names a variable that cannot be tabulated",
+    "{option} {variable}: {reason}. Name a question or derived variable of {module} or a "
+    "column of {path}.",
+    "tabulate",
+)
+NO_TABLES = define(
+    "TAB-OPTION-003",
+    "error",
+    "Nothing to tabulate",
+    "give --tables (one or more of: {known}) or --indicator VAR.",
+    "tabulate",
+)
+REPORT_FORMAT = define(
+    "TAB-REPORT-001",
+    "error",
+    "Unknown output format",
+    "--report {path}: the format is chosen by the file's extension: .xlsx, .html or .csv.",
+    "tabulate",
+)
