@@ -176,6 +176,9 @@ class CheckResult:
     examples_capped: bool = False
     details: dict[str, Any] = field(default_factory=dict)
     finding: Finding | None = None
+    # Several modules validated at once (validate/several.py): the module the checked element
+    # comes from (its shared module for a shared question). None in a one-module report.
+    module: str | None = None
 
     @property
     def severity(self) -> Severity:
@@ -186,10 +189,13 @@ class CheckResult:
         return _rate(self.count, self.denominator) if self.denominator is not None else None
 
     def to_dict(self) -> dict[str, Any]:
+        # "module" only when several modules were validated: one module's report keeps its shape.
+        module = {"module": self.module} if self.module is not None else {}
         return {
             "code": self.code,
             "severity": self.severity.value,
             "title": get(self.code).title,
+            **module,
             "check": self.check,
             "level": self.level,
             "question": self.question,
@@ -241,6 +247,9 @@ class Report:
     results: list[CheckResult]
     settings: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
+    # The modules validated together (validate/several.py); empty for one module, whose report
+    # keeps its shape (`module` then names it alone).
+    modules: list[str] = field(default_factory=list)
 
     @property
     def findings(self) -> list[Finding]:
@@ -268,6 +277,7 @@ class Report:
         return {
             "schema_version": SCHEMA_VERSION,
             "module": self.module,
+            **({"modules": list(self.modules)} if self.modules else {}),
             "profile": self.profile,
             "valid": self.valid,
             "settings": self.settings,
@@ -282,10 +292,13 @@ class Report:
 
     def flatten(self) -> list[dict[str, Any]]:
         """One flat row per check result (for spreadsheets and data frames)."""
+        columns = FLAT_COLUMNS
+        if self.modules:  # several modules: which one each result comes from
+            columns = (*FLAT_COLUMNS[:4], "module", *FLAT_COLUMNS[4:])
         rows = []
         for result in self.results:
             data = result.to_dict()
-            rows.append({key: data[key] for key in FLAT_COLUMNS})
+            rows.append({key: data[key] for key in columns})
         return rows
 
     def nonresponse(self) -> list[CheckResult]:

@@ -95,6 +95,8 @@ def finding_lines(result: CheckResult, lang: str, width: int) -> tuple[Text, lis
     )
     head.append(f"  {result.code}  ", "bold")
     head.append(where(result, lang))
+    if result.module is not None:  # several modules validated at once: the finding's module
+        head.append(f"  {i18n.word(lang, 'several.from_module', module=result.module)}", "dim")
     head.append(f"  {i18n.number(lang, result.count)}")
     if result.rate is not None and result.denominator:
         head.append(f"  {i18n.percent(lang, result.rate)}")
@@ -120,7 +122,11 @@ def print_summary(
             for level, info in report.files.items()
         )
         profile = i18n.word(lang, "report.profile", profile=report.profile)
-        console.print(Text(f"{report.module} ({profile}): {files}"), soft_wrap=True)
+        if report.modules:
+            modules = i18n.word(lang, "several.modules", modules=", ".join(report.modules))
+            console.print(Text(f"{modules} ({profile}): {files}"), soft_wrap=True)
+        else:
+            console.print(Text(f"{report.module} ({profile}): {files}"), soft_wrap=True)
         for result in failed_results(report):
             head, lines = finding_lines(result, lang, console.width)
             console.print(head, soft_wrap=True)
