@@ -8,10 +8,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import yaml
+
 from migmodule.codes import Location, MigmoduleError
+from migmodule.io import note_input
 from migmodule.spec import codes
-from migmodule.spec.load import LoadedSpec, load_spec_file, read_yaml
+from migmodule.spec.load import MAX_YAML_BYTES, LoadedSpec, load_spec_file, read_yaml
 from migmodule.spec.model import MODULE_ID_PATTERN, SEMVER_PATTERN, Module
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 REF_PATTERN = re.compile(
     rf"^(?P<id>{MODULE_ID_PATTERN[1:-1]})(@(?P<version>{SEMVER_PATTERN[1:-1]}))?$"
@@ -52,9 +57,59 @@ class Entry:
         return tuple(int(x) for x in self.version.split("."))  # type: ignore[return-value]
 
 
+# The keys an Entry needs. A module file is large (the bank is about 1.7 MB of YAML, 0.7 s to
+# parse): listing or resolving reads only these keys' lines and parses that excerpt.
+_HEADER_KEYS = ("id", "version", "status", "title", "kind")
+_TOP_KEY = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|$)")
+
+
+def _header_excerpt(text: str) -> str | None:
+    """The top-level lines of `_HEADER_KEYS` (each with its indented lines), or None when the
+    file's top level is not plain `key:` lines (an anchor, a merge key, a flow mapping, several
+    documents...), which only a full parse reads right."""
+    keep: list[str] = []
+    seen: set[str] = set()
+    taking = False
+    for line in text.splitlines():
+        if not line or line[0] in " \t#":
+            if taking:
+                keep.append(line)
+            continue
+        if line[0] == "-" and not line.startswith("---"):  # an unindented list under a key
+            if taking:
+                keep.append(line)
+            continue
+        match = _TOP_KEY.match(line)
+        if not match:
+            return None
+        key = match[1]
+        taking = key in _HEADER_KEYS
+        if taking:
+            if key in seen:  # a duplicate key: the full parse gives its coded error
+                return None
+            seen.add(key)
+            keep.append(line)
+    return "\n".join(keep) + "\n"
+
+
+def _header(path: Path) -> dict | None:
+    """The header keys of a module file, parsed from their excerpt (None: parse it whole)."""
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_YAML_BYTES:
+            return None  # refused by read_yaml, with its coded message
+        note_input(path, "a YAML file it reads")
+        excerpt = _header_excerpt(path.read_text(encoding="utf-8"))
+        data = yaml.load(excerpt, Loader=_LOADER) if excerpt is not None else None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
 @lru_cache(maxsize=64)
 def _entry(path: Path, mtime: float) -> Entry:
-    data, _ = read_yaml(path)
+    data = _header(path)
+    if data is None:
+        data, _ = read_yaml(path)
     data = data if isinstance(data, dict) else {}
     title = data.get("title") or {}
     return Entry(
