@@ -19,6 +19,7 @@ from migmodule.validate.engine import validate_data
 from migmodule.validate.mapping import propose_mapping, write_mapping
 from migmodule.validate.report import SCHEMA_VERSION, CheckResult, Report
 from migmodule.validate.settings import ValidationSettings
+from migmodule.validate.several import validate_modules
 
 __all__ = [
     "CHECKS",
@@ -30,6 +31,7 @@ __all__ = [
     "check_report_path",
     "propose_mapping",
     "validate_data",
+    "validate_modules",
     "write_mapping",
     "write_report",
     "write_reports",
