@@ -14,7 +14,7 @@ import pytest
 from scipy.stats import t as student_t
 
 from migmodule.codes import MigmoduleError
-from migmodule.tabulate.estimate import estimate_cells, suppress, weighted_median
+from migmodule.tabulate.estimate import estimate_cells, sdg_10_7_1, suppress, weighted_median
 
 try:
     import svy  # noqa: F401
@@ -335,3 +335,47 @@ def test_bad_small_cell_rules_get_a_coded_message(kwargs):
     with pytest.raises(MigmoduleError) as raised:
         suppress(estimate_cells(PERSONS, ["sex"]), **kwargs)
     assert raised.value.finding.code == "TAB-EST-008"
+
+
+# --- SDG 10.7.1 ------------------------------------------------------------------------------------
+
+WORKERS = table(
+    """
+    | worker | sex | wt  | recruitment_cost_indicator |
+    |--------|-----|-----|----------------------------|
+    | 1      | 1   | 100 | 0.5                        |
+    | 2      | 1   | 300 | 2.0                        |
+    | 3      | 2   | 200 | 1.0                        |
+    | 4      | 2   | 200 | 4.0                        |
+    | 5      | 2   | 100 | 0.0                        |
+    | 6      | 1   | 500 |                            |
+    """
+)
+
+
+@needs_svy
+def test_sdg_10_7_1_mean_and_median_overall_and_by_sex_by_hand():
+    figures = sdg_10_7_1(WORKERS, weight="wt").set_index(["breakdown", "group", "statistic"])
+    figures = figures.sort_index()
+    # worker 6 has no ratio: left out. Total weight 900.
+    # mean = (50 + 600 + 200 + 800 + 0) / 900; median: ratios 0, .5, 1, 2, 4 with weights
+    # 100, 100, 200, 300, 200 -> cumulative shares 1/9, 2/9, 4/9, 7/9: the median is 2.0
+    assert figures.loc[("total", np.nan, "mean"), "estimate"].item() == pytest.approx(1650 / 900)
+    assert figures.loc[("total", np.nan, "median"), "estimate"].item() == 2.0
+    assert figures.loc[("total", np.nan, "mean"), "n"].item() == 5
+    # men: (50 + 600) / 400; median 2.0 (shares 1/4, 1). Women: (200 + 800 + 0) / 500; ratios
+    # 0, 1, 4 with weights 100, 200, 200 -> shares .2, .6: the median is 1.0
+    assert figures.loc[("sex", 1, "mean"), "estimate"].item() == pytest.approx(650 / 400)
+    assert figures.loc[("sex", 1, "median"), "estimate"].item() == 2.0
+    assert figures.loc[("sex", 2, "mean"), "estimate"].item() == pytest.approx(1000 / 500)
+    assert figures.loc[("sex", 2, "median"), "estimate"].item() == 1.0
+    assert "se" in figures.columns  # a weight is a design: SEs where the library gives them
+
+
+def test_sdg_10_7_1_without_weights_and_without_the_ratio():
+    figures = sdg_10_7_1(WORKERS, by=[])
+    assert figures["statistic"].tolist() == ["mean", "median"]
+    assert figures["estimate"].tolist() == [pytest.approx(7.5 / 5), 1.0]
+    with pytest.raises(MigmoduleError) as raised:
+        sdg_10_7_1(WORKERS.drop(columns="recruitment_cost_indicator"))
+    assert raised.value.finding.code == "TAB-EST-001"

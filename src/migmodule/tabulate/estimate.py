@@ -409,3 +409,56 @@ def _quiet() -> Iterator[None]:
     finally:
         logger.setLevel(level)
         logger.propagate = propagate
+
+
+# --- SDG 10.7.1 ------------------------------------------------------------------------------------
+
+
+def sdg_10_7_1(
+    frame: pd.DataFrame,
+    *,
+    ratio: str = "recruitment_cost_indicator",
+    by: list[str] | tuple[str, ...] = ("sex",),
+    weight: str | None = None,
+    strata: str | None = None,
+    psu: str | None = None,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """SDG 10.7.1, recruitment cost borne by the employee as a proportion of monthly earnings: the
+    weighted mean and the weighted median of the worker's cost-to-earnings ratio
+    (`recruitment_cost_indicator` of modules/recruitment-costs), overall and by each `by`
+    variable in turn (not crossed). Workers of the target population without a ratio (costs or
+    earnings unknown, or zero costs excluded) are not in either figure; `n` counts those with one.
+
+    One row per figure: `breakdown` ("total" or the `by` variable), `group` (its value; NaN for
+    the total and for not stated), `statistic` ("mean" | "median"), then the columns of
+    `estimate_cells`.
+    """
+    if ratio not in frame.columns:
+        raise MigmoduleError.of(
+            ESTIMATE_COLUMN_MISSING,
+            column=ratio,
+            role="SDG 10.7.1 ratio",
+            available=", ".join(map(str, list(frame.columns)[:20])),
+        )
+    with_ratio = frame[pd.to_numeric(frame[ratio], errors="coerce").notna()]
+    parts = []
+    for breakdown in (None, *by):
+        keys = [breakdown] if breakdown is not None else []
+        for statistic in ("mean", "median"):
+            cells = estimate_cells(
+                with_ratio,
+                keys,
+                value=ratio,
+                statistic=statistic,
+                weight=weight,
+                strata=strata,
+                psu=psu,
+                confidence=confidence,
+            )
+            group = cells.pop(breakdown) if breakdown is not None else np.nan
+            cells.insert(0, "statistic", statistic)
+            cells.insert(0, "group", group)
+            cells.insert(0, "breakdown", breakdown or "total")
+            parts.append(cells)
+    return pd.concat(parts, ignore_index=True)
