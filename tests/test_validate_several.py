@@ -95,6 +95,36 @@ def test_a_shared_defect_is_reported_once_and_the_rest_is_the_union_of_single_ru
     assert len(both.findings) < singles  # the shared findings of the second module are gone
 
 
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+
+
+@pytest.mark.parametrize(
+    ("files", "modules"),
+    [
+        # a household file and a person file: the person file joins its parent's values
+        (
+            {"household": "rural_households.dta", "person": "rural_members.dta"},
+            ["rural-migration@2.0.0", "census-key-questions@2.0.0"],
+        ),
+        # one flat person file that repeats household questions
+        ({"person": "census_persons.sav"}, ["census-key-questions@2.0.0", LABOUR]),
+    ],
+)
+def test_bundled_samples_give_the_union_of_single_runs(files, modules):
+    data = {level: SAMPLES / name for level, name in files.items()}
+    both = validate_modules(data, modules, country="404")
+    found = failed(both)
+    expected = set()
+    for ref in modules:
+        single = validate_data(data, ref, country="404")
+        expected |= {
+            (r.code, element(r), origin(ref, r), r.count) for r in single.results if r.finding
+        }
+    assert len(found) == len(set(found))
+    assert set(found) == expected
+    assert set(both.files) == set(files)
+
+
 def test_a_shared_element_is_checked_by_the_first_module_only(persons):
     both = validate_modules({"person": persons}, [COSTS, LABOUR], country="404")
     on_sex = [r for r in both.results if r.question == "sex"]
