@@ -62,6 +62,7 @@ def all_codes() -> dict[str, IssueCode]:
     import migmodule.spec.params
     import migmodule.spec.tables
     import migmodule.tabulate.codes
+    import migmodule.tabulate.codes_estimate
     import migmodule.validate.codes  # noqa: F401
 
     return dict(sorted(_REGISTRY.items()))
