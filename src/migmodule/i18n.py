@@ -26,6 +26,14 @@ API for other areas (handout, export):
   program does not speak (a module text language with no catalogue yet).
 - `long_date(lang, day)`: a date in a sentence ("24 August 2028", "24 août 2028", "24 de agosto
   de 2028"): the catalogue's CLDR pattern ``text.long_date``, month names from Babel.
+- `Phrase(key, **values)`: a value of a finding that is itself words ("the module has no level
+  'x'"): a `str` holding the English text, said in the reader's language when a message is
+  rendered in another one (`word`, `error_line`); `Joined(separator, phrases)` is a list of them.
+- `error_line(lang, finding) -> str`: a coded error as the CLI prints it, in `lang` ("VAL-LEVEL-001
+  [erreur] ..."): the message from ``finding.<CODE>.message``, the severity and the location's
+  words from the catalogue; a code whose message is not in the catalogue yet keeps its English
+  message (`untranslated_codes()` lists them, a test holds the list to the codes a data manager
+  meets first).
 - `number(lang, n)`, `percent(lang, x)`, `datetime_text(lang, moment)`: Babel formatting.
 
 Areas of the catalogue: ``report``/``finding``/``cli``/``csv`` (validate and the CLI),
@@ -38,7 +46,7 @@ raised by validate), ``show`` (the ``show`` command).
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -171,9 +179,61 @@ class _Formatter(string.Formatter):
             return datetime_text(self.lang, value)
         if spec == "plain":
             return plain(value, self.lang)
+        if isinstance(value, (Phrase, Joined)):
+            value = value.said_in(self.lang)
         if spec == "" and isinstance(value, int) and not isinstance(value, bool):
             return number(self.lang, value)
         return super().format_field(value, spec)
+
+
+class Phrase(str):
+    """Words inside a finding's values, said in the language the finding is shown in.
+
+    The `str` itself is the English text, so a message made in English, a JSON dump or a
+    comparison sees ordinary text; `said_in(lang)` looks the key up again in `lang`.
+    """
+
+    key: str
+    values: dict[str, Any]
+
+    def __new__(cls, key: str, **values: Any) -> Phrase:
+        self = super().__new__(cls, word("en", key, **values))
+        self.key = key
+        self.values = values
+        return self
+
+    def said_in(self, lang: str) -> str:
+        return word(lang, self.key, **self.values)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled (Dask workers) by key, not by its text
+        return (_phrase, (self.key, self.values))
+
+
+def _phrase(key: str, values: dict[str, Any]) -> Phrase:
+    return Phrase(key, **values)
+
+
+class Joined(str):
+    """Several phrases joined by a separator ("; "), each said in the reader's language."""
+
+    parts: tuple[str, ...]
+    separator: str
+
+    def __new__(cls, separator: str, parts: Iterable[str]) -> Joined:
+        parts = tuple(parts)
+        self = super().__new__(cls, separator.join(parts))
+        self.parts = parts
+        self.separator = separator
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Joined, (self.separator, self.parts))
+
+    def said_in(self, lang: str) -> str:
+        return self.separator.join(
+            part.said_in(lang) if isinstance(part, (Phrase, Joined)) else part
+            for part in self.parts
+        )
 
 
 def plain(value: Any, lang: str = "en") -> str:
@@ -256,6 +316,44 @@ def finding_message(lang: str, finding: Finding) -> str:
                 raise MissingWord(f"no '{key}' in the {lang} catalogue")
             return finding.message
     return word(lang, f"finding.{finding.code}.message", **finding.values)
+
+
+def location_text(lang: str, location: Location) -> str:
+    """Where a finding points, in `lang` (``Location.__str__`` is the English form)."""
+    if lang == "en":
+        return str(location)
+    parts = []
+    if location.file:
+        parts.append(f"{location.file}:{location.line}" if location.line else location.file)
+    if location.module:
+        parts.append(location.module)
+    for part in ("question", "variable", "language"):
+        value = getattr(location, part)
+        if value:
+            parts.append(word(lang, f"location.{part}", name=value))
+    return ", ".join(parts)
+
+
+def error_line(lang: str, finding: Finding) -> str:
+    """A coded error in `lang`, as `str(finding)` writes it in English."""
+    if lang == "en":
+        return str(finding)
+    key = f"finding.{finding.code}.message"
+    if finding.values and key in catalogue(lang):
+        message = word(lang, key, **finding.values)
+    else:  # not in the catalogue yet: untranslated_codes() lists these
+        message = finding.message
+    where = location_text(lang, finding.location)
+    severity = word(lang, f"severity.{finding.severity.value}")
+    return f"{finding.code} [{severity}] {where + ': ' if where else ''}{message}"
+
+
+def untranslated_codes(lang: str) -> list[str]:
+    """Issue codes whose message the catalogue of `lang` does not hold yet (shown in English)."""
+    from migmodule.codes import all_codes
+
+    words = catalogue(lang)
+    return [code for code in all_codes() if f"finding.{code}.message" not in words]
 
 
 def finding_title(lang: str, code: str) -> str:

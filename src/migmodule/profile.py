@@ -184,7 +184,7 @@ PROFILE_DATA_VALUES = define(
     "PROFILE-DATA-002",
     "error",
     "Expression cannot be evaluated on the file's values",
-    "{module}: {what} `{expression}` cannot be evaluated on rows {rows} of the file: {reason}. "
+    "{module}: {what} {expression} cannot be evaluated on rows {rows} of the file: {reason}. "
     "Those rows are read as unknown; check the variable's type (numbers, text or dates).",
     "profile",
 )

@@ -13,7 +13,7 @@ import click
 
 from migmodule.codes import Finding, Location, MigmoduleError, reaches
 from migmodule.expr.parser import ExprSyntaxError
-from migmodule.i18n import CLI_USAGE, LANG_UNKNOWN
+from migmodule.i18n import CLI_USAGE, LANG_UNKNOWN, complete_languages, error_line, word
 from migmodule.io import guard_inputs
 from migmodule.profile import Adapted, adapt, check_profile, load_profile
 from migmodule.spec.model import LANGUAGES
@@ -65,6 +65,23 @@ class CodedGroup(click.Group):
             raise _coded(exc) from None
 
 
+def error_language(options: dict[str, Any]) -> str:
+    """The run's language for its coded errors: --lang, else the profile's first language the
+    program speaks, else English (a profile that cannot be read is itself the error)."""
+    spoken = complete_languages()
+    lang = options.get("lang")
+    if isinstance(lang, str) and lang in spoken:
+        return lang
+    profile = options.get("profile")
+    if isinstance(profile, (str, Path)) and profile:
+        try:
+            languages = load_profile(profile).languages
+        except (MigmoduleError, OSError):
+            return "en"
+        return next((one for one in languages if one in spoken), "en")
+    return "en"
+
+
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn MigmoduleError (unusable input) into its coded message on stderr and exit code 2."""
 
@@ -75,11 +92,13 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
                 return func(*args, **kwargs)
         except MigmoduleError as exc:
             findings = getattr(exc, "findings", None) or [exc.finding]
+            lang = error_language(kwargs)
             for finding in findings:
-                click.echo(f"error: {finding}", err=True)
+                click.echo(word(lang, "cli.error", message=error_line(lang, finding)), err=True)
             sys.exit(EXIT_UNUSABLE)
         except ExprSyntaxError as exc:  # an engine parsed an expression lint would have refused
-            click.echo(f"error: {exc.finding()}", err=True)
+            lang = error_language(kwargs)
+            click.echo(word(lang, "cli.error", message=error_line(lang, exc.finding())), err=True)
             sys.exit(EXIT_UNUSABLE)
 
     return wrapper

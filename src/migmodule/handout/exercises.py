@@ -12,9 +12,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from babel.dates import format_date
+from migmodule import i18n
 
-_LOCALE = {"en": "en_GB", "fr": "fr_FR", "es": "es_ES"}
 _YEAR = re.compile(r"(?<![\d.,])(19\d\d|20\d\d)(?![\d.,]\d)")
 _MARK = "\x00"
 
@@ -33,8 +32,8 @@ def as_date(value: Any) -> dt.date | None:
 
 
 def long_date(day: dt.date, lang: str) -> str:
-    """'1 January 2030', '1 janvier 2030', '1 de enero de 2030' (Babel's long format)."""
-    return format_date(day, "long", locale=_LOCALE.get(lang, lang))
+    """'1 January 2030', '1 janvier 2030', '1 de enero de 2030' (Babel, the catalogue's pattern)."""
+    return i18n.long_date(lang, day)
 
 
 def _spellings(day: dt.date, lang: str) -> list[str]:

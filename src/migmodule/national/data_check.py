@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from migmodule.codes import Finding, Location, MigmoduleError
+from migmodule.i18n import Phrase
 from migmodule.microdata import DataSource
 from migmodule.national.dates import date_formats
 from migmodule.national.layer import NationalLayer, _numbers, _texts
@@ -55,14 +56,24 @@ def _named(adapted: Adapted, level: str) -> list[tuple[tuple[Any, ...], str, str
     level_settings = settings.levels.get(level)
     for name, column in settings.ids.items():
         if name in adapted.ids(level) and not (level_settings and name in level_settings.ids):
-            named.append((("ids", name), f"identifier {name}", column))
+            named.append((("ids", name), Phrase("reason.what_identifier", name=name), column))
     if level_settings is not None:
         for name, column in level_settings.ids.items():
-            named.append((("levels", level, "ids", name), f"identifier {name}", column))
+            named.append(
+                (
+                    ("levels", level, "ids", name),
+                    Phrase("reason.what_identifier", name=name),
+                    column,
+                )
+            )
         if level_settings.where:
             for column in layer._expression_names(level_settings.where):
                 named.append(
-                    (("levels", level, "where"), f"the row filter of level {level}", column)
+                    (
+                        ("levels", level, "where"),
+                        Phrase("reason.what_row_filter", level=level),
+                        column,
+                    )
                 )
     for question in layer.questions(level):
         source = adapted.source(question.id)
@@ -72,12 +83,26 @@ def _named(adapted: Adapted, level: str) -> list[tuple[tuple[Any, ...], str, str
         if source.kind == "derive":
             for column in layer.reads(question.id):
                 if column not in adapted.params:
-                    named.append((("derive", question.id), f"derive of {question.id}", column))
+                    named.append(
+                        (
+                            ("derive", question.id),
+                            Phrase("reason.what_derive", question=question.id),
+                            column,
+                        )
+                    )
         elif isinstance(given, Split):
             for column in layer.reads(question.id):
-                named.append(((*base, question.id), f"the split of {question.id}", column))
+                named.append(
+                    (
+                        (*base, question.id),
+                        Phrase("reason.what_split", question=question.id),
+                        column,
+                    )
+                )
         elif isinstance(given, str):
-            named.append(((*base, question.id), f"question {question.id}", given))
+            named.append(
+                ((*base, question.id), Phrase("reason.what_question", question=question.id), given)
+            )
     return named
 
 
@@ -148,7 +173,11 @@ def check_profile_data(
                             what=what,
                             variable=column,
                             file=path.name,
-                            suggestion=f" Did you mean {', '.join(close)}?" if close else "",
+                            suggestion=(
+                                Phrase("reason.did_you_mean", names=", ".join(close))
+                                if close
+                                else ""
+                            ),
                         )
                     )
                 findings += _unused_keys(profile, index, adapted, level, source, path, chunk_size)

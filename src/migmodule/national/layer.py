@@ -31,6 +31,7 @@ from migmodule.codes import Finding, Location, MigmoduleError
 from migmodule.expr.ast import ARITHMETIC, COMPARISONS, Binary, In, Name, Node, Num, Str, Unary
 from migmodule.expr.columns import column_names, evaluate_on_columns
 from migmodule.expr.parser import parse
+from migmodule.i18n import Phrase
 from migmodule.microdata.source import DataSource
 from migmodule.national.dates import as_dates
 from migmodule.national.recode import Recode
@@ -213,9 +214,9 @@ class NationalLayer:
                 PROFILE_DATA_COLUMN,
                 Location(module=self.module.ref),
                 module=self.module.ref,
-                what=f"the row filter of level {level}",
+                what=Phrase("reason.what_row_filter", level=level),
                 variable=missing[0],
-                file="the data file",
+                file=Phrase("reason.the_data_file"),
                 suggestion="",
             )
         result, problem = self._evaluate(text, view, f"the row filter of level {level}", frame)

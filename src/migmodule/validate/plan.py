@@ -14,6 +14,7 @@ from typing import Any
 
 from migmodule.codes import Location, MigmoduleError
 from migmodule.expr.semantics import ancestors
+from migmodule.i18n import Phrase
 from migmodule.microdata.multi import MultiSource, open_source
 from migmodule.microdata.source import DataSource
 from migmodule.national.layer import NationalLayer
@@ -90,7 +91,7 @@ def find_files(
                 codes.DATA_LEVEL,
                 Location(file=str(path)),
                 path=path,
-                reason=f"the module has no level '{level}'",
+                reason=Phrase("reason.no_such_level", level=level),
                 levels=levels,
             )
     sources = _assign(adapted, given, profile_files, encoding)
@@ -107,7 +108,7 @@ def find_files(
             codes.DATA_LEVEL,
             Location(module=adapted.module.ref),
             path="(no file)",
-            reason="no data file was given and the profile has no `files`",
+            reason=Phrase("reason.no_data_file"),
             levels=levels,
         )
     return sources
@@ -137,7 +138,7 @@ def _assign(
                 codes.DATA_LEVEL,
                 Location(file=str(source.path)),
                 path=source.path,
-                reason="none of its variables is a question of the module",
+                reason=Phrase("reason.no_module_question"),
                 levels=", ".join(adapted.module.level_by_id),
             )
         sources[level] = source

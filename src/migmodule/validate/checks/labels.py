@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 
+from migmodule.i18n import Joined, Phrase
 from migmodule.spec.resolve import Resolved
 from migmodule.validate import codes
 from migmodule.validate.checks.base import Check, Target, show
@@ -59,9 +60,12 @@ class LabelDriftCheck(Check):
         tally = Tally(self.context.max_examples)
         tally.total.count = len(disagreements)
         tally.total.denominator = len(value_labels)
-        details = "; ".join(
-            f"{show(d['code'])} is '{d['file']}' in the file, '{d['spec']}' in the spec"
-            for d in disagreements[:5]
+        details = Joined(
+            "; ",
+            (
+                Phrase("reason.label_drift", code=show(d["code"]), file=d["file"], spec=d["spec"])
+                for d in disagreements[:5]
+            ),
         )
         result = self.result(
             codes.CODE_LABEL_DRIFT,
