@@ -263,31 +263,51 @@ def holds_text(series: pd.Series) -> bool:
 def parse_numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Text cells as numbers: (float64 values, NaN where not a number; the cells that hold text
     which is not a number). Surrounding spaces are ignored; a blank or empty cell is missing,
-    not "not a number". The same values as `pandas.to_numeric(errors="coerce")` on the stripped
-    text, computed by polars' cast (ten times faster); the few cells polars cannot read are
-    asked of pandas again, by distinct value, so that both agree on every spelling."""
+    not "not a number". The values of `pandas.to_numeric(errors="coerce")` on the stripped text
+    (as before), computed by polars' cast, ten times faster: see `parse_columns`."""
+    return parse_columns(pd.DataFrame({"cells": series}), ["cells"])["cells"]
+
+
+def parse_columns(
+    frame: pd.DataFrame, names: list[str]
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """`parse_numbers` of several text columns of one chunk in one polars pass (each polars call
+    waits for its thread pool, which the reader of the next chunk also uses: one call per chunk,
+    not three per column). A cell polars cannot read (text, or a space polars does not strip
+    such as U+001C) is asked of pandas again, by distinct value, so that both agree on every
+    spelling; a column that is not all text (mixed objects) is read by pandas as before."""
     import polars as pl
 
-    try:  # pandas' Arrow-backed text is handed over without a copy
-        text = pl.from_pandas(series)
-    except (TypeError, ValueError, pl.exceptions.PolarsError):  # not every cell is text
-        return _parse_numbers_pandas(series)
-    if text.dtype != pl.String:
-        return _parse_numbers_pandas(series)
-    stripped = text.str.strip_chars()
-    numbers = stripped.cast(pl.Float64, strict=False).to_numpy().astype("float64", copy=True)
-    present = stripped.str.len_bytes().fill_null(0).to_numpy() > 0
-    failed = np.isnan(numbers) & present
-    if failed.any():
-        cells = stripped.filter(pl.Series(failed)).to_numpy()
-        distinct = pd.unique(cells)
-        retried = pd.to_numeric(pd.Series(distinct, dtype=object), errors="coerce").to_numpy(
-            dtype="float64", na_value=np.nan
-        )
-        if not np.isnan(retried).all():
-            lookup = dict(zip(distinct, retried, strict=True))
-            numbers[failed] = [lookup[cell] for cell in cells]
-    return numbers, np.isnan(numbers) & present
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    columns = []
+    for name in dict.fromkeys(names):
+        try:  # pandas' Arrow-backed text is handed over without a copy
+            text = pl.from_pandas(frame[name])
+        except (TypeError, ValueError, pl.exceptions.PolarsError):  # not every cell is text
+            text = None
+        if text is None or text.dtype != pl.String:
+            out[name] = _parse_numbers_pandas(frame[name])
+        else:
+            columns.append((name, text.alias(f"c{len(columns)}")))
+    if not columns:
+        return out
+    stripped = [pl.col(text.name).str.strip_chars() for _, text in columns]
+    parsed = pl.DataFrame([text for _, text in columns]).select(
+        *[s.cast(pl.Float64, strict=False).alias(f"n{i}") for i, s in enumerate(stripped)],
+        *[s.str.len_bytes().fill_null(0).alias(f"l{i}") for i, s in enumerate(stripped)],
+    )
+    for i, (name, _) in enumerate(columns):
+        numbers = parsed[f"n{i}"].to_numpy().astype("float64", copy=True)
+        present = parsed[f"l{i}"].to_numpy() > 0
+        failed = np.flatnonzero(np.isnan(numbers) & present)
+        not_number = np.zeros(len(numbers), dtype=bool)
+        if len(failed):
+            codes, distinct = pd.factorize(frame[name].iloc[failed])
+            again, again_not = _parse_numbers_pandas(pd.Series(np.asarray(distinct, dtype=object)))
+            numbers[failed] = again[codes]
+            not_number[failed] = again_not[codes]
+        out[name] = (numbers, not_number)
+    return out
 
 
 def _parse_numbers_pandas(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -309,6 +329,7 @@ def prepare_question(
     raw: RawChunk,
     missing_map: Mapping[str, SpecialKind],
     national: NationalColumn | None = None,
+    parsed: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     """Values, kinds and the not-a-number mask of one question in one chunk. A question read
     through the national layer starts from the layer's standard values (already recoded); the
@@ -325,7 +346,8 @@ def prepare_question(
         return text.astype(object), kinds, np.zeros(n, dtype=bool)
 
     if holds_text(series):
-        numbers, not_number = parse_numbers(series)
+        numbers, not_number = parsed if parsed is not None else parse_numbers(series)
+        numbers = numbers.copy()
     else:
         numbers = series.to_numpy(dtype="float64", copy=True, na_value=np.nan)
         not_number = np.zeros(n, dtype=bool)
@@ -378,14 +400,26 @@ def make_chunk(
     """One raw chunk of a file as a Chunk: values, kinds and examples per question, ids, keys."""
     frame = raw.frame
     national = national_columns(plan, frame)
+    parsed = parse_columns(
+        frame,
+        [
+            m.column
+            for m in plan.questions
+            if m.id not in national
+            and not m.is_text
+            and m.column in frame.columns
+            and holds_text(frame[m.column])
+        ],
+    )
     values, kinds, not_number, raw_values = {}, {}, {}, {}
     for mapped in plan.questions:
         column = national.get(mapped.id)
+        numbers = parsed.get(mapped.column) if column is None else None
         values[mapped.id], kinds[mapped.id], not_number[mapped.id] = prepare_question(
-            mapped, raw, letters, column
+            mapped, raw, letters, column, numbers
         )
         shown = frame[mapped.column] if column is None else column.shown()
-        raw_values[mapped.id] = _display(shown, mapped)
+        raw_values[mapped.id] = _display(shown, mapped, numbers)
     chunk = Chunk(
         offset,
         pd.DataFrame(values, index=frame.index),
@@ -430,11 +464,13 @@ def national_columns(plan: FilePlan, frame: pd.DataFrame) -> dict[str, NationalC
     return columns
 
 
-def _display(column: pd.Series, mapped: MappedQuestion) -> pd.Series:
+def _display(
+    column: pd.Series, mapped: MappedQuestion, parsed: tuple[np.ndarray, np.ndarray] | None = None
+) -> pd.Series:
     """Values for examples: numbers as numbers (also when stored as text), other text as it is."""
     if mapped.is_text or not holds_text(column):
         return column
-    numbers, _ = parse_numbers(column)
+    numbers = parsed[0] if parsed is not None else parse_numbers(column)[0]
     shown = numbers.astype(object)
     other = np.isnan(numbers)  # missing, blank or not a number: the cell as it is
     if other.any():
