@@ -7,7 +7,7 @@ import os
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from migmodule.codes import Location, MigmoduleError, define
@@ -96,10 +96,8 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
                 raise
             raise _unwritable(target, exc) from None
     finally:
-        try:
+        with suppress(OSError):
             temp.unlink(missing_ok=True)
-        except OSError:
-            pass
 
 
 def check_writable(path: str | Path) -> None:

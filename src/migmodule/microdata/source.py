@@ -111,8 +111,10 @@ class DataSource:
 
             reader = {"dta": pyreadstat.read_dta, "sav": pyreadstat.read_sav}.get(self.format)
             if reader is None:
-                reader = pyreadstat.read_xport if self.path.suffix.lower() == ".xpt" else (
-                    pyreadstat.read_sas7bdat
+                reader = (
+                    pyreadstat.read_xport
+                    if self.path.suffix.lower() == ".xpt"
+                    else (pyreadstat.read_sas7bdat)
                 )
             kwargs: dict[str, Any] = {"metadataonly": True}
             if self.format != "sas":

@@ -7,6 +7,7 @@ references, turning unloadable files into findings instead of stopping.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,8 +15,10 @@ from typing import Any
 
 from migmodule.codes import Finding, MigmoduleError
 from migmodule.codes import get as get_code
-from migmodule.expr.ast import Bool
-from migmodule.expr.semantics import Field, check, expand, fold, symbols
+from migmodule.expr.ast import Bool, Num
+from migmodule.expr.functions import is_condition
+from migmodule.expr.parser import ExprSyntaxError
+from migmodule.expr.semantics import Field, check, expand, fold, referenced, symbols
 from migmodule.naming import variable_name_problems
 from migmodule.spec import codes
 from migmodule.spec.load import LoadedSpec, SpecSchemaError
@@ -224,8 +227,27 @@ class _Linter:
             return  # level rules cannot be judged against unknown levels
         for path, text, where in self._expressions():
             loc = self.spec.location(*path, question=where.self_id)
-            _, found = check(self.module, text, Field(where.label, where.level, where.self_id, loc))
+            tree, found = check(
+                self.module, text, Field(where.label, where.level, where.self_id, loc)
+            )
             self.findings.extend(found)
+            if tree is None:
+                continue
+            if path[2] == "range" and is_condition(tree, frozenset(self.module.condition_by_id)):
+                question = self.module.questions[path[1]].id
+                self.add(
+                    codes.RANGE_CONDITION, path, bound=path[3], question=question, expression=text
+                )
+            for node in tree.walk():
+                if isinstance(node, Num) and not _exact_number(node.value):
+                    self.add(
+                        codes.NUMBER_TOO_LARGE,
+                        path,
+                        what=f"a number in `{_short(text)}`",
+                        value=_short(str(node.value)),
+                        limit=f"{MAX_EXACT:,}",
+                    )
+        self.derived_cycles()
         for i, condition in enumerate(self.module.conditions):
             try:
                 expand(
@@ -236,6 +258,44 @@ class _Linter:
                 issue = get_code(exc.finding.code)
                 self.add(issue, ("conditions", i, "expression"), **exc.finding.values)
                 break  # one cycle is reported once, not once per member
+
+    def derived_cycles(self) -> None:
+        """A derived variable computed, directly or through others, from itself (each engine
+        would recurse or read a blank): one finding per cycle."""
+        m = self.module
+        derived = {d.id: i for i, d in enumerate(m.derived)}
+        uses: dict[str, list[str]] = {}
+        for d in m.derived:
+            texts = [d.expression, d.when, *(case.when for case in d.cases or [])]
+            found: list[str] = []
+            for text in filter(None, texts):
+                try:
+                    found += [n for n in referenced(m, text) if n in derived]
+                except (MigmoduleError, ExprSyntaxError):
+                    continue  # reported by `expressions`
+            uses[d.id] = list(dict.fromkeys(found))
+        state: dict[str, int] = {}  # 1: on the path, 2: done
+        reported: set[frozenset[str]] = set()
+
+        def visit(name: str, path: list[str]) -> None:
+            state[name] = 1
+            for used in uses.get(name, []):
+                if state.get(used) == 1:
+                    cycle = path[path.index(used) :] + [used]
+                    if frozenset(cycle) not in reported:
+                        reported.add(frozenset(cycle))
+                        self.add(
+                            codes.DERIVED_CYCLE,
+                            ("derived", derived[used]),
+                            cycle=" -> ".join(cycle),
+                        )
+                elif used not in state:
+                    visit(used, [*path, used])
+            state[name] = 2
+
+        for name in uses:
+            if name not in state:
+                visit(name, [name])
 
     # code lists ------------------------------------------------------------------------------------
     def code_lists(self) -> None:
@@ -248,6 +308,14 @@ class _Linter:
                 self.add(codes.UNUSED_CODE_LIST, ("code_lists", i, "id"), id=code_list.id)
             seen: set[int] = set()
             for j, code in enumerate(code_list.codes):
+                if not _exact_number(code.code) or abs(code.code) > MAX_CODE:
+                    self.add(
+                        codes.NUMBER_TOO_LARGE,
+                        ("code_lists", i, "codes", j, "code"),
+                        what=f"a code of list '{code_list.id}'",
+                        value=_short(str(code.code)),
+                        limit=f"{MAX_CODE:,}",
+                    )
                 if code.code in seen:
                     self.add(
                         codes.DUPLICATE_CODE,
@@ -392,6 +460,24 @@ class _Linter:
                             )
 
 
+# Codes become Stata and SPSS value labels (32-bit integers); other numbers must stay exact in
+# a float64 (every engine reads data as float64).
+MAX_CODE = 2**31 - 1
+MAX_EXACT = 2**53
+
+
+def _exact_number(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return abs(value) <= MAX_EXACT
+    return isinstance(value, float) and math.isfinite(value) and abs(value) <= MAX_EXACT
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _describe_path(module: Module, path: tuple[Any, ...]) -> str:
     if len(path) >= 2 and isinstance(path[1], int):
         collection = getattr(module, str(path[0]), None)
@@ -433,9 +519,81 @@ def lint_paths(targets: list[str]) -> list[Finding]:
     return findings
 
 
+class SpecLintError(MigmoduleError):
+    """A module that lint refuses, met by a command that would use it; carries every error."""
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+        super().__init__(findings[0])
+        self.args = ("\n".join(str(f) for f in findings),)
+
+
+# Lint errors every engine handles itself, with its own finding: an export renames a variable
+# name its target forbids (with a warning), handouts and exports report a missing translation
+# and fall back. The gate leaves them to the engines; `lint` still reports them.
+ENGINE_HANDLED = frozenset({"LINT-VAR-001", "LINT-LANG-001"})
+
+# Lint errors of each spec file this process has checked: (real path, mtime, size) -> errors.
+_checked: dict[tuple[str, int, int], list[Finding]] = {}
+
+
+def _released_unchanged(path: Path) -> bool:
+    """A bank file recorded as released, with its recorded checksum: the bank is linted whole in
+    the tests and before each release, so its released files need no lint on every run."""
+    from migmodule.spec.registry import bank_dir
+    from migmodule.spec.versions import checksum, read_register
+
+    bank = bank_dir().resolve()
+    if path.parent.parent != bank:
+        return False
+    recorded = read_register(bank).get(f"{path.parent.name}/{path.name}")
+    return recorded is not None and recorded == checksum(path)
+
+
+def checked_spec(ref_or_path: str | Path) -> LoadedSpec:
+    """Load a module and refuse it, with lint's own codes, when lint reports an error.
+
+    The one validation path before every engine (export, handout, validate, apply-labels, map,
+    compare all adapt modules through `profile.adapt`, which calls this): what `lint` refuses no
+    command uses. Version-bump findings are left to `lint` (they concern releasing, not the
+    content). Each file is linted once per process; released bank files are not linted again.
+    """
+    from migmodule.spec.registry import load_spec
+
+    spec = load_spec(ref_or_path)
+    path = spec.path.resolve()
+    try:
+        stat = path.stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = None
+    errors = _checked.get(key) if key is not None else None
+    if errors is None:
+        if _released_unchanged(path):
+            errors = []
+        else:
+            errors = [
+                f
+                for f in _Linter(spec).run()
+                if f.severity.value == "error" and f.code not in ENGINE_HANDLED
+            ]
+        if key is not None:
+            _checked[key] = errors
+    if errors:
+        raise SpecLintError(errors)
+    return spec
+
+
 def lint_module_text(path: Path) -> list[Finding]:
     """Convenience for tests: lint one file path."""
     return lint_paths([str(path)])
 
 
-__all__ = ["lint_paths", "lint_spec", "symbols", "variable_name_problems"]
+__all__ = [
+    "SpecLintError",
+    "checked_spec",
+    "lint_paths",
+    "lint_spec",
+    "symbols",
+    "variable_name_problems",
+]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -255,7 +256,47 @@ def _read_yaml_cached(
     lines: dict[PathKey, int] = {}
     if node is not None:
         _line_map(node, (), lines)
+    _refuse_coercions(data, (), lines, shown)
     return data, lines
+
+
+# YAML 1.1 reads `yes`, `no`, `on`, `off`, `true` and `false` as booleans, which Python then
+# takes as 1 and 0: `code: yes` would quietly be code 1 (recode keys are profile.py's:
+# PROFILE-RECODE-002).
+
+
+def _refuse_coercions(data: Any, path: PathKey, lines: dict[PathKey, int], shown: str) -> None:
+    """Refuse what YAML turns into a different value than the one written: a boolean where a
+    code is expected (a code-list entry's `code`, a derived case's `value`, a recode's value),
+    and numbers beyond float64 (`.inf`, `1.0e+400`, `.nan`)."""
+
+    def fail(where: PathKey, reason: str) -> MigmoduleError:
+        line = None
+        for end in range(len(where), -1, -1):
+            line = lines.get(where[:end])
+            if line is not None:
+                break
+        dotted = ".".join(str(part) for part in where) or "(top)"
+        return MigmoduleError.of(
+            codes.SCHEMA, Location(file=shown, line=line), path=dotted, reason=reason
+        )
+
+    if isinstance(data, dict):
+        for key, value in data.items():
+            where = (*path, key)
+            is_code = key == "code" or (key == "value" and "cases" in path) or "recodes" in path
+            if isinstance(value, bool) and is_code:
+                raise fail(
+                    where,
+                    f"{value} is a YAML boolean (written yes/no/true/false/on/off), not a code; "
+                    "write the number, or the text in quotes",
+                )
+            _refuse_coercions(value, where, lines, shown)
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            _refuse_coercions(item, (*path, index), lines, shown)
+    elif isinstance(data, float) and not math.isfinite(data):
+        raise fail(path, f"{data} is not a finite number (too large, or .inf/.nan)")
 
 
 def schema_findings(error: ValidationError, path: Path, lines: dict[PathKey, int]) -> list[Finding]:
