@@ -37,7 +37,7 @@ from migmodule.expr.semantics import check, symbols
 from migmodule.i18n import template
 from migmodule.national.recode import Recode, parse_recode
 from migmodule.spec.load import read_yaml, schema_findings
-from migmodule.spec.model import Module, Question, QuestionStatus
+from migmodule.spec.model import LANGUAGES, Module, Question, QuestionStatus
 from migmodule.spec.params import resolve_parameters
 from migmodule.spec.registry import load_module
 from migmodule.spec.tables import relative_table_value
@@ -284,6 +284,9 @@ class ModuleSettings(_Model):
         return value
 
 
+PROFILE_FORMAT = 1  # the `profile_format` this version reads
+
+
 class Profile(_Model):
     profile_format: int = 1
     name: str = "profile"
@@ -294,6 +297,30 @@ class Profile(_Model):
     _folder: Path | None = PrivateAttr(default=None)  # relative paths are read from here
     _path: Path | None = PrivateAttr(default=None)
     _lines: dict[tuple[Any, ...], int] = PrivateAttr(default_factory=dict)
+
+    @field_validator("profile_format")
+    @classmethod
+    def _known_format(cls, value: int) -> int:
+        if value != PROFILE_FORMAT:  # a newer format's keys would be read with the old meanings
+            raise ValueError(
+                f"profile_format {value} is not one this version reads (it reads "
+                f"{PROFILE_FORMAT}); upgrade migmodule or write the profile in format "
+                f"{PROFILE_FORMAT}"
+            )
+        return value
+
+    @field_validator("languages")
+    @classmethod
+    def _known_languages(cls, value: list[str]) -> list[str]:
+        from migmodule import i18n
+
+        known = list(dict.fromkeys([*LANGUAGES, *i18n.all_languages()]))
+        unknown = [lang for lang in value if lang not in known]
+        if unknown:  # a label asked in 'xx' would silently fall back to English
+            raise ValueError(
+                f"unknown language(s) {', '.join(map(str, unknown))}; known: {', '.join(known)}"
+            )
+        return value
 
     def module_path(self, reference: str) -> str:
         """A module reference, with a relative spec-file path taken from the profile's folder."""
@@ -600,7 +627,7 @@ def adapt(
     for index, settings in enumerate(profile.modules):
         if module_ref is not None and not _same_module(settings.module, module_ref):
             continue
-        module = load_module(profile.module_path(settings.module))
+        module = _checked_module(profile.module_path(settings.module))
         values = _profile_parameters(profile, settings, module)
         if country is not None and "COUNTRY" in module.parameter_by_id:
             values["COUNTRY"] = country
@@ -613,7 +640,7 @@ def adapt(
         adapted[-1].generic = generic
     if not adapted and module_ref is not None:
         # The profile does not list this module: use it with the profile's country and date.
-        module = load_module(module_ref)
+        module = _checked_module(module_ref)
         single = Profile(
             name=profile.name,
             country=country or profile.country,
@@ -623,6 +650,14 @@ def adapt(
         )
         return adapt(single, params=params)
     return adapted
+
+
+def _checked_module(reference: str) -> Module:
+    """The module, refused with lint's codes when lint reports an error (spec/lint.py): the one
+    validation path every command goes through before an engine runs."""
+    from migmodule.spec.lint import checked_spec
+
+    return checked_spec(reference).module
 
 
 def _same_module(a: str, b: str) -> bool:

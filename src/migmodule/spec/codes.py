@@ -341,3 +341,28 @@ USES_DRAFT = define(
     "{module} is released but uses {ref}, a draft: its questions could still change under a released module. Release {ref} first.",
     "spec",
 )
+DERIVED_CYCLE = define(
+    "LINT-DERIVED-001",
+    "error",
+    "Derived variables refer to each other in a cycle",
+    "derived variable cycle {cycle}; a derived variable cannot be computed from itself. Compute "
+    "one of them from questions only.",
+    "spec",
+)
+RANGE_CONDITION = define(
+    "LINT-RANGE-001",
+    "error",
+    "Range bound written as a condition",
+    "range {bound} of {question} is `{expression}`, a condition (true or false), not a number. "
+    "Write the number or a value expression, e.g. `year(REF_DATE) - 110`; a rule goes in "
+    "`constraint` or an edit.",
+    "spec",
+)
+NUMBER_TOO_LARGE = define(
+    "LINT-NUMBER-001",
+    "error",
+    "Number too large",
+    "{what} is {value}, beyond {limit}: no target (Stata, SPSS, CSPro, XLSForm) holds it exactly. "
+    "Use a smaller number.",
+    "spec",
+)

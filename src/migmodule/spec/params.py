@@ -101,6 +101,10 @@ def code_list_from_csv(name: str, path: str | Path, languages: list[str]) -> lis
     return entries
 
 
+# Dates a census or survey can have (ages and durations are computed from them).
+MIN_YEAR, MAX_YEAR = 1800, 2200
+
+
 def _coerce(param: Parameter, value: Any) -> Any:
     """Return the value in its canonical type, or raise ValueError with the reason."""
     if value is None:
@@ -115,12 +119,13 @@ def _coerce(param: Parameter, value: Any) -> Any:
             )
         return country.m49
     if param.type == "date":
-        if isinstance(value, dt.date):
-            return value.isoformat()
         try:
-            return dt.date.fromisoformat(str(value)).isoformat()
+            day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
         except ValueError:
             raise ValueError("not a date in the form YYYY-MM-DD") from None
+        if not MIN_YEAR <= day.year <= MAX_YEAR:  # year 1 gave ranges of years -109..1
+            raise ValueError(f"the year {day.year} is not between {MIN_YEAR} and {MAX_YEAR}")
+        return day.isoformat()
     if param.type == "integer":
         if isinstance(value, bool) or not str(value).lstrip("-").isdigit():
             raise ValueError("not a whole number")
