@@ -31,9 +31,10 @@ from migmodule.cli import (  # noqa: E402
     handout,
     profile,
     spec,
+    tabulate,
     validate,
 )
 
-for _module in (spec, profile, export, validate, handout, compare):
+for _module in (spec, profile, export, validate, handout, compare, tabulate):
     for _command in _module.COMMANDS:
         main.add_command(_command)

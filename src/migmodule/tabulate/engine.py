@@ -154,16 +154,16 @@ def _indicator(adapted: Adapted, plans: dict[str, FilePlan], name: str, by: str)
     """The indicator table; its statistic (proportion or mean) is set from the data at the end."""
     module = adapted.module
     plan = plans.get("person")
-    if name not in module.question_by_id and name not in module.derived_by_id:
-        if plan is None or plan.source.find(name) is None:
-            raise MigmoduleError.of(
-                codes.BAD_VARIABLE,
-                option="--indicator",
-                variable=name,
-                reason="no such question, derived variable or column",
-                module=module.ref,
-                path=plan.source.path if plan else "(no person file)",
-            )
+    in_spec = name in module.question_by_id or name in module.derived_by_id
+    if not in_spec and (plan is None or plan.source.find(name) is None):
+        raise MigmoduleError.of(
+            codes.BAD_VARIABLE,
+            option="--indicator",
+            variable=name,
+            reason="no such question, derived variable or column",
+            module=module.ref,
+            path=plan.source.path if plan else "(no person file)",
+        )
     if by not in module.question_by_id and by not in module.derived_by_id:
         raise MigmoduleError.of(
             codes.BAD_VARIABLE,
@@ -192,7 +192,9 @@ def needs_of(adapted: Adapted, table: Table) -> list[str]:
             and not t.text.isupper()
             and t.text not in module.condition_by_id
         ]
-    if table.value and (table.value in module.question_by_id or table.value in module.derived_by_id):
+    if table.value and (
+        table.value in module.question_by_id or table.value in module.derived_by_id
+    ):
         names.append(table.value)
     return list(dict.fromkeys(names))
 
@@ -221,7 +223,9 @@ class _Run:
             if level not in self.plans:
                 for table in mine:
                     results[table.id].needs = [
-                        n for n in needs_of(self.adapted, table) if n in self.adapted.module.question_by_id
+                        n
+                        for n in needs_of(self.adapted, table)
+                        if n in self.adapted.module.question_by_id
                     ][:3] or [level]
                 continue
             self._level(level, mine, results)
@@ -314,7 +318,8 @@ def _explain(adapted: Adapted, missing: list[str], available: set[str]) -> list[
     for name in missing:
         item = module.derived_by_id.get(name)
         if item is None:
-            out.append(name)
+            known = name in module.question_by_id
+            out.append(name if known else f"{name} (not in {module.ref})")
             continue
         texts = [c.when for c in item.cases or [] if c.when] + [
             t for t in (item.expression, item.when) if t
@@ -381,10 +386,7 @@ class _Builder:
 
     def finish(self) -> None:
         result = self.result
-        if self.keep:
-            cells = self._estimated()
-        else:
-            cells = _with_margins(self.counts, self.dims)
+        cells = self._estimated() if self.keep else _with_margins(self.counts, self.dims)
         result.cells = cells
         full = cells[(cells[self.dims] != TOTAL).all(axis=1)]
         result.not_stated = {
@@ -514,7 +516,9 @@ def arrival_period(year: np.ndarray, census_year: int) -> np.ndarray:
 
 def _subsets(dims: list[str]) -> list[tuple[str, ...]]:
     """Every subset of the dimensions, all first: the cells, then each margin."""
-    return [keep for size in range(len(dims), -1, -1) for keep in itertools.combinations(dims, size)]
+    return [
+        keep for size in range(len(dims), -1, -1) for keep in itertools.combinations(dims, size)
+    ]
 
 
 def _with_margins(counts: pd.DataFrame | None, dims: list[str]) -> pd.DataFrame:

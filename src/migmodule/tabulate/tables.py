@@ -63,7 +63,9 @@ def dimension(name: str) -> Dimension:
     return _RULES.get(name) or Dimension(name, name)
 
 
-_RULES = {d.id: d for d in (AGE_GROUP, ARRIVAL_PERIOD, AREA_1Y_AGO, AREA_5Y_AGO, EMIGRANT_AGE_GROUP)}
+_RULES = {
+    d.id: d for d in (AGE_GROUP, ARRIVAL_PERIOD, AREA_1Y_AGO, AREA_5Y_AGO, EMIGRANT_AGE_GROUP)
+}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,256 @@
+"""`migmodule tabulate`: each table on a small hand-made file, compared with values worked out by
+hand; chunked equals whole; the national layer applies as in validate; absent variables are said.
+
+The census is Kenya's (COUNTRY 404), reference date 2030-01-01; ADMIN_AREAS is the module's
+default (areas 1, 2, 3). Ten persons, one household each:
+
+| p  | area | sex | age | born | citizenship | citizen of | arrived | res. 1y ago | area 1y ago | literate |
+|----|------|-----|-----|------|-------------|------------|---------|-------------|-------------|----------|
+| 1  | 1    | 1   | 3   | 404  | 1           |            |         | 1 same dw.  |             | 0        |
+| 2  | 1    | 2   | 7   | 404  | 1           |            |         | 3 other loc | 2           | 1        |
+| 3  | 2    | 1   | 22  | 800  | 3 foreign   | 800        | 2029    | 4 abroad    |             | 1        |
+| 4  | 2    | 2   | 24  | 800  | 3 foreign   | 800        | 2020    | 1           |             | 0        |
+| 5  | 2    | 1   | 40  | 834  | 2 naturalis.|            | 2001    | 3           | 1           | 1        |
+| 6  | 3    | 2   | 999 | 404  | 1           |            |         | 9 not stated|             |          |
+| 7  | 3    | 9   | 30  | 404  | 1           |            |         | 3           | 1           | 1        |
+| 8  | 3    | 1   | 87  | 404  | 1           |            |         | 1           |             | 0        |
+| 9  | 1    | 2   | 0   | 404  | 1           |            |         | (not asked) |             | 0        |
+| 10 | 1    | 1   | 33  | 800  | 3 foreign   | 800        | 2027    | 1           |             | 1        |
+
+Migratory status (born here and citizen = 1, foreign-born citizen = 3, foreign-born non-citizen
+= 4): persons 1, 2, 6, 7, 8, 9 are 1; person 5 is 3; persons 3, 4, 10 are 4.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from migmodule.tabulate.engine import NOT_STATED, TOTAL, tabulate_data
+
+COLUMNS = (
+    "hh_id person_no current_residence_area sex age country_of_birth citizenship "
+    "country_of_citizenship year_of_arrival residence_1y_ago residence_1y_area literate weight"
+).split()
+ROWS = [
+    (1, 1, 1, 1, 3, 404, 1, None, None, 1, None, 0, 10),
+    (2, 1, 1, 2, 7, 404, 1, None, None, 3, 2, 1, 10),
+    (3, 1, 2, 1, 22, 800, 3, 800, 2029, 4, None, 1, 20),
+    (4, 1, 2, 2, 24, 800, 3, 800, 2020, 1, None, 0, 20),
+    (5, 1, 2, 1, 40, 834, 2, None, 2001, 3, 1, 1, 20),
+    (6, 1, 3, 2, 999, 404, 1, None, None, 9, None, None, 30),
+    (7, 1, 3, 9, 30, 404, 1, None, None, 3, 1, 1, 30),
+    (8, 1, 3, 1, 87, 404, 1, None, None, 1, None, 0, 30),
+    (9, 1, 1, 2, 0, 404, 1, None, None, None, None, 0, 10),
+    (10, 1, 1, 1, 33, 800, 3, 800, 2027, 1, None, 1, 10),
+]
+PROFILE = """\
+profile_format: 1
+name: hand-made
+country: KEN
+reference_date: 2030-01-01
+languages: [en, fr, es]
+modules:
+  - module: census-key-questions@1.0.0
+    files:
+      person: persons.csv
+    exclude: [emigrant_sex, emigrant_age_at_departure, emigrant_year_of_departure, emigrant_destination, emigrant_reason]
+"""
+
+
+def persons() -> pd.DataFrame:
+    return pd.DataFrame(ROWS, columns=COLUMNS).astype("Int64")
+
+
+@pytest.fixture
+def hand(tmp_path):
+    persons().to_csv(tmp_path / "persons.csv", index=False)
+    (tmp_path / "hand.profile.yaml").write_text(PROFILE, encoding="utf-8")
+    return tmp_path / "hand.profile.yaml"
+
+
+def run(profile, **options):
+    options.setdefault("tables", ["census", "migratory-status"])
+    tabulation = tabulate_data(profile=profile, **options)
+    return {result.table.id: result for result in tabulation.results}, tabulation
+
+
+def cell(result, **codes) -> float:
+    """The estimate of the one cell with these codes (dimensions not named: the total)."""
+    cells = result.cells
+    mask = pd.Series(True, index=cells.index)
+    for dim in result.table.dimensions:
+        mask &= cells[dim.id] == codes.get(dim.id, TOTAL)
+    assert mask.sum() == 1, codes
+    return float(cells.loc[mask, "estimate"].iloc[0])
+
+
+def test_foreign_born_by_country_sex_and_age(hand):
+    results, _ = run(hand)
+    table = results["foreign_born_by_country"]
+    # Born abroad: persons 3, 4, 10 (Uganda, 800) and 5 (Tanzania, 834); the other six are born
+    # here: outside the universe, nobody unknown.
+    assert (table.units, table.in_universe, table.outside, table.unknown) == (10, 4, 6, 0)
+    assert cell(table, country_of_birth=800, age_group=20, sex=1) == 1  # person 3, aged 22
+    assert cell(table, country_of_birth=800, age_group=20, sex=2) == 1  # person 4, aged 24
+    assert cell(table, country_of_birth=800, age_group=30, sex=1) == 1  # person 10, aged 33
+    assert cell(table, country_of_birth=834, age_group=40, sex=1) == 1  # person 5
+    assert cell(table, country_of_birth=800) == 3
+    assert cell(table, country_of_birth=800, sex=1) == 2
+    assert cell(table, sex=1) == 3 and cell(table, sex=2) == 1
+    assert cell(table) == 4
+
+
+def test_foreign_citizens_by_country(hand):
+    results, _ = run(hand)
+    table = results["foreign_citizens_by_country"]
+    # citizenship == 3: persons 3, 4, 10, citizens of Uganda; person 5 is naturalised (2).
+    assert (table.in_universe, table.outside) == (3, 7)
+    assert cell(table, country_of_citizenship=800) == 3
+    assert cell(table, country_of_citizenship=800, age_group=20) == 2
+
+
+def test_foreign_born_by_period_of_arrival(hand):
+    results, _ = run(hand)
+    table = results["foreign_born_by_arrival"]
+    # Periods end with the census year 2030: 2029 and 2027 -> 2026-2030 (code 2030); 2020 ->
+    # 2016-2020 (2020); 2001 -> 2001-2005 (2005).
+    assert cell(table, arrival_period=2030, sex=1) == 2  # persons 3 and 10
+    assert cell(table, arrival_period=2020, sex=2) == 1  # person 4
+    assert cell(table, arrival_period=2005, sex=1) == 1  # person 5
+    assert cell(table, arrival_period=2030) == 2 and cell(table) == 4
+
+
+def test_internal_migration_matrix_with_in_out_and_net(hand):
+    results, _ = run(hand)
+    table = results["internal_migration_1y"]
+    # Universe: aged 1+ and living in the country a year ago (codes 1-3). Person 3 lived abroad
+    # and person 9 is under 1: outside. Person 6's age (999) and residence (9) are not stated:
+    # unknown, left out. Area a year ago: the current area for codes 1-2, else the area named.
+    assert (table.in_universe, table.outside, table.unknown) == (7, 2, 1)
+    assert cell(table, area_1y_ago=1, current_residence_area=1) == 2  # persons 1, 10
+    assert cell(table, area_1y_ago=2, current_residence_area=1) == 1  # person 2
+    assert cell(table, area_1y_ago=2, current_residence_area=2) == 1  # person 4
+    assert cell(table, area_1y_ago=1, current_residence_area=2) == 1  # person 5
+    assert cell(table, area_1y_ago=1, current_residence_area=3) == 1  # person 7
+    assert cell(table, area_1y_ago=3, current_residence_area=3) == 1  # person 8
+    assert cell(table, area_1y_ago=1) == 4 and cell(table, current_residence_area=3) == 2
+    flows = table.flows.set_index("area")
+    # Area 1: in 1 (person 2), out 2 (persons 5, 7), net -1; area 2: in 1, out 1; area 3: in 1.
+    assert flows.loc[1.0].tolist() == [1, 2, -1]
+    assert flows.loc[2.0].tolist() == [1, 1, 0]
+    assert flows.loc[3.0].tolist() == [1, 0, 1]
+
+
+def test_migratory_status_by_sex_and_age_with_not_stated(hand):
+    results, _ = run(hand)
+    table = results["migratory_status_by_sex_age"]
+    assert (table.in_universe, table.outside, table.unknown) == (10, 0, 0)
+    assert cell(table, migratory_status=1) == 6
+    assert cell(table, migratory_status=3) == 1
+    assert cell(table, migratory_status=4) == 3
+    assert cell(table, age_group=0, migratory_status=1) == 2  # persons 1 (3 years) and 9 (0)
+    assert cell(table, age_group=0, migratory_status=1, sex=2) == 1  # person 9
+    assert cell(table, age_group=85, migratory_status=1, sex=1) == 1  # person 8, aged 87
+    # Not stated is a category of its own: person 6's age (999), person 7's sex (9).
+    assert cell(table, age_group=NOT_STATED) == 1
+    assert cell(table, sex=NOT_STATED) == 1
+    assert table.not_stated == {"age_group": 1, "sex": 1}
+
+
+def test_population_by_citizenship_status(hand):
+    results, _ = run(hand)
+    table = results["population_by_citizenship"]
+    # citizens (1, 2): persons 1, 2, 5, 6, 7, 8, 9; non-citizens (3): persons 3, 4, 10.
+    assert cell(table, citizenship_status=1) == 7 and cell(table, citizenship_status=2) == 3
+
+
+def test_a_table_needing_an_absent_variable_says_so(hand):
+    results, tabulation = run(hand)
+    # recent_migrant_1y reads ever_lived_abroad (1.0.0), which the file does not have;
+    # second_generation reads the parents' countries of birth; return_migrant is a 2.0.0 variable.
+    recent = results["recent_migrants_1y"]
+    assert not recent.produced and recent.cells is None
+    assert recent.needs == ["recent_migrant_1y (ever_lived_abroad)"]
+    second = results["second_generation_by_sex_age"]
+    assert second.needs[0].startswith("second_generation (country_of_birth_father")
+    assert results["return_migrants"].needs == [
+        "return_migrant (not in census-key-questions@1.0.0)"
+    ]
+    codes = {(f.code, f.values["table"]) for f in tabulation.findings}
+    assert ("TAB-NEED-001", "recent_migrants_1y") in codes
+    assert ("TAB-NEED-001", "population_by_nativity") not in codes
+
+
+@pytest.mark.parametrize("size", [1, 3, 7])
+def test_chunked_equals_whole_on_the_hand_file(hand, size):
+    whole, _ = run(hand, chunk_size=100_000)
+    chunked, _ = run(hand, chunk_size=size)
+    for name, result in whole.items():
+        if result.cells is None:
+            assert chunked[name].cells is None
+            continue
+        pd.testing.assert_frame_equal(result.cells, chunked[name].cells)
+        assert result.not_stated == chunked[name].not_stated
+        assert (result.in_universe, result.outside, result.unknown) == (
+            chunked[name].in_universe,
+            chunked[name].outside,
+            chunked[name].unknown,
+        )
+
+
+def test_the_national_layer_applies_as_in_validate(tmp_path, hand):
+    """National names and codes (sex M/F, citizenship 1-4 national) give the same tables."""
+    national = persons().rename(columns={"sex": "B04_SEX", "citizenship": "B09_CIT"})
+    national["B04_SEX"] = national["B04_SEX"].map({1: "M", 2: "F", 9: "?"})
+    national["B09_CIT"] = national["B09_CIT"].map({1: 11, 2: 12, 3: 30})
+    folder = tmp_path / "national"
+    folder.mkdir()
+    national.to_csv(folder / "persons.csv", index=False)
+    profile = PROFILE.replace(
+        "    exclude:",
+        "    variables: {sex: B04_SEX, citizenship: B09_CIT}\n"
+        "    recodes:\n"
+        "      sex: {M: 1, F: 2, '?': 9}\n"
+        "      citizenship: {'11': 1, '12': 2, '30': 3}\n"
+        "    exclude:",
+    )
+    (folder / "national.profile.yaml").write_text(profile, encoding="utf-8")
+    standard, _ = run(hand)
+    mapped, _ = run(folder / "national.profile.yaml")
+    for name in ("foreign_citizens_by_country", "migratory_status_by_sex_age"):
+        pd.testing.assert_frame_equal(standard[name].cells, mapped[name].cells)
+
+
+def test_weighted_counts_add_the_weights(hand):
+    results, tabulation = run(hand, tables=["census"], weight="weight", min_n=0)
+    table = results["foreign_born_by_country"]
+    # weights of persons 3, 4, 5, 10: 20 + 20 + 20 + 10
+    assert cell(table) == 70
+    assert cell(table, country_of_birth=800) == 50
+    assert table.weighted and tabulation.design["weight"] == "weight"
+    assert {"se", "ci_low", "ci_high", "cv", "flag"} <= set(table.cells.columns)
+
+
+def test_small_cells_are_suppressed_with_a_design(hand):
+    results, _ = run(hand, tables=["census"], weight="weight", min_n=4)
+    table = results["foreign_born_by_country"]
+    # 4 units in all: the total is shown; every other cell has fewer than 4 units.
+    assert cell(table) == 70
+    flags = table.cells.set_index([d.id for d in table.table.dimensions])["flag"]
+    assert flags.loc[(TOTAL, TOTAL, TOTAL)] == ""
+    assert flags.loc[(800.0, TOTAL, TOTAL)] == "suppressed"
+    assert pd.isna(cell(table, country_of_birth=800))
+
+
+def test_indicator_by_migratory_status(hand):
+    results, _ = run(hand, tables=[], indicator="literate")
+    table = results["indicator"]
+    assert table.table.statistic == "proportion"
+    # Person 6's literacy is blank: left out. Native-born citizens with a value: persons 1, 2,
+    # 7, 8, 9, of whom 2 and 7 are literate: 2/5. Foreign-born non-citizens 3, 4, 10: 2/3.
+    assert table.value_unknown == 1
+    assert cell(table, migratory_status=1) == pytest.approx(0.4)
+    assert cell(table, migratory_status=3) == pytest.approx(1.0)
+    assert cell(table, migratory_status=4) == pytest.approx(2 / 3)
+    assert cell(table) == pytest.approx(5 / 9)
