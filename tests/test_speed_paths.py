@@ -25,7 +25,7 @@ SPELLINGS = [
     "1", "1.5", "-2", "+3", "1e3", "1E-2", ".5", "5.", "inf", "-inf", "Infinity", "nan", "NaN",
     "NA", "null", "1_000", "1,5", "0x10", "12345678901234567890", "9007199254740993", "1e400",
     "-0", "  7 ", "abc", "1.5.2", "", "   ", "--1", "1d3", "١٢", "１２", "True", "e5", "1e", "- 1",
-    "00012", "+.5", "INF", "nAn", "1.0e+10", "1 000", "\t4\t", None,
+    "00012", "+.5", "INF", "nAn", "1.0e+10", "1 000", "\t4\t", None, "\x1c5\x1c", "\x1c", "\xa0",
 ]  # fmt: skip
 
 
@@ -194,3 +194,15 @@ def test_bank_with_unusual_files_is_read_whole(tmp_path):
             entry.path
         )
     assert registry.resolve("demo", tmp_path).version == "1.1.0"  # newest released
+
+
+def test_text_identifiers_hash_as_their_exact_whole_numbers():
+    """keys.py reads whole-number text by an int64 cast (not to_numeric): still exact at 18
+    digits, "5.00" is 5, and ids one apart beyond 2^53 stay apart."""
+    from migmodule.validate.keys import id_keys
+
+    cells = ["123456789012345678", "5.00", " 7 ", "123456789012345679", "-0"]
+    text = pd.DataFrame({"id": pd.Series(cells, dtype=object)})
+    ints = pd.DataFrame({"id": np.array([123456789012345678, 5, 7, 123456789012345679, 0])})
+    np.testing.assert_array_equal(id_keys(text), id_keys(ints))
+    assert len(set(id_keys(text).tolist())) == 5

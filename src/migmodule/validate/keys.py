@@ -42,8 +42,10 @@ def _split(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
         missing = (text.isna() | (text == "")).to_numpy(dtype=bool)
         whole = text.str.fullmatch(_WHOLE).fillna(False).to_numpy(dtype=bool) & ~missing
         if whole.any():
-            digits = text[whole].str.replace(r"\.0*$", "", regex=True)
-            ints[whole] = pd.to_numeric(digits).to_numpy(dtype=np.int64)
+            digits = text[whole]
+            if digits.str.contains(".", regex=False).any():  # the regex costs 60 ms a chunk
+                digits = digits.str.replace(r"\.0*$", "", regex=True)
+            ints[whole] = digits.astype("int64").to_numpy(dtype=np.int64)  # exact, 4x to_numeric
         other = ~whole & ~missing
         texts[other] = text[other].to_numpy(dtype=object)
         return ints, whole, texts, missing
