@@ -544,7 +544,18 @@ def _profile_parameters(
 
 def load_profile(path: str | Path) -> Profile:
     path = Path(path)
-    data, lines = read_yaml(path)
+    try:
+        data, lines = read_yaml(path)
+    except MigmoduleError as exc:  # a YAML coercion (spec/load.py) is a profile schema problem
+        if exc.finding.code != "SPEC-SCHEMA-001":
+            raise
+        found = exc.finding
+        message = found.message.replace(
+            " See `migmodule schema` for the format.", " See docs/profiles.md for the format."
+        )
+        raise MigmoduleError(
+            Finding(PROFILE_SCHEMA.code, found.severity, message, found.location, found.values)
+        ) from None
     try:
         profile = Profile.model_validate(data if data is not None else {})
     except ValidationError as exc:
