@@ -28,10 +28,21 @@ import pytest
 
 from migmodule.tabulate.engine import NOT_STATED, TOTAL, tabulate_data
 
-COLUMNS = (
-    "hh_id person_no current_residence_area sex age country_of_birth citizenship "
-    "country_of_citizenship year_of_arrival residence_1y_ago residence_1y_area literate weight"
-).split()
+COLUMNS = [
+    "hh_id",
+    "person_no",
+    "current_residence_area",
+    "sex",
+    "age",
+    "country_of_birth",
+    "citizenship",
+    "country_of_citizenship",
+    "year_of_arrival",
+    "residence_1y_ago",
+    "residence_1y_area",
+    "literate",
+    "weight",
+]
 ROWS = [
     (1, 1, 1, 1, 3, 404, 1, None, None, 1, None, 0, 10),
     (2, 1, 1, 2, 7, 404, 1, None, None, 3, 2, 1, 10),

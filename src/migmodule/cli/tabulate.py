@@ -131,7 +131,8 @@ def tabulate(
 
     Files are read as `migmodule validate` reads them (the profile's names, recodes and special
     codes). A table whose variables the data lack is reported as not produced, with what it
-    needs (exit code 1); unusable input exits with 2.
+    needs (TAB-NEED-001, a warning: exit code 1 with --fail-on warning); unusable input exits
+    with 2.
     """
     from migmodule.tabulate.engine import tabulate_data
     from migmodule.tabulate.output import check_output_path, write_tables
