@@ -65,8 +65,9 @@ def test_the_profiles_first_language_is_the_errors_language_without_lang(tmp_pat
     shutil.copy(SAMPLE / "census_persons.sav", tmp_path / "census_persons.sav")
     result = invoke("validate", "--profile", path)
     assert result.exit_code == 2, result.output
-    assert "VAL-LEVEL-001" in result.stderr
-    assert "el módulo no tiene el nivel «nowhere»" in result.stderr
+    # refused when the profile is read (PROFILE-LEVEL-001) or when files are matched (VAL-LEVEL-001)
+    assert "LEVEL-001 [error]" in result.stderr
+    assert "no tiene el nivel «nowhere»" in result.stderr
     assert english_found(result.stderr, "es") == []
 
 

@@ -72,7 +72,7 @@ def error_language(options: dict[str, Any]) -> str:
     lang = options.get("lang")
     if isinstance(lang, str) and lang in spoken:
         return lang
-    profile = options.get("profile")
+    profile = options.get("profile") or options.get("profile_path")
     if isinstance(profile, (str, Path)) and profile:
         try:
             languages = load_profile(profile).languages
@@ -104,14 +104,16 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def echo_findings(findings: Iterable[Finding], output_format: str = "text") -> None:
+def echo_findings(
+    findings: Iterable[Finding], output_format: str = "text", lang: str = "en"
+) -> None:
     findings = list(findings)
     if output_format == "json":
         click.echo(json.dumps([f.to_dict() for f in findings], indent=2, ensure_ascii=False))
         return
     colours = {"error": "red", "warning": "yellow", "info": "cyan"}
     for finding in findings:
-        click.secho(str(finding), fg=colours[finding.severity.value])
+        click.secho(error_line(lang, finding), fg=colours[finding.severity.value])
 
 
 def exit_for(findings: Iterable[Finding], fail_on: str) -> None:

@@ -97,7 +97,7 @@ def handout(
     findings = render_handout(
         adapted, lang, output_format, output, national=profile is not None, audience=audience
     )
-    echo_findings(findings)
+    echo_findings(findings, lang=lang)
     click.echo(f"wrote {output} ({output_format}, {lang}, {len(adapted)} module(s))", err=True)
     exit_for(findings, fail_on)
 
