@@ -191,3 +191,16 @@ def test_an_output_never_replaces_an_input(tmp_path):
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert data.read_bytes() == before
+
+
+def test_every_table_is_documented_with_its_universe_and_source():
+    from migmodule.tabulate.tables import TABLES
+
+    doc = (ROOT / "docs" / "tabulate.md").read_text(encoding="utf-8")
+    rows = {
+        line.split("|")[1].strip(" `"): line for line in doc.splitlines() if line.startswith("| `")
+    }
+    for table in TABLES:
+        assert table.id in rows, f"docs/tabulate.md does not list {table.id}"
+        assert f"`{table.universe}`" in rows[table.id], table.id
+        assert ("DYB" in rows[table.id]) == ("Demographic Yearbook" in table.source), table.id

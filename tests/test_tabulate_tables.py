@@ -265,3 +265,58 @@ def test_indicator_by_migratory_status(hand):
     assert cell(table, migratory_status=3) == pytest.approx(1.0)
     assert cell(table, migratory_status=4) == pytest.approx(2 / 3)
     assert cell(table) == pytest.approx(5 / 9)
+
+
+PROFILE_2 = """\
+profile_format: 1
+name: hand-made-2
+country: KEN
+reference_date: 2030-01-01
+languages: [en, fr, es]
+modules:
+  - module: census-key-questions@2.0.0
+    files:
+      person: persons.csv
+      emigrant: emigrants.csv
+"""
+# ever_lived_abroad (asked of the native-born and citizens): persons 2 and 8 lived abroad,
+# 1 and 7 did not; blank for the others.
+EVER_LIVED_ABROAD = [2, 1, None, None, None, None, 2, 1, None, None]
+# The household emigrant roster: (hh_id, emigrant_no, sex, age at departure, destination).
+EMIGRANTS = [(1, 1, 1, 25, 826), (1, 2, 2, 31, 826), (2, 1, 1, 19, 784)]
+
+
+@pytest.fixture
+def hand2(tmp_path):
+    frame = persons()
+    frame["ever_lived_abroad"] = pd.array(EVER_LIVED_ABROAD, dtype="Int64")
+    frame.to_csv(tmp_path / "persons.csv", index=False)
+    pd.DataFrame(
+        EMIGRANTS,
+        columns=["hh_id", "emigrant_no", "emigrant_sex", "emigrant_age_at_departure",
+                 "emigrant_destination"],
+    ).to_csv(tmp_path / "emigrants.csv", index=False)  # fmt: skip
+    (tmp_path / "hand2.profile.yaml").write_text(PROFILE_2, encoding="utf-8")
+    return tmp_path / "hand2.profile.yaml"
+
+
+def test_version_2_return_migrants_recent_migrants_and_emigrants(hand2):
+    results, tabulation = run(hand2)
+    assert tabulation.adapted.module.ref == "census-key-questions@2.0.0"
+    returned = results["return_migrants"]
+    # Native-born citizens who lived abroad: persons 2 (female, 7) and 8 (male, 87): code 1.
+    # Persons 6 and 9 (ever_lived_abroad blank) are unknown (code 9): left out, said so.
+    assert (returned.in_universe, returned.unknown) == (2, 2)
+    assert cell(returned, return_migrant=1, age_group=5, sex=2) == 1
+    assert cell(returned, return_migrant=1, age_group=85, sex=1) == 1
+    assert cell(returned) == 2
+    # Arrived from abroad in 2029 or 2030: person 3 (foreign-born, male, 22).
+    recent = results["recent_migrants_1y"]
+    assert cell(recent, nativity=2, age_group=20, sex=1) == 1
+    # Emigrants by destination (UK 826, UAE 784), age at departure and sex, from their own file.
+    emigrants = results["emigrants_by_destination"]
+    assert emigrants.units == 3
+    assert cell(emigrants, emigrant_destination=826, emigrant_age_group=25, emigrant_sex=1) == 1
+    assert cell(emigrants, emigrant_destination=826) == 2
+    assert cell(emigrants, emigrant_destination=784, emigrant_age_group=15) == 1
+    assert cell(emigrants) == 3

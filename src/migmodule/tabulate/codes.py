@@ -40,6 +40,6 @@ REPORT_FORMAT = define(
     "TAB-REPORT-001",
     "error",
     "Unknown output format",
-    "the format is chosen by the file's extension: .xlsx, .html or .csv.",
+    "--report: the format is chosen by the file's extension: .xlsx, .html or .csv.",
     "tabulate",
 )
