@@ -148,3 +148,29 @@ def test_label_drift_details_are_in_the_reports_language(tmp_path, lang):
     assert {"fr": "dans le fichier", "es": "en el archivo"}[lang] in text
     assert "in the file" not in text and "in the spec" not in text
     assert english_found(text, lang) == []
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_a_missing_data_file_is_said_in_the_chosen_language(tmp_path, lang):
+    result = invoke("validate", tmp_path / "missing.sav", "--module", "person-core", "--lang", lang)
+    assert result.exit_code == 2, result.output
+    assert "VAL-FILE-001" in result.stderr
+    assert i18n.word(lang, "reason.no_such_file") in result.stderr
+    assert english_found(result.stderr, lang) == []
+
+
+def test_a_bad_missing_value_mapping_is_said_in_the_reports_language():
+    from migmodule.codes import MigmoduleError
+    from migmodule.validate.settings import stata_missing_map
+
+    for mapping, english in (
+        ({"1": "refused"}, "not a letter a-z"),
+        ({"a": "maybe"}, "'maybe' is not a kind of missing value"),
+        ({"a": "other"}, "'other' is a substantive answer"),
+    ):
+        with pytest.raises(MigmoduleError) as caught:
+            stata_missing_map(mapping)
+        assert english in str(caught.value)
+        spanish = i18n.error_line("es", caught.value.finding)
+        assert english not in spanish and "VAL-OPTION-002 [error]" in spanish
+        assert english_found(spanish, "es") == []

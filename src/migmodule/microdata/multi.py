@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from migmodule.codes import Location, MigmoduleError
+from migmodule.i18n import Phrase
 from migmodule.microdata.codes import DATA_UNREADABLE
 from migmodule.microdata.source import FORMATS, DataSource, RawChunk
 
@@ -61,7 +62,7 @@ def open_source(path: str | Path, encoding: str | None = None) -> DataSource | M
             DATA_UNREADABLE,
             Location(file=str(path)),
             path=path,
-            reason="no data file matches this pattern or is in this folder",
+            reason=Phrase("reason.no_file_matches"),
         )
     return MultiSource(path, files, encoding)
 

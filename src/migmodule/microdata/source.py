@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from migmodule.codes import Location, MigmoduleError
+from migmodule.i18n import Phrase
 from migmodule.io import note_input
 from migmodule.microdata import csv_dialect, csv_fast
 from migmodule.microdata.codes import (
@@ -87,7 +88,7 @@ class DataSource:
                 DATA_UNREADABLE,
                 Location(file=str(self.path)),
                 path=self.path,
-                reason="no such file",
+                reason=Phrase("reason.no_such_file"),
             )
         note_input(self.path, "a data file it reads")  # no output of the command may replace it
         self.columns: dict[str, ColumnInfo] = {}

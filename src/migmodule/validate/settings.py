@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from migmodule.codes import MigmoduleError
+from migmodule.i18n import Phrase
 from migmodule.spec.model import SpecialKind
 from migmodule.validate import codes
 
@@ -95,7 +96,9 @@ def stata_missing_map(mapping: Mapping[str, str] | None) -> dict[str, SpecialKin
         letter = letter.lstrip(".").lower()
         if len(letter) != 1 or not letter.isalpha():
             raise MigmoduleError.of(
-                codes.DATA_MISSING_MAP, item=f"{letter}={kind}", reason="not a letter a-z"
+                codes.DATA_MISSING_MAP,
+                item=f"{letter}={kind}",
+                reason=Phrase("reason.not_a_letter"),
             )
         try:
             letters[letter] = SpecialKind(kind)
@@ -103,12 +106,12 @@ def stata_missing_map(mapping: Mapping[str, str] | None) -> dict[str, SpecialKin
             raise MigmoduleError.of(
                 codes.DATA_MISSING_MAP,
                 item=f"{letter}={kind}",
-                reason=f"'{kind}' is not a kind of missing value",
+                reason=Phrase("reason.not_a_missing_kind", kind=kind),
             ) from None
         if letters[letter] is SpecialKind.OTHER:
             raise MigmoduleError.of(
                 codes.DATA_MISSING_MAP,
                 item=f"{letter}={kind}",
-                reason="'other' is a substantive answer, not a missing value",
+                reason=Phrase("reason.other_is_an_answer"),
             )
     return letters
