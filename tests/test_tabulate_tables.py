@@ -320,3 +320,26 @@ def test_version_2_return_migrants_recent_migrants_and_emigrants(hand2):
     assert cell(emigrants, emigrant_destination=826) == 2
     assert cell(emigrants, emigrant_destination=784, emigrant_age_group=15) == 1
     assert cell(emigrants) == 3
+
+
+def test_the_indicator_as_sdmx_csv_read_back_by_pysdmx(hand, tmp_path):
+    pytest.importorskip("pysdmx")
+    from click.testing import CliRunner
+
+    from migmodule.cli import main
+    from migmodule.tabulate.sdmx import MIGRATORY_STATUS_CODES, read_sdmx_csv
+
+    out = tmp_path / "literacy.sdmx.csv"
+    args = ["tabulate", "--profile", str(hand), "--indicator", "literate"]
+    args += ["--report", str(tmp_path / "t.csv"), "--sdmx", str(out), "--series", "SE_LIT_TEST"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    data = read_sdmx_csv(out)
+    assert set(data.REF_AREA) == {"404"} and set(data.TIME_PERIOD) == {"2030"}
+    assert set(data.UNIT_MEASURE) == {"PT"}
+    native_code = MIGRATORY_STATUS_CODES[1]
+    native = data[data.COMPOSITE_BREAKDOWN.eq(native_code) & data.SEX.eq("_T") & data.AGE.eq("_T")]
+    assert native.OBS_VALUE.astype(float).tolist() == [40.0]  # 2 of 5, in percent
+    assert set(data.AGE) >= {"Y0T4", "Y_GE85", "_T"}
+    refused = CliRunner().invoke(main, args[:-2])  # no --series
+    assert refused.exit_code == 2 and "TAB-OPTION-004" in refused.output

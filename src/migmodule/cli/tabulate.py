@@ -81,6 +81,13 @@ from migmodule.codes import reaches
     help="Write the tables to FILE: .xlsx, .html or .csv (repeat for several).",
 )
 @click.option(
+    "--sdmx",
+    "sdmx_path",
+    metavar="FILE",
+    help="Also write the --indicator as SDMX-CSV for the SDG database (needs --series).",
+)
+@click.option("--series", metavar="CODE", help="SDG series code of the indicator, for --sdmx.")
+@click.option(
     "--chunk-size",
     type=click.IntRange(1),
     default=100_000,
@@ -116,6 +123,8 @@ def tabulate(
     min_n,
     max_cv,
     reports,
+    sdmx_path,
+    series,
     chunk_size,
     encoding,
     sep,
@@ -135,7 +144,11 @@ def tabulate(
     with 2.
     """
     from migmodule.tabulate.engine import tabulate_data
-    from migmodule.tabulate.output import check_output_path, write_tables
+    from migmodule.tabulate.output import (
+        check_output_path,
+        write_indicator_sdmx,
+        write_tables,
+    )
 
     if not module_ref and not profile:
         raise click.UsageError("give --module or --profile")
@@ -166,6 +179,8 @@ def tabulate(
     )
     for path in reports:
         write_tables(tabulation, path, lang)
+    if sdmx_path:
+        write_indicator_sdmx(tabulation, sdmx_path, series)
     if not quiet:
         console = Console()
         produced = sum(1 for r in tabulation.results if r.produced)
@@ -176,7 +191,7 @@ def tabulate(
         console.print(Text(line), soft_wrap=True)
         for finding in tabulation.findings:
             console.print(Text(i18n.error_line(lang, finding)), soft_wrap=True)
-        for path in reports:
+        for path in [*reports, *([sdmx_path] if sdmx_path else [])]:
             console.print(Text(i18n.word(lang, "tabulate.written", path=path)), soft_wrap=True)
     sys.exit(EXIT_FINDINGS if reaches(tabulation.findings, fail_on) else EXIT_OK)
 

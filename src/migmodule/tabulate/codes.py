@@ -43,3 +43,11 @@ REPORT_FORMAT = define(
     "--report: the format is chosen by the file's extension: .xlsx, .html or .csv.",
     "tabulate",
 )
+SDMX_NEEDS_INDICATOR = define(
+    "TAB-OPTION-004",
+    "error",
+    "SDMX-CSV needs an indicator and its series",
+    "--sdmx {path}: {reason}. SDMX-CSV is written for an SDG indicator: give --indicator VAR "
+    "and --series CODE (the SDG series code, e.g. SL_EMP_FTLINJUR).",
+    "tabulate",
+)

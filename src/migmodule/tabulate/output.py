@@ -375,3 +375,51 @@ def heat_map(tabulation: Tabulation, result, lang: str) -> Markup:
             )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+# ---- SDMX-CSV (an SDG indicator by migratory status) --------------------------------------------
+def write_indicator_sdmx(tabulation: Tabulation, path: str | Path, series: str | None) -> int:
+    """The indicator table as SDMX-CSV for the SDG database (sdmx.py, pysdmx): REF_AREA the
+    census country's M49 code, TIME_PERIOD the reference year, SEX, AGE (five-year bands) and
+    migratory status; a proportion is written in percent (unit PT), a mean as a number.
+    Returns the number of observations written."""
+    from migmodule.tabulate.engine import reference_year
+    from migmodule.tabulate.sdmx import MIGRATORY_STATUS_DIMENSION, age_code, write_sdmx_csv
+    from migmodule.tabulate.tables import AGE_GROUP_OPEN, AGE_GROUP_WIDTH
+
+    result = next((r for r in tabulation.results if r.table.value is not None), None)
+    reason = None
+    if result is None:
+        reason = "no --indicator was tabulated"
+    elif not series:
+        reason = "no --series was given"
+    elif result.cells is None:
+        reason = "the indicator was not produced"
+    if reason is not None:
+        raise MigmoduleError.of(
+            codes.SDMX_NEEDS_INDICATOR, Location(file=str(path)), path=path, reason=reason
+        )
+    table = result.table
+    by = table.rows[0].id
+    ages = {
+        float(low): age_code(low, None if low >= AGE_GROUP_OPEN else low + AGE_GROUP_WIDTH - 1)
+        for low in range(0, AGE_GROUP_OPEN + 1, AGE_GROUP_WIDTH)
+    }
+    proportion = table.statistic == "proportion"
+    dimensions = {"sex": "SEX", "age_group": "AGE"}
+    if by == "migratory_status":
+        dimensions[by] = MIGRATORY_STATUS_DIMENSION
+    cells = result.cells
+    if by != "migratory_status":  # only its margin fits the SDG structure's dimensions
+        cells = cells[cells[by] == TOTAL].drop(columns=[by])
+    return write_sdmx_csv(
+        cells,
+        path,
+        indicator=series,
+        dimensions=dimensions,
+        unit="PT" if proportion else "NUMBER",
+        scale=100.0 if proportion else 1.0,
+        ref_area=str(tabulation.adapted.params["COUNTRY"]),
+        time_period=str(reference_year(tabulation.adapted)),
+        codes={"AGE": ages},
+    )
