@@ -343,3 +343,24 @@ def test_the_indicator_as_sdmx_csv_read_back_by_pysdmx(hand, tmp_path):
     assert set(data.AGE) >= {"Y0T4", "Y_GE85", "_T"}
     refused = CliRunner().invoke(main, args[:-2])  # no --series
     assert refused.exit_code == 2 and "TAB-OPTION-004" in refused.output
+
+
+def test_a_separate_household_file_is_joined_to_its_persons(hand, tmp_path):
+    """current_residence_area is a household question: from its own file, joined by hh_id as
+    validate joins it, the migration matrix is the flat file's."""
+    folder = tmp_path / "levels"
+    folder.mkdir()
+    frame = persons()
+    frame[["hh_id", "current_residence_area"]].to_csv(folder / "households.csv", index=False)
+    frame.drop(columns=["current_residence_area"]).to_csv(folder / "persons.csv", index=False)
+    profile = PROFILE.replace(
+        "      person: persons.csv", "      household: households.csv\n      person: persons.csv"
+    )
+    (folder / "levels.profile.yaml").write_text(profile, encoding="utf-8")
+    flat, _ = run(hand, tables=["census"])
+    joined, _ = run(folder / "levels.profile.yaml", tables=["census"])
+    for name in ("internal_migration_1y", "foreign_born_by_country"):
+        pd.testing.assert_frame_equal(flat[name].cells, joined[name].cells)
+    pd.testing.assert_frame_equal(
+        flat["internal_migration_1y"].flows, joined["internal_migration_1y"].flows
+    )
