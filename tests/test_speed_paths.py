@@ -206,3 +206,37 @@ def test_text_identifiers_hash_as_their_exact_whole_numbers():
     ints = pd.DataFrame({"id": np.array([123456789012345678, 5, 7, 123456789012345679, 0])})
     np.testing.assert_array_equal(id_keys(text), id_keys(ints))
     assert len(set(id_keys(text).tolist())) == 5
+
+
+@pytest.mark.parametrize("suffix", [".dta", ".sav"])
+def test_readstat_batches_pulled_one_at_a_time_equal_the_streamed_ones(
+    tmp_path, monkeypatch, suffix
+):
+    """readstat.py pulls batches from polars-readstat's reader (bounded memory) instead of
+    polars' collect_batches (which reads ahead without bound): same frames, same Stata letters,
+    exactly chunk_size rows each."""
+    from migmodule.microdata import readstat
+    from validate_helpers import write
+
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame(
+        {
+            "hh_id": np.arange(25),
+            "age": np.where(rng.random(25) < 0.2, np.nan, rng.integers(0, 90, 25)),
+            "region": rng.choice(["A", "Bé", ""], 25),
+            "unused": rng.random(25),
+        }
+    )
+    path = write(frame, tmp_path / f"p{suffix}")
+    fmt = suffix[1:]
+    names = ["region", "age", "hh_id"]  # not the file's order
+    assert readstat._pulled(path, names, 7, None, None) is not None  # this version has it
+    pulled = list(readstat.read_chunks(path, fmt, names, 7, ["age", "hh_id"]))
+    assert [len(f) for f, _ in pulled] == [7, 7, 7, 4]
+    monkeypatch.setattr(readstat, "_pulled", lambda *args: None)
+    streamed = list(readstat.read_chunks(path, fmt, names, 7, ["age", "hh_id"]))
+    assert [len(f) for f, _ in streamed] == [7, 7, 7, 4]
+    for (a, letters_a), (b, letters_b) in zip(pulled, streamed, strict=True):
+        assert list(a.columns) == names
+        pd.testing.assert_frame_equal(a, b)
+        assert letters_a.keys() == letters_b.keys()
