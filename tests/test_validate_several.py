@@ -93,6 +93,9 @@ def test_a_shared_defect_is_reported_once_and_the_rest_is_the_union_of_single_ru
         for ref in (LABOUR, COSTS)
     )
     assert len(both.findings) < singles  # the shared findings of the second module are gone
+    flat = both.flatten()
+    assert [row["module"] for row in flat] == [r.module for r in both.results]
+    assert "module" not in validate_data({"person": persons}, LABOUR, country="404").flatten()[0]
 
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
