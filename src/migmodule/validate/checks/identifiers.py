@@ -72,25 +72,29 @@ class DuplicateIdCheck(Check):
     def start(self, context: Context) -> None:
         super().start(context)
         self.keys: list[np.ndarray] = []
-        self.file_rows: list[np.ndarray] = []  # 0-based file rows (a level may filter rows)
+        # 0-based file rows (a level may filter rows), or the chunk's offset when its rows follow
+        # on from there: no 8 bytes a row kept for what an offset says.
+        self.file_rows: list[np.ndarray | int] = []
 
     def chunk(self, chunk: Chunk) -> None:
         if chunk.keys is not None:
             self.keys.append(chunk.keys)
-            rows = chunk.rows if chunk.rows is not None else chunk.offset + np.arange(len(chunk))
-            self.file_rows.append(np.asarray(rows, dtype=np.int64))
+            rows = chunk.rows if chunk.rows is not None else chunk.offset
+            self.file_rows.append(int(rows) if np.ndim(rows) == 0 else np.asarray(rows, np.int64))
 
     def end(self) -> list[CheckResult]:
         # Find the repeated key values with one sorted copy, then locate their rows chunk by chunk,
         # so that memory stays at about two 8-byte arrays of the row count.
         total = sum(len(k) for k in self.keys)
-        ordered = np.sort(np.concatenate(self.keys)) if self.keys else np.zeros(0, dtype="uint64")
+        ordered = np.concatenate(self.keys) if self.keys else np.zeros(0, dtype="uint64")
+        ordered.sort()  # in place: one copy of the keys, not two
         repeated_values = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
         del ordered
         hits = []
         for keys, rows in zip(self.keys, self.file_rows, strict=True):
             positions = np.flatnonzero(np.isin(keys, repeated_values))
-            hits.append(pd.DataFrame({"key": keys[positions], "row": rows[positions]}))
+            at = rows + positions if isinstance(rows, int) else rows[positions]
+            hits.append(pd.DataFrame({"key": keys[positions], "row": at}))
         self.keys, self.file_rows = [], []
         found = pd.concat(hits, ignore_index=True) if hits else pd.DataFrame({"key": [], "row": []})
         repeat_rows = found.loc[found["key"].duplicated(), "row"].to_numpy(dtype=np.int64)
