@@ -222,11 +222,12 @@ class _Run:
             mine = [t for t in wanted if t.level == level]
             if level not in self.plans:
                 for table in mine:
-                    results[table.id].needs = [
+                    questions = [
                         n
                         for n in needs_of(self.adapted, table)
                         if n in self.adapted.module.question_by_id
-                    ][:3] or [level]
+                    ]
+                    results[table.id].needs = [f"the {level} file ({', '.join(questions)})"]
                 continue
             self._level(level, mine, results)
         return list(results.values())
@@ -450,14 +451,12 @@ def _indicator_values(
     adapted: Adapted, name: str, values: pd.DataFrame, extra: pd.DataFrame
 ) -> np.ndarray:
     """The indicator as numbers; unknown (NaN) where blank or a special code."""
-    module = adapted.module
     if name in values.columns:
         number = pd.to_numeric(values[name], errors="coerce").to_numpy(
             dtype="float64", na_value=np.nan
         )
         return _blank_specials(adapted, name, number)
     column = extra[_find(extra, name)]
-    del module
     return pd.to_numeric(column, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
 
 
@@ -544,11 +543,13 @@ def _with_margins(counts: pd.DataFrame | None, dims: list[str]) -> pd.DataFrame:
 
 def _ordered(cells: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
     """Cells sorted by code, the margin last and "not stated" before it, in the column order."""
-    order = {d: cells[d].map(lambda c: (c == TOTAL, c == NOT_STATED, c)) for d in dims}
-    keys = pd.DataFrame(order)
-    index = sorted(range(len(cells)), key=lambda i: tuple(keys.iloc[i]))
+    keys = []
+    for dim in reversed(dims):  # np.lexsort: the last key is the primary one
+        codes = cells[dim].to_numpy(dtype="float64")
+        keys += [codes, codes == NOT_STATED, codes == TOTAL]
+    order = np.lexsort(keys) if keys else np.arange(len(cells))
     rest = [c for c in cells.columns if c not in dims]
-    return cells.iloc[index][dims + rest].reset_index(drop=True)
+    return cells.iloc[order][dims + rest].reset_index(drop=True)
 
 
 def migration_flows(full: pd.DataFrame, before: str, now: str) -> pd.DataFrame:

@@ -196,7 +196,7 @@ def notes(tabulation: Tabulation, result: TableResult, lang: str) -> list[str]:
     design = tabulation.design
     if design["weight"]:
         said.append(i18n.word(lang, "tabulate.note.weighted", weight=design["weight"]))
-    if design["strata"] or design["psu"]:
+    if any(design.values()):
         said.append(
             i18n.word(
                 lang,
