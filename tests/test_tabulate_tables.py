@@ -364,3 +364,33 @@ def test_a_separate_household_file_is_joined_to_its_persons(hand, tmp_path):
     pd.testing.assert_frame_equal(
         flat["internal_migration_1y"].flows, joined["internal_migration_1y"].flows
     )
+
+
+def test_a_design_is_read_from_the_file_and_marked_in_the_outputs(hand, tmp_path):
+    """--strata and --psu are file columns outside the spec; cells get standard errors, and the
+    XLSX and HTML show suppressed cells as x and say which design was used."""
+    from openpyxl import load_workbook
+
+    from migmodule.tabulate.output import write_tables
+
+    frame = persons()
+    frame["stratum"] = [1, 1, 1, 1, 1, 2, 2, 2, 2, 2]
+    frame["ea"] = [11, 11, 12, 12, 13, 21, 21, 22, 22, 23]
+    frame.to_csv(hand.parent / "persons.csv", index=False)
+    design = {"weight": "weight", "strata": "stratum", "psu": "ea"}
+    results, tabulation = run(hand, tables=["census"], min_n=3, **design)
+    table = results["population_by_citizenship"]
+    total = table.cells[
+        (table.cells[["age_group", "citizenship_status", "sex"]] == TOTAL).all(axis=1)
+    ]
+    assert float(total["estimate"].iloc[0]) == 190  # every weight
+    assert total["se"].iloc[0] >= 0 and total["flag"].iloc[0] == ""
+    assert (table.cells["flag"] == "suppressed").any()
+    write_tables(tabulation, tmp_path / "t.xlsx", "en")
+    sheet = load_workbook(tmp_path / "t.xlsx")["population_by_citizenship"]
+    texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "x" in texts
+    assert any("strata stratum, primary sampling units ea" in t for t in texts)
+    write_tables(tabulation, tmp_path / "t.csv", "en")
+    cells = pd.read_csv(tmp_path / "t.csv")
+    assert {"se", "ci_low", "ci_high", "cv", "flag"} <= set(cells.columns)
