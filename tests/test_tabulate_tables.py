@@ -394,3 +394,20 @@ def test_a_design_is_read_from_the_file_and_marked_in_the_outputs(hand, tmp_path
     write_tables(tabulation, tmp_path / "t.csv", "en")
     cells = pd.read_csv(tmp_path / "t.csv")
     assert {"se", "ci_low", "ci_high", "cv", "flag"} <= set(cells.columns)
+
+
+def test_an_indicator_cell_nobody_is_in_shows_no_value(hand):
+    """A count of nobody is 0; a share of nobody is not 0 but no value (shown –)."""
+    from migmodule.tabulate.layout import EMPTY_MARK, lay_out
+
+    _, tabulation = run(hand, tables=["migratory-status"], indicator="literate")
+    layouts = {layout.id: layout for layout in lay_out(tabulation, "en")}
+    indicator = layouts["indicator"]
+    # migratory status 3 (person 5, male, 40) has no female: no share for females aged 40-44
+    row = next(
+        cells for labels, cells in indicator.body if labels == ["Foreign-born citizen", "40–44"]
+    )
+    assert indicator.header == [["Male", "Female", "Not stated", "Total"]]  # person 7: sex 9
+    assert [cell.text("en", 3) for cell in row] == ["1.000", EMPTY_MARK, EMPTY_MARK, "1.000"]
+    counts = layouts["migratory_status_by_sex_age"]
+    assert any(cell.text("en", 0) == "0" for _, cells in counts.body for cell in cells)

@@ -22,6 +22,7 @@ from migmodule.tabulate.tables import AGE_GROUP_OPEN, AGE_GROUP_WIDTH, Dimension
 
 SUPPRESSED_MARK = "x"
 UNRELIABLE_MARK = "†"
+EMPTY_MARK = "–"  # no unit in the cell: no share or mean to show
 
 
 @dataclass
@@ -33,6 +34,8 @@ class Cell:
     n: int = 0
 
     def text(self, lang: str, decimals: int) -> str:
+        if self.flag == "empty":
+            return EMPTY_MARK
         if self.flag == "suppressed" or self.value is None:
             return SUPPRESSED_MARK
         shown = i18n.number(lang, self.value, decimals)
@@ -133,7 +136,9 @@ def _pivot(adapted: Adapted, result: TableResult, layout: Layout, lang: str) -> 
     ]
     for key in row_keys:
         labels = [value_label(adapted, dim, key[i], lang) for i, dim in enumerate(table.rows)]
-        shown = [lookup.get(key + column, Cell(0.0)) for column in column_keys]
+        # a combination nobody has: 0 persons in a count, no value for a share or a mean
+        empty = Cell(0.0) if table.statistic == "total" else Cell(None, "empty")
+        shown = [lookup.get(key + column, empty) for column in column_keys]
         layout.body.append((labels, shown))
         layout.total_rows.append(TOTAL in key)
 

@@ -25,7 +25,14 @@ from migmodule.escape import xlsx_literals, xlsx_value
 from migmodule.io import atomic_path, write_text
 from migmodule.tabulate import codes
 from migmodule.tabulate.engine import NOT_STATED, TOTAL, Tabulation
-from migmodule.tabulate.layout import Layout, lay_out, long_rows, value_label
+from migmodule.tabulate.layout import (
+    EMPTY_MARK,
+    SUPPRESSED_MARK,
+    Layout,
+    lay_out,
+    long_rows,
+    value_label,
+)
 
 FORMATS = (".xlsx", ".html", ".csv")
 TITLE = Font(bold=True, size=13)
@@ -137,8 +144,10 @@ def _table_sheet(sheet, layout: Layout, lang: str) -> None:
     for (labels, shown), is_total in zip(layout.body, layout.total_rows, strict=True):
         row = [xlsx_value(x) for x in labels]
         for cell in shown:
-            if cell.flag == "suppressed" or cell.value is None:
-                row.append("x")
+            if cell.flag == "empty":
+                row.append(EMPTY_MARK)
+            elif cell.flag == "suppressed" or cell.value is None:
+                row.append(SUPPRESSED_MARK)
             else:
                 row.append(cell.value)
         sheet.append(row)
