@@ -240,3 +240,63 @@ def test_readstat_batches_pulled_one_at_a_time_equal_the_streamed_ones(
         assert list(a.columns) == names
         pd.testing.assert_frame_equal(a, b)
         assert letters_a.keys() == letters_b.keys()
+
+
+CSV_TEXT = (
+    'hh_id,person_no,age,note\r\n1,1,30,"a ""quoted"" note"\r\n1,2,,"two\nlines, and a comma"\r\n'
+    '2,1,"",plain\r\n2,2,41,"ends with a newline\n"\r\n3,1,7,é\r\n3,2,8,\r\n4,1,9,"x"\r\n4,2,10,last'
+)
+
+
+@pytest.mark.parametrize("block", [1, 5, 17, 64, 1 << 20])
+def test_csv_blocks_cut_at_record_ends_only(tmp_path, monkeypatch, block):
+    """csv_blocks.py cuts the file where a record ends (never in a quoted newline), whatever the
+    block size: the chunks read in blocks are the chunks of one polars read of the whole file."""
+    from migmodule.microdata import csv_blocks, csv_fast
+
+    path = tmp_path / "p.csv"
+    path.write_bytes(("\ufeff" + CSV_TEXT).encode("utf-8"))
+    whole = next(csv_fast.read_chunks(path, None, ["hh_id", "age", "note"], None))
+    monkeypatch.setattr(csv_blocks, "BLOCK", block)
+    for buffer in csv_blocks.blocks(path):
+        assert buffer.startswith("\ufeffhh_id,person_no,age,note\r\n".encode())
+    chunks = list(csv_fast.read_chunks(path, None, ["hh_id", "age", "note"], 3))
+    assert [len(c) for c in chunks] == [3, 3, 2]
+    joined = pd.concat(chunks, ignore_index=True)
+    pd.testing.assert_frame_equal(joined, whole)
+    assert joined["note"].tolist()[:2] == ['a "quoted" note', "two\nlines, and a comma"]
+    assert pd.isna(joined["age"][1]) and pd.isna(joined["age"][2])  # empty and quoted empty
+
+
+def test_csv_header_only_gives_one_empty_chunk(tmp_path, monkeypatch):
+    from migmodule.microdata import csv_blocks, csv_fast
+
+    path = tmp_path / "p.csv"
+    path.write_text("hh_id,age\n", encoding="utf-8")
+    monkeypatch.setattr(csv_blocks, "BLOCK", 3)
+    chunks = list(csv_fast.read_chunks(path, None, ["hh_id", "age"], 5))
+    assert len(chunks) == 1 and len(chunks[0]) == 0 and list(chunks[0].columns) == ["hh_id", "age"]
+
+
+def test_csv_frames_are_the_object_frames_they_replace():
+    """csv_fast._frame hands polars text to pandas through Arrow: the same frame (dtype included)
+    as the object arrays it replaces, for columns with and without values and no rows."""
+    import polars as pl
+
+    from migmodule.microdata.csv_fast import _frame
+
+    def by_objects(batch):
+        columns = {
+            n: s.to_numpy().astype(object)
+            for n, s in zip(batch.columns, batch.get_columns(), strict=True)
+        }
+        return pd.DataFrame(columns, columns=list(batch.columns))
+
+    schema = {"a": pl.String, "b": pl.String}
+    for batch in (
+        pl.DataFrame({"a": ["1", None], "b": [None, None]}, schema=schema),
+        pl.DataFrame({"a": [None], "b": ["é"]}, schema=schema),
+        pl.DataFrame({"a": [], "b": []}, schema=schema),
+        pl.DataFrame({"a": ["x", "y"], "b": ["", " "]}, schema=schema),
+    ):
+        pd.testing.assert_frame_equal(_frame(batch), by_objects(batch))

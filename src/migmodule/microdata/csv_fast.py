@@ -10,11 +10,13 @@ pandas reader then gives its own error, which DataSource turns into a coded one)
 from __future__ import annotations
 
 import codecs
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from migmodule.microdata import csv_dialect
+from migmodule.microdata.csv_blocks import in_blocks
 
 _UTF8 = {"utf-8", "utf-8-sig", "ascii"}
 _DECIMAL = r"^(\s*-?\d+),(\d+\s*)$"
@@ -37,32 +39,36 @@ def read_chunks(
         return
     import polars as pl
 
-    scan = pl.scan_csv(
-        path,
-        separator=dialect.sep,
-        infer_schema=False,  # every column as text
-        empty_string_is_null=True,  # an empty cell is missing
-        null_values=None,  # and nothing else is
-        encoding="utf8",
-    )
-    if names:
-        scan = scan.select(names)
-    # A quoted "" is missing too, as pandas reads it. (`when`, not `replace`: `replace` stops
-    # polars from streaming and a 10M-row file was read whole.)
-    scan = scan.with_columns(
-        [
-            pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c)
-            for c in scan.collect_schema()
-        ]
-    )
-    if dialect.decimal == ",":
-        scan = scan.with_columns(pl.all().str.replace(_DECIMAL, "${1}.${2}"))
+    def query(source: Any) -> Any:
+        scan = pl.scan_csv(
+            source,
+            separator=dialect.sep,
+            infer_schema=False,  # every column as text
+            empty_string_is_null=True,  # an empty cell is missing
+            null_values=None,  # and nothing else is
+            encoding="utf8",
+        )
+        if names:
+            scan = scan.select(names)
+        # A quoted "" is missing too, as pandas reads it. (`when`, not `replace`: `replace` stops
+        # polars from streaming and a 10M-row file was read whole.)
+        scan = scan.with_columns(
+            [
+                pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c)
+                for c in scan.collect_schema()
+            ]
+        )
+        if dialect.decimal == ",":
+            scan = scan.with_columns(pl.all().str.replace(_DECIMAL, "${1}.${2}"))
+        return scan
+
+    scan = query(path)
     started = False
     try:
         batches = (
             iter([scan.collect()])
             if chunk_size is None
-            else scan.collect_batches(chunk_size=chunk_size)
+            else in_blocks(lambda block: query(io.BytesIO(block)), path, chunk_size)
         )
         for batch in batches:
             if batch.height == 0 and started:
@@ -79,10 +85,16 @@ def read_chunks(
 
 
 def _frame(batch: Any) -> Any:
+    """The batch as pandas text columns: Arrow-backed (`str`), handed over without Python strings
+    (ten times faster, a tenth of the memory); a column without a value is object None, as
+    pandas makes it of a list of None."""
     import pandas as pd
 
-    columns = {
-        name: series.to_numpy().astype(object, copy=False)
-        for name, series in zip(batch.columns, batch.get_columns(), strict=True)
-    }
-    return pd.DataFrame(columns, columns=list(batch.columns))
+    empty = [s.name for s in batch.get_columns() if s.null_count() == len(s)]
+    if len(empty) < batch.width:
+        frame = batch.drop(empty).to_pandas()
+    else:
+        frame = pd.DataFrame(index=pd.RangeIndex(batch.height))
+    for name in empty:
+        frame[name] = pd.Series([None] * batch.height, dtype=object, index=frame.index)
+    return frame[list(batch.columns)] if empty else frame
