@@ -16,7 +16,7 @@ ESTIMATE_BAD_OPTION = define(
     "TAB-EST-002",
     "error",
     "Estimate option not usable",
-    "{option} = {value!r} cannot be used: {reason}.",
+    "{option} = {value} cannot be used: {reason}.",
     "tabulate",
 )
 ESTIMATE_NOT_INDICATOR = define(
@@ -38,7 +38,7 @@ ESTIMATE_BAD_WEIGHT = define(
     "TAB-EST-005",
     "error",
     "Survey weights not usable",
-    "Weight column '{column}' has {problem} in {count} row(s) (first rows: {rows}); every unit "
+    "Weight column '{column}' has {problem} in {count} of its rows (first rows: {rows}); every unit "
     "needs a weight of 0 or more.",
     "tabulate",
 )
@@ -46,7 +46,7 @@ ESTIMATE_DESIGN_MISSING = define(
     "TAB-EST-006",
     "error",
     "Design variable not stated",
-    "The {role} column '{column}' is empty in {count} row(s) (first rows: {rows}); every unit "
+    "The {role} column '{column}' is empty in {count} of its rows (first rows: {rows}); every unit "
     "needs its stratum and primary sampling unit for the standard errors.",
     "tabulate",
 )
@@ -62,7 +62,7 @@ SUPPRESS_BAD_RULE = define(
     "TAB-EST-008",
     "error",
     "Small-cell rule not usable",
-    "{option} = {value!r} cannot be used: {reason}.",
+    "{option} = {value} cannot be used: {reason}.",
     "tabulate",
 )
 SDMX_BAD_INPUT = define(

@@ -185,7 +185,7 @@ def _numeric_value(frame: pd.DataFrame, value: str, statistic: str) -> pd.Series
     numbers = pd.to_numeric(column, errors="coerce")
     unreadable = column.notna() & numbers.isna()
     if unreadable.any():
-        examples = ", ".join(repr(v) for v in column[unreadable].unique()[:3])
+        examples = ", ".join(str(v) for v in column[unreadable].unique()[:3])
         raise MigmoduleError.of(
             ESTIMATE_NOT_NUMERIC, column=value, examples=examples, statistic=statistic
         )

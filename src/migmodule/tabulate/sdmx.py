@@ -108,7 +108,7 @@ def write_sdmx_csv(
     if csv_version not in formats:
         raise MigmoduleError.of(
             SDMX_BAD_INPUT,
-            problem=f"SDMX-CSV version {csv_version!r} is not written",
+            problem=f"SDMX-CSV version {csv_version} is not written",
             fix="Use 1.0 (SDMX 2.1 registries, as the SDG one) or 2.0.",
         )
     text = io["write_sdmx"]([dataset], formats[csv_version])
@@ -244,7 +244,7 @@ def _codes(
     coded = values.map(code)
     missing = coded.isna()
     if missing.any():
-        examples = ", ".join(repr(v) for v in values[missing].unique()[:5])
+        examples = ", ".join(str(v) for v in values[missing].unique()[:5])
         raise MigmoduleError.of(
             SDMX_BAD_INPUT,
             problem=f"Values of '{column}' have no {dimension} code ({examples})",
