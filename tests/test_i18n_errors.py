@@ -174,3 +174,36 @@ def test_a_bad_missing_value_mapping_is_said_in_the_reports_language():
         spanish = i18n.error_line("es", caught.value.finding)
         assert english not in spanish and "VAL-OPTION-002 [error]" in spanish
         assert english_found(spanish, "es") == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("fr", "n'a pas de question « sexx » (dans variables). Vouliez-vous dire sex ?"),
+        ("es", "no tiene la pregunta «sexx» (en variables). ¿Quiso decir sex?"),
+        ("en", "has no question 'sexx' (in variables). Did you mean sex?"),
+    ],
+)
+def test_profile_check_speaks_the_profiles_language(tmp_path, lang, expected):
+    profile = yaml.safe_load((SAMPLE / "census.profile.yaml").read_text(encoding="utf-8"))
+    profile["languages"] = [lang, "en"] if lang != "en" else ["en"]
+    profile["modules"][0]["variables"]["sexx"] = "P04_SEX"
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump(profile), encoding="utf-8")
+    result = invoke("profile", "check", path)
+    assert result.exit_code == 1, result.output
+    assert "PROFILE-QUESTION-001" in result.output and expected in result.output
+    if lang != "en":
+        assert english_found(result.output, lang) == []
+
+
+def test_a_clean_profile_check_says_so_in_the_profiles_language(tmp_path):
+    profile = yaml.safe_load((SAMPLE / "census.profile.yaml").read_text(encoding="utf-8"))
+    profile["languages"] = ["pt"]
+    module = profile["modules"][0]
+    module.setdefault("parameters", {})["ADMIN_AREAS"] = [{"code": 1, "label": "Norte"}]
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump(profile), encoding="utf-8")
+    result = invoke("profile", "check", path)
+    assert result.exit_code == 0, result.output
+    assert "nenhuma constatação" in result.stderr and "no findings" not in result.stderr

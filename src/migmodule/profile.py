@@ -34,7 +34,7 @@ from migmodule.expr.functions import FUNCTIONS, is_condition
 from migmodule.expr.parser import ExprSyntaxError, parse
 from migmodule.expr.semantics import Field as ExprField
 from migmodule.expr.semantics import check, symbols
-from migmodule.i18n import template
+from migmodule.i18n import Phrase, template
 from migmodule.national.recode import Recode, parse_recode
 from migmodule.spec.load import read_yaml, schema_findings
 from migmodule.spec.model import LANGUAGES, Module, Question, QuestionStatus
@@ -729,7 +729,7 @@ class _Checker:
                 if where in ("derive", "universes") and name in module.derived_by_id:
                     continue
                 close = difflib.get_close_matches(name, known, n=2)
-                hint = f" Did you mean {', '.join(close)}?" if close else ""
+                hint = Phrase("reason.did_you_mean", names=", ".join(close)) if close else ""
                 self.add(
                     PROFILE_QUESTION,
                     self.at(*path, name, question=name),
@@ -744,7 +744,7 @@ class _Checker:
                         PROFILE_QUESTION,
                         self.at(where, name, question=name),
                         question=name,
-                        where=f"{where}: '{name}' is a derived variable, which the module computes",
+                        where=Phrase("reason.derived_variable", where=where, name=name),
                         suggestion="",
                     )
 

@@ -6,12 +6,14 @@ import click
 
 from migmodule.cli.common import (
     echo_findings,
+    error_language,
     exit_for,
     fail_on_option,
     format_option,
     handle_errors,
     parse_languages,
 )
+from migmodule.i18n import word
 from migmodule.profile import check_profile, load_profile
 
 
@@ -67,9 +69,10 @@ def check(path, data, fail_on, output_format) -> None:
         from migmodule.national.data_check import check_profile_data, data_arguments
 
         findings += check_profile_data(profile, data_arguments(data), profile_path=path)
-    echo_findings(findings, output_format)
+    lang = error_language({"profile": path})  # the profile's first language
+    echo_findings(findings, output_format, lang=lang)
     if output_format == "text" and not findings:
-        click.echo(f"{path}: no findings", err=True)
+        click.echo(word(lang, "cli.no_findings", path=path), err=True)
     exit_for(findings, fail_on)
 
 
