@@ -347,7 +347,7 @@ def main() -> None:
     args = parser.parse_args()
     formats = [f for f in args.formats.split(",") if f] if not args.no_speed else []
     repeat = max(args.repeat, 3)
-    results: dict = {}
+    results: dict = {"load_average_start": [round(x, 1) for x in os.getloadavg()]}
     if not args.no_speed:
         results["startup_s"] = startup(repeat)
         for name, seconds in results["startup_s"].items():
@@ -371,6 +371,12 @@ def main() -> None:
                 f"{fmt}: peak RSS of validate on {args.memory_rows:,} rows: {m['peak_rss_mb']} MB "
                 f"(target < 500), {m['seconds']} s"
             )
+    # The machine may be shared: the load says how far the absolute times are from an idle one.
+    results["load_average_end"] = [round(x, 1) for x in os.getloadavg()]
+    print(
+        f"load average (1, 5, 15 min): {results['load_average_start']} at the start, "
+        f"{results['load_average_end']} at the end"
+    )
     print(json.dumps(results, indent=2))
 
 
