@@ -379,3 +379,15 @@ def test_sdg_10_7_1_without_weights_and_without_the_ratio():
     with pytest.raises(MigmoduleError) as raised:
         sdg_10_7_1(WORKERS.drop(columns="recruitment_cost_indicator"))
     assert raised.value.finding.code == "TAB-EST-001"
+
+
+@needs_svy
+def test_frames_glued_from_chunks_with_repeated_index_labels(sample):
+    glued = pd.concat([sample.iloc[:20], sample.iloc[20:]])  # index 0.. twice over
+    glued.index = list(range(20)) + list(range(len(sample) - 20))
+    for design in ({}, {"weight": "wt", "strata": "strat", "psu": "ea"}):
+        expected = estimate_cells(
+            sample, ["sex"], value="migrant", statistic="proportion", **design
+        )
+        got = estimate_cells(glued, ["sex"], value="migrant", statistic="proportion", **design)
+        pd.testing.assert_frame_equal(got, expected)

@@ -66,6 +66,7 @@ def estimate_cells(
     Without a design, estimates are plain (unweighted) counts, sums, shares, means or medians.
     """
     _check_options(frame, by, value, statistic, weight, strata, psu, confidence)
+    frame = frame.reset_index(drop=True)  # frames glued from chunks may repeat index labels
     design = weight is not None or strata is not None or psu is not None
     cells = frame.groupby(by, dropna=False, sort=True).ngroup() if by else _zeros(frame)
     keys = _cell_keys(frame, by, cells)
