@@ -375,3 +375,17 @@ def test_a_yaml_boolean_recode_value_is_refused(tmp_path):
     )
     code, output = run("profile", "check", profile)
     assert code == 2 and "PROFILE-SCHEMA-001" in output and "YAML boolean" in output
+
+
+@pytest.mark.parametrize("command", [["handout", "--format", "md"], ["export", "stata"]])
+def test_a_profiles_reported_errors_are_reported_by_every_command(tmp_path, command):
+    profile = tmp_path / "p.yaml"
+    profile.write_text(
+        f"profile_format: 1\ncountry: KEN\nmodules:\n  - module: {MINI}\n"
+        "    variables: {no_such_question: X}\n",
+        encoding="utf-8",
+    )
+    assert "PROFILE-QUESTION-001" in run("profile", "check", profile)[1]
+    out = tmp_path / "out.txt"
+    code, output = run(*command, "--profile", profile, "-o", out)
+    assert code == 1 and "PROFILE-QUESTION-001" in output and out.exists()

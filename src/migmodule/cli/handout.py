@@ -10,7 +10,7 @@ from migmodule.cli.common import echo_findings, exit_for, fail_on_option, handle
 from migmodule.codes import MigmoduleError
 from migmodule.handout import AUDIENCES, render_handout
 from migmodule.handout import codes as handout_codes
-from migmodule.profile import adapt, load_profile
+from migmodule.profile import adapt, check_profile, load_profile
 
 _SUFFIX_FORMAT = {
     ".html": "html",
@@ -94,7 +94,9 @@ def handout(
             adapted += adapt(profile, ref, languages=[lang])
     else:
         adapted = adapt(profile, languages=[lang])
-    findings = render_handout(
+    # The profile's own findings (what `profile check` reports), as every export reports them.
+    findings = check_profile(profile, profile_path) if profile is not None else []
+    findings += render_handout(
         adapted, lang, output_format, output, national=profile is not None, audience=audience
     )
     echo_findings(findings, lang=lang)
