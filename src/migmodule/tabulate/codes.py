@@ -5,13 +5,13 @@ input (raised as MigmoduleError, exit code 2).
 """
 
 from migmodule.codes import define
+from migmodule.i18n import template
 
 NOT_PRODUCED = define(
     "TAB-NEED-001",
     "warning",
     "Table not produced: the data lack a variable it needs",
-    "table {table}: not produced: needs {needs}. Map the variable in the profile (`variables`) "
-    "or give the file that has it.",
+    template("finding.TAB-NEED-001.message"),
     "tabulate",
 )
 UNKNOWN_TABLES = define(
