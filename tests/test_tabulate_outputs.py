@@ -152,7 +152,8 @@ def test_cli_writes_the_reports_and_says_what_is_missing(tmp_path):
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "11 cuadros producidos; 2 cuadros no producidos" in result.output
-    assert "TAB-NEED-001" in result.output
+    assert "TAB-NEED-001 [advertencia]" in result.output
+    assert "cuadro emigrants_by_destination: no producido: necesita" in result.output
     assert (tmp_path / "t.xlsx").is_file() and (tmp_path / "t.html").is_file()
     strict = run_cli("--profile", CENSUS, "--fail-on", "warning", "--report", tmp_path / "t.csv")
     assert strict.exit_code == 1
