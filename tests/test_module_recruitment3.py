@@ -18,6 +18,7 @@ from migmodule.expr.reference import Deriver
 from migmodule.profile import adapt, check_profile, load_profile
 from migmodule.spec.diff import diff_modules
 from migmodule.spec.lint import lint_paths
+from migmodule.spec.params import resolve_parameters
 from migmodule.spec.registry import load_module
 from tables import raw_frame
 
@@ -144,12 +145,36 @@ def test_without_a_table_the_office_items_give_the_2_0_0_ratio(rc3):
     assert new_ratio == pytest.approx(old_ratio) and new_ratio[0] == pytest.approx(3.64)
 
 
-def test_items_in_the_earnings_currency_need_no_rate(rc3):
+def test_items_in_the_earnings_currency_need_only_the_earnings_rate(rc3):
+    """Fees paid in riyals and zero items with no currency convert at E/E = 1: a table with the
+    riyal alone is enough (and without it, as in 2.0.0, the office items are needed)."""
     frame = workers(rc3)
     frame["cost_recruitment_fee_currency"] = QATAR
     frame["cost_recruitment_fee"] = 600
-    out = derive(rc3, frame, {"COUNTRY": NEPAL, "REF_DATE": "2026-06-30"})
+    frame["departure_month"] = 3
+    riyal_only = [{"currency": "QAR", "year": 2025, "month": 3, "rate": 3.64}]
+    params = {"COUNTRY": NEPAL, "REF_DATE": "2026-06-30", "EXCHANGE_RATES": riyal_only}
+    out = derive(rc3, frame, params)
     assert out["recruitment_cost_indicator"].tolist() == pytest.approx([0.5, 0.5])
+    assert out["rates_in_table"].tolist() == [1, 1]
+    rows = [Deriver(rc3, resolve_parameters(rc3, params))(r) for r in frame.to_dict("records")]
+    assert [r["recruitment_cost_indicator"] for r in rows] == pytest.approx([0.5, 0.5])
+    without = derive(rc3, frame, {"COUNTRY": NEPAL, "REF_DATE": "2026-06-30"})
+    assert without["recruitment_cost_indicator"].isna().all()
+    assert without["rates_in_table"].tolist() == [2, 2]
+
+
+def test_without_a_table_every_target_reads_the_2_0_0_rule(rc3):
+    """An empty table's look-ups are never known: coalesce() passes over them, so the generic
+    CSPro and XLSForm exports write the 2.0.0 arithmetic (no pulldata, no refusal)."""
+    from migmodule.expr.compile import compile_expression
+
+    params = resolve_parameters(rc3, {"COUNTRY": NEPAL, "REF_DATE": "2026-06-30"})
+    expression = rc3.derived_by_id["cost_recruitment_fee_conv"].expression
+    xpath = compile_expression(rc3, expression, "xpath", params=params)
+    assert "pulldata" not in xpath and "${xr_costs}" in xpath
+    cspro = compile_expression(rc3, expression, "cspro", params=params)
+    assert "XR_COSTS" in cspro and "XR_EARNINGS_USED" in cspro
 
 
 def test_the_profile_check_loads_the_table(profile_dir):
@@ -187,6 +212,40 @@ def test_validate_computes_the_ratio_from_the_table(rc3, profile_dir):
     assert missing["xr_costs"] == 2
 
 
+def test_keys_missing_from_the_table_are_reported_once_with_counts(rc3, profile_dir):
+    """Three January workers (not in the table) paying fees and documents in rupees: each missing
+    key is listed once, with its rows; a row needing one key twice counts once; a chunked run says
+    the same as a whole-file run."""
+    from migmodule.validate.engine import validate_data
+
+    frame = pd.concat([workers(rc3)] * 3, ignore_index=True)
+    frame["cost_documents"] = [0, 1000] * 3
+    frame["cost_documents_currency"] = NEPAL
+    frame.insert(0, "person_no", range(1, 7))
+    frame.insert(0, "hh_id", 1)
+    frame["sex"] = 1
+    path = profile_dir / "persons.csv"
+    frame.to_csv(path, index=False)
+    for chunk_size in (None, 2):
+        report = validate_data(
+            {"person": path}, profile=profile_dir / "profile.yaml", chunk_size=chunk_size
+        )
+        (result,) = [r for r in report.results if r.code == "DATA-TABLE-001"]
+        assert result.count == 3  # the three January workers; March is in the table
+        assert result.details["missing_keys"] == [
+            {"currency": NEPAL, "year": 2025, "month": 1, "rows": 3},
+            {"currency": QATAR, "year": 2025, "month": 1, "rows": 3},
+        ]
+        assert "currency 524, year 2025, month 1 (3 rows)" in result.finding.message
+    # with the office rates filled for them, nothing is missing any more
+    frame["xr_costs"] = [None, 136.0] * 3
+    frame["xr_earnings"] = [None, 3.64] * 3
+    frame.to_csv(path, index=False)
+    report = validate_data({"person": path}, profile=profile_dir / "profile.yaml")
+    (result,) = [r for r in report.results if r.code == "DATA-TABLE-001"]
+    assert result.count == 0 and result.finding is None
+
+
 def test_2_0_0_still_loads_and_lints():
     old = load_module(OLD)
     assert "EXCHANGE_RATES" not in old.parameter_by_id
@@ -201,3 +260,21 @@ def test_the_table_is_described_in_french_and_spanish(rc3, lang, words):
     param = rc3.parameter_by_id["EXCHANGE_RATES"]
     assert words in param.label[lang].lower() or words in param.description[lang].lower()
     assert "EXCHANGE_RATES" in rc3.derived_by_id["xr_earnings_used"].description[lang]
+
+
+def test_exported_with_labour_migration_earnings_of_two_concepts_have_two_names():
+    """labour-migration's monthly_earnings (current main job, national currency) and E_k (first
+    job abroad, earnings currency) are different concepts: 2.0.0 exported the second as
+    monthly_earnings_rc. age_group and education_level are the same concepts in both modules
+    (renamed *_rc until person-core carries them; docs/recruitment-2.0.md says what that needs)."""
+    from migmodule.export.xlsform import build_xlsform
+
+    adapted = [
+        a
+        for ref in (str(MODULES / "labour-migration" / "2.0.0.yaml"), str(SPEC))
+        for a in adapt(None, ref, country="NPL", languages=["en"])
+    ]
+    sheets, _ = build_xlsform(adapted, ["en"])
+    names = [row.get("name") for row in sheets["survey"]]
+    assert names.count("monthly_earnings") == 1 and "monthly_earnings_rc" not in names
+    assert names.count("first_job_monthly_earnings") == 1

@@ -59,6 +59,11 @@ def _parameter_lines(module: Module, param: Parameter) -> list[str]:
         lines.append(f"      # A whole number from {param.minimum} to {param.maximum}.")
     elif param.type == "date":
         lines.append("      # A date, YYYY-MM-DD.")
+    if param.type == "table":  # a CSV file beside the profile (spec/tables.py)
+        columns = ", ".join([*(param.keys or []), param.value or ""])
+        lines.append(f"      # A CSV file beside this profile, with the columns {columns}:")
+        lines.append(f"      # {param.id}: {{file: {param.id.lower()}.csv}},")
+        return lines
     if param.type == "code_list":
         example = (
             f"{param.id}: [{{code: 1, label: {{en: Region one, fr: Région un, es: Región uno}}}}, "

@@ -137,6 +137,8 @@ class FrameEvaluator(Visitor):
         self._columns: dict[str, _Value] = {}
         # rate(): keys not in a table, per table name -> key -> rows (reported by the caller)
         self.missing_keys: dict[str, dict[tuple[int, ...], int]] = {}
+        # and per look-up with a missing key: (table name, row positions, their keys)
+        self.missing_rows: list[tuple[str, np.ndarray, np.ndarray]] = []
 
     # hooks ---------------------------------------------------------------------------------
     def column(self, name: str) -> _Value:
@@ -391,6 +393,9 @@ class FrameEvaluator(Visitor):
             position = np.full(self.n, -1)
         absent = (position < 0) & ~unknown
         if absent.any():
+            self.missing_rows.append(
+                (table.name, np.flatnonzero(absent), np.column_stack(columns)[absent])
+            )
             missing = self.missing_keys.setdefault(table.name, {})
             found, counts = np.unique(np.column_stack(columns)[absent], axis=0, return_counts=True)
             for key, count in zip(map(tuple, found.tolist()), counts.tolist(), strict=True):

@@ -60,6 +60,8 @@ class Printer(Visitor[str]):
         return _format_number(node.value)
 
     def visit_Str(self, node: Str) -> str:
+        if getattr(node, "table", None) is not None:  # semantics.TableRef: a folded table parameter
+            return node.value
         quote = "'" if "'" not in node.value else '"'
         return f"{quote}{node.value}{quote}"
 

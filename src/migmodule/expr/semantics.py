@@ -555,6 +555,14 @@ class _Fold(Transformer):
             return Num(dates[0].year, pos=node.pos)
         if node.func == "age_at" and len(dates) == 2 and None not in dates:
             return Num(completed_years(dates[0], dates[1]), pos=node.pos)
+        if node.func == "coalesce":
+            # a look-up in an empty table is unknown on every row: coalesce() passes over it, so
+            # every target (CSPro, which has no look-up, too) reads the arguments left
+            kept = tuple(a for a in node.args if not _empty_lookup(a))
+            if len(kept) == 1:
+                return kept[0]
+            if kept and len(kept) < len(node.args):
+                return Call("coalesce", kept, pos=node.pos)
         if node.func == "rate" and isinstance(node.args[0], TableRef):
             keys = [_constant(a) for a in node.args[1:]]
             if all(isinstance(k, (int, float)) and not isinstance(k, bool) for k in keys):
@@ -562,6 +570,16 @@ class _Fold(Transformer):
                 if found is not None:
                     return Num(found, pos=node.pos)
         return node
+
+
+def _empty_lookup(node: Node) -> bool:
+    """`rate(TABLE, ...)` over a table with no rows: unknown whatever the keys."""
+    return (
+        isinstance(node, Call)
+        and node.func == "rate"
+        and isinstance(node.args[0], TableRef)
+        and len(node.args[0].table) == 0
+    )
 
 
 def fold(tree: Node, params: dict[str, Any] | None) -> Node:

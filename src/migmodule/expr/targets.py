@@ -369,8 +369,20 @@ class _TwoValued(Visitor):
         )
 
     def rate_value(self, node: Call) -> str:
-        """A table lookup (the XLSForm writes pulldata(); CSPro logic refuses it)."""
-        raise self.fail(node, "rate() (a table lookup)")
+        """A table look-up: XPath writes pulldata(); CSPro logic has no look-up and refuses it,
+        except over an empty table, whose look-ups are never known (`rate_known` is false, so
+        the value is never read)."""
+        if _table_rows(node) == 0:
+            return self.empty_value()
+        raise self.fail(node, "rate() (a table look-up)")
+
+    def rate_known(self, node: Call) -> Formula:
+        if _table_rows(node) == 0:
+            return Const(False)
+        raise self.fail(node, "rate() (a table look-up)")
+
+    def empty_value(self) -> str:
+        return "notappl"
 
     def coalesce_value(self, node: Call) -> str:
         first, rest = node.args[0], node.args[1:]
@@ -386,6 +398,12 @@ class _TwoValued(Visitor):
                 str(value) if when is None else f"if({self.true_form(when)}, {value}, {result})"
             )
         return result
+
+
+def _table_rows(node: Call) -> int | None:
+    """Rows of the table a rate() call reads (None when it reads no folded table)."""
+    table = getattr(node.args[0], "table", None) if node.args else None
+    return len(table) if table is not None else None
 
 
 def _all(*parts: Formula) -> Formula:
@@ -504,9 +522,8 @@ class _KnownValue(Visitor[Formula]):
         if node.func == "coalesce":
             return _any(*(self.visit(arg) for arg in node.args))
         if node.func == "rate":  # known when the keys are known and the table has the key
-            found = getattr(target, "rate_known", None)
             keys = tuple(self.visit(arg) for arg in node.args[1:])
-            return All((*keys, found(node))) if found else All(keys)
+            return _all(*keys, target.rate_known(node))
         return All(tuple(self.visit(arg) for arg in node.args))
 
 
@@ -553,6 +570,9 @@ class XPath(_TwoValued):
     def conditional(self, test: Formula, then: str, other: str, node: Node) -> str:
         return f"if({self.render(test)}, {then}, {other})"
 
+    def empty_value(self) -> str:
+        return "''"
+
     def rate_value(self, node: Call) -> str:
         """ODK's pulldata() from the form's CSV attachment named after the table parameter
         (`spec.tables.pulldata_csv` writes it: columns key and value, the key parts joined by
@@ -566,6 +586,8 @@ class XPath(_TwoValued):
         return f"pulldata('{pulldata_name(table.value)}', 'value', 'key', {key})"
 
     def rate_known(self, node: Call) -> Formula:
+        if _table_rows(node) == 0:
+            return Const(False)
         return Atom(f"string-length({self.pulldata(node)}) > 0")
 
     def expression_value(self, node: Node, when: Node | None = None) -> str:

@@ -94,6 +94,13 @@ CODE_LABEL_DRIFT = define(
     template("finding.DATA-CODE-003.message"),
     "validate",
 )
+TABLE_KEYS_MISSING = define(
+    "DATA-TABLE-001",
+    "warning",
+    "Keys missing from a table parameter",
+    template("finding.DATA-TABLE-001.message"),
+    "validate",
+)
 CODE_TEXT_STORED = define(
     "DATA-CODE-004",
     "warning",

@@ -19,6 +19,7 @@ from migmodule.validate.checks.flat import LevelConsistencyCheck
 from migmodule.validate.checks.identifiers import DuplicateIdCheck, LinkCheck, MissingIdCheck
 from migmodule.validate.checks.labels import LabelDriftCheck
 from migmodule.validate.checks.national import NationalLayerCheck, NationalUniverseCheck
+from migmodule.validate.checks.tables import TableKeyCheck
 from migmodule.validate.checks.universe import UniverseCheck
 from migmodule.validate.checks.values import QuestionValueCheck
 from migmodule.validate.report import CheckResult
@@ -33,6 +34,7 @@ CHECKS: tuple[type[Check], ...] = (
     LabelDriftCheck,
     UniverseCheck,
     EditCheck,
+    TableKeyCheck,
     DuplicateIdCheck,
     LinkCheck,
     LevelConsistencyCheck,
@@ -53,6 +55,7 @@ __all__ = [
     "NationalUniverseCheck",
     "QuestionValueCheck",
     "Selection",
+    "TableKeyCheck",
     "Target",
     "UniverseCheck",
     "truth",
