@@ -258,8 +258,9 @@ class _Run:
                 joiner.join(chunk)
             chunk.values = derive(module, chunk.values, self.adapted.params)
             rows += len(chunk)
+            read: dict = {}  # the evaluator's columns, read once for every table's universe
             for builder in builders:
-                builder.chunk(chunk, frame)
+                builder.chunk(chunk, frame, read)
         self.files[level] = {"path": str(plan.source.path), "rows": rows}
         for builder in builders:
             builder.finish()
@@ -342,7 +343,7 @@ class _Builder:
         self.keep = run.survey or table.value is not None
         result.weighted = run.design["weight"] is not None
 
-    def chunk(self, chunk: Chunk, extra: pd.DataFrame) -> None:
+    def chunk(self, chunk: Chunk, extra: pd.DataFrame, read: dict | None = None) -> None:
         adapted, table, result = self.run.adapted, self.table, self.result
         values = chunk.values
         result.units += len(values)
@@ -356,6 +357,7 @@ class _Builder:
                 values,
                 adapted.params,
                 undetermined=chunk.undetermined or None,
+                columns=read,
             )
             unknown = mask.isna().to_numpy(dtype=bool)
             inside = mask.fillna(False).to_numpy(dtype=bool)
@@ -368,11 +370,13 @@ class _Builder:
             result.value_unknown += int((inside & ~known).sum())
             inside = inside & known
         result.in_universe += int(inside.sum())
-        subset = values[inside]
+        # codes on every row, then the universe's rows: cheaper than a subset of the whole frame
         frame = pd.DataFrame(
-            {d.id: dimension_codes(adapted, d, subset) for d in table.dimensions},
-            index=subset.index,
-        ).reset_index(drop=True)
+            {
+                d.id: dimension_codes(adapted, d, values, read, chunk.undetermined)[inside]
+                for d in table.dimensions
+            }
+        )
         frame["_weight"] = weight[inside]
         if self.keep:
             for name in (self.run.design["strata"], self.run.design["psu"]):
@@ -479,11 +483,24 @@ def _blank_specials(adapted: Adapted, list_of: str, number: np.ndarray) -> np.nd
     return number
 
 
-def dimension_codes(adapted: Adapted, dim: Dimension, values: pd.DataFrame) -> np.ndarray:
+def dimension_codes(
+    adapted: Adapted,
+    dim: Dimension,
+    values: pd.DataFrame,
+    read: dict | None = None,
+    undetermined: dict | None = None,
+) -> np.ndarray:
     """A dimension's code on each row: the variable's code, its group by the dimension's rule, or
     NOT_STATED (blank, not stated, don't know, refused)."""
     if dim.rule == "expression":
-        result = evaluate_frame(adapted.module, dim.expression, values, adapted.params)
+        result = evaluate_frame(
+            adapted.module,
+            dim.expression,
+            values,
+            adapted.params,
+            undetermined=undetermined or None,
+            columns=read,
+        )
         number = result.to_numpy(dtype="float64", na_value=np.nan)
         number = _blank_specials(adapted, dim.code_list, number)
     else:
