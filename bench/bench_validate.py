@@ -169,8 +169,10 @@ def _polars(frame: pd.DataFrame):
 TIME = Path("/usr/bin/time")
 
 
-def run(command: list[str]) -> tuple[float, float]:
-    """Wall time (s) and peak resident memory (MB) of one whole process, its output discarded.
+def run(command: list[str]) -> tuple[float, float, float]:
+    """Wall time (s), peak resident memory (MB) and CPU time (user + system, s) of one whole
+    process, its output discarded. On a shared machine the CPU time moves less with the load
+    than the wall time (which waits for a core), so both are given.
 
     The peak comes from GNU time when it is there: a child's ru_maxrss (wait4) starts from the
     high-water mark of the process that forked it, so a bench process that held a big frame
@@ -191,7 +193,8 @@ def run(command: list[str]) -> tuple[float, float]:
     if TIME.exists():
         lines = [line for line in report.read_text().splitlines() if line.strip().isdigit()]
         peak_kb = int(lines[-1]) if lines else peak_kb
-    return seconds, peak_kb / 1024
+    cpu = usage.ru_utime + usage.ru_stime  # the child's and its waited-for children's
+    return seconds, peak_kb / 1024, cpu
 
 
 def validate_command(path: Path, profile: Path) -> list[str]:
@@ -217,11 +220,16 @@ def columns_read(path: Path, profile: Path) -> list[str]:
 def compare(fmt: str, path: Path, profile: Path, repeat: int) -> dict:
     """Interleaved whole-process timings of the reference read and of validate; median ratio."""
     reference = REFERENCE[fmt]
-    reads, validations = [], []
+    reads, validations, read_cpu, validate_cpu = [], [], [], []
     for _ in range(repeat):
-        reads.append(run([sys.executable, "-c", READ[reference], str(path)])[0])
-        validations.append(run(validate_command(path, profile))[0])
+        seconds, _, cpu = run([sys.executable, "-c", READ[reference], str(path)])
+        reads.append(seconds)
+        read_cpu.append(cpu)
+        seconds, _, cpu = run(validate_command(path, profile))
+        validations.append(seconds)
+        validate_cpu.append(cpu)
     read_s, validate_s = float(np.median(reads)), float(np.median(validations))
+    read_c, validate_c = float(np.median(read_cpu)), float(np.median(validate_cpu))
     columns = columns_read(path, profile)
     return {
         "file": path.name,
@@ -231,6 +239,9 @@ def compare(fmt: str, path: Path, profile: Path, repeat: int) -> dict:
         "read_s": round(read_s, 2),
         "validate_s": round(validate_s, 2),
         "ratio": round(validate_s / read_s, 2),
+        "read_cpu_s": round(read_c, 2),
+        "validate_cpu_s": round(validate_c, 2),
+        "cpu_ratio": round(validate_c / read_c, 2),
         "read_runs_s": [round(x, 2) for x in reads],
         "validate_runs_s": [round(x, 2) for x in validations],
     }
@@ -323,7 +334,7 @@ def memory(rows: int, formats) -> dict:
     paths = repeated_files(rows, 1_000_000, formats)
     found = {}
     for fmt in formats:
-        seconds, peak = run(validate_command(paths[fmt], profile))
+        seconds, peak, _ = run(validate_command(paths[fmt], profile))
         found[fmt] = {
             "file": paths[fmt].name,
             "seconds": round(seconds, 1),
@@ -362,6 +373,7 @@ def main() -> None:
         print(
             f"{fmt}: validate / {r['reference']} ({r['file']}, {results['rows']:,} rows, whole "
             f"processes): {r['validate_s']} s / {r['read_s']} s = {r['ratio']} (target <= 1.0); "
+            f"CPU time {r['validate_cpu_s']} s / {r['read_cpu_s']} s = {r['cpu_ratio']}; "
             f"validation read {r['columns_read']} columns with: {r['reader']}"
         )
     if args.memory:
