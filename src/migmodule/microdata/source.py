@@ -325,7 +325,8 @@ class DataSource:
     def _parquet(self, names: list[str], chunk_size: int | None) -> Iterator[RawChunk]:
         import pyarrow.parquet as pq
 
-        parquet = pq.ParquetFile(self.path)
+        # No pre-buffering of the row groups' columns: 70 MB less at the peak of a 10M-row file.
+        parquet = pq.ParquetFile(self.path, pre_buffer=False)
         for batch in parquet.iter_batches(
             batch_size=chunk_size or max(self.n_rows or 1, 1), columns=names or None
         ):
