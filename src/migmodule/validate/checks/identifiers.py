@@ -50,6 +50,9 @@ class MissingIdCheck(Check):
         return [result]
 
 
+_PARTS = 8  # slices of the 64-bit key range, by its top 3 bits
+
+
 class DuplicateIdCheck(Check):
     """Rows that repeat the identifiers of an earlier row. Keeps one 64-bit hash per row; the
     identifier values of the example rows are read back from the file at the end."""
@@ -86,10 +89,15 @@ class DuplicateIdCheck(Check):
         # Find the repeated key values with one sorted copy, then locate their rows chunk by chunk,
         # so that memory stays at about two 8-byte arrays of the row count.
         total = sum(len(k) for k in self.keys)
-        ordered = np.concatenate(self.keys) if self.keys else np.zeros(0, dtype="uint64")
-        ordered.sort()  # in place: one copy of the keys, not two
-        repeated_values = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
-        del ordered
+        # In eight slices of the hash range, so that the sorted copy is an eighth of the keys.
+        found_values = []
+        for part in range(_PARTS):
+            ordered = np.concatenate(
+                [k[(k >> np.uint64(61)) == part] for k in self.keys] or [np.zeros(0, np.uint64)]
+            )
+            ordered.sort()
+            found_values.append(ordered[1:][ordered[1:] == ordered[:-1]])
+        repeated_values = np.unique(np.concatenate(found_values))
         hits = []
         for keys, rows in zip(self.keys, self.file_rows, strict=True):
             positions = np.flatnonzero(np.isin(keys, repeated_values))
