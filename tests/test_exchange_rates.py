@@ -186,3 +186,14 @@ def test_sentences_name_the_table(module, params):
     assert "exchange rates" in english
     french = compile_expression(module, f"{RATE} > 100", "sentence-fr", params=params)
     assert "taux de change" in french
+
+
+def test_the_table_file_is_an_input_no_command_writes_over(tmp_path):
+    from migmodule.io import guard_inputs, refuse_input_target
+
+    path = write(tmp_path, GOOD)
+    with guard_inputs():
+        table_from_csv("RATES", path, KEYS, VALUE)
+        with pytest.raises(MigmoduleError) as info:
+            refuse_input_target(path)
+    assert str(path) in info.value.finding.message or info.value.finding.location.file == str(path)
