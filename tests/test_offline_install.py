@@ -41,6 +41,21 @@ def test_one_binary_download_per_system_and_python_with_every_dependency(tmp_pat
     assert "macosx_10_12_x86_64" in commands[2] or "macosx_10_12_x86_64" in commands[3]
 
 
+def test_markers_are_decided_for_each_target_not_for_the_running_python():
+    wanted = [
+        "polars>=1",
+        "svy>=0.35,<0.36; python_version >= '3.11'",
+        "x; sys_platform == 'win32'",
+    ]
+    assert wheelhouse.for_target(wanted, "linux", "3.10") == ["polars>=1"]
+    assert wheelhouse.for_target(wanted, "linux", "3.11") == ["polars>=1", "svy<0.36,>=0.35"]
+    assert wheelhouse.for_target(wanted, "windows", "3.12")[-1] == "x"
+    commands = wheelhouse.download_commands(Path("w"), ["tabulate"], ["linux"], ["3.10", "3.11"])
+    assert not any(r.startswith("svy") for r in commands[0])
+    assert any(r.startswith("svy") for r in commands[1])
+    assert not any(";" in part for command in commands for part in command)
+
+
 def test_extras_and_nested_extras_are_added():
     with_pdf = wheelhouse.requirements(["pdf"])
     assert set(PROJECT["optional-dependencies"]["pdf"]) <= set(with_pdf)

@@ -33,6 +33,12 @@ PLATFORMS = {
     "linux": ["manylinux_2_28_x86_64", "manylinux2014_x86_64"],
 }
 PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
+# What environment markers (`; python_version >= '3.11'`) see on each target system.
+MARKER_SYSTEMS = {
+    "windows": {"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt"},
+    "macos": {"sys_platform": "darwin", "platform_system": "Darwin", "os_name": "posix"},
+    "linux": {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix"},
+}
 BUILD_REQUIREMENTS = ["setuptools>=68", "wheel"]
 
 
@@ -55,6 +61,36 @@ def requirements(extras: list[str]) -> list[str]:
     return list(dict.fromkeys(wanted))
 
 
+def for_target(wanted: list[str], system: str, version: str) -> list[str]:
+    """The requirements one target needs, markers decided for it and dropped.
+
+    pip decides a marker given on its command line against the Python that runs it, not the
+    target of `--python-version`: a dependency limited to Python 3.11 and newer would make the
+    3.10 download fail (or be left out of the 3.11 one when run from 3.10).
+    """
+    try:
+        from packaging.requirements import Requirement
+    except ModuleNotFoundError:  # a bare interpreter: pip carries its own copy
+        from pip._vendor.packaging.requirements import Requirement
+
+    environment = {
+        **MARKER_SYSTEMS[system],
+        "python_version": version,
+        "python_full_version": f"{version}.0",
+        "implementation_name": "cpython",
+        "platform_python_implementation": "CPython",
+    }
+    out = []
+    for text in wanted:
+        requirement = Requirement(text)
+        if requirement.marker is None:
+            out.append(text)
+        elif requirement.marker.evaluate(environment):
+            requirement.marker = None
+            out.append(str(requirement))
+    return out
+
+
 def download_commands(
     dest: Path, extras: list[str], systems: list[str], pythons: list[str]
 ) -> list[list[str]]:
@@ -67,7 +103,7 @@ def download_commands(
             command += ["--implementation", "cp"]
             for platform in PLATFORMS[system]:
                 command += ["--platform", platform]
-            commands.append(command + requirements(extras))
+            commands.append(command + for_target(requirements(extras), system, version))
     return commands
 
 
