@@ -300,3 +300,28 @@ def test_csv_frames_are_the_object_frames_they_replace():
         pl.DataFrame({"a": ["x", "y"], "b": ["", " "]}, schema=schema),
     ):
         pd.testing.assert_frame_equal(_frame(batch), by_objects(batch))
+
+
+def test_display_of_a_column_of_numbers_gives_the_same_examples():
+    """A CSV column whose cells are all numbers or missing is shown as float64 (no object
+    column): every value reads as the object column's value did, in JSON and in messages."""
+    from migmodule.validate.checks.base import show
+    from migmodule.validate.report import _json_value
+
+    class Mapped:
+        is_text = False
+
+    column = _as_file_column(["5", None, " 7 ", "2.5", "-0", "1e3"])
+    assert column.dtype.na_value is np.nan
+    fast = _display(column, Mapped())
+    assert fast.dtype == "float64"
+    numbers, _ = parse_numbers(column)
+    slow = pd.Series(numbers.astype(object), dtype=object).where(~np.isnan(numbers), column)
+    for a, b in zip(fast.tolist(), slow.tolist(), strict=True):
+        assert (
+            _json_value(a) == _json_value(b) and show(a) == show(b) or (pd.isna(a) and pd.isna(b))
+        )
+    assert fast.value_counts().to_dict() == slow.value_counts().to_dict()
+    # With text or a blank cell, the object column as before.
+    assert _display(_as_file_column(["5", "x"]), Mapped()).dtype == object
+    assert _display(_as_file_column(["5", " "]), Mapped()).tolist() == [5.0, " "]

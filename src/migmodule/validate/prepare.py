@@ -471,13 +471,23 @@ def _display(
     if mapped.is_text or not holds_text(column):
         return column
     numbers = parsed[0] if parsed is not None else parse_numbers(column)[0]
-    shown = numbers.astype(object)
     other = np.isnan(numbers)  # missing, blank or not a number: the cell as it is
+    big_numbers = np.isfinite(numbers) & (np.abs(numbers) >= 2**53)
+    if (
+        isinstance(column.dtype, pd.StringDtype)
+        and column.dtype.na_value is np.nan
+        and not big_numbers.any()
+        and not (other & column.notna().to_numpy()).any()
+    ):
+        # Every cell a number or missing (NaN, as the text column has it): the numbers
+        # themselves, not a million Python floats in an object column.
+        return pd.Series(numbers, index=column.index)
+    shown = numbers.astype(object)
     if other.any():
         shown[other] = column[other].to_numpy(dtype=object)
     # Beyond 2^53 a float is not the file's number: a whole number is shown exactly, cell by
     # cell (not by what else the chunk holds, so that chunked and whole runs show the same).
-    big = np.flatnonzero(np.isfinite(numbers) & (np.abs(numbers) >= 2**53))
+    big = np.flatnonzero(big_numbers)
     for pos in big:
         exact = pd.to_numeric(pd.Series([str(column.iat[pos]).strip()], dtype=object))
         shown[pos] = exact.tolist()[0]
