@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from migmodule.escape import visible_controls
+
 
 class Severity(str, Enum):
     INFO = "info"
@@ -30,7 +32,9 @@ class IssueCode:
     area: str
 
     def format(self, **values: Any) -> str:
-        return self.template.format(**values)
+        """The message; text values from files are shown with their control characters escaped."""
+        shown = {k: visible_controls(v) if isinstance(v, str) else v for k, v in values.items()}
+        return self.template.format(**shown)
 
 
 _REGISTRY: dict[str, IssueCode] = {}

@@ -27,6 +27,19 @@ def one_line(text: Any) -> str:
     return " ".join(cleaned.split())
 
 
+# What a terminal acts on rather than shows: control characters (ESC starts colour, cursor and
+# title sequences; BEL, BS, CR rewrite what is on screen) and the bidi controls that make a line
+# read other than it is stored. Tab and newline are left as they are.
+_TERMINAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible_controls(text: str) -> str:
+    """Text from a file (data values, labels, names) as a message shows it: every control
+    character a terminal would obey is written as its escape (ESC as `\\x1b`, U+202E as
+    `\\u202e`), so a value can neither recolour nor rewrite the screen and is still recognisable."""
+    return _TERMINAL.sub(lambda m: ascii(m.group())[1:-1], text)
+
+
 def line_comment(text: Any) -> str:
     """Text inside a comment that runs to the end of its line (R `#`, CSPro `//`, SPSS `*`)."""
     return one_line(text)

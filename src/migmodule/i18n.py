@@ -60,6 +60,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 
 from migmodule.codes import Finding, Location, MigmoduleError, define
+from migmodule.escape import visible_controls
 
 PLURAL_CATEGORIES = frozenset({"zero", "one", "two", "few", "many", "other"})
 
@@ -183,6 +184,8 @@ class _Formatter(string.Formatter):
             return plain(value, self.lang)
         if isinstance(value, (Phrase, Joined)):
             value = value.said_in(self.lang)
+        elif isinstance(value, str):  # from a file: no control a terminal would obey
+            value = visible_controls(value)
         if spec == "" and isinstance(value, int) and not isinstance(value, bool):
             return number(self.lang, value)
         return super().format_field(value, spec)
