@@ -51,3 +51,10 @@ SDMX_NEEDS_INDICATOR = define(
     "and --series CODE (the SDG series code, e.g. SL_EMP_FTLINJUR).",
     "tabulate",
 )
+NOT_A_NUMBER = define(
+    "TAB-OPTION-005",
+    "error",
+    "Indicator is neither a number nor a yes/no variable",
+    "{option} {variable}: {reason}. To tabulate it: {fix}.",
+    "tabulate",
+)

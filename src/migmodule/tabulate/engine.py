@@ -29,6 +29,7 @@ from migmodule.tabulate.tables import (
     AGE_GROUP_OPEN,
     AGE_GROUP_WIDTH,
     GROUPS,
+    ISIC_SECTION_STARTS,
     Dimension,
     Table,
     indicator_table,
@@ -115,7 +116,8 @@ def tabulate_data(
     min_n: int = 30,
     max_cv: float | None = 0.3,
 ) -> Tabulation:
-    """Compute the tables of the groups in `tables` (census, migratory-status) and, with
+    """Compute the tables of the groups in `tables` (census, migratory-status, ilms,
+    sdg-10.7.1) and, with
     `indicator`, the indicator by `by`, sex and age group. Never raises for data problems: a
     table the data cannot give is reported as not produced (TAB-NEED-001)."""
     groups = list(dict.fromkeys(tables))
@@ -173,7 +175,63 @@ def _indicator(adapted: Adapted, plans: dict[str, FilePlan], name: str, by: str)
             module=module.ref,
             path=plan.source.path if plan else "(no person file)",
         )
+    if in_spec:
+        return indicator_table(name, by, "mean", yes_no=_yes_no(adapted, name))
     return indicator_table(name, by, "mean")
+
+
+def _yes_no(adapted: Adapted, name: str) -> bool:
+    """Whether an indicator of the spec is a yes/no variable (its code list's codes, special
+    codes aside, are 1 labelled Yes and 2 labelled No: the modules' yes_no lists); refuses a
+    text variable and one whose codes are categories (labels that are not numbers)."""
+    module = adapted.module
+    item = module.question_by_id.get(name) or module.derived_by_id.get(name)
+    kind = getattr(getattr(item, "type", None), "value", None)
+    code_list = module.code_list_by_id.get(item.code_list) if item.code_list else None
+    if kind in ("text", "select_multiple", "date") or (kind == "country" and code_list is None):
+        raise MigmoduleError.of(
+            codes.NOT_A_NUMBER,
+            option="--indicator",
+            variable=name,
+            reason=f"it is a {kind} question, not a number",
+            fix="derive a 0/1 or yes/no variable from it in the profile, or tabulate it with "
+            "--by",
+        )
+    if code_list is None:
+        return False
+    special = set(code_list.special_codes)
+    substantive = {c.code: c for c in code_list.codes if c.code not in special}
+    if set(substantive) == {1, 2} and [
+        _text_en(substantive[c].label).strip().lower() for c in (1, 2)
+    ] == ["yes", "no"]:
+        return True
+    words = [_text_en(c.label) for c in substantive.values()]
+    if kind == "country" or any(not _is_number(w) for w in words):
+        raise MigmoduleError.of(
+            codes.NOT_A_NUMBER,
+            option="--indicator",
+            variable=name,
+            reason="its codes are categories ("
+            + ", ".join(w for w in words[:4] if w)
+            + ("..." if len(words) > 4 else "")
+            + "), not numbers, and not a yes/no list coded 1 = yes, 2 = no",
+            fix="give it with --by, or derive a 0/1 or yes/no variable from it in the profile",
+        )
+    return False
+
+
+def _text_en(label: Any) -> str:
+    if isinstance(label, dict):
+        return str(label.get("en") or next(iter(label.values()), ""))
+    return "" if label is None else str(label)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def needs_of(adapted: Adapted, table: Table) -> list[str]:
@@ -365,7 +423,7 @@ class _Builder:
         result.outside += int((~inside & ~unknown).sum())
         weight = chunk.weight if chunk.weight is not None else np.ones(len(values))
         if table.value is not None:
-            number = _indicator_values(adapted, table.value, values, extra)
+            number = _indicator_values(adapted, table.value, values, extra, table.yes_no)
             known = ~np.isnan(number)
             result.value_unknown += int((inside & ~known).sum())
             inside = inside & known
@@ -414,11 +472,13 @@ class _Builder:
         )
         for dim in self.dims:  # estimate_cells takes NaN as "not stated"
             frame[dim] = frame[dim].mask(frame[dim] == NOT_STATED)
-        statistic = "total"
-        if table.value is not None:
+        statistic = table.statistic
+        if table.id == "indicator":  # the user's indicator: a share of 0/1 (or yes/no), or a mean
             known = frame["_value"].dropna().unique()
-            statistic = "proportion" if set(known) <= {0.0, 1.0} else "mean"
-            self.result.table = indicator_table(table.value, self.dims[0], statistic)
+            statistic = "proportion" if table.yes_no or set(known) <= {0.0, 1.0} else "mean"
+            self.result.table = indicator_table(
+                table.value, self.dims[0], statistic, yes_no=table.yes_no
+            )
         weight = "_weight" if run.design["weight"] else None
         parts = []
         for keep in _subsets(self.dims):
@@ -452,14 +512,18 @@ def _find(frame: pd.DataFrame, name: str) -> str:
 
 
 def _indicator_values(
-    adapted: Adapted, name: str, values: pd.DataFrame, extra: pd.DataFrame
+    adapted: Adapted, name: str, values: pd.DataFrame, extra: pd.DataFrame, yes_no: bool = False
 ) -> np.ndarray:
-    """The indicator as numbers; unknown (NaN) where blank or a special code."""
+    """The indicator as numbers; unknown (NaN) where blank or a special code. A yes/no variable
+    (1 = yes, 2 = no) is 1 for yes and 0 for no, so its mean is the share of yes."""
     if name in values.columns:
         number = pd.to_numeric(values[name], errors="coerce").to_numpy(
             dtype="float64", na_value=np.nan
         )
-        return _blank_specials(adapted, name, number)
+        number = _blank_specials(adapted, name, number)
+        if yes_no:
+            number = np.where(number == 1, 1.0, np.where(number == 2, 0.0, np.nan))
+        return number
     column = extra[_find(extra, name)]
     return pd.to_numeric(column, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
 
@@ -513,6 +577,12 @@ def dimension_codes(
         number = np.where(number >= 0, grouped, np.nan)
     elif dim.rule == "arrival_period":
         number = arrival_period(number, reference_year(adapted))
+    elif dim.rule == "isco_major":  # four-digit unit group (armed forces 110, 210, 310): 0-9
+        number = np.where((number >= 0) & (number <= 9999), np.floor(number / 1000), np.nan)
+    elif dim.rule == "isic_section":  # four-digit class: its division, then the section 1-21
+        division = np.floor(number / 100)
+        section = np.searchsorted(np.array(ISIC_SECTION_STARTS), division, side="right")
+        number = np.where((division >= 1) & (division <= 99), section, np.nan).astype(float)
     return np.where(np.isnan(number), NOT_STATED, number)
 
 

@@ -72,7 +72,7 @@ def lay_out(tabulation: Tabulation, lang: str) -> list[Layout]:
 
 def lay_out_table(tabulation: Tabulation, result: TableResult, lang: str) -> Layout:
     adapted, table = tabulation.adapted, result.table
-    if table.value is not None:
+    if table.id == "indicator":
         title = i18n.word(
             lang,
             "tabulate.table.indicator",
@@ -94,7 +94,7 @@ def lay_out_table(tabulation: Tabulation, result: TableResult, lang: str) -> Lay
     if result.cells is None:
         return layout
     layout.decimals = 0 if table.statistic == "total" and not result.weighted else 1
-    if table.statistic == "proportion":
+    if table.statistic == "proportion" or table.group == "sdg-10.7.1":  # shares and ratios
         layout.decimals = 3
     _pivot(adapted, result, layout, lang)
     if result.flows is not None:
@@ -250,6 +250,12 @@ def value_label(adapted: Adapted, dim: Dimension, code: float, lang: str) -> str
         if whole <= reference_year(adapted) - ARRIVAL_PERIODS * AGE_GROUP_WIDTH:
             return i18n.word(lang, "tabulate.arrival_before", year=whole + 1)
         return f"{whole - AGE_GROUP_WIDTH + 1}–{whole}"
+    if dim.rule == "isco_major":
+        return i18n.word(lang, "tabulate.isco_major", code=whole)
+    if dim.rule == "isic_section":
+        from migmodule.tabulate.tables import ISIC_SECTION_LETTERS
+
+        return i18n.word(lang, "tabulate.isic_section", code=ISIC_SECTION_LETTERS[whole - 1])
     return code_label(adapted, dim.code_list or dim.source, whole, lang)
 
 

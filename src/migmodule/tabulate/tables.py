@@ -26,8 +26,10 @@ class Dimension:
 
     `source`: the question/derived id read. `rule`: None (the variable's codes as they are),
     "age_group" (five-year groups 0-4 ... 80-84, 85+ from age), "arrival_period" (five-year
-    periods of year_of_arrival ending with the census year), or "expression" (`expression`,
-    whose value is a code of `code_list`).
+    periods of year_of_arrival ending with the census year), "isco_major" (the ISCO-08 major
+    group of a four-digit unit group: its first digit, 0 the armed forces), "isic_section" (the
+    ISIC Rev.4 section, coded 1-21 for A-U, of a four-digit class), or "expression"
+    (`expression`, whose value is a code of `code_list`).
     """
 
     id: str
@@ -56,6 +58,16 @@ AREA_5Y_AGO = Dimension(
     code_list="admin_areas",
 )
 EMIGRANT_AGE_GROUP = Dimension("emigrant_age_group", "emigrant_age_at_departure", rule="age_group")
+# Occupation and industry where the profile maps them (labour-migration: the LFS core's codes):
+# four-digit ISCO-08 unit groups and ISIC Rev.4 classes, tabulated by major group and section.
+OCCUPATION_MAJOR_GROUP = Dimension("occupation_major_group", "occupation", rule="isco_major")
+INDUSTRY_SECTION = Dimension("industry_section", "industry", rule="isic_section")
+FIRST_JOB_MAJOR_GROUP = Dimension(
+    "first_job_major_group", "first_job_occupation", rule="isco_major"
+)
+# ISIC Rev.4: the first division of each section A-U (a class's division is its first two digits)
+ISIC_SECTION_STARTS = (1, 5, 10, 35, 36, 41, 45, 49, 55, 58, 64, 68, 69, 77, 84, 85, 86, 90, 94, 97, 99)
+ISIC_SECTION_LETTERS = "ABCDEFGHIJKLMNOPQRSTU"
 
 
 def dimension(name: str) -> Dimension:
@@ -64,7 +76,17 @@ def dimension(name: str) -> Dimension:
 
 
 _RULES = {
-    d.id: d for d in (AGE_GROUP, ARRIVAL_PERIOD, AREA_1Y_AGO, AREA_5Y_AGO, EMIGRANT_AGE_GROUP)
+    d.id: d
+    for d in (
+        AGE_GROUP,
+        ARRIVAL_PERIOD,
+        AREA_1Y_AGO,
+        AREA_5Y_AGO,
+        EMIGRANT_AGE_GROUP,
+        OCCUPATION_MAJOR_GROUP,
+        INDUSTRY_SECTION,
+        FIRST_JOB_MAJOR_GROUP,
+    )
 }
 
 
@@ -73,15 +95,16 @@ class Table:
     """One table: what it counts (universe), how (rows x columns), and where it comes from."""
 
     id: str
-    group: str  # the --tables name that selects it: "census" or "migratory-status"
+    group: str  # the --tables name that selects it: one of GROUPS
     level: str  # the level whose units are counted
     universe: str  # an expression of the module's language ("true": every unit)
     rows: tuple[Dimension, ...]
     columns: tuple[Dimension, ...]
     source: str  # citation, as the reference brief gives it
     kind: str = "counts"  # "counts"; "matrix": also in-, out- and net migration per area
-    statistic: str = "total"  # "total"; an indicator table: "proportion" or "mean"
+    statistic: str = "total"  # "total"; an indicator table: "proportion", "mean" or "median"
     value: str | None = None  # the indicator variable of an indicator table
+    yes_no: bool = False  # the value is coded 1 = yes, 2 = no: its proportion is the share of 1
     notes: tuple[str, ...] = field(default_factory=tuple)  # catalogue keys of fixed notes
 
     @property
@@ -96,6 +119,16 @@ class Table:
 _DYB = "UN Demographic Yearbook, census tables on migratory status"
 _PR3 = "UN Principles and Recommendations for Population and Housing Censuses, Rev.3, migration tabulations (table number not read)"  # noqa: E501
 _EGM = "UN Expert Group Meeting 2017 on migration statistics: disaggregation by migratory status"
+
+# labour-migration cites the ICLS-20 Guidelines by section: their paragraph numbers could not be
+# verified (the spec's sources say so), nor the codes of ILOSTAT's ILMS tables.
+_ICLS20 = "ICLS-20 Guidelines concerning statistics of international labour migration (2018)"
+_ILMS = "ILOSTAT international labour migration statistics (ILMS) database (table codes not read)"
+_SDG1071 = (
+    "UN SDG indicator metadata 10.7.1 (ILO, World Bank; 2022-05-18), computation method; "
+    "ILO-KNOMAD Statistics for SDG indicator 10.7.1 (2019)"
+)
+_WORKERS = "international_migrant_worker == 1"
 
 TABLES: tuple[Table, ...] = (
     Table(
@@ -217,15 +250,130 @@ TABLES: tuple[Table, ...] = (
         (dimension("second_generation"), dimension("sex")),
         _EGM,
     ),
+    # ---- ILO ILMS (labour-migration 2.0.0; 1.0.0 has only the migrant-worker, for-work and
+    # return groups: the others say what they need)
+    Table(
+        "ilms_migrants_by_sex_age",
+        "ilms",
+        "person",
+        "international_migrant == 1",
+        (AGE_GROUP,),
+        (dimension("sex"),),
+        f"{_ILMS}; ILOSTAT glossary, Migrants",
+    ),
+    Table(
+        "ilms_migrants_by_labour_force_status",
+        "ilms",
+        "person",
+        "international_migrant == 1 and of_working_age",
+        (dimension("labour_force_status"),),
+        (dimension("sex"),),
+        f"{_ILMS}; ICLS-19 resolution on statistics of work (2013)",
+    ),
+    Table(
+        "ilms_migrant_workers_by_sex_age",
+        "ilms",
+        "person",
+        _WORKERS,
+        (AGE_GROUP,),
+        (dimension("sex"),),
+        f"{_ICLS20}, international migrant workers (a); {_ILMS}",
+    ),
+    Table(
+        "ilms_migrant_workers_by_status_in_employment",
+        "ilms",
+        "person",
+        f"{_WORKERS} and employed",
+        (dimension("status_in_employment"),),
+        (dimension("sex"),),
+        f"{_ICLS20}; ICSE-18; {_ILMS}",
+    ),
+    Table(
+        "ilms_migrant_workers_by_occupation",
+        "ilms",
+        "person",
+        f"{_WORKERS} and employed",
+        (OCCUPATION_MAJOR_GROUP,),
+        (dimension("sex"),),
+        f"{_ICLS20}; ISCO-08 major groups; {_ILMS}",
+    ),
+    Table(
+        "ilms_migrant_workers_by_industry",
+        "ilms",
+        "person",
+        f"{_WORKERS} and employed",
+        (INDUSTRY_SECTION,),
+        (dimension("sex"),),
+        f"{_ICLS20}; ISIC Rev.4 sections; {_ILMS}",
+    ),
+    Table(
+        "ilms_for_work_migrants",
+        "ilms",
+        "person",
+        "for_work_international_migrant == 1",
+        (AGE_GROUP,),
+        (dimension("sex"),),
+        f"{_ICLS20}, for-work international migrants; {_ILMS}",
+    ),
+    Table(
+        "ilms_for_work_migrants_by_nationality",
+        "ilms",
+        "person",
+        "for_work_international_migrant == 1",
+        (dimension("for_work_migrant_group"),),
+        (dimension("sex"),),
+        f"{_ICLS20}, for-work international migrants; {_ILMS}",
+    ),
+    Table(
+        "ilms_return_migrant_workers",
+        "ilms",
+        "person",
+        "return_international_migrant_worker == 1",
+        (AGE_GROUP,),
+        (dimension("sex"),),
+        f"{_ICLS20}, return international migrant workers; {_ILMS}",
+    ),
+    Table(
+        "ilms_residents_working_abroad",
+        "ilms",
+        "person",
+        "resident_working_abroad == 1",
+        (AGE_GROUP,),
+        (dimension("sex"),),
+        f"{_ICLS20}, international migrant workers (b), residents working abroad; {_ILMS}",
+    ),
+    # ---- SDG 10.7.1 (recruitment-costs 3.0.0 and 2.0.0): the weighted mean and median of the
+    # cost-to-earnings ratio over the target population; each table's Total row is the overall
+    # figure. Workers of the target population without a ratio are left out and counted.
+    *(
+        Table(
+            f"sdg_10_7_1_{statistic}_by_{name}",
+            "sdg-10.7.1",
+            "person",
+            "rci_target_population == 1",
+            (dim,),
+            (),
+            _SDG1071,
+            statistic=statistic,
+            value="recruitment_cost_indicator",
+        )
+        for name, dim in (
+            ("sex", dimension("sex")),
+            ("destination", dimension("country_of_work_abroad")),
+            ("occupation", FIRST_JOB_MAJOR_GROUP),
+        )
+        for statistic in ("mean", "median")
+    ),
 )
 
 TABLE_BY_ID = {table.id: table for table in TABLES}
-GROUPS = ("census", "migratory-status")
+GROUPS = ("census", "migratory-status", "ilms", "sdg-10.7.1")
 
 
-def indicator_table(value: str, by: str, statistic: str) -> Table:
+def indicator_table(value: str, by: str, statistic: str, yes_no: bool = False) -> Table:
     """The table of an indicator the user names (`--indicator VAR --by VAR`): its proportion
-    (a 0/1 variable) or mean by the groups of `by`, sex and age group."""
+    (a 0/1 variable, or a yes/no one coded 1 = yes, 2 = no) or mean by the groups of `by`, sex
+    and age group."""
     return Table(
         "indicator",
         "indicator",
@@ -236,6 +384,7 @@ def indicator_table(value: str, by: str, statistic: str) -> Table:
         _EGM,
         statistic=statistic,
         value=value,
+        yes_no=yes_no,
     )
 
 
