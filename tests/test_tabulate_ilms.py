@@ -75,9 +75,7 @@ def cells_of(tabulation, table_id: str) -> dict[tuple, float]:
     result = next(r for r in tabulation.results if r.table.id == table_id)
     assert result.produced, result.needs
     dims = [d.id for d in result.table.dimensions]
-    return {
-        tuple(row[d] for d in dims): row["estimate"] for row in result.cells.to_dict("records")
-    }
+    return {tuple(row[d] for d in dims): row["estimate"] for row in result.cells.to_dict("records")}
 
 
 def test_ilms_tables_by_hand(lfs):

@@ -39,14 +39,14 @@ from migmodule.codes import reaches
     "--tables",
     "groups",
     metavar="GROUPS",
-    help="Table groups, separated by commas: census, migratory-status (default: census, "
-    "unless --indicator is given).",
+    help="Table groups, separated by commas: census, migratory-status, ilms (labour-migration), "
+    "sdg-10.7.1 (recruitment-costs) (default: census, unless --indicator is given).",
 )
 @click.option(
     "--indicator",
     metavar="VAR",
-    help="A 0/1 or numeric variable (question, derived variable or file column) whose "
-    "proportion or mean is tabulated by --by, sex and age group.",
+    help="A 0/1, yes/no (1 = yes, 2 = no) or numeric variable (question, derived variable or "
+    "file column) whose proportion or mean is tabulated by --by, sex and age group.",
 )
 @click.option(
     "--by",

@@ -194,8 +194,7 @@ def _yes_no(adapted: Adapted, name: str) -> bool:
             option="--indicator",
             variable=name,
             reason=f"it is a {kind} question, not a number",
-            fix="derive a 0/1 or yes/no variable from it in the profile, or tabulate it with "
-            "--by",
+            fix="derive a 0/1 or yes/no variable from it in the profile, or tabulate it with --by",
         )
     if code_list is None:
         return False

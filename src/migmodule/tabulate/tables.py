@@ -66,7 +66,7 @@ FIRST_JOB_MAJOR_GROUP = Dimension(
     "first_job_major_group", "first_job_occupation", rule="isco_major"
 )
 # ISIC Rev.4: the first division of each section A-U (a class's division is its first two digits)
-ISIC_SECTION_STARTS = (1, 5, 10, 35, 36, 41, 45, 49, 55, 58, 64, 68, 69, 77, 84, 85, 86, 90, 94, 97, 99)
+ISIC_SECTION_STARTS = (1, 5, 10, 35, 36, 41, 45, 49, 55, 58, 64, 68, 69, 77, 84, 85, 86, 90, 94, 97, 99)  # fmt: skip
 ISIC_SECTION_LETTERS = "ABCDEFGHIJKLMNOPQRSTU"
 
 
