@@ -173,3 +173,26 @@ def test_cli_refuses_a_category_indicator(workers):
     )  # fmt: skip
     assert result.exit_code == 2, result.output
     assert "TAB-OPTION-005" in result.output and "Traceback" not in result.output
+
+
+def test_sdg_10_7_1_sdmx_csv_read_back(workers):
+    from click.testing import CliRunner
+
+    from migmodule.cli import main
+
+    pytest.importorskip("pysdmx")
+    from migmodule.tabulate.sdmx import read_sdmx_csv
+
+    out = workers.parent / "sdg.csv"
+    report = workers.parent / "tables.csv"
+    result = CliRunner().invoke(
+        main,
+        ["tabulate", "--profile", str(workers), "--tables", "sdg-10.7.1", "--report",
+         str(report), "--sdmx", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    back = read_sdmx_csv(out)
+    assert set(back["SERIES"]) == {"SL_EMP_RCOST"}
+    assert set(back["REF_AREA"]) == {"524"}  # Nepal's M49 code
+    values = dict(zip(back["SEX"], back["OBS_VALUE"].astype(float), strict=True))
+    assert values == pytest.approx({"_T": 0.925, "M": 0.85, "F": 1.0})

@@ -84,7 +84,9 @@ from migmodule.codes import reaches
     "--sdmx",
     "sdmx_path",
     metavar="FILE",
-    help="Also write the --indicator as SDMX-CSV for the SDG database (needs --series).",
+    help="Also write the --indicator as SDMX-CSV for the SDG database (needs --series), or "
+    "with --tables sdg-10.7.1 and no --indicator, the SDG 10.7.1 mean by sex (series "
+    "SL_EMP_RCOST unless --series is given).",
 )
 @click.option("--series", metavar="CODE", help="SDG series code of the indicator, for --sdmx.")
 @click.option(

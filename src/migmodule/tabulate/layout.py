@@ -134,6 +134,8 @@ def _pivot(adapted: Adapted, result: TableResult, layout: Layout, lang: str) -> 
         [value_label(adapted, dim, key[i], lang) for key in column_keys]
         for i, dim in enumerate(table.columns)
     ]
+    if not table.columns:  # one column of figures (SDG 10.7.1): headed by its statistic
+        layout.header = [[i18n.word(lang, f"tabulate.statistic.{table.statistic}")]]
     for key in row_keys:
         labels = [value_label(adapted, dim, key[i], lang) for i, dim in enumerate(table.rows)]
         # a combination nobody has: 0 persons in a count, no value for a share or a mean

@@ -387,6 +387,39 @@ def heat_map(tabulation: Tabulation, result, lang: str) -> Markup:
 
 
 # ---- SDMX-CSV (an SDG indicator by migratory status) --------------------------------------------
+# The SDG series of indicator 10.7.1 ("Recruitment cost borne by employee as a proportion of
+# monthly income earned in country of destination"), as remembered: the SDG code lists could not
+# be read here to confirm it, nor the unit the database uses for the ratio (docs/tabulate.md).
+SDG_10_7_1_SERIES = "SL_EMP_RCOST"
+
+
+def write_sdg_10_7_1_sdmx(tabulation: Tabulation, path: str | Path, series: str) -> int:
+    """The SDG 10.7.1 mean (the table by sex: its Total is the overall figure) as SDMX-CSV: SEX
+    M/F/_T, the ratio as a number (unit NUMBER). The medians and the breakdowns by destination
+    and occupation are not sent: the SDG structure's codes for them could not be checked here.
+    Returns the number of observations written."""
+    from migmodule.tabulate.engine import reference_year
+    from migmodule.tabulate.sdmx import write_sdmx_csv
+
+    result = next((r for r in tabulation.results if r.table.id == "sdg_10_7_1_mean_by_sex"), None)
+    if result is None or result.cells is None:
+        raise MigmoduleError.of(
+            codes.SDMX_NEEDS_INDICATOR,
+            Location(file=str(path)),
+            path=path,
+            reason="the SDG 10.7.1 table by sex was not produced",
+        )
+    return write_sdmx_csv(
+        result.cells,
+        path,
+        indicator=series,
+        dimensions={"sex": "SEX"},
+        unit="NUMBER",
+        ref_area=str(tabulation.adapted.params["COUNTRY"]),
+        time_period=str(reference_year(tabulation.adapted)),
+    )
+
+
 def write_indicator_sdmx(tabulation: Tabulation, path: str | Path, series: str | None) -> int:
     """The indicator table as SDMX-CSV for the SDG database (sdmx.py, pysdmx): REF_AREA the
     census country's M49 code, TIME_PERIOD the reference year, SEX, AGE (five-year bands) and
@@ -396,7 +429,9 @@ def write_indicator_sdmx(tabulation: Tabulation, path: str | Path, series: str |
     from migmodule.tabulate.sdmx import MIGRATORY_STATUS_DIMENSION, age_code, write_sdmx_csv
     from migmodule.tabulate.tables import AGE_GROUP_OPEN, AGE_GROUP_WIDTH
 
-    result = next((r for r in tabulation.results if r.table.value is not None), None)
+    result = next((r for r in tabulation.results if r.table.id == "indicator"), None)
+    if result is None and any(r.table.group == "sdg-10.7.1" for r in tabulation.results):
+        return write_sdg_10_7_1_sdmx(tabulation, path, series or SDG_10_7_1_SERIES)
     reason = None
     if result is None:
         reason = "no --indicator was tabulated"
