@@ -132,3 +132,22 @@ def test_ilms_written_with_labels(lfs, tmp_path):
     assert "Section Q de la CITI rév. 4" in set(industry["label_1"])
     occupation = long[long["table"] == "ilms_migrant_workers_by_occupation"]
     assert "Grand groupe 2 de la CITP-08" in set(occupation["label_1"])
+
+
+def test_labour_migration_1_gives_what_it_has_and_says_what_it_lacks(lfs):
+    # 1.0.0 names the reason question reason_for_coming and has no international_migrant,
+    # status in employment, occupation, industry or resident_working_abroad
+    data = pd.read_csv(lfs.parent / "lfs.csv").rename(
+        columns={"reason_for_migration": "reason_for_coming", "worked_abroad": "ever_worked_abroad"}
+    )
+    data.to_csv(lfs.parent / "lfs.csv", index=False)
+    lfs.write_text(lfs.read_text().replace("@2.0.0", "@1.0.0"), encoding="utf-8")
+    tab = tabulate_data(profile=lfs, tables=["ilms"])
+    produced = {r.table.id for r in tab.results if r.produced}
+    assert "ilms_migrant_workers_by_sex_age" in produced
+    needs = {r.table.id: r.needs for r in tab.results if not r.produced}
+    assert needs["ilms_migrants_by_sex_age"] == [
+        "international_migrant (not in labour-migration@1.0.0)"
+    ]
+    assert "ilms_residents_working_abroad" in needs
+    assert {f.code for f in tab.findings} == {"TAB-NEED-001"}

@@ -196,3 +196,14 @@ def test_sdg_10_7_1_sdmx_csv_read_back(workers):
     assert set(back["REF_AREA"]) == {"524"}  # Nepal's M49 code
     values = dict(zip(back["SEX"], back["OBS_VALUE"].astype(float), strict=True))
     assert values == pytest.approx({"_T": 0.925, "M": 0.85, "F": 1.0})
+
+
+def test_a_table_not_produced_names_the_questions_missing(tmp_path):
+    profile = write(tmp_path)
+    data = pd.read_csv(tmp_path / "workers.csv").drop(columns=["cost_medical_currency"])
+    data.to_csv(tmp_path / "workers.csv", index=False)
+    tab = tabulate_data(profile=profile, tables=["sdg-10.7.1"])
+    assert all(not r.produced for r in tab.results)
+    # recruitment_cost_indicator reads cost_medical_currency through two derived variables
+    assert tab.results[0].needs == ["recruitment_cost_indicator (cost_medical_currency)"]
+    assert {f.code for f in tab.findings} == {"TAB-NEED-001"}

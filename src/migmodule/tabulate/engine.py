@@ -380,13 +380,26 @@ def _explain(adapted: Adapted, missing: list[str], available: set[str]) -> list[
             known = name in module.question_by_id
             out.append(name if known else f"{name} (not in {module.ref})")
             continue
-        texts = [c.when for c in item.cases or [] if c.when] + [
-            t for t in (item.expression, item.when) if t
-        ]
-        inputs = {n for text in texts for n in referenced(module, text)} - available
-        questions = sorted(n for n in inputs if n in module.question_by_id)
+        questions = sorted(_missing_questions(module, name, available, set()))
         out.append(f"{name} ({', '.join(questions)})" if questions else name)
     return out
+
+
+def _missing_questions(module, name: str, available: set[str], seen: set[str]) -> set[str]:
+    """The questions a derived variable reads, through the derived variables it reads, that
+    the data lack."""
+    item = module.derived_by_id.get(name)
+    if item is None or name in seen:
+        return set()
+    seen.add(name)
+    texts = [c.when for c in item.cases or [] if c.when] + [
+        t for t in (item.expression, item.when) if t
+    ]
+    inputs = {n for text in texts for n in referenced(module, text)} - available
+    found = {n for n in inputs if n in module.question_by_id}
+    for other in inputs - found:
+        found |= _missing_questions(module, other, available, seen)
+    return found
 
 
 class _Builder:
