@@ -151,3 +151,12 @@ def test_labour_migration_1_gives_what_it_has_and_says_what_it_lacks(lfs):
     ]
     assert "ilms_residents_working_abroad" in needs
     assert {f.code for f in tab.findings} == {"TAB-NEED-001"}
+
+
+def test_sdg_group_in_an_lfs_run_is_not_produced_and_says_why(lfs):
+    # one module per run: SDG 10.7.1 needs recruitment-costs, the run is labour-migration's
+    tab = tabulate_data(profile=lfs, tables=["ilms", "sdg-10.7.1"])
+    sdg = [r for r in tab.results if r.table.group == "sdg-10.7.1"]
+    assert len(sdg) == 6 and not any(r.produced for r in sdg)
+    assert "rci_target_population (not in labour-migration@2.0.0)" in sdg[0].needs
+    assert all(r.produced for r in tab.results if r.table.group == "ilms")

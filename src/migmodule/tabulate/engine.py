@@ -250,7 +250,9 @@ def needs_of(adapted: Adapted, table: Table) -> list[str]:
             and t.text not in module.condition_by_id
         ]
     if table.value and (
-        table.value in module.question_by_id or table.value in module.derived_by_id
+        table.value in module.question_by_id
+        or table.value in module.derived_by_id
+        or table.id != "indicator"  # a registered table's value is the spec's, or it is lacking
     ):
         names.append(table.value)
     return list(dict.fromkeys(names))
@@ -332,7 +334,7 @@ class _Run:
         names = [self.design["strata"], self.design["psu"]]
         module = self.adapted.module
         for table in mine:
-            value = table.value
+            value = table.value if table.id == "indicator" else None  # a user's file column
             if value and value not in module.question_by_id and value not in module.derived_by_id:
                 names.append(value)
         found = []
