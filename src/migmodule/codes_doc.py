@@ -50,11 +50,21 @@ def render() -> str:
 
 
 def main(argv: list[str]) -> int:
+    import argparse
+
     from migmodule.io import write_text
 
-    target = (
-        Path(argv[0]) if argv else Path(__file__).resolve().parents[2] / "docs" / "issue-codes.md"
+    parser = argparse.ArgumentParser(
+        prog="python -m migmodule.codes_doc", description="Write the table of every issue code."
     )
+    parser.add_argument(
+        "target",
+        nargs="?",
+        type=Path,
+        default=Path(__file__).resolve().parents[2] / "docs" / "issue-codes.md",
+        help="file to write (default: docs/issue-codes.md of the checkout)",
+    )
+    target = parser.parse_args(argv).target
     write_text(target, render())
     print(f"wrote {target} ({len(all_codes())} codes)")
     return 0

@@ -188,6 +188,15 @@ PROFILE_DATA_VALUES = define(
     "Those rows are read as unknown; check the variable's type (numbers, text or dates).",
     "profile",
 )
+PROFILE_OTHER_VERSION = define(
+    "PROFILE-MODULE-001",
+    "error",
+    "The profile adapts another version of the module",
+    "the profile adapts {listed}, not {asked}: its national names, recodes and universes were "
+    "written for {listed}. Give -m {module_id} to use the profile's version, or write {asked} in "
+    "the profile's module line and run migmodule profile check.",
+    "profile",
+)
 PROFILE_DATA_COLUMN = define(
     "PROFILE-DATA-001",
     "error",
@@ -639,6 +648,7 @@ def adapt(
         if module_ref is not None and not _same_module(settings.module, module_ref):
             continue
         module = _checked_module(profile.module_path(settings.module))
+        _refuse_other_version(profile, index, module, module_ref)
         values = _profile_parameters(profile, settings, module)
         if country is not None and "COUNTRY" in module.parameter_by_id:
             values["COUNTRY"] = country
@@ -669,6 +679,25 @@ def _checked_module(reference: str) -> Module:
     from migmodule.spec.lint import checked_spec
 
     return checked_spec(reference).module
+
+
+def _refuse_other_version(
+    profile: Profile, index: int, module: Module, module_ref: str | None
+) -> None:
+    """A version asked for (-m census-key-questions@2.0.0) that is not the one the profile
+    adapts is refused: the profile's settings would be applied to the wrong questions, or the
+    profile's version validated in its place without a word."""
+    if module_ref is None or "@" not in module_ref:
+        return
+    if module_ref.split("@", 1)[1] == module.version:
+        return
+    raise MigmoduleError.of(
+        PROFILE_OTHER_VERSION,
+        Location(file=str(profile._path or ""), line=profile.line_of("modules", index)),
+        listed=module.ref,
+        asked=module_ref,
+        module_id=module.id,
+    )
 
 
 def _same_module(a: str, b: str) -> bool:
