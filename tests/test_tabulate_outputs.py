@@ -205,3 +205,29 @@ def test_every_table_is_documented_with_its_universe_and_source():
         assert table.id in rows, f"docs/tabulate.md does not list {table.id}"
         assert f"`{table.universe}`" in rows[table.id], table.id
         assert ("DYB" in rows[table.id]) == ("Demographic Yearbook" in table.source), table.id
+
+
+def test_two_modules_are_refused_not_the_last_one_kept(tmp_path):
+    result = run_cli(
+        "--profile", CENSUS, "-m", "census-key-questions@1.0.0", "-m", "labour-migration@2.0.0",
+        "--report", tmp_path / "t.csv",
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "CLI-USAGE-001" in result.output and "one module per run" in result.output
+    assert not (tmp_path / "t.csv").exists()
+
+
+def test_tabulate_reads_files_with_the_same_options_as_validate(tmp_path):
+    """A file validated with --missing/--sep/--encoding... is tabulated the same way."""
+    from migmodule.cli.tabulate import tabulate
+    from migmodule.cli.validate import validate
+
+    def names(command):
+        return {p.name for p in command.params}
+
+    reading = {"chunk_size", "encoding", "sep", "decimal", "missing_map", "country"}
+    assert reading | {"reference_date", "params"} <= names(tabulate) & names(validate)
+    bad = run_cli("--profile", CENSUS, "--missing", "a=nonsense", "--report", tmp_path / "t.csv")
+    assert bad.exit_code == 2 and "VAL-OPTION-002" in bad.output, bad.output
+    good = run_cli("--profile", CENSUS, "--missing", "a=refused", "--report", tmp_path / "t.csv")
+    assert good.exit_code == 0, good.output

@@ -192,6 +192,51 @@ def adaptation_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def data_reading_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """How data files are read and the module adapted, the same for every command that reads
+    microdata (validate, tabulate): a file read by one is read the same way by the other."""
+    options = [
+        click.option(
+            "--chunk-size",
+            type=click.IntRange(1),
+            default=100_000,
+            show_default=True,
+            help="Rows read at a time (memory is bounded by this, not by the file size).",
+        ),
+        click.option(
+            "--encoding",
+            help="Encoding of a CSV file (utf-8, utf-8-sig, utf-16, cp1252; default: detected), "
+            "or the code page of an old .dta file.",
+        ),
+        click.option(
+            "--sep",
+            metavar="SEP",
+            help="Column separator of a CSV file: ; , tab or | (default: detected).",
+        ),
+        click.option(
+            "--decimal",
+            type=click.Choice([".", ","]),
+            help="Decimal mark of a CSV file (default: detected; French and Spanish Excel use ,).",
+        ),
+        click.option(
+            "--missing",
+            "missing_map",
+            multiple=True,
+            metavar="LETTER=KIND",
+            help="Stata extended missing as a special code, e.g. a=dont_know (default: "
+            "a=dont_know, b=refused, c=not_stated, d=not_applicable).",
+        ),
+        click.option("--country", help="Census country (M49 or ISO code); overrides the profile."),
+        click.option("--reference-date", help="Reference date YYYY-MM-DD; overrides the profile."),
+        click.option(
+            "--param", "params", multiple=True, metavar="NAME=VALUE", help="Set a module parameter."
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 def adapted_from_options(
     modules: tuple[str, ...],
     profile_path: str | None,

@@ -12,6 +12,7 @@ from migmodule import i18n
 from migmodule.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
+    data_reading_options,
     fail_on_option,
     handle_errors,
     parse_params,
@@ -25,9 +26,11 @@ from migmodule.codes import reaches
 @click.option(
     "--module",
     "-m",
-    "module_ref",
+    "module_refs",
+    multiple=True,
     metavar="MODULE[@V]",
-    help="Module whose tables are made (default: the profile's first module).",
+    help="Module whose tables are made (default: the profile's first module). One module per "
+    "run: an LFS with labour-migration and recruitment-costs is tabulated in two runs.",
 )
 @click.option(
     "--profile",
@@ -89,21 +92,7 @@ from migmodule.codes import reaches
     "SL_EMP_RCOST unless --series is given).",
 )
 @click.option("--series", metavar="CODE", help="SDG series code of the indicator, for --sdmx.")
-@click.option(
-    "--chunk-size",
-    type=click.IntRange(1),
-    default=100_000,
-    show_default=True,
-    help="Rows read at a time (memory is bounded by this, not by the file size).",
-)
-@click.option("--encoding", help="Encoding of a CSV file, or the code page of an old .dta file.")
-@click.option("--sep", metavar="SEP", help="Column separator of a CSV file: ; , tab or |.")
-@click.option("--decimal", type=click.Choice([".", ","]), help="Decimal mark of a CSV file.")
-@click.option("--country", help="Census country (M49 or ISO code); overrides the profile.")
-@click.option("--reference-date", help="Reference date YYYY-MM-DD; overrides the profile.")
-@click.option(
-    "--param", "params", multiple=True, metavar="NAME=VALUE", help="Set a module parameter."
-)
+@data_reading_options
 @click.option(
     "--lang",
     metavar="LANG",
@@ -114,7 +103,7 @@ from migmodule.codes import reaches
 @handle_errors
 def tabulate(
     data,
-    module_ref,
+    module_refs,
     profile,
     groups,
     indicator,
@@ -131,6 +120,7 @@ def tabulate(
     encoding,
     sep,
     decimal,
+    missing_map,
     country,
     reference_date,
     params,
@@ -152,6 +142,12 @@ def tabulate(
         write_tables,
     )
 
+    if len(module_refs) > 1:  # click would keep the last one without a word
+        raise click.UsageError(
+            f"tabulate makes the tables of one module per run; {len(module_refs)} were given "
+            f"({', '.join(module_refs)}): run it once per module"
+        )
+    module_ref = module_refs[0] if module_refs else None
     if not module_ref and not profile:
         raise click.UsageError("give --module or --profile")
     lang = report_language(lang, profile)
@@ -173,6 +169,7 @@ def tabulate(
         psu=psu,
         chunk_size=chunk_size,
         encoding=csv_option(encoding, sep, decimal),
+        missing_map=parse_params(missing_map) or None,
         country=country,
         reference_date=reference_date,
         params=parse_params(params) or None,

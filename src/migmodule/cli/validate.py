@@ -13,6 +13,7 @@ from migmodule.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     check_param_names,
+    data_reading_options,
     fail_on_option,
     handle_errors,
     parse_params,
@@ -64,46 +65,12 @@ from migmodule.codes import MigmoduleError, reaches
     show_default=True,
     help="Item non-response rate above which a warning is given.",
 )
-@click.option(
-    "--chunk-size",
-    type=click.IntRange(1),
-    default=100_000,
-    show_default=True,
-    help="Rows read at a time (memory is bounded by this, not by the file size).",
-)
-@click.option(
-    "--encoding",
-    help="Encoding of a CSV file (utf-8, utf-8-sig, utf-16, cp1252; default: detected), or the "
-    "code page of an old .dta file.",
-)
-@click.option(
-    "--missing",
-    "missing_map",
-    multiple=True,
-    metavar="LETTER=KIND",
-    help="Stata extended missing as a special code, e.g. a=dont_know (default: a=dont_know, "
-    "b=refused, c=not_stated, d=not_applicable).",
-)
-@click.option("--country", help="Census country (M49 or ISO code); overrides the profile.")
-@click.option("--reference-date", help="Reference date YYYY-MM-DD; overrides the profile.")
-@click.option(
-    "--param", "params", multiple=True, metavar="NAME=VALUE", help="Set a module parameter."
-)
+@data_reading_options
 @click.option(
     "--lang",
     metavar="LANG",
     help="Language of the report, the summary and the messages: en, fr, es or pt (default: the "
     "profile's first language, else en).",
-)
-@click.option(
-    "--sep",
-    metavar="SEP",
-    help="Column separator of a CSV file: ; , tab or | (default: detected).",
-)
-@click.option(
-    "--decimal",
-    type=click.Choice([".", ","]),
-    help="Decimal mark of a CSV file (default: detected; French and Spanish Excel use ,).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print only the one-line verdict.")
 @click.option(
