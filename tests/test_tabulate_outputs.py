@@ -12,7 +12,7 @@ from tests.paths import ROOT
 from migmodule import i18n
 from migmodule.cli import main
 from migmodule.tabulate.engine import tabulate_data
-from migmodule.tabulate.layout import lay_out
+from migmodule.tabulate.layout import lay_out, long_rows
 from migmodule.tabulate.output import write_tables
 
 SAMPLES = ROOT / "samples"
@@ -231,3 +231,22 @@ def test_tabulate_reads_files_with_the_same_options_as_validate(tmp_path):
     assert bad.exit_code == 2 and "VAL-OPTION-002" in bad.output, bad.output
     good = run_cli("--profile", CENSUS, "--missing", "a=refused", "--report", tmp_path / "t.csv")
     assert good.exit_code == 0, good.output
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_what_a_table_lacks_is_said_in_the_language(census, lang):
+    missing = [f for f in census.findings if f.code == "TAB-NEED-001"]
+    assert {f.values["table"] for f in missing} == {"return_migrants", "emigrants_by_destination"}
+    for finding in missing:
+        line = i18n.error_line(lang, finding)
+        assert "the emigrant file" not in line and "(not in " not in line, line
+        assert "emigrant_destination" in line or "return_migrant" in line
+
+
+def test_a_code_outside_the_list_is_labelled_as_such_not_as_a_bare_number(census):
+    """The census sample plants sex = 20 and country 1234: both stay counted, labelled as codes
+    the list does not have (validate reports them)."""
+    cells = long_rows(census, lay_out(census, "en"), "en")
+    labels = set(cells.filter(like="label_").stack())
+    assert "20 (not in the code list)" in labels and "1234 (not in the code list)" in labels
+    assert "20" not in labels and "1234" not in labels

@@ -22,6 +22,7 @@ from migmodule.codes import Finding, Location, MigmoduleError
 from migmodule.expr.evaluate import derive, evaluate_frame
 from migmodule.expr.parser import tokenize
 from migmodule.expr.semantics import referenced
+from migmodule.i18n import Joined, Phrase
 from migmodule.profile import Adapted, Profile
 from migmodule.spec.model import SpecialKind
 from migmodule.tabulate import codes
@@ -144,7 +145,7 @@ def tabulate_data(
             codes.NOT_PRODUCED,
             Location(module=adapted.module.ref),
             table=r.table.id,
-            needs=", ".join(r.needs),
+            needs=Joined(", ", r.needs),
         )
         for r in results
         if not r.produced
@@ -286,7 +287,9 @@ class _Run:
                         for n in needs_of(self.adapted, table)
                         if n in self.adapted.module.question_by_id
                     ]
-                    results[table.id].needs = [f"the {level} file ({', '.join(questions)})"]
+                    results[table.id].needs = [
+                        Phrase("tabulate.need_file", level=level, questions=", ".join(questions))
+                    ]
                 continue
             self._level(level, mine, results)
         return list(results.values())
@@ -380,7 +383,9 @@ def _explain(adapted: Adapted, missing: list[str], available: set[str]) -> list[
         item = module.derived_by_id.get(name)
         if item is None:
             known = name in module.question_by_id
-            out.append(name if known else f"{name} (not in {module.ref})")
+            out.append(
+                name if known else Phrase("tabulate.need_unknown", name=name, module=module.ref)
+            )
             continue
         questions = sorted(_missing_questions(module, name, available, set()))
         out.append(f"{name} ({', '.join(questions)})" if questions else name)

@@ -171,7 +171,7 @@ def notes(tabulation: Tabulation, result: TableResult, lang: str) -> list[str]:
     """What the reader must know: what was left out and why, not-stated counts, weights."""
     adapted = tabulation.adapted
     if not result.produced:
-        return [i18n.word(lang, "tabulate.not_produced", needs=", ".join(result.needs))]
+        return [i18n.word(lang, "tabulate.not_produced", needs=i18n.Joined(", ", result.needs))]
     said = [
         i18n.word(lang, "tabulate.note.read", count=result.units),
         i18n.word(lang, "tabulate.note.counted", count=result.in_universe),
@@ -274,14 +274,15 @@ def code_label(adapted: Adapted, name: str, code: int, lang: str) -> str:
             return _text(listed.label, lang)
     source = code_list.source or ""
     if source == "builtin:countries":
-        return country_name(
-            code, lang if lang in ("en", "fr", "es") else "en", in_sentence=True
-        ) or str(code)
+        name = country_name(code, lang if lang in ("en", "fr", "es") else "en", in_sentence=True)
+        if name:
+            return name
     if source.startswith("parameter:"):
         for entry in adapted.params.get(source.split(":", 1)[1]) or []:
             if isinstance(entry, dict) and entry.get("code") == code:
                 return _text(entry.get("label"), lang) or str(code)
-    return str(code)
+    # A code the list does not have (validate reports it): counted, and said to be outside the list.
+    return i18n.word(lang, "tabulate.code_not_listed", code=str(code))
 
 
 def long_rows(tabulation: Tabulation, layouts: list[Layout], lang: str) -> pd.DataFrame:
