@@ -550,6 +550,54 @@ class _ModuleEvaluator(FrameEvaluator):
         return value
 
 
+class PreparedExpressions:
+    """The expressions of one module under one set of parameters, each parsed, expanded, folded
+    and marked once and reused for every chunk (`evaluate_frame(..., prepared=...)`).
+
+    Keep one per run (a file's check context keeps one): a compiled tree depends on the module
+    (its conditions, a profile's national universes) and on the parameter values folded into it,
+    so the cache is tied to both objects and never shared beyond them. Trees are immutable, so
+    one tree serves every chunk; an expression that does not compile is not cached and raises
+    its coded error each time, as before."""
+
+    def __init__(self, module: Module, params: dict[str, Any] | None = None):
+        self.module = module
+        self.params = params  # the object given: evaluate_frame checks it is the same one
+        self._values: dict[str, Any] | None = None  # resolved when first needed, as before
+        self._folded: dict[str, Node] = {}  # per text
+        self._trees: dict[tuple[str, str | None], Node] = {}  # per text and `.`
+        self._referenced: dict[str, list[str]] = {}
+
+    def tree(self, expression: str, self_id: str | None = None) -> Node:
+        """The prepared tree of `expression` (with `.` meaning `self_id`): parsed and folded once
+        per text, its raw-code comparisons marked once per `self_id`."""
+        key = (expression, self_id)
+        tree = self._trees.get(key)
+        if tree is None:
+            folded = self._folded.get(expression)
+            if folded is None:
+                if self._values is None:
+                    self._values = resolve_parameters(self.module, self.params)
+                folded = self._folded[expression] = prepare(self.module, expression, self._values)
+            tree = self._trees[key] = mark_raw_codes(self.module, folded, self_id)
+        return tree
+
+    def referenced(self, expression: str) -> list[str]:
+        """`semantics.referenced`, once per expression."""
+        names = self._referenced.get(expression)
+        if names is None:
+            names = self._referenced[expression] = referenced(self.module, expression)
+        return list(names)
+
+    def check(self, module: Module, params: dict[str, Any] | None) -> None:
+        """Refuse to serve another module or another set of parameters (a caller's bug)."""
+        if module is not self.module or params is not self.params:
+            raise ValueError(
+                f"expressions prepared for {self.module.ref} and its parameters were given "
+                f"for {module.ref}" + (" with other parameters" if module is self.module else "")
+            )
+
+
 def evaluate_frame(
     module: Module,
     expression: str,
@@ -560,6 +608,7 @@ def evaluate_frame(
     field: str = "expression",
     undetermined: Mapping[str, np.ndarray] | None = None,
     columns: dict | None = None,
+    prepared: PreparedExpressions | None = None,
 ) -> pd.Series:
     """Evaluate an expression over a frame whose columns are question/derived ids.
 
@@ -569,10 +618,16 @@ def evaluate_frame(
     `undetermined`: per name, the rows where its answer is not known at all (absent from the
     file, or blank by national design): unknown, and known()/answered() of it are unknown too.
 
+    `prepared`: the `PreparedExpressions` of this module and these parameters (the same
+    objects), kept by the caller across chunks so that each expression is compiled once.
+
     Returns a nullable boolean Series for conditions (NA = unknown) and a Float64 Series for values.
     """
-    values = resolve_parameters(module, params)
-    tree = mark_raw_codes(module, prepare(module, expression, values), self_id)
+    if prepared is None:
+        prepared = PreparedExpressions(module, params)
+    else:
+        prepared.check(module, params)
+    tree = prepared.tree(expression, self_id)
     evaluator = _ModuleEvaluator(module, frame, self_id, field, expression, undetermined, columns)
     return run(evaluator, tree, frame.index)
 
@@ -598,12 +653,18 @@ def derive(
     params: dict[str, Any] | None = None,
     *,
     level: str | None = None,
+    prepared: PreparedExpressions | None = None,
 ) -> pd.DataFrame:
     """Add the module's derived variables to a copy of `frame`, in spec order.
 
     A derived variable is computed when it is at `level` (any level if None) and every variable it
-    reads is in the frame; the others are left out.
+    reads is in the frame; the others are left out. `prepared`: as for `evaluate_frame`, kept
+    across chunks so that each expression is compiled once.
     """
+    if prepared is None:
+        prepared = PreparedExpressions(module, params)
+    else:
+        prepared.check(module, params)
     out = frame.copy()
     for item in module.derived:
         if level is not None and item.level != level:
@@ -611,7 +672,7 @@ def derive(
         texts = [c.when for c in item.cases or [] if c.when] + [
             t for t in (item.expression, item.when) if t
         ]
-        needed = {name for text in texts for name in referenced(module, text)}
+        needed = {name for text in texts for name in prepared.referenced(text)}
         if not needed <= set(out.columns):
             continue
         field = f"derived variable {item.id}"
@@ -622,7 +683,9 @@ def derive(
                 hit = (
                     np.ones(len(out), dtype=bool)
                     if case.when is None
-                    else evaluate_frame(module, case.when, out, params, field=field)
+                    else evaluate_frame(
+                        module, case.when, out, params, field=field, prepared=prepared
+                    )
                     .fillna(False)
                     .to_numpy(dtype=bool)
                 )
@@ -630,10 +693,12 @@ def derive(
                 result[take] = case.value
                 decided |= take
         else:
-            result = evaluate_frame(module, item.expression, out, params, field=field)
+            result = evaluate_frame(
+                module, item.expression, out, params, field=field, prepared=prepared
+            )
             if item.when:
                 ok = (
-                    evaluate_frame(module, item.when, out, params, field=field)
+                    evaluate_frame(module, item.when, out, params, field=field, prepared=prepared)
                     .fillna(False)
                     .to_numpy(dtype=bool)
                 )

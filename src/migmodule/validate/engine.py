@@ -323,7 +323,12 @@ class _FileRun:
             self.joiner.join(chunk)
         self._undetermined(chunk)
         if self.needs_derived:
-            chunk.values = derive(self.module, chunk.values, self.run_.adapted.params)
+            chunk.values = derive(
+                self.module,
+                chunk.values,
+                self.run_.adapted.params,
+                prepared=self.context.expressions,
+            )
             if chunk.undetermined:
                 _derived_undetermined(self.module, chunk)
         for check, _ in self.direct:

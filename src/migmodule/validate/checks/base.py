@@ -15,13 +15,14 @@ returns `CheckResult`s. Counts are sums over chunks, so a chunked run equals a w
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from migmodule.codes import Finding, IssueCode, Location
-from migmodule.expr.evaluate import evaluate_frame
+from migmodule.expr.evaluate import PreparedExpressions, evaluate_frame
 from migmodule.expr.semantics import referenced
 from migmodule.profile import Adapted
 from migmodule.spec.model import Edit
@@ -80,6 +81,11 @@ class Context:
     def params(self) -> dict[str, Any]:
         return self.adapted.params
 
+    @cached_property
+    def expressions(self) -> PreparedExpressions:
+        """Each rule compiled once for this file, reused for every chunk."""
+        return PreparedExpressions(self.module, self.params)
+
     def location(self, question: str | None = None, variable: str | None = None) -> Location:
         return Location(
             file=self.file, module=self.module.ref, question=question, variable=variable
@@ -130,6 +136,7 @@ def truth(
             field=field_name,
             undetermined=chunk.undetermined,
             columns=chunk.columns_read,
+            prepared=context.expressions,
         )
     series = chunk.cache[key]
     unknown = series.isna().to_numpy()

@@ -1,0 +1,109 @@
+"""Each expression is compiled once per file, not once per chunk (`expr.evaluate.PreparedExpressions`).
+
+A chunked validation parses exactly what a whole-file one parses, each universe, range and edit is
+prepared once, and the report is the same. The cache belongs to one module and one set of
+parameters: it refuses to serve others, and different parameters compile differently.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import migmodule.expr.evaluate as evaluate
+import migmodule.expr.semantics as semantics
+from migmodule.expr.evaluate import PreparedExpressions, derive, evaluate_frame
+from migmodule.validate import validate_data
+from test_validate_chunks import persons
+from validate_helpers import comparable, mini, write
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Counters of the texts parsed (every parse of the expression package goes through
+    `semantics.parse`) and of the texts prepared for evaluation."""
+    parsed: Counter = Counter()
+    prepared: Counter = Counter()
+    parse, prepare = semantics.parse, evaluate.prepare
+
+    def counting_parse(text, *args, **kwargs):
+        parsed[text] += 1
+        return parse(text, *args, **kwargs)
+
+    def counting_prepare(module, text, *args, **kwargs):
+        prepared[text] += 1
+        return prepare(module, text, *args, **kwargs)
+
+    monkeypatch.setattr(semantics, "parse", counting_parse)
+    monkeypatch.setattr(evaluate, "prepare", counting_prepare)
+    return parsed, prepared
+
+
+def test_ten_chunks_parse_each_expression_once(tmp_path, counted):
+    parsed, prepared = counted
+    data = write(persons(), tmp_path / "persons.parquet")
+    adapted = mini()
+    validate_data(data, adapted, chunk_size=None)  # what a process parses once is parsed now
+    parsed.clear()
+    prepared.clear()
+    whole = validate_data(data, adapted, chunk_size=None)
+    parsed_whole, prepared_whole = Counter(parsed), Counter(prepared)
+    parsed.clear()
+    prepared.clear()
+    chunked = validate_data(data, adapted, chunk_size=4)  # 40 rows: 10 chunks
+    assert chunked.to_dict()["files"]["person"]["rows"] == 40
+    assert comparable(chunked) == comparable(whole)
+    # the universes and edits were evaluated, each prepared once for the ten chunks ...
+    edits = [e.check for e in adapted.module.edits] + [e.when for e in adapted.module.edits]
+    for text in ["foreign_born and old_enough", *edits]:
+        assert prepared[text] == 1, (text, prepared)
+    # ... and at most once more when the run lists the derived columns (on an empty frame,
+    # before reading): `foreign_born` is both a universe and a case of `nativity`
+    assert prepared["foreign_born"] == 2 and max(prepared.values()) <= 2, prepared
+    # and ten chunks parse nothing that one chunk does not
+    assert prepared == prepared_whole
+    assert parsed == parsed_whole
+
+
+def test_derive_over_chunks_compiles_once(counted):
+    _, prepared = counted
+    adapted = mini()
+    frame = persons().drop(columns=["wt", "region"])
+    frame["reasons"] = frame["reasons"].astype(object)
+    whole = derive(adapted.module, frame, adapted.params)
+    assert {"nativity", "years_since_arrival"} <= set(whole.columns)
+    prepared.clear()
+    cache = PreparedExpressions(adapted.module, adapted.params)
+    parts = [
+        derive(adapted.module, frame.iloc[i : i + 4], adapted.params, prepared=cache)
+        for i in range(0, len(frame), 4)
+    ]
+    pd.testing.assert_frame_equal(pd.concat(parts), whole)
+    assert prepared and max(prepared.values()) == 1, prepared
+
+
+def test_parameters_change_the_compiled_form():
+    """The same text under other parameters is another tree: one cache per parameter set."""
+    frame = pd.DataFrame({"country_of_birth": [404.0, 800.0, np.nan]})
+    kenya, uganda = mini("KE"), mini("UG")
+    text = "country_of_birth == COUNTRY"
+    for adapted, expected in ((kenya, [True, False, None]), (uganda, [False, True, None])):
+        cache = PreparedExpressions(adapted.module, adapted.params)
+        for _ in range(2):  # the second time from the cache
+            result = evaluate_frame(adapted.module, text, frame, adapted.params, prepared=cache)
+            assert result.astype(object).where(result.notna(), None).tolist() == expected
+
+
+def test_a_cache_serves_only_its_module_and_parameters():
+    kenya, uganda = mini("KE"), mini("UG")
+    cache = PreparedExpressions(kenya.module, kenya.params)
+    frame = pd.DataFrame({"country_of_birth": [404.0]})
+    with pytest.raises(ValueError, match="other parameters"):
+        evaluate_frame(kenya.module, "known(age)", frame, uganda.params, prepared=cache)
+    with pytest.raises(ValueError, match="prepared for"):
+        evaluate_frame(uganda.module, "known(age)", frame, uganda.params, prepared=cache)
+    with pytest.raises(ValueError):
+        derive(uganda.module, frame, uganda.params, prepared=cache)
