@@ -6,6 +6,12 @@ export, validation and handout functions of their packages.
 
 __version__ = "0.1.0"
 
-from migmodule.spec.registry import list_modules, load_module  # noqa: E402
-
 __all__ = ["__version__", "list_modules", "load_module"]
+
+
+def __getattr__(name: str):  # the bank is imported on first use: `--version` needs none of it
+    if name in ("list_modules", "load_module"):
+        from migmodule.spec import registry
+
+        return getattr(registry, name)
+    raise AttributeError(f"module 'migmodule' has no attribute {name!r}")

@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -15,8 +15,10 @@ from migmodule.codes import Finding, Location, MigmoduleError, reaches
 from migmodule.expr.parser import ExprSyntaxError
 from migmodule.i18n import CLI_USAGE, LANG_UNKNOWN, complete_languages, error_line, word
 from migmodule.io import guard_inputs
-from migmodule.profile import Adapted, adapt, check_profile, load_profile
-from migmodule.spec.model import LANGUAGES
+from migmodule.spec.patterns import LANGUAGES
+
+if TYPE_CHECKING:  # profiles (and the pydantic models) are imported by the commands that use them
+    from migmodule.profile import Adapted
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -74,6 +76,8 @@ def error_language(options: dict[str, Any]) -> str:
         return lang
     profile = options.get("profile") or options.get("profile_path")
     if isinstance(profile, (str, Path)) and profile:
+        from migmodule.profile import load_profile
+
         try:
             languages = load_profile(profile).languages
         except (MigmoduleError, OSError):
@@ -250,6 +254,8 @@ def adapted_from_options(
     values = parse_params(params)
     if not modules and not profile_path:
         raise click.UsageError("name at least one MODULE or give --profile")
+    from migmodule.profile import adapt, check_profile, load_profile
+
     profile = load_profile(profile_path) if profile_path else None
     findings = check_profile(profile, profile_path) if profile is not None else []
     common = {

@@ -9,41 +9,15 @@ from collections.abc import Callable
 
 import click
 import yaml
-from rich.console import Console
-from rich.table import Table
 
+from migmodule.cli.bank import list_command  # `list` lives apart: it imports no model
 from migmodule.cli.common import echo_findings, exit_for, fail_on_option, handle_errors
 from migmodule.i18n import check_language, phrase
 from migmodule.spec.diff import diff_modules, expected_version, required_bump
 from migmodule.spec.lint import lint_paths
 from migmodule.spec.model import CodeList, Module, module_json_schema
-from migmodule.spec.registry import list_modules, load_module
+from migmodule.spec.registry import load_module
 from migmodule.spec.text import text_in
-
-
-@click.command("list")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-)
-@handle_errors
-def list_command(output_format: str) -> None:
-    """List the built-in modules and their versions."""
-    entries = list_modules()
-    if output_format == "json":
-        rows = [
-            {"id": e.id, "version": e.version, "status": e.status, "title": e.title}
-            for e in entries
-        ]
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
-        return
-    table = Table("module", "version", "status", "title")
-    for e in entries:
-        table.add_row(e.id, e.version, e.status, e.title)
-    Console().print(table)
 
 
 @click.command()

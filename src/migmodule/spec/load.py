@@ -9,15 +9,18 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from stat import S_ISREG
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from pydantic import ValidationError
 
 from migmodule.codes import Finding, Location, MigmoduleError
 from migmodule.io import note_input
 from migmodule.spec import codes
-from migmodule.spec.model import Module
+
+if TYPE_CHECKING:  # the models (pydantic) are imported when a spec is loaded, not to list the bank
+    from pydantic import ValidationError
+
+    from migmodule.spec.model import Module
 
 PathKey = tuple[Any, ...]
 
@@ -336,6 +339,10 @@ def load_spec_file(path: str | Path) -> LoadedSpec:
     written = _shared_from_written(data, path, lines)
     if written:
         raise SpecSchemaError(written)
+    from pydantic import ValidationError
+
+    from migmodule.spec.model import Module
+
     try:
         module = Module.model_validate(data)
     except ValidationError as exc:

@@ -14,12 +14,15 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
+from migmodule.spec.patterns import (  # noqa: F401 (defined without pydantic, for the bank)
+    ID_PATTERN,
+    LANGUAGES,
+    MODULE_ID_PATTERN,
+    PARAM_PATTERN,
+    SEMVER_PATTERN,
+)
+
 SPEC_FORMAT = 1
-LANGUAGES = ("en", "fr", "es")
-ID_PATTERN = r"^[a-z][a-z0-9_]*$"
-PARAM_PATTERN = r"^[A-Z][A-Z0-9_]*$"
-MODULE_ID_PATTERN = r"^[a-z][a-z0-9-]*[a-z0-9]$"
-SEMVER_PATTERN = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$"
 
 # Text in several languages: {"en": "...", "fr": "...", "es": "..."}.
 Text = dict[Annotated[str, Field(pattern=r"^[a-z]{2}$")], str]

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -14,7 +15,10 @@ from migmodule.codes import Location, MigmoduleError
 from migmodule.io import note_input
 from migmodule.spec import codes
 from migmodule.spec.load import MAX_YAML_BYTES, LoadedSpec, load_spec_file, read_yaml
-from migmodule.spec.model import MODULE_ID_PATTERN, SEMVER_PATTERN, Module
+from migmodule.spec.patterns import MODULE_ID_PATTERN, SEMVER_PATTERN
+
+if TYPE_CHECKING:  # the models (pydantic) are built only when a module is loaded
+    from migmodule.spec.model import Module
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
