@@ -214,10 +214,25 @@ def test_cli_validate_with_both_modules_reports_it_once(persons, tmp_path):
     assert failed == [("DATA-CODE-001", CORE)]
 
 
-def test_the_new_pair_cannot_be_mixed_with_the_old_person_core():
-    from migmodule.codes import MigmoduleError
-    from migmodule.export.xlsform import build_xlsform
+def test_the_new_pair_mixes_with_modules_on_the_old_person_core_asking_sex_once():
+    """person-core 1.1.0 only adds to 1.0.0: labour-migration@2.1.0 (1.1.0) and the released
+    recruitment-costs@3.0.0 (1.0.0) define sex and age alike, so they combine and ask them once;
+    3.0.0's own education question stays its own (renamed), as in the released pair."""
+    names, _, _ = xlsform_names([LABOUR, OLD_COSTS])
+    assert names.count("sex") == 1 and names.count("age") == 1
+    assert "education_level" in names and "education_level_rc" in names
 
+
+def test_another_major_version_of_person_core_is_still_refused(tmp_path):
+    from migmodule.codes import MigmoduleError
+    from migmodule.spec.shared import check_shared_versions
+
+    labour = load_module(LABOUR)
+    renumbered = labour.model_copy(
+        update={"uses": [u.model_copy(update={"module": u.module.replace("@1.1.0", "@2.0.0")})
+                         for u in labour.uses], "id": "other"}
+    )  # fmt: skip
     with pytest.raises(MigmoduleError) as caught:
-        build_xlsform(combined([LABOUR, OLD_COSTS]), ["en"])
+        check_shared_versions([load_module(OLD_COSTS), renumbered])
     assert caught.value.finding.code == "SPEC-USES-008"
+    assert "major version (1 and 2)" in caught.value.finding.message

@@ -66,3 +66,20 @@ def test_cspro_dictionary_of_the_four_modules_has_one_item_per_shared_question(t
     for name in ASKED_ONCE:
         assert items.count(name.upper()) == 1, name
     assert [r["Name"] for r in records].count("PERSON_REC") == 1
+
+
+def test_the_newest_versions_combine_across_minor_versions_of_person_core():
+    """Without versions the bank gives census 2.0.0 and rural 2.0.0 (person-core 1.0.0) beside
+    labour-migration 2.1.0 and recruitment-costs 4.0.0 (person-core 1.1.0, which only adds):
+    they export together (README's commands) and still ask each shared question once."""
+    from migmodule.export.xlsform import build_xlsform, convert_sheets
+
+    newest = ["census-key-questions", "labour-migration", "recruitment-costs", "rural-migration"]
+    adapted = [a for ref in newest for a in adapt(None, ref, country="KEN", languages=["en"])]
+    cores = {u.module for a in adapted for u in a.module.uses if u.module.startswith("person-core")}
+    assert cores == {"person-core@1.0.0", "person-core@1.1.0"}
+    sheets, _ = build_xlsform(adapted, ["en"])
+    names = [row["name"] for row in sheets["survey"] if row["type"] != "end_repeat"]
+    for name in [*ASKED_ONCE, "education_level", "age_group"]:
+        assert names.count(name) == 1, name
+    assert convert_sheets(sheets) == []

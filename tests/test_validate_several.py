@@ -167,10 +167,13 @@ def test_chunked_run_equals_whole_file_run(persons):
 
 @pytest.fixture
 def other_person_core(tmp_path) -> Path:
-    """A bank where recruitment-costs 2.1.0 uses person-core@1.1.0 (labour-migration: 1.0.0)."""
+    """A bank where recruitment-costs 2.1.0 uses person-core@1.1.0 (labour-migration: 1.0.0),
+    whose `sex` question is worded otherwise: the two cannot share it."""
     bank = tmp_path / "bank"
     core = yaml.safe_load((MODULES / "person-core" / "1.0.0.yaml").read_text(encoding="utf-8"))
     core["version"] = "1.1.0"
+    sex = next(q for q in core["questions"] if q["id"] == "sex")
+    sex["label"]["en"] = "What is the sex of this person, as recorded at birth?"
     (bank / "person-core").mkdir(parents=True)
     (bank / "person-core" / "1.1.0.yaml").write_text(
         yaml.safe_dump(core, allow_unicode=True), encoding="utf-8"
@@ -199,7 +202,7 @@ def test_different_shared_versions_are_refused_before_reading(persons, other_per
     )
     assert result.exit_code == 2, result.output
     assert "SPEC-USES-008" in result.output
-    assert "person-core@1.1.0" in result.output
+    assert "person-core@1.1.0" in result.output and "differ on sex" in result.output
     assert "Traceback" not in result.output
 
 

@@ -331,7 +331,7 @@ SHARED_VERSIONS = define(
     "SPEC-USES-008",
     "error",
     "Modules combined use different versions of a shared module",
-    "{first} uses {first_ref} and {second} uses {second_ref}; modules exported or validated together must use the same version of {shared}, or its questions would be asked twice with different definitions. Use versions of the modules that pin the same {shared} version.",
+    "{first} uses {first_ref} and {second} uses {second_ref}, which differ on {element}; modules exported or validated together must take each shared question from one definition, or it would be asked twice with different definitions. Use versions of the modules that pin the same {shared} version (or minor versions of one major version that define their common questions alike).",
     "spec",
 )
 USES_DRAFT = define(

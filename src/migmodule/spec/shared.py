@@ -359,21 +359,62 @@ def merge_uses(module: Module, path: Path, lines: dict[tuple[Any, ...], int]) ->
 
 
 def check_shared_versions(modules: Sequence[Module]) -> None:
-    """Refuse (SPEC-USES-008) modules combined with different versions of the same shared module."""
-    first: dict[str, tuple[str, str]] = {}  # shared id -> (module ref, exact shared ref)
+    """Refuse (SPEC-USES-008) modules combined with versions of a shared module that define an
+    element they both take from it differently.
+
+    The same version combines. So do two minor versions of one major version (person-core 1.0.0
+    and 1.1.0) when every question, list, condition, edit, level and derived variable both
+    modules take from it is the same in both: a minor version that only adds. Another major
+    version, or a common element written otherwise, is refused.
+    """
+    seen: dict[str, list[tuple[Module, str]]] = {}  # shared id -> (module, exact shared ref)
     for module in modules:
         for shared_id, ref in module.shared_refs.items():
-            if shared_id in first and first[shared_id][1] != ref:
+            for earlier, earlier_ref in seen.get(shared_id, []):
+                if earlier_ref == ref:
+                    continue
+                element = _first_difference(earlier, module, shared_id)
+                if element is None and _major(earlier_ref) == _major(ref):
+                    continue
                 raise MigmoduleError.of(
                     codes.SHARED_VERSIONS,
                     Location(module=module.ref),
-                    first=first[shared_id][0],
-                    first_ref=first[shared_id][1],
+                    first=earlier.ref,
+                    first_ref=earlier_ref,
                     second=module.ref,
                     second_ref=ref,
                     shared=shared_id,
+                    element=element
+                    or f"the major version ({_major(earlier_ref)} and {_major(ref)})",
                 )
-            first.setdefault(shared_id, (module.ref, ref))
+            seen.setdefault(shared_id, []).append((module, ref))
+
+
+def _major(ref: str) -> str:
+    return ref.split("@", 1)[1].split(".", 1)[0]
+
+
+def _first_difference(a: Module, b: Module, shared_id: str) -> str | None:
+    """The id of the first element both modules take from `shared_id` that differs between them."""
+    for key in ("levels", "code_lists", "conditions", "edits", "derived", "questions"):
+        theirs = {
+            item.id: item
+            for item in getattr(b, key)
+            if _shared_id(getattr(item, "shared_from", None)) == shared_id
+        }
+        for item in getattr(a, key):
+            if _shared_id(getattr(item, "shared_from", None)) != shared_id or item.id not in theirs:
+                continue
+            other = theirs[item.id]
+            if item.model_dump(exclude={"shared_from"}) != other.model_dump(
+                exclude={"shared_from"}
+            ):
+                return item.id
+    return None
+
+
+def _shared_id(ref: str | None) -> str | None:
+    return ref.split("@", 1)[0] if ref else None
 
 
 def duplicates(parts: Sequence[tuple[Module, Iterable[str]]]) -> dict[tuple[int, str], int]:
@@ -382,8 +423,9 @@ def duplicates(parts: Sequence[tuple[Module, Iterable[str]]]) -> dict[tuple[int,
     `parts` are the combined modules with the ids of the elements each one puts in the output
     (its chosen questions, derived variables, edits, levels...). The result maps (index of a
     module, element id) to the index of the first module carrying the same element (same
-    `shared_from`, same id): that module asks it, the later ones leave it out and refer to its
-    name. Raises SPEC-USES-008 when the modules pin different versions of a shared module.
+    shared module, same id): that module asks it, the later ones leave it out and refer to its
+    name. Raises SPEC-USES-008 when the modules pin versions of a shared module that define a
+    common element differently (check_shared_versions).
     """
     check_shared_versions([module for module, _ in parts])
     owner: dict[tuple[str, str], int] = {}
@@ -394,7 +436,7 @@ def duplicates(parts: Sequence[tuple[Module, Iterable[str]]]) -> dict[tuple[int,
             shared_from = origin.get(item_id)
             if shared_from is None:
                 continue
-            key = (shared_from, item_id)
+            key = (_shared_id(shared_from), item_id)  # versions checked alike above
             if key in owner:
                 result[(index, item_id)] = owner[key]
             else:
