@@ -217,6 +217,18 @@ def show(value: Any) -> str:
     return str(value)
 
 
-def singular(noun: str) -> str:
-    """A level's noun in the singular (English-only, as the report's sentences are for now)."""
-    return noun.rstrip("s")
+def singular(noun: str, lang: str = "en") -> str:
+    """A level's noun (the spec writes it in the plural, "households") in the singular, by the
+    regular plural of each language: "hogares" -> "hogar", "personas" -> "persona", "ménages"
+    -> "ménage". Nouns are a level's, a handful of regular words; an irregular one is left as it is."""
+    words = noun.split(" ")
+    head = words[0] if lang in ("fr", "es", "pt") else words[-1]  # "household members"
+    if lang == "es" and head.endswith("es") and head[-3:-2] in set("rlndzj"):
+        one = head[:-2]
+    elif head.endswith("s") and not head.endswith("ss"):
+        one = head[:-1]
+    else:
+        one = head
+    index = 0 if lang in ("fr", "es", "pt") else len(words) - 1
+    words[index] = one
+    return " ".join(words)

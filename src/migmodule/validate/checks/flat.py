@@ -140,7 +140,7 @@ class LevelConsistencyCheck(Check):
                 level=self.level,
                 count=tally.count,
                 noun=noun,
-                noun_one=singular(noun),
+                noun_one=singular(noun, context.language),
                 id_variables=", ".join(self.id_variables),
                 examples=examples,
             )

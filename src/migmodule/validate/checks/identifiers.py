@@ -126,7 +126,7 @@ class DuplicateIdCheck(Check):
                 "level": level.id,
                 "count": tally.count,
                 "id_variables": ", ".join(self.id_variables),
-                "noun_one": singular(noun),
+                "noun_one": singular(noun, context.language),
             },
         )
         return [result]
