@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from migmodule.countries import countries
+from migmodule.io import note_input
 
 ELSE = "else"
 BUILTINS = ("iso3", "iso2")
@@ -325,6 +326,7 @@ def from_crosswalk(
     question: str, path: Path, shown: str
 ) -> tuple[Recode | None, list[RecodeProblem]]:
     """A crosswalk CSV with the columns national,standard (ranges, `else` and null allowed)."""
+    note_input(path, "a crosswalk it reads")  # no output of the command may replace it
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:

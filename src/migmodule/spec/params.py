@@ -10,6 +10,7 @@ from typing import Any
 
 from migmodule.codes import Location, MigmoduleError, define
 from migmodule.countries import THIS_COUNTRY_PLACEHOLDER, lookup
+from migmodule.io import note_input
 from migmodule.spec.model import Module, Parameter
 from migmodule.spec.tables import Table, load_table
 
@@ -47,6 +48,7 @@ def code_list_from_csv(name: str, path: str | Path, languages: list[str]) -> lis
             PARAMETER_FILE, Location(file=str(path), line=line), name=name, path=path, reason=reason
         )
 
+    note_input(path, "a code list it reads")  # no output of the command may replace it
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
