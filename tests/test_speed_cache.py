@@ -107,3 +107,44 @@ def test_a_cache_serves_only_its_module_and_parameters():
         evaluate_frame(uganda.module, "known(age)", frame, uganda.params, prepared=cache)
     with pytest.raises(ValueError):
         derive(uganda.module, frame, uganda.params, prepared=cache)
+
+
+def test_table_lookups_are_compiled_once(tmp_path, counted):
+    """The tables check looks rate() up again on the rows whose derived value is unknown: in a
+    six-chunk run each look-up is compiled no more often than in a one-chunk run, and the missing
+    keys are the same."""
+    from test_module_recruitment3 import NEPAL, RATES_CSV, profile_text, workers
+
+    folder = tmp_path / "national"
+    folder.mkdir()
+    (folder / "rates.csv").write_text(RATES_CSV, encoding="utf-8")
+    (folder / "profile.yaml").write_text(profile_text(), encoding="utf-8")
+    from migmodule.spec.registry import load_module
+    from test_module_recruitment3 import SPEC
+
+    frame = pd.concat([workers(load_module(SPEC))] * 3, ignore_index=True)
+    frame["cost_documents"] = [0, 1000] * 3
+    frame["cost_documents_currency"] = NEPAL
+    frame.insert(0, "person_no", range(1, 7))
+    frame.insert(0, "hh_id", 1)
+    frame["sex"] = 1
+    path = folder / "persons.csv"
+    frame.to_csv(path, index=False)
+    parsed, prepared = counted
+
+    def run(chunk_size):
+        parsed.clear()
+        prepared.clear()
+        report = validate_data(
+            {"person": path}, profile=folder / "profile.yaml", chunk_size=chunk_size
+        )
+        (result,) = [r for r in report.results if r.code == "DATA-TABLE-001"]
+        return result.details["missing_keys"], Counter(prepared), Counter(parsed)
+
+    run(None)  # what a process parses once is parsed now
+    keys, prepared_whole, parsed_whole = run(None)
+    chunked_keys, prepared_chunked, parsed_chunked = run(1)
+    assert keys and chunked_keys == keys
+    lookups = [text for text in prepared_chunked if text.startswith("rate(")]
+    assert lookups and all(prepared_chunked[text] == 1 for text in lookups)
+    assert prepared_chunked == prepared_whole and parsed_chunked == parsed_whole

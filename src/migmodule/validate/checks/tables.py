@@ -15,7 +15,7 @@ import pandas as pd
 from migmodule.expr.ast import Call, to_source
 from migmodule.expr.evaluate import _ModuleEvaluator
 from migmodule.expr.parser import parse
-from migmodule.expr.semantics import expand, prepare
+from migmodule.expr.semantics import expand
 from migmodule.spec.model import Derived
 from migmodule.validate import codes
 from migmodule.validate.checks.base import Check, Target, truth
@@ -86,7 +86,7 @@ class TableKeyCheck(Check):
             evaluator = _ModuleEvaluator(
                 context.module, values[open_rows], None, "tables", call, undetermined
             )
-            evaluator.value(prepare(context.module, call, context.params))
+            evaluator.value(context.expressions.tree(call))  # compiled once per file
             positions = np.flatnonzero(open_rows)
             for table, rows, keys in evaluator.missing_rows:
                 if table != self.table:
