@@ -132,3 +132,21 @@ def test_a_command_whose_module_is_missing_fails_loudly():
     not_a_command = LazyGroup("demo", lazy={"version": ("migmodule:__version__", "A string.")})
     with pytest.raises(TypeError, match="not a click command"):
         not_a_command.get_command(None, "version")
+
+
+def test_every_command_a_cli_module_declares_is_in_the_table():
+    """A command added to a module's COMMANDS list (cli/spec.py, cli/validate.py, ...) but not to
+    the lazy table would silently be missing from `migmodule`."""
+    import importlib
+    import pkgutil
+
+    import migmodule.cli as cli
+
+    declared = {}
+    for info in pkgutil.iter_modules(cli.__path__):
+        module = importlib.import_module(f"migmodule.cli.{info.name}")
+        for command in getattr(module, "COMMANDS", []):
+            declared[command.name] = command
+    assert declared and set(declared) <= set(COMMANDS)
+    for name, command in declared.items():
+        assert main.commands[name] is command
