@@ -148,3 +148,24 @@ def test_table_lookups_are_compiled_once(tmp_path, counted):
     lookups = [text for text in prepared_chunked if text.startswith("rate(")]
     assert lookups and all(prepared_chunked[text] == 1 for text in lookups)
     assert prepared_chunked == prepared_whole and parsed_chunked == parsed_whole
+
+
+def test_tabulate_prepares_each_universe_once_whatever_the_chunks(counted):
+    """tabulate feeds every chunk to every table: its universes and derived rules are compiled
+    once for the run (the census sample, 270 persons, read in 27 chunks)."""
+    from pathlib import Path
+
+    from migmodule.tabulate.engine import tabulate_data
+
+    profile = Path(__file__).resolve().parents[1] / "samples" / "census.profile.yaml"
+    _, prepared = counted
+    tabulate_data(profile=profile, tables=["census"], chunk_size=None)
+    prepared.clear()
+    whole = tabulate_data(profile=profile, tables=["census"], chunk_size=None)
+    once = Counter(prepared)
+    prepared.clear()
+    chunked = tabulate_data(profile=profile, tables=["census"], chunk_size=10)
+    assert prepared == once  # 27 chunks compile what one chunk compiles
+    assert max(once.values()) <= 2  # the run, and the column listing on an empty frame
+    for a, b in zip(chunked.results, whole.results, strict=True):
+        assert (a.cells is None and b.cells is None) or a.cells.equals(b.cells), a.table.id

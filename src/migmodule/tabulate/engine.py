@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from migmodule.codes import Finding, Location, MigmoduleError
-from migmodule.expr.evaluate import derive, evaluate_frame
+from migmodule.expr.evaluate import PreparedExpressions, derive, evaluate_frame
 from migmodule.expr.parser import tokenize
 from migmodule.expr.semantics import referenced
 from migmodule.i18n import Joined, Phrase
@@ -38,12 +38,12 @@ from migmodule.tabulate.tables import (
 )
 from migmodule.validate.engine import (
     Kept,
-    _adapted,
-    _available,
-    _ParentJoin,
-    _subset,
+    ParentJoin,
+    adapted_for_run,
+    available_names,
     level_rows,
     read_ahead,
+    subset_rows,
 )
 from migmodule.validate.plan import FilePlan, plan_files
 from migmodule.validate.prepare import Chunk, make_chunk
@@ -129,7 +129,7 @@ def tabulate_data(
         )
     if not groups and not indicator:
         raise MigmoduleError.of(codes.NO_TABLES, known=", ".join(GROUPS))
-    adapted, profile_dir = _adapted(module, profile, country, reference_date, params)
+    adapted, profile_dir = adapted_for_run(module, profile, country, reference_date, params)
     settings = ValidationSettings.from_options(
         weight=weight, chunk_size=chunk_size, encoding=encoding, missing_map=missing_map
     )
@@ -275,6 +275,8 @@ class _Run:
         self.design, self.min_n, self.max_cv = design, min_n, max_cv
         self.survey = any(design.values())
         self.files: dict[str, dict[str, Any]] = {}
+        # every universe and dimension rule compiled once for the run, not once per chunk
+        self.prepared = PreparedExpressions(adapted.module, adapted.params)
 
     def tabulate(self, wanted: list[Table]) -> list[TableResult]:
         results = {table.id: TableResult(table) for table in wanted}
@@ -301,9 +303,9 @@ class _Run:
         columns = [m.id for m in plan.questions]
         if parent_level in self.plans and plan.parent_id_columns:
             kept = self._kept(self.plans[parent_level])
-            joiner = _ParentJoin(kept)
+            joiner = ParentJoin(kept)
             columns += list(kept.values.columns)
-        available = _available(self.adapted, columns)
+        available = available_names(self.adapted, columns)
         extra = self._extra_columns(plan, mine)
         builders = []
         for table in mine:
@@ -318,7 +320,7 @@ class _Run:
         for chunk, frame in self._chunks(plan, extra):
             if joiner is not None:
                 joiner.join(chunk)
-            chunk.values = derive(module, chunk.values, self.adapted.params)
+            chunk.values = derive(module, chunk.values, self.adapted.params, prepared=self.prepared)
             rows += len(chunk)
             read: dict = {}  # the evaluator's columns, read once for every table's universe
             for builder in builders:
@@ -369,7 +371,7 @@ class _Run:
             read = len(raw.frame)
             positions = level_rows(plan, raw)
             if positions is not None:  # the profile filters the level's rows (visitors out)
-                raw = _subset(raw, positions)
+                raw = subset_rows(raw, positions)
             chunk = make_chunk(plan, raw, offset, settings.missing_map)
             offset += read
             yield chunk, raw.frame[extra].reset_index(drop=True)
@@ -435,6 +437,7 @@ class _Builder:
                 adapted.params,
                 undetermined=chunk.undetermined or None,
                 columns=read,
+                prepared=self.run.prepared,
             )
             unknown = mask.isna().to_numpy(dtype=bool)
             inside = mask.fillna(False).to_numpy(dtype=bool)
@@ -450,7 +453,9 @@ class _Builder:
         # codes on every row, then the universe's rows: cheaper than a subset of the whole frame
         frame = pd.DataFrame(
             {
-                d.id: dimension_codes(adapted, d, values, read, chunk.undetermined)[inside]
+                d.id: dimension_codes(
+                    adapted, d, values, read, chunk.undetermined, self.run.prepared
+                )[inside]
                 for d in table.dimensions
             }
         )
@@ -572,6 +577,7 @@ def dimension_codes(
     values: pd.DataFrame,
     read: dict | None = None,
     undetermined: dict | None = None,
+    prepared: PreparedExpressions | None = None,
 ) -> np.ndarray:
     """A dimension's code on each row: the variable's code, its group by the dimension's rule, or
     NOT_STATED (blank, not stated, don't know, refused)."""
@@ -583,6 +589,7 @@ def dimension_codes(
             adapted.params,
             undetermined=undetermined or None,
             columns=read,
+            prepared=prepared,
         )
         number = result.to_numpy(dtype="float64", na_value=np.nan)
         number = _blank_specials(adapted, dim.code_list, number)

@@ -97,7 +97,7 @@ def validate_data(
     elif options:
         raise TypeError(f"give settings or keywords, not both: {', '.join(options)}")
     selection = Selection.of(settings.checks, settings.skip)
-    adapted, profile_dir = _adapted(module, profile, country, reference_date, params)
+    adapted, profile_dir = adapted_for_run(module, profile, country, reference_date, params)
     plans = plan_files(adapted, data, profile_dir, settings)
     run = _Run(adapted, plans, settings, selection, progress)
     results = run.run_checks()
@@ -116,13 +116,15 @@ def validate_data(
     )
 
 
-def _adapted(
+def adapted_for_run(
     module: str | Path | Adapted | None,
     profile: str | Path | Profile | None,
     country: str | None,
     reference_date: str | None,
     params: dict[str, Any] | None,
 ) -> tuple[Adapted, Path | None]:
+    """The adapted module of a run (the profile's first, or `module`), with the folder relative
+    paths of the profile are read from (None without a profile file)."""
     if isinstance(module, Adapted):
         return module, None
     module = str(module) if isinstance(module, Path) else module
@@ -192,13 +194,13 @@ class _FileRun:
         self.module = module
         parent_level = module.level_by_id[plan.level].parent
         parent = run.parents.get(parent_level) if plan.parent_id_columns else None
-        self.joiner = _ParentJoin(parent) if parent is not None else None
+        self.joiner = ParentJoin(parent) if parent is not None else None
         self.keep = any(module.level_by_id[child].parent == plan.level for child in run.plans)
         columns = [m.id for m in plan.questions] + (list(parent.values.columns) if parent else [])
         self.context = run.context(
             str(plan.source.path),
             plan.level,
-            _available(run.adapted, columns),
+            available_names(run.adapted, columns),
             plan.weight is not None,
         )
         self.context.variables = {m.id: m.column for m in plan.questions if m.column}
@@ -225,7 +227,7 @@ class _FileRun:
         self.absent = [q.id for q in module.questions if q.id in read and q.id not in columns]
         if not self.absent:
             return
-        available = _available(self.run_.adapted, columns + self.absent)
+        available = available_names(self.run_.adapted, columns + self.absent)
         absent = set(self.absent)
         for item in module.derived:
             if item.id in available and _reads(module, _derived_texts(item)) & absent:
@@ -446,7 +448,7 @@ def prepared(
         read = len(raw.frame)
         positions = level_rows(plan, raw)
         if positions is not None:
-            raw = _subset(raw, positions)
+            raw = subset_rows(raw, positions)
         chunk = make_chunk(plan, raw, offset, missing_map)
         if positions is not None:
             chunk.rows = offset + positions
@@ -462,7 +464,7 @@ def level_rows(plan: FilePlan, raw: RawChunk) -> np.ndarray | None:
     return np.flatnonzero(plan.layer.rows(raw.frame, plan.level))
 
 
-def _subset(raw: RawChunk, positions: np.ndarray) -> RawChunk:
+def subset_rows(raw: RawChunk, positions: np.ndarray) -> RawChunk:
     """The rows at `positions` of a raw chunk (frame and Stata missing letters alike)."""
     return RawChunk(
         raw.frame.iloc[positions].reset_index(drop=True),
@@ -506,7 +508,7 @@ def _derived_undetermined(module, chunk: Chunk) -> None:
             chunk.undetermined[item.id] = np.logical_or.reduce(masks)
 
 
-def _available(adapted: Adapted, columns: list[str]) -> set[str]:
+def available_names(adapted: Adapted, columns: list[str]) -> set[str]:
     """The names each chunk's values will have: the columns read, and what derive() adds."""
     empty = pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
     return set(derive(adapted.module, empty, adapted.params).columns)
@@ -518,7 +520,7 @@ def _level_of(module, name: str) -> str | None:
     return item.level if item is not None else None
 
 
-class _ParentJoin:
+class ParentJoin:
     """Parent-level values onto each child row, by the parent's identifiers; orphans get blanks.
     A parent answer blank by national design stays so on its children's rows."""
 

@@ -36,9 +36,9 @@ from migmodule.validate.engine import (
     _name_files,
     _Progress,
     _Run,
-    _subset,
     level_rows,
     read_ahead,
+    subset_rows,
 )
 from migmodule.validate.plan import FilePlan, plan_files
 from migmodule.validate.prepare import Chunk, make_chunk
@@ -357,7 +357,7 @@ def _prepare(plan: FilePlan, raw, offset: int, settings: ValidationSettings) -> 
     """One module's Chunk of a raw chunk (engine.prepared for one chunk, rows from `offset`)."""
     positions = level_rows(plan, raw)
     if positions is not None:
-        raw = _subset(raw, positions)
+        raw = subset_rows(raw, positions)
     chunk = make_chunk(plan, raw, offset, settings.missing_map)
     if positions is not None:
         chunk.rows = offset + positions
