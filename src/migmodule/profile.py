@@ -177,7 +177,7 @@ PROFILE_EXPRESSION = define(
     "PROFILE-EXPR-001",
     "error",
     "Expression is not usable where it stands",
-    "{module}: {field} `{expression}`: {reason}.",
+    "{module}: {field} \"{expression}\": {reason}.",
     "profile",
 )
 PROFILE_DATA_VALUES = define(

@@ -16,7 +16,7 @@ OUTPUT_IS_INPUT = define(
     "COMPARE-OUTPUT-001",
     "error",
     "Output would overwrite an input",
-    "{path} is one of the national files being compared: `compare` never writes over its input. "
+    "{path} is one of the national files being compared: the compare command never writes over its input. "
     "Write the report or the profile elsewhere.",
     "compare",
 )
@@ -63,7 +63,7 @@ LABELS_SHIFTED = define(
     "COMPARE-LABEL-001",
     "warning",
     "Label columns shifted",
-    "In the {sheet} sheet, {count} row(s) have text in '{filled}' while '{empty}' is empty "
+    "In the {sheet} sheet, rows with text in '{filled}' while '{empty}' is empty: {count} "
     "(first: {example}); the text may sit in the wrong language column.",
     "compare",
 )

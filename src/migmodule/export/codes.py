@@ -63,7 +63,7 @@ XLSF_EDIT_UNPLACED = define(
     "info",
     "Edit not placed in the form",
     "edit {edit} reads no question at level {level}, so it has no question to attach to; it is checked "
-    "only by `migmodule validate`.",
+    "only by migmodule validate.",
     "export",
 )
 XLSF_EMPTY_LIST = define(
@@ -165,7 +165,7 @@ APPLY_NOT_NUMERIC = define(
     "APPLY-TYPE-001",
     "warning",
     "Coded variable holds text",
-    "'{variable}' should hold numeric codes but holds text (e.g. {example!r}); value labels and missing "
+    "'{variable}' should hold numeric codes but holds text (e.g. '{example}'); value labels and missing "
     "values are not applied to it. Convert it to numbers first.",
     "export",
 )

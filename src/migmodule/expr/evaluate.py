@@ -58,7 +58,7 @@ NOT_A_CONDITION = define(
     "EXPR-TYPE-001",
     "error",
     "Value used as a condition",
-    "`{expression}`: '{name}' is a value, not a condition; compare it (e.g. {name} == 1).",
+    "\"{expression}\": '{name}' is a value, not a condition; compare it (e.g. {name} == 1).",
     "spec",
 )
 
@@ -66,7 +66,7 @@ EXPR_TABLE = define(
     "EXPR-TABLE-001",
     "error",
     "rate() without a table",
-    "{field} `{expression}`: rate() reads '{name}', which is not a table parameter of the module "
+    "{field} \"{expression}\": rate() reads '{name}', which is not a table parameter of the module "
     "(type: table); a data file's columns cannot be a table. Give the table parameter first.",
     "spec",
 )

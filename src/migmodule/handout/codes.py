@@ -9,7 +9,7 @@ LANGUAGE_NOT_IN_MODULE = define(
     "error",
     "Module is not available in the handout language",
     "{module} is written in {languages} only, not in '{lang}'. Choose --lang {first}, or complete "
-    "the module's texts in '{lang}' and add it to the module's `languages`.",
+    "the module's texts in '{lang}' and add it to the module's languages.",
     "handout",
 )
 MISSING_TEXT = define(
@@ -25,7 +25,7 @@ PDF_EXTRA_MISSING = define(
     "error",
     "PDF output needs the optional 'pdf' extra",
     "PDF handouts need WeasyPrint, which is not usable here ({reason}). Install it with "
-    '`pip install "migmodule[pdf]"` (on Windows WeasyPrint also needs the GTK/Pango runtime, '
+    'pip install "migmodule[pdf]" (on Windows WeasyPrint also needs the GTK/Pango runtime, '
     "see its installation guide), or write --format html and print it to PDF from a browser.",
     "handout",
 )
@@ -33,7 +33,7 @@ NO_MODULE = define(
     "HANDOUT-MODULE-001",
     "error",
     "No module to put in the handout",
-    "give one or more modules (e.g. `migmodule handout census-key-questions -o handout.html`) "
+    "give one or more modules (e.g. migmodule handout census-key-questions -o handout.html) "
     "or a --profile that lists modules.",
     "handout",
 )
@@ -43,7 +43,7 @@ LAYOUT_MISSING = define(
     "The routing diagram cannot be laid out",
     "Routing diagrams are laid out by Graphviz's dot, run as the program 'graphviz-pure' from "
     "the Python package of that name, a dependency of migmodule ({reason}). Reinstall it with "
-    "`pip install graphviz-pure`.",
+    "pip install graphviz-pure.",
     "handout",
 )
 UNKNOWN_FORMAT = define(
@@ -66,6 +66,6 @@ PPTX_MISSING = define(
     "error",
     "PPTX output needs python-pptx",
     "Workshop decks need python-pptx, which is not usable here ({reason}). Install it with "
-    '`pip install "migmodule[pptx]"`.',
+    'pip install "migmodule[pptx]".',
     "handout",
 )

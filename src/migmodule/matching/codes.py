@@ -21,7 +21,7 @@ OUTPUT_IS_DATA = define(
     "MAP-OUTPUT-001",
     "error",
     "Proposal would overwrite the data file",
-    "{path} is the data file itself: `map` never overwrites data. Write the profile elsewhere "
+    "{path} is the data file itself: the map command never overwrites data. Write the profile elsewhere "
     "(-o profile.yaml).",
     "validate",
 )

@@ -29,7 +29,7 @@ SCHEMA = define(
     "SPEC-SCHEMA-001",
     "error",
     "Spec does not follow the module schema",
-    "at '{path}': {reason}. See `migmodule schema` for the format.",
+    "at '{path}': {reason}. Run migmodule schema to see the format.",
     "spec",
 )
 FILE_NAME = define(
@@ -78,7 +78,7 @@ RELEASED_UNRECORDED = define(
     "REG-RELEASE-002",
     "error",
     "Released file has no recorded checksum",
-    "{file} has status released but no recorded checksum in released.json. Record it with `python -m migmodule.spec.versions --record {file}`.",
+    "{file} has status released but no recorded checksum in released.json. Record it with python -m migmodule.spec.versions --record {file}.",
     "spec",
 )
 
@@ -87,49 +87,49 @@ EXPR_SYNTAX = define(
     "EXPR-SYNTAX-001",
     "error",
     "Expression syntax error",
-    "in {field} `{expression}` at column {column}: {reason}.",
+    "in {field} \"{expression}\" at column {column}: {reason}.",
     "spec",
 )
 EXPR_TYPOGRAPHIC_QUOTE = define(
     "EXPR-SYNTAX-002",
     "error",
     "Typographic quote in expression",
-    "in {field} `{expression}` at column {column}: typographic quote {char!r}; use a straight quote ' instead.",
+    "in {field} \"{expression}\" at column {column}: typographic quote {char}; use a straight quote ' instead.",
     "spec",
 )
 EXPR_UNKNOWN_NAME = define(
     "EXPR-NAME-001",
     "error",
     "Unknown name in expression",
-    "in {field} `{expression}` at column {column}: unknown name '{name}'.{suggestion}",
+    "in {field} \"{expression}\" at column {column}: unknown name '{name}'.{suggestion}",
     "spec",
 )
 EXPR_UNKNOWN_FUNCTION = define(
     "EXPR-NAME-002",
     "error",
     "Unknown function in expression",
-    "in {field} `{expression}` at column {column}: unknown function '{name}'. Known functions: {known}.",
+    "in {field} \"{expression}\" at column {column}: unknown function '{name}'. Known functions: {known}.",
     "spec",
 )
 EXPR_ARGUMENTS = define(
     "EXPR-ARG-001",
     "error",
     "Wrong arguments to a function",
-    "in {field} `{expression}` at column {column}: {reason}.",
+    "in {field} \"{expression}\" at column {column}: {reason}.",
     "spec",
 )
 EXPR_LEVEL = define(
     "EXPR-LEVEL-001",
     "error",
     "Expression refers to a lower level",
-    "in {field} `{expression}` at column {column}: '{name}' is asked at level {other_level}, which is below {level}; a {level} rule can only use its own level or the levels above it.",
+    "in {field} \"{expression}\" at column {column}: '{name}' is asked at level {other_level}, which is below {level}; a {level} rule can only use its own level or the levels above it.",
     "spec",
 )
 EXPR_CODE = define(
     "EXPR-CODE-001",
     "error",
     "Code not in the question's code list",
-    "in {field} `{expression}` at column {column}: {code} is not a code of list '{code_list}' used by '{name}'. Codes: {codes}.",
+    "in {field} \"{expression}\" at column {column}: {code} is not a code of list '{code_list}' used by '{name}'. Codes: {codes}.",
     "spec",
 )
 EXPR_CYCLE = define(
@@ -152,7 +152,7 @@ EXPR_SELF = define(
     "EXPR-SELF-001",
     "error",
     "'.' outside a constraint",
-    "in {field} `{expression}` at column {column}: '.' (this answer) can only be used in a question's constraint.",
+    "in {field} \"{expression}\" at column {column}: '.' (this answer) can only be used in a question's constraint.",
     "spec",
 )
 EXPR_PARAMETER_VALUE = define(
@@ -296,7 +296,7 @@ USES_NOT_SHARED = define(
     "SPEC-USES-003",
     "error",
     "Used module is not a shared module",
-    "uses '{ref}': that module has kind '{kind}'; only a module with `kind: shared` can be used. Copy the questions, or move them to a shared module.",
+    "uses '{ref}': that module has kind '{kind}'; only a module with kind: shared can be used. Copy the questions, or move them to a shared module.",
     "spec",
 )
 USES_UNKNOWN_QUESTION = define(
@@ -310,7 +310,7 @@ USES_REDEFINED = define(
     "SPEC-USES-005",
     "error",
     "Shared element redefined",
-    "{kind} '{id}' is defined here and also taken from {ref} (uses); shared elements are read-only. Remove it here, or leave it out of `uses` questions and give it another id.",
+    "{kind} '{id}' is defined here and also taken from {ref} (uses); shared elements are read-only. Remove it here, or leave it out of the questions it uses and give it another id.",
     "spec",
 )
 USES_TWICE = define(
@@ -324,7 +324,7 @@ USES_SHARED_FROM = define(
     "SPEC-USES-007",
     "error",
     "shared_from written in a spec file",
-    "at '{path}': `shared_from` is set by the loader on elements taken from a shared module; remove it from the file and use `uses` instead.",
+    "at '{path}': shared_from is set by the loader on elements taken from a shared module; remove it from the file and use uses instead.",
     "spec",
 )
 SHARED_VERSIONS = define(
@@ -353,9 +353,9 @@ RANGE_CONDITION = define(
     "LINT-RANGE-001",
     "error",
     "Range bound written as a condition",
-    "range {bound} of {question} is `{expression}`, a condition (true or false), not a number. "
-    "Write the number or a value expression, e.g. `year(REF_DATE) - 110`; a rule goes in "
-    "`constraint` or an edit.",
+    "range {bound} of {question} is \"{expression}\", a condition (true or false), not a number. "
+    "Write the number or a value expression, e.g. year(REF_DATE) - 110; a rule goes in "
+    "a constraint or an edit.",
     "spec",
 )
 NUMBER_TOO_LARGE = define(

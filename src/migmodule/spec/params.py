@@ -18,7 +18,7 @@ BAD_PARAMETER_VALUE = define(
     "PARAM-VALUE-001",
     "error",
     "Bad parameter value",
-    "parameter {name} = {value!r} is not valid: {reason}.",
+    "parameter {name} = '{value}' is not valid: {reason}.",
     "spec",
 )
 UNKNOWN_PARAMETER = define(

@@ -40,7 +40,7 @@ TABLE_CELL = define(
     "PARAM-TABLE-003",
     "error",
     "Bad value in a table",
-    "parameter {name} from {path}, line {line}, column {column}: {value!r} {reason}; {fix}.",
+    "parameter {name} from {path}, line {line}, column {column}: '{value}' {reason}; {fix}.",
     "profile",
 )
 TABLE_DUPLICATE = define(
