@@ -201,7 +201,7 @@ class Phrase(str):
     key: str
     values: dict[str, Any]
 
-    def __new__(cls, key: str, **values: Any) -> Phrase:
+    def __new__(cls, key: str, /, **values: Any) -> Phrase:
         self = super().__new__(cls, word("en", key, **values))
         self.key = key
         self.values = values
@@ -264,7 +264,7 @@ def entry(lang: str, key: str) -> Any:
     return words[key]
 
 
-def word(lang: str, key: str, **values: Any) -> str:
+def word(lang: str, key: str, /, **values: Any) -> str:
     """The text of `key` in `lang`, filled with `values` (plural chosen by `count`)."""
     text = entry(lang, key)
     if isinstance(text, dict):
@@ -275,7 +275,7 @@ def word(lang: str, key: str, **values: Any) -> str:
     return _Formatter(lang).format(text, **values)
 
 
-def phrase(lang: str, key: str, **values: Any) -> str:
+def phrase(lang: str, key: str, /, **values: Any) -> str:
     """The text of `key` in `lang`, filled by plain `str.format` (no number formatting)."""
     text = entry(lang, key)
     return text.format(**values) if values else text
@@ -344,7 +344,9 @@ def error_line(lang: str, finding: Finding) -> str:
     if lang == "en":
         return str(finding)
     key = f"finding.{finding.code}.message"
-    if finding.values and key in catalogue(lang):
+    # a message without values (a fixed sentence) is said in `lang` as well; one made by hand
+    # without its code's values keeps the English it was made with
+    if key in catalogue(lang) and (finding.values or not placeholders(entry(lang, key))):
         message = word(lang, key, **finding.values)
     else:  # not in the catalogue yet: untranslated_codes() lists these
         message = finding.message
