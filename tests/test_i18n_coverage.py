@@ -12,10 +12,14 @@ import re
 import string
 from datetime import datetime
 from functools import cache
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+import paths
 from migmodule import i18n
+from migmodule.cli import main
 from migmodule.codes import Finding, Location, all_codes
 from test_validate_cli import english_phrases
 
@@ -149,3 +153,54 @@ def test_a_realistic_message_is_wholly_in_the_language(code, lang):
     assert english_found(line, lang) == []
     # the same words reach a report through finding_message
     assert i18n.finding_message(lang, finding) in line
+
+
+# The "wrote ..." lines of the commands, in the run's language ---------------------------------
+
+MINI = Path(__file__).parent / "specs" / "mini.yaml"
+KENYA = paths.CORPUS / "istat-cspro2csv" / "CensusMainShortForm.dcf"
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.mark.parametrize(
+    ("languages", "expected"),
+    [
+        (None, "wrote {path}; fill it in, then run: migmodule profile check {path}"),
+        ("en,fr", "wrote {path}; fill it in, then run: migmodule profile check {path}"),
+        ("fr,en", "écrit : {path} ; remplissez-le, puis lancez : migmodule profile check {path}"),
+        ("es", "escrito: {path}; complételo y luego ejecute: migmodule profile check {path}"),
+    ],
+)
+def test_profile_init_says_what_it_wrote_in_the_profiles_first_language(
+    tmp_path, languages, expected
+):
+    out = tmp_path / "p.yaml"
+    result = invoke(
+        "profile", "init", MINI, "-o", out, *(["--lang", languages] if languages else [])
+    )
+    assert result.exit_code == 0, result.output
+    assert expected.format(path=out) in result.stderr
+
+
+def test_an_export_says_what_it_wrote_in_english_by_default(tmp_path):
+    out = tmp_path / "form.xlsx"
+    result = invoke("export", "xlsform", MINI, "-o", out)
+    assert out.exists(), result.output
+    assert f"wrote {out} (mini" in result.stderr
+
+
+@pytest.mark.skipif(not KENYA.exists(), reason="corpus not available")
+def test_compare_says_what_it_wrote_in_the_language_of_the_module_texts(tmp_path):
+    report, profile = tmp_path / "c.html", tmp_path / "ken.yaml"
+    args = ("compare", KENYA, "-m", "census-key-questions@1.0.0", "--report", report, "-o", profile)
+    result = invoke(*args, "--lang", "es")
+    assert report.exists() and profile.exists(), result.output
+    assert f"informe escrito en {report}" in result.output
+    assert f"borrador de perfil escrito en {profile}" in result.output
+    assert "written to" not in result.output
+    english = invoke(*args)
+    assert f"report written to {report}" in english.output
+    assert f"draft profile written to {profile}" in english.output

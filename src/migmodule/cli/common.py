@@ -282,11 +282,13 @@ def report(
     written: list[Path],
     adapted: list[Adapted],
     fail_on: str,
+    lang: str = "en",
 ) -> None:
-    echo_findings(findings, output_format)
+    echo_findings(findings, output_format, lang=lang)
     if output_format == "text":
+        labels = ", ".join(a.label for a in adapted)
         for path in written:
-            click.echo(f"wrote {path} ({', '.join(a.label for a in adapted)})", err=True)
+            click.echo(word(lang, "cli.wrote", path=str(path), modules=labels), err=True)
     exit_for(findings, fail_on)
 
 

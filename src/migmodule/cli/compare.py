@@ -9,6 +9,7 @@ import click
 
 from migmodule.cli.common import EXIT_FINDINGS, EXIT_OK, fail_on_option, handle_errors
 from migmodule.codes import reaches
+from migmodule.i18n import complete_languages, word
 
 
 @click.command("compare")
@@ -46,6 +47,7 @@ def compare_command(forms, module_ref, profile, language, reports, output, fail_
     if not module_ref and not profile:
         raise click.UsageError("give --module or --profile")
     coverage = compare(list(forms), module_ref, profile=profile, language=language)
+    lang = language if language in complete_languages() else "en"  # the module texts' language
     inputs = [Path(f) for f in forms]
     counts = coverage.counts()
     click.echo(f"{coverage.form} -> {coverage.module}")
@@ -59,11 +61,11 @@ def compare_command(forms, module_ref, profile, language, reports, output, fail_
         click.echo(f"  {finding}")
     for path in reports:
         write_report(coverage, path, inputs)
-        click.echo(f"report written to {path}")
+        click.echo(word(lang, "cli.report_written", path=str(path)))
     if output:
         ref = module_ref or coverage.module
         write_profile(coverage, ref, output, inputs)
-        click.echo(f"draft profile written to {output}")
+        click.echo(word(lang, "cli.draft_profile_written", path=str(output)))
     sys.exit(EXIT_FINDINGS if reaches(coverage.findings, fail_on) else EXIT_OK)
 
 

@@ -13,7 +13,7 @@ from migmodule.cli.common import (
     handle_errors,
     parse_languages,
 )
-from migmodule.i18n import word
+from migmodule.i18n import complete_languages, word
 from migmodule.profile import check_profile, load_profile
 
 
@@ -43,10 +43,10 @@ def init(modules, country, reference_date, languages, output, force) -> None:
             dt.date.fromisoformat(reference_date)
         except ValueError:
             raise click.BadParameter("use YYYY-MM-DD", param_hint="--reference-date") from None
-    path = init_profile(
-        list(modules), output, country, reference_date, parse_languages(languages), force
-    )
-    click.echo(f"wrote {path}; fill it in, then run: migmodule profile check {path}", err=True)
+    spoken = parse_languages(languages)
+    path = init_profile(list(modules), output, country, reference_date, spoken, force)
+    lang = next((x for x in spoken or [] if x in complete_languages()), "en")  # the first one
+    click.echo(word(lang, "cli.wrote_profile", path=str(path)), err=True)
 
 
 @profile.command()
