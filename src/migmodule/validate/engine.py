@@ -344,8 +344,16 @@ class _FileRun:
         (and of a derived variable computed from one)."""
         chunk.undetermined = dict(chunk.design_blank)
         every = np.ones(len(chunk), dtype=bool)
+        values = chunk.values
+        if self.absent and not values.columns.isin(self.absent).any():
+            # one new block for all of them, not one insertion (and copy of the index) each
+            blank = np.full((len(values), len(self.absent)), np.nan)
+            extra = pd.DataFrame(blank, index=values.index, columns=self.absent)
+            chunk.values = pd.concat([values, extra], axis=1)
+        else:
+            for name in self.absent:
+                values[name] = np.nan
         for name in self.absent:
-            chunk.values[name] = np.nan
             chunk.undetermined[name] = every
 
 

@@ -275,7 +275,10 @@ def parse_columns(
     waits for its thread pool, which the reader of the next chunk also uses: one call per chunk,
     not three per column). A cell polars cannot read (text, or a space polars does not strip
     such as U+001C) is asked of pandas again, by distinct value, so that both agree on every
-    spelling; a column that is not all text (mixed objects) is read by pandas as before."""
+    spelling; a column that is not all text (mixed objects) is read by pandas as before.
+    No text column (Parquet, Stata, SPSS files of numbers): polars is not imported at all."""
+    if not names:
+        return {}
     import polars as pl
 
     out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -351,7 +354,11 @@ def prepare_question(
     else:
         numbers = series.to_numpy(dtype="float64", copy=True, na_value=np.nan)
         not_number = np.zeros(n, dtype=bool)
-    file_values = numbers.copy()
+    info = mapped.info
+    # the file's own values, as numbers: a copy only when recodes and user-missing values below
+    # change `numbers` while reading them
+    changed = bool(mapped.recode) or (info is not None and bool(info.user_missing))
+    file_values = numbers.copy() if changed else numbers
     if national is not None and national.raw is not None:
         file_values = (
             parse_numbers(national.raw)[0]
@@ -369,7 +376,6 @@ def prepare_question(
         kinds[numbers == code] = kind
 
     # SPSS user-missing values that are not the spec's own special codes.
-    info = mapped.info
     if info is not None and info.user_missing:
         for lo, hi in info.user_missing:
             if isinstance(lo, str):

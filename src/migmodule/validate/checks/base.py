@@ -138,9 +138,30 @@ def truth(
             columns=chunk.columns_read,
             prepared=context.expressions,
         )
-    series = chunk.cache[key]
-    unknown = series.isna().to_numpy()
-    true = series.to_numpy(dtype=bool, na_value=False)
+    return masks(chunk.cache[key])
+
+
+def masks(series: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(true, false, unknown) of a nullable boolean Series, new arrays the caller may keep.
+
+    A `BooleanArray` holds its values and its mask as two numpy arrays: reading them costs two
+    array operations, where `isna()` and `to_numpy(dtype=bool, na_value=False)` copy through
+    pandas' generic paths (0.15 s of a 1M-row run, 700 conditions). Any other Series goes the
+    generic way."""
+    array = series.array
+    data, mask = getattr(array, "_data", None), getattr(array, "_mask", None)
+    if (
+        isinstance(array, pd.arrays.BooleanArray)
+        and isinstance(data, np.ndarray)
+        and isinstance(mask, np.ndarray)
+        and data.dtype == bool
+        and mask.dtype == bool
+    ):
+        unknown = mask.copy()
+        true = data & ~mask
+    else:
+        unknown = series.isna().to_numpy()
+        true = series.to_numpy(dtype=bool, na_value=False)
     return true, ~true & ~unknown, unknown
 
 

@@ -23,6 +23,35 @@ from migmodule.validate.checks.base import (
 from migmodule.validate.prepare import ANSWERED, BLANK, Chunk, MappedQuestion
 from migmodule.validate.report import CheckResult
 
+# Above this many codes, `in_codes` looks values up in a table instead of comparing each code.
+FEW_CODES = 16
+# The widest range of whole-number codes looked up in a table (one byte per code in the range).
+TABLE_SPAN = 1 << 20
+
+
+def in_codes(numbers: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """`np.isin(numbers, allowed)` for float64 values against sorted float64 codes, without
+    np.isin's sort of both arrays on every chunk (a country list of 250 codes: 0.9 ms a column of
+    100,000 rows, 0.07 s of a 1M-row run). A few codes are compared one by one; whole-number
+    codes within a span of TABLE_SPAN are looked up in a table of booleans; anything else goes
+    to np.isin. NaN is in no list."""
+    if len(allowed) <= FEW_CODES:
+        found = np.zeros(len(numbers), dtype=bool)
+        for code in allowed:
+            found |= numbers == code
+        return found
+    low, high = float(allowed[0]), float(allowed[-1])
+    whole = bool(np.all(allowed == np.floor(allowed)))
+    if not whole or not np.isfinite(low) or not np.isfinite(high) or high - low >= TABLE_SPAN:
+        return np.isin(numbers, allowed)
+    table = np.zeros(int(high - low) + 1, dtype=bool)
+    table[(allowed - low).astype(np.int64)] = True
+    offset = numbers - low
+    inside = (offset >= 0) & (offset < len(table))  # False for NaN
+    position = np.where(inside, offset, 0).astype(np.int64)
+    # a fraction truncates to a whole position: only a value equal to its code is in the list
+    return inside & table[position] & (position + low == numbers)
+
 
 class QuestionValueCheck(Check):
     name = "values"
@@ -79,7 +108,7 @@ class QuestionValueCheck(Check):
                 bad = _bad_tokens(values, self.allowed)
             else:
                 numbers = values.to_numpy(dtype="float64")
-                bad = (kinds == ANSWERED) & ~np.isnan(numbers) & ~np.isin(numbers, self.allowed)
+                bad = (kinds == ANSWERED) & ~np.isnan(numbers) & ~in_codes(numbers, self.allowed)
             bad = bad & ~design
             self.coding.add(chunk, bad, values=raw)
             if bad.any():
