@@ -84,16 +84,15 @@ class UniverseCheck(Check):
             "refused": kinds == REFUSED,
             "blank": blank,
         }
-        for name, mask in split.items():
-            self.kind_counts[name] += int((mask & inside & asked).sum())
-        self.by_design += int((design & ~outside).sum())
-        missing = (
-            inside & asked & (split["not_stated"] | split["dont_know"] | split["refused"] | blank)
-        )
+        checked = inside & asked
+        for name, mask in split.items():  # count_nonzero: bool.sum() goes through an int sum
+            self.kind_counts[name] += int(np.count_nonzero(mask & checked))
+        self.by_design += int(np.count_nonzero(design & ~outside))
+        missing = checked & (split["not_stated"] | split["dont_know"] | split["refused"] | blank)
         self.nonresponse.add(
             chunk,
             missing,
-            denominator=inside & asked,
+            denominator=checked,
             not_checkable=(unknown & asked) | (design & ~outside),
         )
 

@@ -101,8 +101,8 @@ class QuestionValueCheck(Check):
         raw = chunk.raw[m.id]
         design = chunk.blank_by_design(m.id)  # not asked by national design: never a code error
         self.rows += len(kinds)
-        self.asked += int((~design).sum())
-        self.answered += int(((kinds != BLANK) & ~design).sum())
+        self.asked += len(design) - int(np.count_nonzero(design))
+        self.answered += int(np.count_nonzero((kinds != BLANK) & ~design))
         if self.allowed is not None:
             if m.question.type is QuestionType.SELECT_MULTIPLE:
                 bad = _bad_tokens(values, self.allowed)
