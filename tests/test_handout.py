@@ -489,7 +489,7 @@ def test_cli_writes_each_format_from_the_extension(tmp_path, suffix):
     result = CliRunner().invoke(main, ["handout", str(MINI), "--lang", "es", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.stat().st_size > 1000
-    assert f"({suffix}, es, 1 module(s))" in result.output
+    assert f"escrito ({suffix}, es, 1 módulo)" in result.output
 
 
 def test_cli_without_a_module_or_profile_is_a_coded_error(tmp_path):

@@ -188,7 +188,7 @@ def test_cli_writes_a_deck_from_the_pptx_extension(tmp_path):
     out = tmp_path / "deck.pptx"
     result = CliRunner().invoke(main, ["handout", str(MINI), "--lang", "fr", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert out.read_bytes()[:2] == b"PK" and "(pptx, fr, 1 module(s))" in result.output
+    assert out.read_bytes()[:2] == b"PK" and "écrit (pptx, fr, 1 module)" in result.output
 
 
 def kenya(tmp_path: Path, module: str) -> Path:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from migmodule import i18n
 from migmodule.cli.common import echo_findings, exit_for, fail_on_option, handle_errors
 from migmodule.codes import MigmoduleError
 from migmodule.handout import AUDIENCES, render_handout
@@ -100,7 +101,11 @@ def handout(
         adapted, lang, output_format, output, national=profile is not None, audience=audience
     )
     echo_findings(findings, lang=lang)
-    click.echo(f"wrote {output} ({output_format}, {lang}, {len(adapted)} module(s))", err=True)
+    said = i18n.word(
+        lang, "cli.wrote_handout", path=output, format=output_format, language=lang,
+        count=len(adapted),
+    )  # fmt: skip
+    click.echo(said, err=True)
     exit_for(findings, fail_on)
 
 
