@@ -143,3 +143,23 @@ def test_parquet_validation_does_not_import_polars(tmp_path):
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=tests, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("copies", [1, 3, 40])  # failures under and over STRIP_IN_POLARS
+@pytest.mark.parametrize("dtype", ["str", "object"])
+def test_numbers_cast_first_then_stripped_are_pandas_to_numeric(copies, dtype):
+    from migmodule.validate.prepare import STRIP_IN_POLARS, _parse_numbers_pandas, parse_columns
+    from test_speed_paths import SPELLINGS
+
+    cells = [*SPELLINGS * copies, *[f" {i} " for i in range(copies * 10)], "12", "3.5"]
+    frame = pd.DataFrame({"c": np.array(cells, dtype=object)})
+    frame["c"] = frame["c"].astype(dtype)
+    numbers, not_number = parse_columns(frame, ["c"])["c"]
+    expected, expected_not = _parse_numbers_pandas(frame["c"])
+    np.testing.assert_array_equal(numbers, expected)
+    np.testing.assert_array_equal(np.signbit(numbers), np.signbit(expected))
+    np.testing.assert_array_equal(not_number, expected_not)
+    padded = numbers[len(SPELLINGS) * copies : -2]
+    np.testing.assert_array_equal(padded, np.arange(copies * 10, dtype="float64"))
+    # 40 copies: 400 padded numbers alone do not cast as they are, so polars strips them
+    assert (copies * 10 > STRIP_IN_POLARS) == (copies == 40)
