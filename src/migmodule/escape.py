@@ -83,6 +83,20 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _XLSX_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+def xlsx_sheet_title(text: str, taken: set[str]) -> str:
+    """A sheet name Excel accepts, unique in its workbook (`taken`, lower-cased, is updated): the
+    characters []:*?/\\ become _, no apostrophe at either end, at most 31 characters; a name
+    already taken gets " (2)", " (3)"..."""
+    title = re.sub(r"[\[\]:*?/\\]", "_", xlsx_value(text))
+    title = re.sub(r"^'|'$", "_", title[:31])
+    base, n = title, 2
+    while title.lower() in taken:
+        suffix = f" ({n})"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(title.lower())
+    return title
+
+
 def xlsx_value(value: Any) -> Any:
     """A value an XLSX cell can hold: the control characters XML 1.0 forbids (NUL, escape...)
     become spaces, where openpyxl would raise; tabs and line breaks stay."""

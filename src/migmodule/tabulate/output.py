@@ -8,7 +8,6 @@ file goes into a spreadsheet, R or pandas as it is; a table not produced is one 
 
 from __future__ import annotations
 
-import re
 from importlib import resources
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from migmodule import i18n
 from migmodule.codes import Location, MigmoduleError
-from migmodule.escape import xlsx_literals, xlsx_value
+from migmodule.escape import xlsx_literals, xlsx_sheet_title, xlsx_value
 from migmodule.io import atomic_path, write_text
 from migmodule.tabulate import codes
 from migmodule.tabulate.engine import NOT_STATED, TOTAL, Tabulation
@@ -71,7 +70,7 @@ def _number_format(decimals: int) -> str:
 def write_xlsx(tabulation: Tabulation, layouts: list[Layout], path: str | Path, lang: str) -> None:
     book = Workbook()
     contents = book.active
-    contents.title = _sheet_title(i18n.word(lang, "tabulate.contents"), set())
+    contents.title = xlsx_sheet_title(i18n.word(lang, "tabulate.contents"), set())
     taken = {contents.title.lower()}
     contents.append([i18n.word(lang, "tabulate.heading", module=tabulation.adapted.module.ref)])
     contents["A1"].font = TITLE
@@ -83,13 +82,13 @@ def write_xlsx(tabulation: Tabulation, layouts: list[Layout], path: str | Path, 
     contents.column_dimensions["A"].width = 32
     contents.column_dimensions["B"].width = 100
     for layout in layouts:
-        name = _sheet_title(layout.sheet_name, taken)
+        name = xlsx_sheet_title(layout.sheet_name, taken)
         contents.append(
             [name, layout.title if layout.produced else f"{layout.title} — {layout.notes[0]}"]
         )
         contents.cell(contents.max_row, 1).hyperlink = f"#'{name}'!A1"
         _table_sheet(book.create_sheet(name), layout, lang)
-    cells = book.create_sheet(_sheet_title(i18n.word(lang, "tabulate.cells_sheet"), taken))
+    cells = book.create_sheet(xlsx_sheet_title(i18n.word(lang, "tabulate.cells_sheet"), taken))
     frame = long_rows(tabulation, layouts, lang)
     cells.append(list(frame.columns))
     for cell in cells[1]:
@@ -106,16 +105,6 @@ def _plain(value):
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return None
     return value.item() if hasattr(value, "item") else value
-
-
-def _sheet_title(text: str, taken: set[str]) -> str:
-    title = re.sub(r"[\[\]:*?/\\']", "_", xlsx_value(text))[:31]
-    base, n = title, 2
-    while title.lower() in taken:
-        suffix = f" ({n})"
-        title, n = base[: 31 - len(suffix)] + suffix, n + 1
-    taken.add(title.lower())
-    return title
 
 
 def _table_sheet(sheet, layout: Layout, lang: str) -> None:

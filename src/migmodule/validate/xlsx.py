@@ -4,7 +4,6 @@ filters and widths, shares are formatted as percentages."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from migmodule import i18n
-from migmodule.escape import xlsx_literals, xlsx_value
+from migmodule.escape import xlsx_literals, xlsx_sheet_title, xlsx_value
 from migmodule.io import atomic_path
 from migmodule.validate.report import Report
 from migmodule.validate.terminal import failed_results, where
@@ -62,16 +61,6 @@ NONRESPONSE_COLUMNS = (
 )
 
 
-def _sheet_title(text: str, taken: set[str]) -> str:
-    title = re.sub(r"[\[\]:*?/\\]", "_", xlsx_value(text))[:31]
-    base, n = title, 2
-    while title.lower() in taken:
-        suffix = f" ({n})"
-        title, n = base[: 31 - len(suffix)] + suffix, n + 1
-    taken.add(title.lower())
-    return title
-
-
 def _table(sheet: Worksheet, lang: str, columns: tuple, rows: list[list[Any]]) -> None:
     """A header row (bold, frozen, with filters) over `rows`, with widths and number formats."""
     sheet.append([i18n.word(lang, key) for key, _, _ in columns])
@@ -98,7 +87,7 @@ def write_xlsx(report: Report, path: str | Path, lang: str | None = None) -> Non
     word = lambda key, **values: i18n.word(lang, key, **values)  # noqa: E731
     book = Workbook()
     summary = book.active
-    summary.title = _sheet_title(word("report.sheet_summary"), set())
+    summary.title = xlsx_sheet_title(word("report.sheet_summary"), set())
     stats = data["stats"]["by_severity"]
     rows: list[tuple[str, Any]] = [
         (word("report.module"), data["module"]),
@@ -130,7 +119,7 @@ def write_xlsx(report: Report, path: str | Path, lang: str | None = None) -> Non
     summary.column_dimensions["A"].width, summary.column_dimensions["B"].width = 28, 80
 
     taken = {summary.title.lower()}
-    findings = book.create_sheet(_sheet_title(word("report.sheet_findings"), taken))
+    findings = book.create_sheet(xlsx_sheet_title(word("report.sheet_findings"), taken))
     failed = failed_results(report)
     columns, several = FINDING_COLUMNS, bool(report.modules)
     if several:
@@ -140,7 +129,7 @@ def write_xlsx(report: Report, path: str | Path, lang: str | None = None) -> Non
         findings.cell(index, 2).fill = FILLS[result.severity.value]
         findings.cell(index, len(columns)).alignment = WRAP
 
-    nonresponse = book.create_sheet(_sheet_title(word("report.sheet_nonresponse"), taken))
+    nonresponse = book.create_sheet(xlsx_sheet_title(word("report.sheet_nonresponse"), taken))
     _table(
         nonresponse,
         lang,
@@ -197,7 +186,7 @@ def _finding_sheet(book: Workbook, result, taken: set[str], by: str | None, lang
     """One sheet per finding, named by its code and where it is: the message, the examples
     (with the values the rule read), and the breakdown."""
     name = f"{result.code} {where(result, lang)}".strip()
-    sheet = book.create_sheet(_sheet_title(name, taken))
+    sheet = book.create_sheet(xlsx_sheet_title(name, taken))
     sheet.append([xlsx_value(i18n.finding_message(lang, result.finding))])
     sheet["A1"].alignment = Alignment(wrap_text=False)
     sheet.append([])
