@@ -71,7 +71,8 @@ def validate_modules(
     `modules` are references (`labour-migration@2.0.0`), spec paths or Adapted modules, in the
     order that decides which module checks a shared question (the first that carries it). The
     other arguments are those of `validate_data`. Raises MigmoduleError SPEC-USES-008 (before
-    any file is read) when the modules pin different versions of a shared module. The report's
+    any file is read) when the modules pin versions of a shared module that define a common
+    element differently (`spec.shared.check_shared_versions`). The report's
     `modules` lists the modules; each result's `module` is where its element comes from.
     """
     started = time.perf_counter()
