@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import glob
 import os
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -162,3 +163,24 @@ def write_text(path: str | Path, text: str, encoding: str = "utf-8", newline: st
 def write_bytes(path: str | Path, data: bytes) -> None:
     with atomic_path(path) as temp:
         temp.write_bytes(data)
+
+
+# Side files of a profile ---------------------------------------------------------------------------
+def csv_delimiter(text: str) -> str:
+    """The separator of a small CSV a profile names: ";" when its first line has semicolons and
+    no comma (French and Spanish Excel), else ","."""
+    first = text.splitlines()[0] if text else ""
+    return ";" if ";" in first and "," not in first else ","
+
+
+def read_csv_rows(path: Path, role: str, fail: Callable[[str], MigmoduleError]) -> list[list[str]]:
+    """The rows of a UTF-8 CSV a profile names (a code list, a table), noted as an input of the
+    command. `fail(reason)` makes the caller's coded error for a missing or unreadable file."""
+    note_input(path, role)  # no output of the command may replace it
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise fail("the file does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fail(f"cannot read it as UTF-8 text ({exc})") from None
+    return list(csv.reader(text.splitlines(), delimiter=csv_delimiter(text)))

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from migmodule.countries import countries
-from migmodule.io import note_input
+from migmodule.io import csv_delimiter, note_input
 
 ELSE = "else"
 BUILTINS = ("iso3", "iso2")
@@ -339,7 +339,7 @@ def from_crosswalk(
         return None, [
             RecodeProblem("crosswalk_format", shown, f"cannot read it: {exc}", None, shown)
         ]
-    rows = list(csv.reader(text.splitlines(), delimiter=_delimiter(text)))
+    rows = list(csv.reader(text.splitlines(), delimiter=csv_delimiter(text)))
     if not rows:
         return None, [RecodeProblem("crosswalk_format", shown, "the file is empty", 1, shown)]
     header = [cell.strip().lower() for cell in rows[0]]
@@ -365,11 +365,6 @@ def from_crosswalk(
             continue
         builder.add(row[at_national], row[at_standard], number, shown)
     return builder.build(f"file:{shown}"), builder.problems
-
-
-def _delimiter(text: str) -> str:
-    first = text.splitlines()[0] if text else ""
-    return ";" if ";" in first and "," not in first else ","
 
 
 def parse_recode(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import Any
 
 from migmodule.codes import Location, MigmoduleError, define
 from migmodule.countries import THIS_COUNTRY_PLACEHOLDER, lookup
-from migmodule.io import note_input
+from migmodule.io import read_csv_rows
 from migmodule.spec.model import Module, Parameter
 from migmodule.spec.tables import Table, load_table
 
@@ -48,17 +47,7 @@ def code_list_from_csv(name: str, path: str | Path, languages: list[str]) -> lis
             PARAMETER_FILE, Location(file=str(path), line=line), name=name, path=path, reason=reason
         )
 
-    note_input(path, "a code list it reads")  # no output of the command may replace it
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise fail("the file does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise fail(f"cannot read it as UTF-8 text ({exc})") from None
-    lines = text.splitlines()
-    first = lines[0] if lines else ""
-    delimiter = ";" if ";" in first and "," not in first else ","
-    rows = list(csv.reader(lines, delimiter=delimiter))
+    rows = read_csv_rows(path, "a code list it reads", fail)
     if not rows:
         raise fail("the file is empty", 1)
     header = [cell.strip().lower() for cell in rows[0]]

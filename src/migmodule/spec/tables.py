@@ -11,7 +11,6 @@ coded with the file, the line, the column and the fix. Expressions read a table 
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -204,7 +203,7 @@ class _Reader:
 
 def table_from_csv(name: str, path: str | Path, keys: list[str], value: str) -> Table:
     """A table parameter read from a CSV file (comma or semicolon separated, UTF-8)."""
-    from migmodule.io import note_input
+    from migmodule.io import read_csv_rows
 
     path = Path(path)
     reader = _Reader(name, keys, value, str(path))
@@ -219,18 +218,9 @@ def table_from_csv(name: str, path: str | Path, keys: list[str], value: str) -> 
             columns=reader.columns(),
         )
 
-    note_input(path, "a table it reads")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise fail("the file does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise fail(f"cannot read it as UTF-8 text ({exc})") from None
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
+    rows = read_csv_rows(path, "a table it reads", fail)
+    if not rows or (len(rows[0]) <= 1 and not "".join(rows[0]).strip()):  # a blank first line
         raise fail("the file is empty", 1)
-    delimiter = ";" if ";" in lines[0] and "," not in lines[0] else ","
-    rows = list(csv.reader(lines, delimiter=delimiter))
     header = [cell.strip().lower() for cell in rows[0]]
     for column in [*keys, value]:
         if column not in header:
