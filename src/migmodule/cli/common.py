@@ -201,6 +201,12 @@ def data_reading_options(func: Callable[..., Any]) -> Callable[..., Any]:
     microdata (validate, tabulate): a file read by one is read the same way by the other."""
     options = [
         click.option(
+            "--profile",
+            "-p",
+            type=click.Path(exists=True, dir_okay=False),
+            help="Profile: country, parameters, national variable names, recodes, files per level.",
+        ),
+        click.option(
             "--chunk-size",
             type=click.IntRange(1),
             default=100_000,

@@ -33,12 +33,6 @@ from migmodule.codes import reaches
     "run: an LFS with labour-migration and recruitment-costs is tabulated in two runs.",
 )
 @click.option(
-    "--profile",
-    "-p",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Profile: country, parameters, national variable names, recodes, files per level.",
-)
-@click.option(
     "--tables",
     "groups",
     metavar="GROUPS",

@@ -34,12 +34,6 @@ from migmodule.codes import MigmoduleError, reaches
     "modules share (person-core, work-abroad) is checked once, reported under its shared module.",
 )
 @click.option(
-    "--profile",
-    "-p",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Profile: country, parameters, national variable names, recodes, files per level.",
-)
-@click.option(
     "--report",
     "reports",
     multiple=True,
