@@ -92,10 +92,7 @@ def validate_data(
     glob or a folder: its files are one level (microdata/multi.py).
     """
     started = time.perf_counter()
-    if settings is None:
-        settings = ValidationSettings.from_options(**options)
-    elif options:
-        raise TypeError(f"give settings or keywords, not both: {', '.join(options)}")
+    settings = ValidationSettings.given(settings, options)
     selection = Selection.of(settings.checks, settings.skip)
     adapted, profile_dir = adapted_for_run(module, profile, country, reference_date, params)
     plans = plan_files(adapted, data, profile_dir, settings)

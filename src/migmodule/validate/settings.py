@@ -55,6 +55,17 @@ class ValidationSettings:
             raise ValueError(f"engine must be 'local' or 'dask', not {self.engine!r}")
 
     @classmethod
+    def given(
+        cls, settings: ValidationSettings | None, options: Mapping[str, Any]
+    ) -> ValidationSettings:
+        """`settings`, or settings made from keyword options (the entry points take either)."""
+        if settings is None:
+            return cls.from_options(**options)
+        if options:
+            raise TypeError(f"give settings or keywords, not both: {', '.join(options)}")
+        return settings
+
+    @classmethod
     def from_options(
         cls,
         *,

@@ -76,10 +76,7 @@ def validate_modules(
     `modules` lists the modules; each result's `module` is where its element comes from.
     """
     started = time.perf_counter()
-    if settings is None:
-        settings = ValidationSettings.from_options(**options)
-    elif options:
-        raise TypeError(f"give settings or keywords, not both: {', '.join(options)}")
+    settings = ValidationSettings.given(settings, options)
     if settings.engine != "local":
         raise ValueError("several modules are validated with the local engine only")
     selection = Selection.of(settings.checks, settings.skip)
