@@ -372,3 +372,17 @@ def test_an_unknown_param_is_refused_by_validate_and_by_exports(tmp_path):
     assert not (tmp_path / "x.xlsx").exists()
     result = invoke("export", "xlsform", str(MINI), "--lang", "de", "-o", tmp_path / "x.xlsx")
     assert result.exit_code == 2 and "I18N-LANG-001" in result.output
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_without_a_profile_the_report_says_so_not_profile_profile(tmp_path, lang):
+    """Validated with -m only, the summary, HTML and XLSX said "Profile: profile"."""
+    html, xlsx = tmp_path / "r.html", tmp_path / "r.xlsx"
+    result = invoke(
+        "validate", f"person={SAMPLE / 'census_persons.sav'}", "-m", "census-key-questions@1.0.0",
+        "--lang", lang, "--report", html, "--report", xlsx,
+    )  # fmt: skip
+    said = {"en": "No national profile", "fr": "Sans profil national"}[lang]
+    assert said in result.output
+    assert said in html_text(html) and said in xlsx_text(xlsx)
+    assert "Profile: profile" not in result.output + html_text(html)

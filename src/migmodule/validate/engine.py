@@ -110,6 +110,7 @@ def validate_data(
         results,
         settings.to_report(),
         time.perf_counter() - started,
+        generic=adapted.generic,
     )
 
 

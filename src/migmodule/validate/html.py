@@ -107,6 +107,7 @@ def render_html(report: Report, lang: str | None = None, made: datetime | None =
     language = i18n.info(lang)
     return template.render(
         report=report.to_dict(),
+        profile_text=report.profile_text(lang),
         failed=_failed(report, lang),
         charts=charts(report, lang),
         colours=COLOURS,

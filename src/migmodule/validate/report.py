@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from migmodule import i18n
 from migmodule.codes import Finding, Severity, get
 
 SCHEMA_VERSION = "1.0"
@@ -250,6 +251,15 @@ class Report:
     # The modules validated together (validate/several.py); empty for one module, whose report
     # keeps its shape (`module` then names it alone).
     modules: list[str] = field(default_factory=list)
+    # No national profile was given (the module with command-line options): said in words, not
+    # as the placeholder name "profile". Not in the JSON, whose `profile` keeps that name.
+    generic: bool = False
+
+    def profile_text(self, lang: str) -> str:
+        """'Profile: NAME', or 'No national profile', in `lang`."""
+        if self.generic:
+            return i18n.word(lang, "report.no_profile")
+        return i18n.word(lang, "report.profile", profile=self.profile)
 
     @property
     def findings(self) -> list[Finding]:

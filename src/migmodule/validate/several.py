@@ -106,6 +106,7 @@ def validate_modules(
         settings.to_report(),
         time.perf_counter() - started,
         modules=refs,
+        generic=adapted[0].generic,
     )
 
 

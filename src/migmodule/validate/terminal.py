@@ -121,7 +121,7 @@ def print_summary(
             f"{level}: {i18n.word(lang, 'report.rows', count=info['rows'])}"
             for level, info in report.files.items()
         )
-        profile = i18n.word(lang, "report.profile", profile=report.profile)
+        profile = report.profile_text(lang)
         if report.modules:
             modules = i18n.word(lang, "several.modules", modules=", ".join(report.modules))
             console.print(Text(f"{modules} ({profile}): {files}"), soft_wrap=True)

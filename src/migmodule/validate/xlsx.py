@@ -91,7 +91,10 @@ def write_xlsx(report: Report, path: str | Path, lang: str | None = None) -> Non
     stats = data["stats"]["by_severity"]
     rows: list[tuple[str, Any]] = [
         (word("report.module"), data["module"]),
-        (word("report.profile_label"), data["profile"]),
+        (
+            word("report.profile_label"),
+            word("report.no_profile") if report.generic else data["profile"],
+        ),
         (word("report.valid_label"), word(f"report.answer_{'yes' if data['valid'] else 'no'}")),
         (word("report.errors_heading"), stats["error"]),
         (word("report.warnings_heading"), stats["warning"]),
