@@ -226,7 +226,7 @@ class FrameEvaluator(Visitor):
             return _Truth(a.true | b.true, a.false & b.false)
         if node.op in COMPARISONS:
             return self.compare(node)
-        left, right = self.value(node.left), self.value(node.right)
+        left, right = self.operands(node)
         for side in (left, right):
             if side.kind != "number":
                 raise MigmoduleError.of(
@@ -247,6 +247,21 @@ class FrameEvaluator(Visitor):
                 )
         return _Value(np.where(unknown, np.nan, result), unknown)
 
+    def operands(self, node: Binary) -> tuple[_Value, _Value]:
+        """Both sides of a binary node; a number literal facing a column stays a scalar (its
+        value and `unknown` are 0-d), not an array of the chunk's length (641 arrays of 100,000
+        copies in a 1M-row run). Only for numbers: dates and text take the general path."""
+        left_literal, right_literal = isinstance(node.left, Num), isinstance(node.right, Num)
+        if left_literal == right_literal:
+            return self.value(node.left), self.value(node.right)
+        column = self.value(node.right if left_literal else node.left)
+        if column.kind != "number":
+            literal = self.value(node.left if left_literal else node.right)
+            return (literal, column) if left_literal else (column, literal)
+        number = float((node.left if left_literal else node.right).value)
+        literal = _Value(np.float64(number), np.bool_(False))
+        return (literal, column) if left_literal else (column, literal)
+
     def _raw(self, ref: Node) -> np.ndarray:
         value = self.value(ref)
         return value.raw if value.raw is not None else value.values
@@ -259,7 +274,7 @@ class FrameEvaluator(Visitor):
             equal = self._raw(ref) == float(lit.value)
             truth = _Truth(equal, ~equal) if node.op == "==" else _Truth(~equal, equal)
             return _decided(truth, self.value(ref).open)
-        left, right = self.value(node.left), self.value(node.right)
+        left, right = self.operands(node)
         if left.kind == "date" or right.kind == "date":
             left, right = self.as_date(left), self.as_date(right)
         known = ~(left.unknown | right.unknown)
@@ -630,6 +645,43 @@ def evaluate_frame(
     tree = prepared.tree(expression, self_id)
     evaluator = _ModuleEvaluator(module, frame, self_id, field, expression, undetermined, columns)
     return run(evaluator, tree, frame.index)
+
+
+def evaluate_truth(
+    module: Module,
+    expression: str,
+    frame: pd.DataFrame,
+    params: dict[str, Any] | None = None,
+    *,
+    self_id: str | None = None,
+    field: str = "expression",
+    undetermined: Mapping[str, np.ndarray] | None = None,
+    columns: dict | None = None,
+    prepared: PreparedExpressions | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(true, false, unknown) of a condition over a frame: what `evaluate_frame` gives, without
+    the nullable boolean Series around it (the checks only read the masks). The arrays are
+    read-only, so that a per-chunk cache can hand the same ones to every check.
+
+    An expression that is a value, not a condition, gives the masks of its Series, as before."""
+    if prepared is None:
+        prepared = PreparedExpressions(module, params)
+    else:
+        prepared.check(module, params)
+    tree = prepared.tree(expression, self_id)
+    evaluator = _ModuleEvaluator(module, frame, self_id, field, expression, undetermined, columns)
+    if is_condition(tree):
+        truth = evaluator.truth(tree)
+        true, false = truth.true, truth.false
+        unknown = ~(true | false)
+    else:
+        series = run(evaluator, tree, frame.index)
+        unknown = series.isna().to_numpy()
+        true = series.to_numpy(dtype=bool, na_value=False)
+        false = ~true & ~unknown
+    for mask in (true, false, unknown):
+        mask.setflags(write=False)
+    return true, false, unknown
 
 
 def run(evaluator: FrameEvaluator, tree: Node, index: pd.Index) -> pd.Series:

@@ -177,7 +177,8 @@ class Chunk:
     group: pd.Series | None = None
     keys: np.ndarray | None = None  # hash of this level's identifiers, one per row
     parent_keys: np.ndarray | None = None  # hash of the parent level's identifiers
-    cache: dict[str, pd.Series] = field(default_factory=dict)  # evaluated expressions
+    # evaluated conditions: (true, false, unknown) read-only masks per expression (checks.base)
+    cache: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
     columns_read: dict = field(default_factory=dict)  # the evaluator's columns, read once
     # Flat files: per ancestor level read from this file, its units' identifiers (hash, columns).
     units: dict[str, tuple[np.ndarray | None, pd.DataFrame | None]] = field(default_factory=dict)

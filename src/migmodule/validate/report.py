@@ -87,23 +87,23 @@ class Tally:
         Examples show the failing row (number and identifiers) and its `value`; `read` (label ->
         the chunk's values of a variable the rule read) gives, per example, the values the rule
         read (`example_values`, one mapping per example, in the result's details)."""
+        # count_nonzero, not .sum(): a boolean sum goes through an integer sum (issue 16)
         failed = np.asarray(failed, dtype=bool)
-        checked = (
-            np.ones(len(failed), dtype=bool)
-            if denominator is None
-            else np.asarray(denominator, dtype=bool)
-        )
-        self.total.count += int(failed.sum())
-        self.total.denominator += int(checked.sum())
+        failures = int(np.count_nonzero(failed))
+        self.total.count += failures
+        checked = None if denominator is None else np.asarray(denominator, dtype=bool)
+        self.total.denominator += len(failed) if checked is None else int(np.count_nonzero(checked))
         if not_checkable is not None:
-            self.not_checkable += int(np.asarray(not_checkable, dtype=bool).sum())
+            self.not_checkable += int(np.count_nonzero(np.asarray(not_checkable, dtype=bool)))
         if chunk.weight is not None:
             self.total.weighted_count += float(chunk.weight[failed].sum())
-            self.total.weighted_denominator += float(chunk.weight[checked].sum())
+            weights = chunk.weight if checked is None else chunk.weight[checked]
+            self.total.weighted_denominator += float(weights.sum())
         if chunk.group is not None:
-            self._add_groups(chunk, failed, checked)
+            every = np.ones(len(failed), dtype=bool)
+            self._add_groups(chunk, failed, every if checked is None else checked)
         room = self.max_examples - len(self.examples)
-        if room > 0 and failed.any():
+        if room > 0 and failures:
             positions = np.flatnonzero(failed)[:room]
             rows = chunk.describe_rows(positions)
             for row, pos in zip(rows, positions, strict=True):
@@ -130,6 +130,26 @@ class Tally:
             if chunk.weight is not None:
                 counts.weighted_count += float(row["wf"])
                 counts.weighted_denominator += float(row["wc"])
+
+    def absorb(self, more: Tally, first_row: int) -> None:
+        """Add the tally of the next file (rows numbered from 0; `first_row` rows before it):
+        counts add, and examples stay the first `max_examples` in file order."""
+        for mine, theirs in [(self.total, more.total)] + [
+            (self.by.setdefault(group, GroupCounts()), counts) for group, counts in more.by.items()
+        ]:
+            mine.count += theirs.count
+            mine.denominator += theirs.denominator
+            mine.weighted_count += theirs.weighted_count
+            mine.weighted_denominator += theirs.weighted_denominator
+        self.not_checkable += more.not_checkable
+        room = self.max_examples - len(self.examples)
+        if room <= 0:
+            return
+        for example in more.examples[:room]:
+            row = example.get("row")
+            shifted = isinstance(row, int) and "file" not in example  # "file": another file's row
+            self.examples.append({**example, "row": row + first_row} if shifted else example)
+        self.example_values.extend(more.example_values[:room])
 
     @property
     def count(self) -> int:

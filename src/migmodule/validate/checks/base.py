@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from migmodule.codes import Finding, IssueCode, Location
-from migmodule.expr.evaluate import PreparedExpressions, evaluate_frame
+from migmodule.expr.evaluate import PreparedExpressions, evaluate_truth
 from migmodule.expr.semantics import referenced
 from migmodule.profile import Adapted
 from migmodule.spec.model import Edit
@@ -124,10 +124,12 @@ def truth(
     self_id: str | None = None,
     field_name: str = "expression",
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(true, false, unknown) masks of a condition over one chunk, cached per chunk."""
+    """(true, false, unknown) masks of a condition over one chunk, cached per chunk: read-only
+    arrays shared by every check that asks (`evaluate_truth`, no pandas Series around them)."""
     key = f"{self_id}|{text}"
-    if key not in chunk.cache:
-        chunk.cache[key] = evaluate_frame(
+    found = chunk.cache.get(key)
+    if found is None:
+        found = chunk.cache[key] = evaluate_truth(
             context.module,
             text,
             chunk.values,
@@ -138,7 +140,7 @@ def truth(
             columns=chunk.columns_read,
             prepared=context.expressions,
         )
-    return masks(chunk.cache[key])
+    return found
 
 
 def masks(series: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
