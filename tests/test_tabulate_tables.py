@@ -337,10 +337,20 @@ def test_the_indicator_as_sdmx_csv_read_back_by_pysdmx(hand, tmp_path):
     data = read_sdmx_csv(out)
     assert set(data.REF_AREA) == {"404"} and set(data.TIME_PERIOD) == {"2030"}
     assert set(data.UNIT_MEASURE) == {"PT"}
-    native_code = MIGRATORY_STATUS_CODES[1]
-    native = data[data.COMPOSITE_BREAKDOWN.eq(native_code) & data.SEX.eq("_T") & data.AGE.eq("_T")]
-    assert native.OBS_VALUE.astype(float).tolist() == [40.0]  # 2 of 5, in percent
+    # migrants (UN DESA: foreign-born; groups 3 and 4): persons 3, 4, 5, 10, of whom 3, 5 and 10
+    # are literate: 3 of 4, in percent; everyone: 5 of the 9 whose literacy is known
+    assert MIGRATORY_STATUS_CODES[1] == "MS_MIGRANT"
+    assert set(data.COMPOSITE_BREAKDOWN) == {"MS_MIGRANT", "_T"}
+    overall = data[data.SEX.eq("_T") & data.AGE.eq("_T")]
+    values = dict(zip(overall.COMPOSITE_BREAKDOWN, overall.OBS_VALUE.astype(float), strict=True))
+    assert values == pytest.approx({"MS_MIGRANT": 75.0, "_T": 500 / 9}, abs=1e-6)
+    migrant_women = data[data.COMPOSITE_BREAKDOWN.eq("MS_MIGRANT") & data.SEX.eq("F")]
+    assert migrant_women.AGE.tolist() == ["Y20T24", "_T"]  # person 4, 24, not literate
+    assert migrant_women.OBS_VALUE.astype(float).tolist() == [0.0, 0.0]
+    assert not data.apply(lambda column: column.astype(str).str.contains("PLACEHOLDER")).any().any()
     assert set(data.AGE) >= {"Y0T4", "Y_GE85", "_T"}
+    # the groups left out of SDMX are said once, as an info (exit code 0)
+    assert result.output.count("TAB-SDMX-003 [info]") == 1
     refused = CliRunner().invoke(main, args[:-2])  # no --series
     assert refused.exit_code == 2 and "TAB-OPTION-004" in refused.output
 
@@ -411,3 +421,34 @@ def test_an_indicator_cell_nobody_is_in_shows_no_value(hand):
     assert [cell.text("en", 3) for cell in row] == ["1.000", EMPTY_MARK, EMPTY_MARK, "1.000"]
     counts = layouts["migratory_status_by_sex_age"]
     assert any(cell.text("en", 0) == "0" for _, cells in counts.body for cell in cells)
+
+
+@pytest.mark.parametrize("size", [3, 100_000])
+def test_migrants_for_sdmx_are_estimated_from_their_units_weighted(hand, size):
+    """The SDMX cells of migrants (groups 3 and 4 together) are a share of their units, not a sum
+    of the two groups' shares: persons 3, 4, 5, 10 (weights 20, 20, 20, 10), literate 3, 5, 10:
+    (20 + 20 + 10) / 70. Men: 3, 5, 10, all literate. Everyone: the indicator's own margin."""
+    results, _ = run(
+        hand, tables=[], indicator="literate", weight="weight", min_n=0, chunk_size=size
+    )
+    indicator = results["indicator"]
+    migrants = indicator.migrant_cells
+    assert set(migrants["migrant"]) == {1.0, TOTAL}
+
+    def estimate(migrant, sex=TOTAL, age_group=TOTAL):
+        row = migrants[
+            migrants["migrant"].eq(migrant)
+            & migrants["sex"].eq(sex)
+            & migrants["age_group"].eq(age_group)
+        ]
+        assert len(row) == 1
+        return float(row["estimate"].iloc[0]), int(row["n"].iloc[0])
+
+    assert estimate(1.0) == (pytest.approx(50 / 70), 4)
+    assert estimate(1.0, sex=1.0) == (pytest.approx(1.0), 3)
+    assert estimate(1.0, sex=2.0, age_group=20.0) == (pytest.approx(0.0), 1)
+    # everyone: literacy known for 9 persons (weights 10+10+20+20+20+30+30+10+10 = 160),
+    # literate 2, 3, 5, 7, 10 (10+20+20+30+10 = 90)
+    assert estimate(TOTAL) == (pytest.approx(90 / 160), 9)
+    assert cell(indicator) == pytest.approx(90 / 160)
+    assert {"se", "flag"} <= set(migrants.columns)

@@ -81,9 +81,10 @@ from migmodule.codes import reaches
     "--sdmx",
     "sdmx_path",
     metavar="FILE",
-    help="Also write the --indicator as SDMX-CSV for the SDG database (needs --series), or "
-    "with --tables sdg-10.7.1 and no --indicator, the SDG 10.7.1 mean by sex (series "
-    "SL_EMP_RCOST unless --series is given).",
+    help="Also write the --indicator as SDMX-CSV for the SDG database (needs --series; by "
+    "migratory_status: migrants MS_MIGRANT and the total), or with --tables sdg-10.7.1 and no "
+    "--indicator, the SDG 10.7.1 mean by sex (give --series: the default "
+    "PLACEHOLDER_SL_EMP_RCOST is not a checked SDG code).",
 )
 @click.option("--series", metavar="CODE", help="SDG series code of the indicator, for --sdmx.")
 @data_reading_options

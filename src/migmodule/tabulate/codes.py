@@ -58,3 +58,10 @@ NOT_A_NUMBER = define(
     "{option} {variable}: {reason}. To tabulate it: {fix}.",
     "tabulate",
 )
+SDMX_GROUPS_NOT_SENT = define(
+    "TAB-SDMX-003",
+    "info",
+    "Migratory-status groups not written to SDMX-CSV",
+    template("finding.TAB-SDMX-003.message"),
+    "tabulate",
+)

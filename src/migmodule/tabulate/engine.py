@@ -80,6 +80,9 @@ class TableResult:
     not_stated: dict[str, int] = field(default_factory=dict)  # per dimension, units counted
     flows: pd.DataFrame | None = None  # matrix tables: area, in, out, net
     weighted: bool = False
+    # an indicator by migratory_status: the same estimates for migrants (column `migrant`, 1;
+    # the margin TOTAL) in place of the four groups, for SDMX-CSV (sdmx.MIGRANT_GROUPS)
+    migrant_cells: pd.DataFrame | None = None
 
     @property
     def produced(self) -> bool:
@@ -522,9 +525,47 @@ class _Builder:
                     cells[dim] = TOTAL
             parts.append(cells)
         cells = pd.concat(parts, ignore_index=True)
+        if table.id == "indicator" and self.dims[0] == "migratory_status":
+            self.result.migrant_cells = self._migrant_cells(frame, cells, statistic, weight)
         if run.survey:
             cells = suppress(cells, min_n=run.min_n, max_cv=run.max_cv)
         return _ordered(cells, self.dims)
+
+    def _migrant_cells(
+        self, frame: pd.DataFrame, cells: pd.DataFrame, statistic: str, weight: str | None
+    ) -> pd.DataFrame:
+        """The indicator for migrants (groups MIGRANT_GROUPS of migratory_status) by the other
+        dimensions, with the margins over everyone: a share or a mean of migrants is estimated
+        from their units (it is not a sum of the groups' cells). Not-stated units (9) are in the
+        margins only, as in the table."""
+        from migmodule.tabulate.estimate import estimate_cells, suppress
+        from migmodule.tabulate.sdmx import MIGRANT_GROUPS
+
+        run, by, rest = self.run, self.dims[0], self.dims[1:]
+        groups = frame[by]
+        migrant = frame.assign(
+            **{by: np.where(groups.isin(MIGRANT_GROUPS), 1.0, np.where(groups.isna(), np.nan, 0.0))}
+        )
+        parts = []
+        for keep in _subsets(rest):
+            part = estimate_cells(
+                migrant,
+                [by, *keep],
+                value="_value",
+                statistic=statistic,
+                weight=weight,
+                strata=run.design["strata"],
+                psu=run.design["psu"],
+            )
+            part = part[part[by] == 1.0].copy()
+            for dim in rest:
+                part[dim] = part[dim].fillna(NOT_STATED) if dim in keep else TOTAL
+            parts.append(part)
+        parts.append(cells[cells[by] == TOTAL])
+        found = pd.concat(parts, ignore_index=True).rename(columns={by: "migrant"})
+        if run.survey:
+            found = suppress(found, min_n=run.min_n, max_cv=run.max_cv)
+        return _ordered(found, ["migrant", *rest])
 
 
 def _find(frame: pd.DataFrame, name: str) -> str:

@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from migmodule import i18n
-from migmodule.codes import Location, MigmoduleError
+from migmodule.codes import Finding, Location, MigmoduleError
 from migmodule.escape import xlsx_literals, xlsx_sheet_title, xlsx_value
 from migmodule.io import atomic_path, write_text
 from migmodule.tabulate import codes
@@ -377,9 +377,11 @@ def heat_map(tabulation: Tabulation, result, lang: str) -> Markup:
 
 # ---- SDMX-CSV (an SDG indicator by migratory status) --------------------------------------------
 # The SDG series of indicator 10.7.1 ("Recruitment cost borne by employee as a proportion of
-# monthly income earned in country of destination"), as remembered: the SDG code lists could not
-# be read here to confirm it, nor the unit the database uses for the ratio (docs/tabulate.md).
-SDG_10_7_1_SERIES = "SL_EMP_RCOST"
+# monthly income earned in country of destination") was not found: neither in the SDG structures
+# read (the CN_SERIES_SDG_GLH 1.22 sample, see sdmx.py) nor elsewhere, nor the unit the database
+# uses for the ratio. A placeholder, named so (the registry refuses it): give --series once the
+# code is checked. "SL_EMP_RCOST" inside it is a guess, not a code read (docs/tabulate.md).
+SDG_10_7_1_SERIES = "PLACEHOLDER_SL_EMP_RCOST"
 
 
 def write_sdg_10_7_1_sdmx(tabulation: Tabulation, path: str | Path, series: str) -> int:
@@ -411,11 +413,20 @@ def write_sdg_10_7_1_sdmx(tabulation: Tabulation, path: str | Path, series: str)
 
 def write_indicator_sdmx(tabulation: Tabulation, path: str | Path, series: str | None) -> int:
     """The indicator table as SDMX-CSV for the SDG database (sdmx.py, pysdmx): REF_AREA the
-    census country's M49 code, TIME_PERIOD the reference year, SEX, AGE (five-year bands) and
-    migratory status; a proportion is written in percent (unit PT), a mean as a number.
-    Returns the number of observations written."""
+    census country's M49 code, TIME_PERIOD the reference year, SEX, AGE (five-year bands) and,
+    by migratory_status, COMPOSITE_BREAKDOWN "MS_MIGRANT" (migrants: groups 3 and 4) and "_T";
+    a proportion is written in percent (unit PT), a mean as a number. The four groups are not
+    written (the SDG structure has no codes for them): an info finding (TAB-SDMX-003) is added
+    to `tabulation.findings` to say so. Returns the number of observations written."""
     from migmodule.tabulate.engine import reference_year
-    from migmodule.tabulate.sdmx import MIGRATORY_STATUS_DIMENSION, age_code, write_sdmx_csv
+    from migmodule.tabulate.sdmx import (
+        MIGRANT_CODE,
+        MIGRANT_GROUPS,
+        MIGRATORY_STATUS_CODES,
+        MIGRATORY_STATUS_DIMENSION,
+        age_code,
+        write_sdmx_csv,
+    )
     from migmodule.tabulate.tables import AGE_GROUP_OPEN, AGE_GROUP_WIDTH
 
     result = next((r for r in tabulation.results if r.table.id == "indicator"), None)
@@ -440,11 +451,19 @@ def write_indicator_sdmx(tabulation: Tabulation, path: str | Path, series: str |
     }
     proportion = table.statistic == "proportion"
     dimensions = {"sex": "SEX", "age_group": "AGE"}
-    if by == "migratory_status":
-        dimensions[by] = MIGRATORY_STATUS_DIMENSION
-    cells = result.cells
-    if by != "migratory_status":  # only its margin fits the SDG structure's dimensions
-        cells = cells[cells[by] == TOTAL].drop(columns=[by])
+    if by == "migratory_status":  # migrants (MS_MIGRANT) and everyone (_T): the SDG's codes
+        dimensions["migrant"] = MIGRATORY_STATUS_DIMENSION
+        cells = result.migrant_cells
+        tabulation.findings.append(
+            Finding.make(
+                codes.SDMX_GROUPS_NOT_SENT,
+                Location(file=str(path)),
+                code=MIGRANT_CODE,
+                groups=", ".join(str(g) for g in MIGRANT_GROUPS),
+            )
+        )
+    else:  # only its margin fits the SDG structure's dimensions
+        cells = result.cells[result.cells[by] == TOTAL].drop(columns=[by])
     return write_sdmx_csv(
         cells,
         path,
@@ -454,5 +473,5 @@ def write_indicator_sdmx(tabulation: Tabulation, path: str | Path, series: str |
         scale=100.0 if proportion else 1.0,
         ref_area=str(tabulation.adapted.params["COUNTRY"]),
         time_period=str(reference_year(tabulation.adapted)),
-        codes={"AGE": ages},
+        codes={"AGE": ages, MIGRATORY_STATUS_DIMENSION: MIGRATORY_STATUS_CODES},
     )

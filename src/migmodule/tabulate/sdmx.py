@@ -39,20 +39,25 @@ SDG_KEY_DIMENSIONS = (
 BREAKDOWN_DIMENSIONS = SDG_KEY_DIMENSIONS[4:]
 TOTAL_CODE = "_T"
 
-# The SDG structure has no dimension named for migratory status: series disaggregated by it
-# (8.8.1's SL_EMP_FTLINJUR, SL_EMP_INJUR) carry it in one of the breakdown dimensions. Which one,
-# and its codes, could not be read from the registry here: both are placeholders, named so, and a
-# caller overrides them (`dimensions`, `codes`) once checked against the SDG codelists.
+# Migratory status in the SDG structure: the breakdown dimension COMPOSITE_BREAKDOWN, code
+# "MS_MIGRANT" for migrants and "_T" for everyone. Evidence: the IAEG-SDGs data constraint
+# CN_SERIES_SDG_GLH version 1.22, attached to the dataflow IAEG-SDGs:DF_SDG_GLH(1.22) (SDMX-JSON
+# prepared 2025-11-14), allows for the series SI_POV_DAY1 COMPOSITE_BREAKDOWN "_T" and
+# "MS_MIGRANT"; read in pysdmx's test sample of the official SDG structures (repository
+# bis-med-it/pysdmx, tests/io/json/sdmxjson2/deser/samples/constraints/keyset.json, commit
+# fffef66c234473bd358be4a830d06ab33893e511). No SDG code for non-migrants, for the four detailed
+# groups or for the second generation was found: those are not written (they stay in the tables).
+# A migrant, as the SDG uses the word (UN DESA): a foreign-born person; in the module's derived
+# migratory_status, groups 3 (foreign-born citizen) and 4 (foreign-born non-citizen).
 MIGRATORY_STATUS_DIMENSION = "COMPOSITE_BREAKDOWN"
-MIGRATORY_STATUS_CODES: dict[Any, str] = {
-    1: "PLACEHOLDER_NATIVE_BORN_CITIZEN",
-    2: "PLACEHOLDER_NATIVE_BORN_NONCITIZEN",
-    3: "PLACEHOLDER_FOREIGN_BORN_CITIZEN",
-    4: "PLACEHOLDER_FOREIGN_BORN_NONCITIZEN",
-}
+MIGRANT_CODE = "MS_MIGRANT"
+MIGRANT_GROUPS = (3, 4)  # codes of the derived migratory_status that are migrants
+# The cells sent to COMPOSITE_BREAKDOWN carry a migrant flag (1 = migrant; the margin "_T"), never
+# the detailed groups: a code 1 of migratory_status (native-born citizen) must not become a migrant.
+MIGRATORY_STATUS_CODES: dict[Any, str] = {1: MIGRANT_CODE}
 # SDMX cross-domain sex codes (CL_SEX), used by the SDG structure; migmodule's sex code list.
 SEX_CODES: dict[Any, str] = {1: "M", 2: "F"}
-DEFAULT_CODES = {"SEX": SEX_CODES, MIGRATORY_STATUS_DIMENSION: MIGRATORY_STATUS_CODES}
+DEFAULT_CODES = {"SEX": SEX_CODES}  # migratory status: pass codes={..: MIGRATORY_STATUS_CODES}
 
 # Observation status (SDMX CL_OBS_STATUS): A normal, U low reliability (the "unreliable" flag).
 OBS_STATUS = {"": "A", "unreliable": "U"}
@@ -88,9 +93,10 @@ def write_sdmx_csv(
     """Write `cells` (from `estimate_cells`, maybe `suppress`) as SDMX-CSV for one SDG series.
 
     indicator: the SDG series code (SERIES), e.g. "SL_EMP_FTLINJUR". dimensions: cells column ->
-    SDG breakdown dimension, e.g. {"sex": "SEX", "age_group": "AGE", "migratory_status":
-    MIGRATORY_STATUS_DIMENSION}. codes: per SDG dimension, cell value -> SDMX code (defaults for
-    SEX and migratory status; AGE needs one, see `age_code`). A value in `totals` is the margin
+    SDG breakdown dimension, e.g. {"sex": "SEX", "age_group": "AGE", "migrant":
+    MIGRATORY_STATUS_DIMENSION}. codes: per SDG dimension, cell value -> SDMX code (SEX has a
+    default; AGE needs one, see `age_code`; migratory status: a migrant flag column with
+    {MIGRATORY_STATUS_DIMENSION: MIGRATORY_STATUS_CODES}). A value in `totals` is the margin
     ("_T"). Cells that are suppressed, blank, or not stated in a dimension are left out: the SDG
     database has no place for them. scale multiplies the values (100 for a share in percent);
     they are rounded to `decimals` places (no float noise such as 88.42999999999999).
