@@ -1,12 +1,16 @@
-"""`--engine dask`: the files of a level read and prepared on a Dask cluster, one task per file.
+"""`--engine dask`: the files of a level checked on a Dask cluster, one task per file.
 
-A census delivered as one file per region (or as Parquet partitions) is read by as many workers
-as the cluster has: each task reads one file and turns its chunks into question-keyed values
-(prepare.py: the national layer, codes, kinds of missing, identifier keys), the heavy part of a
-validation. The client feeds the prepared chunks to the checks in file order, as a single run
-would, so the report is the same report: row numbers go on from file to file, examples are the
-first ones in file order, and a household that straddles two files is compared across them.
-At most `window` files are in flight at once (memory on the client stays bounded by those).
+A census delivered as one file per region (or as Parquet partitions) is checked by as many
+workers as the cluster has: each task reads one file, prepares its chunks (prepare.py: the
+national layer, codes, kinds of missing, identifier keys) and feeds them to the file's checks,
+then sends back the checks' partial results (`Check.state`: counts, the first examples, the
+distinct identifier keys, a flat file's units), small beside the rows. The client merges them in
+file order (`Check.absorb`, rules in checks/partial.py) and calls `end()`, so the report is the
+one a single run gives: counts add up, row numbers go on from file to file, examples are the
+first N in file order, a duplicate identifier across two files is found, and a household whose
+rows are in two files of a flat file is compared across them (that file is checked again from
+the units it shares with the earlier files: `Check.carry`). A parent level's files send back the
+values their child files join (one row per unit). At most `window` files are in flight at once.
 
 Without an address (`--scheduler`) a local cluster of `workers` processes on 127.0.0.1 starts
 for the run and stops after it. With one, the run joins that scheduler (started by
@@ -71,51 +75,83 @@ def client_for(settings: ValidationSettings) -> Iterator[Any]:
         yield client
 
 
-def prepare_file(
-    plan: FilePlan, index: int, chunk_size: int | None, missing_map: dict
-) -> list[tuple[Any, int]]:
-    """One task: the prepared chunks of the index-th file of a level, rows numbered in the file."""
-    from migmodule.validate.engine import prepared
+@dataclasses.dataclass
+class FilePartial:
+    """What the task of one file sends back."""
 
+    states: list[Any]  # each check's partial result (_FileRun.parts order)
+    rows: int  # rows of the level (a profile may filter the file's rows)
+    read: int  # rows read from the file
+    kept: Any = None  # engine.Kept: the values a child level joins (a parent level's file)
+
+
+def check_file(
+    run: Any, plan: FilePlan, index: int, carried: list[Any] | None = None
+) -> FilePartial:
+    """One task: the index-th file of a level checked, rows numbered from its first. `carried`
+    (per check, None or what `Check.carry` gave): the units of earlier files it shares."""
+    from migmodule.validate.engine import _FileRun
+
+    file_run = _FileRun(run, plan)
+    file_run.start()
+    for part, seed in zip(file_run.parts, carried or [], strict=False):
+        if seed is not None:
+            part.seed(seed)
     source = plan.source.sources[index] if isinstance(plan.source, MultiSource) else plan.source
-    part = dataclasses.replace(plan, source=source)
-    return list(prepared(part, source.chunks(plan.columns(), chunk_size), missing_map))
+    rows, read, kept = file_run.read(file_run._chunks(source), None)
+    return FilePartial([part.state() for part in file_run.parts], rows, read, kept)
 
 
-def prepared_on_cluster(
-    client: Any, plan: FilePlan, settings: ValidationSettings, window: int | None = None
-) -> Iterator[tuple[Any, int]]:
-    """(chunk, rows read) of every file of the plan, in file order, prepared by the workers."""
+def checked_on_cluster(client: Any, file_run: Any, window: int | None = None) -> tuple[int, Any]:
+    """Check every file of `file_run`'s level on the workers and merge their partial results
+    into its checks, in file order: (rows of the level, values kept for child files or None)."""
+    from migmodule.validate.engine import Kept, _Progress
+
+    plan, run = file_run.plan, file_run.run_
     multi = isinstance(plan.source, MultiSource)
     count = len(plan.source.sources) if multi else 1
     window = window or max(2 * len(client.scheduler_info().get("workers", {})), 2)
-    run = uuid.uuid4().hex[:8]
+    # what every task of the level shares (the module, the plans, the parent level's values)
+    shared = client.scatter(dataclasses.replace(run, client=None, progress=None), broadcast=True)
+    tag = uuid.uuid4().hex[:8]
 
-    def submit(index: int) -> Any:
+    def submit(index: int, carried: list[Any] | None = None) -> Any:
+        again = "-again" if carried else ""
         return client.submit(
-            prepare_file,
+            check_file,
+            shared,
             plan,
             index,
-            settings.chunk_size,
-            dict(settings.missing_map),
-            key=f"migmodule-{plan.level}-{index}-{run}",
+            carried,
+            key=f"migmodule-{plan.level}-{index}{again}-{tag}",
         )
 
+    tell = _Progress(plan, run.progress)
     pending = deque(submit(i) for i in range(min(window, count)))
-    first = 0
+    first = rows = 0
+    kept = []
     for index in range(count):
         future = pending.popleft()
         if index + window < count:
             pending.append(submit(index + window))
-        chunks = future.result()
+        partial = future.result()
         future.release()
-        rows = sum(read for _, read in chunks)
+        carried = [
+            part.carry(state) for part, state in zip(file_run.parts, partial.states, strict=True)
+        ]
+        if any(seed is not None for seed in carried):  # units met in an earlier file
+            future = submit(index, carried)
+            partial = future.result()
+            future.release()
+        for part, state in zip(file_run.parts, partial.states, strict=True):
+            part.absorb(state, first)
         if multi:
-            part = plan.source.parts[index]
-            part.first_row, part.rows = first, rows
-        for chunk, read in chunks:
-            chunk.offset += first
-            if chunk.rows is not None:
-                chunk.rows = chunk.rows + first
-            yield chunk, read
-        first += rows
+            part_info = plan.source.parts[index]
+            part_info.first_row, part_info.rows = first, partial.read
+        if partial.kept is not None:
+            kept.append(partial.kept)
+        rows += partial.rows
+        first += partial.read
+        tell(first)
+    tell(first, done=True)
+    return rows, Kept.joined(kept) if file_run.keep else None

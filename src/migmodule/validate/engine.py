@@ -69,6 +69,21 @@ class Kept:
         )
 
 
+    @classmethod
+    def joined(cls, parts: list[Kept]) -> Kept:
+        """The kept values of a level's files, in file order, as one."""
+        parts = [part for part in parts if len(part.keys)] or parts[:1]  # files with no rows
+        if len(parts) == 1:
+            return parts[0]
+        ids = [part.ids for part in parts if part.ids is not None]
+        return cls(
+            pd.concat([part.values for part in parts], ignore_index=True),
+            np.concatenate([part.keys for part in parts]),
+            pd.concat(ids, ignore_index=True) if ids else None,
+            pd.concat([part.design for part in parts], ignore_index=True).fillna(False),
+        )
+
+
 def validate_data(
     data: str | Path | Iterable[str | Path] | dict[str, str | Path] | None = None,
     module: str | Path | Adapted | None = None,
@@ -261,11 +276,30 @@ class _FileRun:
         return [e for e in homed if e.level not in plan.flat_ids]
 
     def run(self) -> tuple[list[CheckResult], dict[str, Any]]:
+        self.start()
+        if self.run_.client is not None:  # checked on the Dask workers, merged here
+            from migmodule.validate.cluster import checked_on_cluster
+
+            rows, kept = checked_on_cluster(self.run_.client, self)
+        else:
+            rows, _, kept = self.read(self._chunks(), self.run_.progress)
+        return self.finish(rows, kept)
+
+    def start(self) -> None:
         for check, context in self.direct:
             check.start(context)
         for view, context in self.views:
             view.start(context)
-        rows, kept = self._read()
+
+    @property
+    def parts(self) -> list[Check | FlatLevel]:
+        """What holds a partial result (Check.state), in an order every run of the file shares:
+        the file's checks, then each upper level read from it."""
+        return [check for check, _ in self.direct] + [view for view, _ in self.views]
+
+    def finish(self, rows: int, kept: Kept | None) -> tuple[list[CheckResult], dict[str, Any]]:
+        """Every check's results once the file's rows are fed (or merged), and the file's entry
+        in the report."""
         if kept is not None:
             self.run_.parents[self.plan.level] = kept
         self.context.rows = rows
@@ -287,13 +321,16 @@ class _FileRun:
             _name_files(results, source)
         return results, info
 
-    def _read(self) -> tuple[int, Kept | None]:
-        """Feed every chunk to the checks; the values to keep for child files (or None)."""
+    def read(
+        self, chunks: Iterable[RawChunk], progress: Progress | None
+    ) -> tuple[int, int, Kept | None]:
+        """Feed every chunk (raw, in file order) to the checks: (rows of the level, rows read
+        from the file, the values kept for child files or None)."""
         plan = self.plan
         offset = rows = 0
         kept: list[Chunk] = []
-        tell = _Progress(plan, self.run_.progress)
-        for chunk, read in self._prepared():
+        tell = _Progress(plan, progress)
+        for chunk, read in prepared(plan, chunks, self.run_.settings.missing_map):
             self._feed(chunk)
             if self.keep:
                 kept.append(chunk)
@@ -302,21 +339,17 @@ class _FileRun:
             tell(offset)
         tell(offset, done=True)
         if not self.keep:
-            return rows, None
-        return rows, Kept.gather(kept, [m.id for m in plan.questions])
+            return rows, offset, None
+        return rows, offset, Kept.gather(kept, [m.id for m in plan.questions])
 
-    def _prepared(self) -> Iterator[tuple[Chunk, int]]:
-        """(chunk, rows read) in file order: read here (the next chunk in a thread), or on the
-        Dask workers, one task per file (cluster.py)."""
+    def _chunks(self, source: Any = None) -> Iterator[RawChunk]:
+        """The raw chunks of the file (or of one of its files, `source`), the next one read in a
+        thread while the checks run on this one."""
         plan, settings = self.plan, self.run_.settings
-        if self.run_.client is not None:
-            from migmodule.validate.cluster import prepared_on_cluster
-
-            return prepared_on_cluster(self.run_.client, plan, settings)
-        chunks = plan.source.chunks(plan.columns(), settings.chunk_size)
+        chunks = (source or plan.source).chunks(plan.columns(), settings.chunk_size)
         if settings.read_ahead and settings.chunk_size is not None:
             chunks = read_ahead(chunks)
-        return prepared(plan, chunks, settings.missing_map)
+        return chunks
 
     def _feed(self, chunk: Chunk) -> None:
         if self.joiner is not None:

@@ -9,10 +9,13 @@ the other rows agree with the first is a check of its own (checks/flat.py, DATA-
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 from migmodule.validate.checks.base import Check, Context
+from migmodule.validate.checks.partial import shared_units, units
 from migmodule.validate.keys import SeenUnits
 from migmodule.validate.prepare import Chunk
 from migmodule.validate.report import CheckResult
@@ -47,6 +50,28 @@ class FlatLevel:
         unit_chunk = chunk.take(new, columns, self.level)
         for check in self.checks:
             check.chunk(unit_chunk)
+
+    def state(self) -> dict[str, Any]:
+        """The partial result of the files fed so far (see Check.state)."""
+        return {
+            "seen": self.seen,
+            "units": self.units,
+            "checks": [check.state() for check in self.checks],
+        }
+
+    def absorb(self, state: dict[str, Any], first_row: int) -> None:
+        """The next file's units and its checks' states; a unit seen in an earlier file was fed
+        there (the next file was checked again from it: `carry`)."""
+        self.seen = units(self.seen, state["seen"], first_row)
+        self.units += state["units"]
+        for check, more in zip(self.checks, state["checks"], strict=True):
+            check.absorb(more, first_row)
+
+    def carry(self, state: dict[str, Any]) -> SeenUnits | None:
+        return shared_units(self.seen, state["seen"])
+
+    def seed(self, carried: SeenUnits) -> None:
+        self.seen = carried
 
     def end(self) -> list[tuple[Check, list[CheckResult]]]:
         return [(check, check.end()) for check in self.checks]

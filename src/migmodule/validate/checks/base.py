@@ -173,6 +173,10 @@ class Check:
     name: ClassVar[str] = ""
     issues: ClassVar[tuple[IssueCode, ...]] = ()
     scope: ClassVar[str] = "rows"
+    # How the state `chunk()` builds merges with the next file's, field by field (partial.py):
+    # `--engine dask` checks each file on a worker and merges the states on the client. None: not
+    # declared, and `state()` refuses (a check without a merge rule fails loudly, not silently).
+    partial: ClassVar[dict[str, Any] | None] = None
 
     @classmethod
     def build(cls, target: Target) -> list[Check]:  # pragma: no cover - every check overrides it
@@ -190,6 +194,32 @@ class Check:
 
     def end(self) -> list[CheckResult]:  # pragma: no cover
         raise NotImplementedError
+
+    def state(self) -> dict[str, Any]:
+        """What `chunk()` has gathered (picklable): the partial result of the files fed so far."""
+        return {name: getattr(self, name) for name in self._rules()}
+
+    def absorb(self, state: dict[str, Any], first_row: int) -> None:
+        """Merge the state of the next file (its rows numbered from 0; `first_row` rows came
+        before it), as if its chunks had been fed here after the earlier files'."""
+        for name, rule in self._rules().items():
+            setattr(self, name, rule(getattr(self, name), state[name], first_row))
+
+    def carry(self, state: dict[str, Any]) -> Any:
+        """What the next file must be checked again from when its state cannot be merged with
+        the state so far (a flat file's units seen in both files); None when it can."""
+        return None
+
+    def seed(self, carried: Any) -> None:  # pragma: no cover - only checks that carry() write it
+        """Start from what `carry()` gave (after `start()`, before the file's chunks)."""
+        raise NotImplementedError
+
+    def _rules(self) -> dict[str, Any]:
+        if self.partial is None:
+            raise NotImplementedError(
+                f"check '{self.name}' ({type(self).__name__}) declares no merge rule (partial)"
+            )
+        return self.partial
 
     def tally(self) -> Tally:
         return Tally(self.context.max_examples)

@@ -11,6 +11,7 @@ from migmodule.spec.model import Edit
 from migmodule.spec.text import render
 from migmodule.validate import codes
 from migmodule.validate.checks.base import Check, Context, Target, explain, truth
+from migmodule.validate.checks.partial import tally
 from migmodule.validate.prepare import Chunk
 from migmodule.validate.report import CheckResult
 
@@ -18,6 +19,7 @@ from migmodule.validate.report import CheckResult
 class EditCheck(Check):
     name = "edits"
     issues = (codes.EDIT_ERROR, codes.EDIT_WARNING)
+    partial = {"failures": tally}
 
     @classmethod
     def build(cls, target: Target) -> list[Check]:

@@ -21,6 +21,7 @@ from migmodule.codes import Finding
 from migmodule.spec.text import render
 from migmodule.validate import codes
 from migmodule.validate.checks.base import Check, Context, Target, singular
+from migmodule.validate.checks.partial import shared_units, tallies, units
 from migmodule.validate.keys import SPENT, SeenUnits
 from migmodule.validate.prepare import Chunk, MappedQuestion
 from migmodule.validate.report import CheckResult, Tally, result_from_tally
@@ -63,6 +64,9 @@ class LevelConsistencyCheck(Check):
     name = "levels"
     issues = (codes.LEVEL_INCONSISTENT,)
     scope = "file"
+    # a unit whose rows are in two files is compared across them: the later file is checked
+    # again from the units it shares with the earlier ones (carry, seed)
+    partial = {"tallies": tallies, "seen": units}
 
     @classmethod
     def build(cls, target: Target) -> list[Check]:
@@ -79,6 +83,12 @@ class LevelConsistencyCheck(Check):
         super().start(context)
         self.seen = SeenUnits(len(self.questions))
         self.tallies = [Tally(context.max_examples) for _ in self.questions]
+
+    def carry(self, state: dict) -> SeenUnits | None:
+        return shared_units(self.seen, state["seen"])
+
+    def seed(self, carried: SeenUnits) -> None:
+        self.seen = carried
 
     def chunk(self, chunk: Chunk) -> None:
         keys, _ = chunk.units.get(self.level, (None, None))

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -11,6 +13,7 @@ from migmodule.microdata.source import DataSource
 from migmodule.spec.text import render
 from migmodule.validate import codes
 from migmodule.validate.checks.base import Check, Context, Target, singular
+from migmodule.validate.checks.partial import either, tally
 from migmodule.validate.keys import describe_ids
 from migmodule.validate.prepare import Chunk
 from migmodule.validate.report import CheckResult, Tally, result_from_tally
@@ -24,6 +27,7 @@ class MissingIdCheck(Check):
     name = "id-variables"
     issues = (codes.ID_MISSING,)
     scope = "file"
+    partial = {}  # reads no rows
 
     @classmethod
     def build(cls, target: Target) -> list[Check]:
@@ -53,6 +57,19 @@ class MissingIdCheck(Check):
 _PARTS = 8  # slices of the 64-bit key range, by its top 3 bits
 
 
+@dataclass
+class Repeats:
+    """The duplicate check's partial result: rows repeating an earlier key, rows with keys, the
+    first repeats' rows (0-based, at most max_examples), and the distinct keys (sorted) with
+    their first rows (None once merged: only the next file's are looked at)."""
+
+    count: int
+    total: int
+    shown: np.ndarray
+    keys: np.ndarray
+    first_rows: np.ndarray | None
+
+
 class DuplicateIdCheck(Check):
     """Rows that repeat the identifiers of an earlier row. Keeps one 64-bit hash per row; the
     identifier values of the example rows are read back from the file at the end."""
@@ -60,6 +77,7 @@ class DuplicateIdCheck(Check):
     name = "duplicates"
     issues = (codes.ID_DUPLICATE,)
     scope = "file"
+    partial = {}  # state() and absorb() of its own: a key may repeat one of an earlier file
 
     @classmethod
     def build(cls, target: Target) -> list[Check]:
@@ -78,6 +96,7 @@ class DuplicateIdCheck(Check):
         # 0-based file rows (a level may filter rows), or the chunk's offset when its rows follow
         # on from there: no 8 bytes a row kept for what an offset says.
         self.file_rows: list[np.ndarray | int] = []
+        self.merged: Repeats | None = None  # files checked elsewhere and merged (absorb)
 
     def chunk(self, chunk: Chunk) -> None:
         if chunk.keys is not None:
@@ -85,30 +104,51 @@ class DuplicateIdCheck(Check):
             rows = chunk.rows if chunk.rows is not None else chunk.offset
             self.file_rows.append(int(rows) if np.ndim(rows) == 0 else np.asarray(rows, np.int64))
 
-    def end(self) -> list[CheckResult]:
-        # Find the repeated key values with one sorted copy, then locate their rows chunk by chunk,
-        # so that memory stays at about two 8-byte arrays of the row count.
-        total = sum(len(k) for k in self.keys)
-        # In eight slices of the hash range, so that the sorted copy is an eighth of the keys.
-        found_values = []
-        for part in range(_PARTS):
-            ordered = np.concatenate(
-                [k[(k >> np.uint64(61)) == part] for k in self.keys] or [np.zeros(0, np.uint64)]
-            )
-            ordered.sort()
-            found_values.append(ordered[1:][ordered[1:] == ordered[:-1]])
-        repeated_values = np.unique(np.concatenate(found_values))
-        hits = []
-        for keys, rows in zip(self.keys, self.file_rows, strict=True):
-            positions = np.flatnonzero(np.isin(keys, repeated_values))
-            at = rows + positions if isinstance(rows, int) else rows[positions]
-            hits.append(pd.DataFrame({"key": keys[positions], "row": at}))
+    def state(self) -> Repeats:
+        """The file's repeats, and each of its distinct keys with its first row (a key seen in an
+        earlier file makes that row a repeat too: found when the states are merged)."""
+        rows = np.concatenate(
+            [
+                np.arange(r, r + len(k), dtype=np.int64) if isinstance(r, int) else r
+                for k, r in zip(self.keys, self.file_rows, strict=True)
+            ]
+            or [np.zeros(0, np.int64)]
+        )
+        keys = np.concatenate(self.keys or [np.zeros(0, np.uint64)])
         self.keys, self.file_rows = [], []
-        found = pd.concat(hits, ignore_index=True) if hits else pd.DataFrame({"key": [], "row": []})
-        repeat_rows = found.loc[found["key"].duplicated(), "row"].to_numpy(dtype=np.int64)
+        distinct, first = np.unique(keys, return_index=True)
+        again = np.ones(len(keys), dtype=bool)
+        again[first] = False
+        repeat_rows = rows[again]
+        return Repeats(
+            len(repeat_rows),
+            len(keys),
+            np.sort(repeat_rows)[: self.context.max_examples],
+            distinct,
+            rows[first],
+        )
+
+    def absorb(self, state: Repeats, first_row: int) -> None:
+        """Repeats add up; a key of an earlier file makes its first row here a repeat too."""
+        merged = self.merged or Repeats(0, 0, np.zeros(0, np.int64), np.zeros(0, np.uint64), None)
+        seen = np.isin(state.keys, merged.keys, assume_unique=True)
+        also = state.first_rows[seen] + first_row
+        shown = np.concatenate([merged.shown, state.shown + first_row, also])
+        self.merged = Repeats(
+            merged.count + state.count + int(np.count_nonzero(seen)),
+            merged.total + state.total,
+            np.sort(shown)[: self.context.max_examples],
+            np.union1d(merged.keys, state.keys),
+            None,
+        )
+
+    def end(self) -> list[CheckResult]:
+        if self.merged is not None:
+            count, total, shown = self.merged.count, self.merged.total, self.merged.shown
+        else:
+            count, total, shown = self._repeats()
         tally = self.tally()
-        tally.total.count, tally.total.denominator = len(repeat_rows), total
-        shown = np.sort(repeat_rows)[: self.context.max_examples]
+        tally.total.count, tally.total.denominator = count, total
         ids = self._ids(shown)
         tally.examples = [
             {"row": int(pos) + 1, **({"id": ids[int(pos)]} if int(pos) in ids else {})}
@@ -131,6 +171,30 @@ class DuplicateIdCheck(Check):
         )
         return [result]
 
+    def _repeats(self) -> tuple[int, int, np.ndarray]:
+        """(rows repeating an earlier row's key, rows with keys, the first repeats' rows)."""
+        # Find the repeated key values with one sorted copy, then locate their rows chunk by chunk,
+        # so that memory stays at about two 8-byte arrays of the row count.
+        total = sum(len(k) for k in self.keys)
+        # In eight slices of the hash range, so that the sorted copy is an eighth of the keys.
+        found_values = []
+        for part in range(_PARTS):
+            ordered = np.concatenate(
+                [k[(k >> np.uint64(61)) == part] for k in self.keys] or [np.zeros(0, np.uint64)]
+            )
+            ordered.sort()
+            found_values.append(ordered[1:][ordered[1:] == ordered[:-1]])
+        repeated_values = np.unique(np.concatenate(found_values))
+        hits = []
+        for keys, rows in zip(self.keys, self.file_rows, strict=True):
+            positions = np.flatnonzero(np.isin(keys, repeated_values))
+            at = rows + positions if isinstance(rows, int) else rows[positions]
+            hits.append(pd.DataFrame({"key": keys[positions], "row": at}))
+        self.keys, self.file_rows = [], []
+        found = pd.concat(hits, ignore_index=True) if hits else pd.DataFrame({"key": [], "row": []})
+        repeat_rows = found.loc[found["key"].duplicated(), "row"].to_numpy(dtype=np.int64)
+        return len(repeat_rows), total, np.sort(repeat_rows)[: self.context.max_examples]
+
     def _ids(self, positions: np.ndarray) -> dict[int, str]:
         """The identifier values of a few rows (0-based file positions), read back from the file."""
         if self.source is None or not len(positions):
@@ -152,6 +216,7 @@ class LinkCheck(Check):
     name = "links"
     issues = (codes.ID_ORPHAN, codes.ID_CHILDLESS)
     scope = "file"
+    partial = {"orphans": tally, "has_child": either}  # a parent with a child in any file
 
     @classmethod
     def build(cls, target: Target) -> list[Check]:

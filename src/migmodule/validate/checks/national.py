@@ -8,6 +8,7 @@ from migmodule.expr.sentence import describe_universe
 from migmodule.profile import PROFILE_DATA_VALUES
 from migmodule.validate import codes
 from migmodule.validate.checks.base import Check, Target
+from migmodule.validate.checks.partial import first_and_count
 from migmodule.validate.prepare import Chunk
 from migmodule.validate.report import CheckResult, Tally, result_from_tally
 
@@ -19,6 +20,7 @@ class NationalUniverseCheck(Check):
     name = "national-universe"
     issues = (codes.UNIV_NATIONAL,)
     scope = "run"
+    partial = {}  # reads no rows
 
     @classmethod
     def build(cls, target: Target) -> list[Check]:
@@ -76,6 +78,7 @@ class NationalLayerCheck(Check):
 
     name = "national-layer"
     issues = (PROFILE_DATA_VALUES,)
+    partial = {"problems": first_and_count}  # the earliest file's finding, chunks added
 
     @classmethod
     def build(cls, target: Target) -> list[Check]:

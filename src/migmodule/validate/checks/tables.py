@@ -19,6 +19,7 @@ from migmodule.expr.semantics import expand
 from migmodule.spec.model import Derived
 from migmodule.validate import codes
 from migmodule.validate.checks.base import Check, Target, truth
+from migmodule.validate.checks.partial import add, counts, first_seen
 from migmodule.validate.prepare import Chunk
 from migmodule.validate.report import CheckResult, Tally
 
@@ -41,6 +42,7 @@ def rate_calls(module, derived: Derived) -> list[tuple[str, str]]:
 class TableKeyCheck(Check):
     name = "tables"
     issues = (codes.TABLE_KEYS_MISSING,)
+    partial = {"missing": counts, "rows": add, "looked_up": add, "derived": first_seen}
 
     @classmethod
     def build(cls, target: Target) -> list[Check]:

@@ -7,6 +7,7 @@ import numpy as np
 from migmodule.expr.sentence import describe_universe
 from migmodule.validate import codes
 from migmodule.validate.checks.base import Check, Context, Target, explain, truth
+from migmodule.validate.checks.partial import add, counts, tally
 from migmodule.validate.prepare import (
     BLANK,
     DONT_KNOW,
@@ -22,6 +23,13 @@ from migmodule.validate.report import CheckResult
 class UniverseCheck(Check):
     name = "universe"
     issues = (codes.UNIV_OUTSIDE, codes.UNIV_INSIDE, codes.NONRESPONSE)
+    partial = {
+        "outside": tally,
+        "inside": tally,
+        "nonresponse": tally,
+        "kind_counts": counts,
+        "by_design": add,
+    }
 
     @classmethod
     def build(cls, target: Target) -> list[Check]:
@@ -101,8 +109,8 @@ class UniverseCheck(Check):
         results = self._universe(who) if self.universe else []
         results.append(self._nonresponse(who))
         tallies = ([self.outside, self.inside] if self.universe else []) + [self.nonresponse]
-        for result, tally in zip(results, tallies, strict=True):
-            explain(result, tally, self.absent, "universe reads")
+        for result, counted in zip(results, tallies, strict=True):
+            explain(result, counted, self.absent, "universe reads")
             if self.by_design:
                 result.details["blank_by_design"] = self.by_design
         return results

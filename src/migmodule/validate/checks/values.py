@@ -20,6 +20,7 @@ from migmodule.validate.checks.base import (
     show,
     truth,
 )
+from migmodule.validate.checks.partial import add, counts, tally
 from migmodule.validate.prepare import ANSWERED, BLANK, Chunk, MappedQuestion
 from migmodule.validate.report import CheckResult
 
@@ -63,6 +64,15 @@ class QuestionValueCheck(Check):
         codes.CODE_NOT_NUMBER,
         codes.CODE_RANGE,
     )
+    partial = {
+        "answered": add,
+        "rows": add,
+        "asked": add,
+        "coding": tally,
+        "not_number": tally,
+        "range": tally,
+        "bad_values": counts,
+    }
 
     @classmethod
     def build(cls, target: Target) -> list[Check]:
