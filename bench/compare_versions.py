@@ -2,9 +2,11 @@
 
     git archive <commit> src | tar -x -C /tmp/before
     python bench/compare_versions.py /tmp/before/src [--repeat 5] [--formats parquet,dta,csv]
+    python bench/compare_versions.py /tmp/before/src --after /tmp/after/src   # two archives
 
 Each run is a whole process (`python -m migmodule validate FILE -p PROFILE`), the tree before
-first on PYTHONPATH, then this checkout's, alternately; the medians of wall time and of CPU time
+first on PYTHONPATH, then this checkout's (or --after's: a `git archive` of the code after, when
+the checkout holds other unfinished work), alternately; the medians of wall time and of CPU time
 (user + system) are printed per format. On a shared machine the CPU time is the figure to compare.
 """
 
@@ -42,6 +44,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("before", type=Path, help="the src folder of the code before")
+    parser.add_argument("--after", type=Path, default=SRC, help="the src folder after (this one)")
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--formats", default="parquet,dta,csv")
@@ -55,7 +58,7 @@ def main() -> None:
         runs: dict[str, list[tuple[float, float]]] = {"before": [], "after": []}
         for _ in range(args.repeat):
             runs["before"].append(timed(args.before, paths[fmt], profile))
-            runs["after"].append(timed(SRC, paths[fmt], profile))
+            runs["after"].append(timed(args.after, paths[fmt], profile))
         line = [f"{fmt:8}"]
         for name, times in runs.items():
             wall = statistics.median(t[0] for t in times)
