@@ -129,9 +129,61 @@ def test_ilms_written_with_labels(lfs, tmp_path):
     write_tables(tab, tmp_path / "ilms.csv", "fr")
     long = pd.read_csv(tmp_path / "ilms.csv")
     industry = long[long["table"] == "ilms_migrant_workers_by_industry"]
-    assert "Section Q de la CITI rév. 4" in set(industry["label_1"])
+    # the section's letter and its CITI Rév.4 title; the major group's number and its CITP-08 title
+    assert "Q Activités relatives à la santé humaine et à l'action sociale" in set(
+        industry["label_1"]
+    )
     occupation = long[long["table"] == "ilms_migrant_workers_by_occupation"]
-    assert "Grand groupe 2 de la CITP-08" in set(occupation["label_1"])
+    assert "2 Professions intellectuelles et scientifiques" in set(occupation["label_1"])
+
+
+@pytest.mark.parametrize(
+    ("lang", "major_2", "major_0", "section_q", "section_f"),
+    [
+        (
+            "en",
+            "2 Professionals",
+            "0 Armed forces occupations",
+            "Q Human health and social work activities",
+            "F Construction",
+        ),
+        (
+            "fr",
+            "2 Professions intellectuelles et scientifiques",
+            "0 Professions militaires",
+            "Q Activités relatives à la santé humaine et à l'action sociale",
+            "F Construction",
+        ),
+        (
+            "es",
+            "2 Profesionales científicos e intelectuales",
+            "0 Ocupaciones militares",
+            "Q Actividades de atención de la salud humana y de asistencia social",
+            "F Construcción",
+        ),
+        # no pt titles: the catalogue's number-only label
+        ("pt", "Grande grupo 2 da CIUO-08", "Grande grupo 0 da CIUO-08", "Secção Q da CIIU Rev.4",
+         "Secção F da CIIU Rev.4"),
+    ],
+)  # fmt: skip
+def test_isco_and_isic_labels_in_each_language(lfs, lang, major_2, major_0, section_q, section_f):
+    from migmodule.tabulate.layout import value_label
+
+    tab = tabulate_data(profile=lfs, tables=["ilms"])
+    assert value_label(tab.adapted, OCCUPATION_MAJOR_GROUP, 2.0, lang) == major_2
+    assert value_label(tab.adapted, OCCUPATION_MAJOR_GROUP, 0.0, lang) == major_0
+    assert value_label(tab.adapted, INDUSTRY_SECTION, 17.0, lang) == section_q  # Q: 17th section
+    assert value_label(tab.adapted, INDUSTRY_SECTION, 6.0, lang) == section_f
+
+
+def test_every_major_group_and_section_has_a_title_in_en_fr_es():
+    from migmodule.tabulate.classifications import ISCO_08_MAJOR_GROUPS, ISIC_4_SECTIONS
+    from migmodule.tabulate.tables import ISIC_SECTION_LETTERS
+
+    assert sorted(ISCO_08_MAJOR_GROUPS) == list(range(10))
+    assert "".join(ISIC_4_SECTIONS) == ISIC_SECTION_LETTERS
+    for titles in [*ISCO_08_MAJOR_GROUPS.values(), *ISIC_4_SECTIONS.values()]:
+        assert set(titles) == {"en", "fr", "es"} and all(t.strip() for t in titles.values())
 
 
 def test_labour_migration_1_gives_what_it_has_and_says_what_it_lacks(lfs):

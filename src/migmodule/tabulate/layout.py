@@ -2,7 +2,8 @@
 cells pivoted into rows x columns with labels. XLSX, HTML and CSV are written from this.
 
 Words come from the catalogue (`tabulate.*` in i18n/<lang>.yaml); dimension names and value
-labels from the spec (variable labels, code lists, the profile's ADMIN_AREAS, UN M49 names).
+labels from the spec (variable labels, code lists, the profile's ADMIN_AREAS, UN M49 names);
+ISCO-08 major groups and ISIC Rev.4 sections from their titles (classifications.py).
 """
 
 from __future__ import annotations
@@ -17,8 +18,14 @@ from migmodule import i18n
 from migmodule.countries import country_name
 from migmodule.expr.sentence import describe
 from migmodule.profile import Adapted
+from migmodule.tabulate.classifications import isco_major_group_title, isic_section_title
 from migmodule.tabulate.engine import NOT_STATED, TOTAL, TableResult, Tabulation, reference_year
-from migmodule.tabulate.tables import AGE_GROUP_OPEN, AGE_GROUP_WIDTH, Dimension
+from migmodule.tabulate.tables import (
+    AGE_GROUP_OPEN,
+    AGE_GROUP_WIDTH,
+    ISIC_SECTION_LETTERS,
+    Dimension,
+)
 
 SUPPRESSED_MARK = "x"
 UNRELIABLE_MARK = "†"
@@ -252,12 +259,17 @@ def value_label(adapted: Adapted, dim: Dimension, code: float, lang: str) -> str
         if whole <= reference_year(adapted) - ARRIVAL_PERIODS * AGE_GROUP_WIDTH:
             return i18n.word(lang, "tabulate.arrival_before", year=whole + 1)
         return f"{whole - AGE_GROUP_WIDTH + 1}–{whole}"
-    if dim.rule == "isco_major":
-        return i18n.word(lang, "tabulate.isco_major", code=whole)
-    if dim.rule == "isic_section":
-        from migmodule.tabulate.tables import ISIC_SECTION_LETTERS
-
-        return i18n.word(lang, "tabulate.isic_section", code=ISIC_SECTION_LETTERS[whole - 1])
+    if dim.rule == "isco_major":  # "2 Professionals": the number and the ILO's title
+        title = isco_major_group_title(whole, lang)
+        if title is None:
+            return i18n.word(lang, "tabulate.isco_major", code=whole)
+        return f"{whole} {title}"
+    if dim.rule == "isic_section":  # "Q Human health and social work activities"
+        letter = ISIC_SECTION_LETTERS[whole - 1]
+        title = isic_section_title(letter, lang)
+        if title is None:
+            return i18n.word(lang, "tabulate.isic_section", code=letter)
+        return f"{letter} {title}"
     return code_label(adapted, dim.code_list or dim.source, whole, lang)
 
 
