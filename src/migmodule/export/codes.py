@@ -74,6 +74,23 @@ XLSF_EMPTY_LIST = define(
     "{parameter} under 'parameters' in the profile (a list of {{code: ..., label: {{en: ...}}}}).",
     "export",
 )
+XLSF_MEDIA = define(
+    "XLSF-MEDIA-001",
+    "info",
+    "Form attachments to upload",
+    "the form reads {files} with pulldata(); upload these files with the form (KoboToolbox: "
+    "Media; ODK Central: form attachments), or every look-up in them is blank.",
+    "export",
+)
+XLSF_TABLE_CLASH = define(
+    "XLSF-TABLE-001",
+    "error",
+    "Two tables for one form attachment",
+    "the modules give table {parameter} different rows, but the form reads it from one file, "
+    "{file}. Give {parameter} the same rows for every module, or export the modules as "
+    "separate forms.",
+    "export",
+)
 XLSF_LEVEL_CONFLICT = define(
     "XLSF-LEVEL-001",
     "error",

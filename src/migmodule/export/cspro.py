@@ -111,9 +111,7 @@ SPECIAL_VALUE = {
 
 # CSPro 8.0.1's reserved words (data/cspro_reserved_words.csv, from its zLogicO tables), and the
 # three words the earlier short list had (kept so that exported names do not change).
-RESERVED = frozenset(cspro_reserved_words()) | frozenset(
-    {"LOGIC", "RECORD", "YEAR"}
-)
+RESERVED = frozenset(cspro_reserved_words()) | frozenset({"LOGIC", "RECORD", "YEAR"})
 
 
 # ------------------------------------------------------------------------------------------------
@@ -174,6 +172,16 @@ class Built:
 
     def item_name(self, module: Module, item_id: str) -> str:
         return self.item_names.get((module.ref, item_id), Names.clean(item_id))
+
+
+def _reads_table(expression: str | None) -> bool:
+    """Whether an expression looks a value up in a table (rate()): exchange rates have decimals."""
+    from migmodule.expr.ast import Call
+    from migmodule.expr.parser import parse
+
+    if not expression:
+        return False
+    return any(isinstance(n, Call) and n.func == "rate" for n in parse(expression).walk())
 
 
 def _digits(number: int) -> int:
@@ -405,7 +413,7 @@ class Builder:
             )
             self.value_set(item, code_list.id, entries)
             return item
-        if "/" in (derived.expression or ""):
+        if "/" in (derived.expression or "") or _reads_table(derived.expression):
             return Item(
                 name, labels, DECIMAL_LENGTH, decimals=DECIMAL_PLACES, decimal_char=True, note=note
             )

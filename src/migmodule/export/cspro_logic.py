@@ -6,7 +6,10 @@ Placement (docs/cspro.md, "The logic file"):
 - its range and constraint are checked in its postproc (`errmsg` + `reenter`);
 - an edit sits in the postproc of the last question it reads (errors `reenter`, warnings only
   show the message); edits that read derived variables, and all derived variables, are in the
-  postproc of the questionnaire level, looping over the occurrences of repeated records.
+  postproc of the questionnaire level, looping over the occurrences of repeated records;
+- a table parameter that rate() reads is a HashMap declared in PROC GLOBAL (a look-up of a key
+  the table lacks gives notappl) and filled with the profile's rows in the questionnaire level's
+  preproc, so it is full before any question's logic runs.
 """
 
 from __future__ import annotations
@@ -17,12 +20,13 @@ from collections.abc import Callable
 from migmodule import __version__
 from migmodule.codes import Finding, Location
 from migmodule.escape import line_comment
-from migmodule.export.cspro import CSPRO_LOGIC, Built
+from migmodule.export.cspro import CSPRO_LOGIC, Built, Names
 from migmodule.expr.ast import Node, to_source
 from migmodule.expr.targets import CSProLogic, cannot_fail
 from migmodule.profile import Adapted
 from migmodule.spec.model import Derived, Edit, Question
 from migmodule.spec.resolve import Resolved
+from migmodule.spec.tables import Table, plain_number
 from migmodule.spec.text import render
 
 INDENT = "  "
@@ -33,17 +37,78 @@ def _string(text: str) -> str:
     return '"' + " ".join(text.split()).replace('"', "'") + '"'
 
 
+class HashMaps:
+    """The table parameters the logic reads, one HashMap each, named in the dictionary's namespace
+    (a table's name is its parameter id; modules giving one parameter different rows get two)."""
+
+    def __init__(self, built: Built):
+        self.names = Names()
+        dictionary = built.dictionary
+        self.names.used = {dictionary.name} | {
+            name
+            for level in dictionary.levels
+            for name in [
+                level.name,
+                *(item.name for item in level.id_items),
+                *(record.name for record in level.records),
+                *(item.name for record in level.records for item in record.items),
+                *(
+                    value_set.name
+                    for record in level.records
+                    for item in record.items
+                    for value_set in item.value_sets
+                ),
+            ]
+        }
+        self.maps: dict[tuple[str, tuple], tuple[str, Table]] = {}
+
+    def name(self, parameter: str, table: Table) -> str:
+        key = (parameter, tuple(sorted(table.rows.items())))
+        if key not in self.maps:
+            self.maps[key] = (self.names.claim(parameter, quiet=True), table)
+        return self.maps[key][0]
+
+    def used(self, logic: list[str]) -> list[tuple[str, Table]]:
+        """The HashMaps the written logic reads (a look-up compiled into logic that was then left
+        out needs none)."""
+        return [
+            (name, table)
+            for name, table in self.maps.values()
+            if any(f"{name}(" in line for line in logic)
+        ]
+
+
+def hashmap_declaration(name: str, table: Table) -> list[str]:
+    """PROC GLOBAL's declaration: numeric keys, a numeric value, notappl for an absent key."""
+    dimensions = ", ".join(["numeric"] * len(table.keys))
+    return [
+        f"// table parameter {name}: {len(table)} rows, filled in the questionnaire's preproc",
+        f"HashMap numeric {name}({dimensions}) default(notappl);",
+    ]
+
+
+def hashmap_fill(name: str, table: Table) -> list[str]:
+    """One assignment per row; keys and values are numbers (PARAM-TABLE-003 checked them)."""
+    return [
+        f"{name}({', '.join(str(int(part)) for part in key)}) = {plain_number(value)};"
+        for key, value in table.rows.items()
+    ]
+
+
 class LogicWriter:
-    def __init__(self, adapted: Adapted, built: Built):
+    def __init__(self, adapted: Adapted, built: Built, hashmaps: HashMaps | None = None):
         self.adapted = adapted
         self.module = adapted.module
         self.built = built
         self.lang = built.languages[0]
         self.findings: list[Finding] = []
         self.resolved = Resolved(adapted, built.languages)
+        self.hashmaps = hashmaps or HashMaps(built)
 
     def compiler(self, self_id: str | None = None) -> CSProLogic:
-        return CSProLogic(self.module, self_id=self_id, item_name=self.item_name)
+        return CSProLogic(
+            self.module, self_id=self_id, item_name=self.item_name, table_name=self.hashmaps.name
+        )
 
     def item_name(self, item_id: str) -> str:
         return self.built.item_name(self.module, item_id)
@@ -242,12 +307,12 @@ def write_logic(
 ) -> tuple[str, list[Finding]]:
     """The .apc text for the questionnaire, and findings for expressions that could not be compiled."""
     today = today or dt.date.today()
-    lines = _header(adapted_list, built, today)
-    lines += _sequence_procs(adapted_list, built)
+    lines = _sequence_procs(adapted_list, built)
     findings: list[Finding] = []
     level_blocks: dict[str, list[str]] = {lid: [] for lid in built.level_order}
+    hashmaps = HashMaps(built)
     for index, adapted in enumerate(adapted_list):
-        writer = LogicWriter(adapted, built)
+        writer = LogicWriter(adapted, built, hashmaps)
         # A shared question, derived variable or edit another module already carries is written
         # once, by that module; an own edit on such a question runs in the level postproc.
         shared = {item for i, item in built.asked_by if i == index}
@@ -265,7 +330,11 @@ def write_logic(
         for edit in homes.get(None, []):
             level_blocks[edit.level] += writer.edit_lines(edit, "", in_item=False)
         findings += writer.findings
-    lines += _level_proc(built, level_blocks)
+    used = hashmaps.used(lines + [line for block in level_blocks.values() for line in block])
+    declarations = [line for name, table in used for line in hashmap_declaration(name, table)]
+    fill = [line for name, table in used for line in hashmap_fill(name, table)]
+    lines = _header(adapted_list, built, today) + declarations + ([""] if used else []) + lines
+    lines += _level_proc(built, level_blocks, fill)
     return "\n".join(lines).rstrip("\n") + "\n", findings
 
 
@@ -319,15 +388,17 @@ def _question_procs(writer: LogicWriter, question: Question, edits: list[Edit]) 
     return out
 
 
-def _level_proc(built: Built, blocks: dict[str, list[str]]) -> list[str]:
-    if not any(blocks.values()):
+def _level_proc(built: Built, blocks: dict[str, list[str]], fill: list[str]) -> list[str]:
+    if not any(blocks.values()) and not fill:
         return []
     level = built.dictionary.levels[0]
-    out = [
-        f"PROC {level.name}",
-        "// derived variables and edits that read them, in spec order",
-        "postproc",
-    ]
+    out = [f"PROC {level.name}"]
+    if fill:
+        out += ["preproc", f"{INDENT}// the table parameters' rows, read by rate()"]
+        out += [INDENT + line for line in fill]
+    if not any(blocks.values()):
+        return out + [""]
+    out += ["// derived variables and edits that read them, in spec order", "postproc"]
     for level_id, block in blocks.items():
         if not block:
             continue

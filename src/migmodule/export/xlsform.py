@@ -31,14 +31,15 @@ from typing import Any
 from migmodule.codes import Finding, Location, MigmoduleError
 from migmodule.export import codes
 from migmodule.export.result import ExportResult
-from migmodule.expr.ast import Node, Num
+from migmodule.expr.ast import Call, Node, Num
 from migmodule.expr.targets import XPath
 from migmodule.i18n import language_name, phrase
-from migmodule.io import atomic_path
+from migmodule.io import atomic_path, check_writable, write_text
 from migmodule.profile import Adapted
 from migmodule.spec.model import CodeList, Derived, Edit, Level, Module, Question, QuestionType
 from migmodule.spec.resolve import COUNTRIES_SOURCE, Resolved, number, parameter_of
 from migmodule.spec.shared import duplicates
+from migmodule.spec.tables import Table, pulldata_csv, pulldata_name
 from migmodule.spec.text import render, text_in
 
 Sheets = dict[str, list[dict[str, str]]]
@@ -46,6 +47,10 @@ Sheets = dict[str, list[dict[str, str]]]
 SHEET_ORDER = ("survey", "choices", "settings", "migmodule")
 NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 SOURCE_FIELD = "migmodule_source"
+MEDIA_NOTE = (
+    "upload with the form as its media (KoboToolbox: Media; ODK Central: form attachments); "
+    "the form's pulldata() reads the table from it, and without it every look-up is blank."
+)
 
 QUESTION_TYPES = {
     QuestionType.INTEGER: "integer",
@@ -74,10 +79,17 @@ class _FormXPath(XPath):
         names: dict[str, str],
         self_id: str | None = None,
         anchor: str | None = None,
+        tables: dict[str, list[Table]] | None = None,
     ):
         super().__init__(module, self_id)
         self.names = names
         self.anchor = anchor
+        self.tables = tables if tables is not None else {}  # attachment name -> tables read
+
+    def pulldata(self, node: Call) -> str:
+        """pulldata() of a table, noted so that the export writes the table's CSV attachment."""
+        self.tables.setdefault(pulldata_name(node.args[0].value), []).append(node.args[0].table)
+        return super().pulldata(node)
 
     def ref(self, name: str) -> str:
         if name == self.anchor:
@@ -139,6 +151,9 @@ class _FormBuilder:
         # the part that wrote them (another part's rule on a shared question it leaves to this one)
         self.constraints: dict[tuple[int, str], list[tuple[Node, dict[str, str], int]]] = {}
         self.position = 0
+        self.tables_read: dict[str, list[Table]] = {}  # pulldata() attachment name -> its tables
+        self.attachments: dict[str, Table] = {}  # file name (exchange_rates.csv) -> its table
+        self.sheets: Sheets = {}
         # A shared question (same origin module and id) is asked once, by the first part carrying it.
         self.asked_by = duplicates(
             [
@@ -258,6 +273,9 @@ class _FormBuilder:
         return [(str(c.code), tuple(c.label(lang) for lang in self.languages)) for c in resolved]
 
     # expressions --------------------------------------------------------------------------------
+    def xpath(self, part: _Part, self_id: str | None = None, anchor: str | None = None) -> XPath:
+        return _FormXPath(part.module, part.names, self_id, anchor, tables=self.tables_read)
+
     def missing_reference(self, part: _Part, rule: Node | str) -> str | None:
         for item in part.resolved.reads(rule):
             if item not in part.names:
@@ -267,9 +285,7 @@ class _FormBuilder:
     def tree(self, part: _Part, text: str) -> Node:
         return part.resolved.prepared(text)
 
-    def number_hint(
-        self, part: _Part, question: Question, hint: dict[str, str]
-    ) -> dict[str, str]:
+    def number_hint(self, part: _Part, question: Question, hint: dict[str, str]) -> dict[str, str]:
         """A number question's hint, followed by the special codes it accepts (998 Don't know...):
         a required question otherwise gives no way forward when the answer is not known."""
         if question.type not in NUMBER_TYPES or not question.code_list:
@@ -351,7 +367,7 @@ class _FormBuilder:
                         self.after.setdefault(part.names[anchor], []).append(note)
 
     def warning_note(self, part: _Part, edit: Edit, rule: Node) -> dict[str, str] | None:
-        relevant = _FormXPath(part.module, part.names).false_form(part.resolved.prepared(rule))
+        relevant = self.xpath(part).false_form(part.resolved.prepared(rule))
         if relevant == XPath.FALSE:  # switched off by a parameter: the edit can never fail
             return None
         name = f"check_{edit.id.lower()}"
@@ -393,7 +409,7 @@ class _FormBuilder:
                     question=question.id,
                     missing=missing,
                 )
-            relevant = _FormXPath(module, part.names).true_form(self.tree(part, question.universe))
+            relevant = self.xpath(part).true_form(self.tree(part, question.universe))
             relevant = "" if relevant == XPath.TRUE else relevant
         checks, messages = self.range_parts(part, question)
         message_parts = [messages] if messages else []
@@ -410,7 +426,7 @@ class _FormBuilder:
                 checks.append(rule)
             else:
                 other = self.parts[writer]
-                xpath = _FormXPath(other.module, other.names, question.id, anchor=question.id)
+                xpath = self.xpath(other, question.id, anchor=question.id)
                 failed = xpath.false_form(other.resolved.conjunction([rule]))
                 if failed == XPath.FALSE:
                     continue
@@ -421,9 +437,7 @@ class _FormBuilder:
             false_form = XPath.FALSE
             if checks:
                 tree = part.resolved.conjunction(checks)
-                false_form = _FormXPath(
-                    module, part.names, question.id, anchor=question.id
-                ).false_form(tree)
+                false_form = self.xpath(part, question.id, anchor=question.id).false_form(tree)
             forms = [f for f in (false_form, *foreign) if f != XPath.FALSE]
             false_form = (
                 " or ".join(f"({f})" for f in forms)
@@ -467,7 +481,7 @@ class _FormBuilder:
                     )
                 )
                 return []
-        xpath = _FormXPath(part.module, part.names)
+        xpath = self.xpath(part)
         if derived.cases is not None:
             calculation = xpath.cases(
                 [(self.tree(part, c.when) if c.when else None, c.value) for c in derived.cases]
@@ -561,6 +575,7 @@ class _FormBuilder:
         }
         sheets: Sheets = {"survey": body, "choices": self.choices, "settings": [settings]}
         settings["version"] = form_version(modules, sheets)
+        self.attachments = self.media(body)
         sheets["migmodule"] = [
             {"key": "modules", "value": " ".join(m.ref for m in modules)},
             {"key": "profile", "value": self.parts[0].adapted.profile_name},
@@ -575,7 +590,36 @@ class _FormBuilder:
                 "profile and export again rather than editing this file.",
             },
         ]
+        if self.attachments:
+            sheets["migmodule"].append(
+                {
+                    "key": "media",
+                    "value": f"{', '.join(self.attachments)}: {MEDIA_NOTE}",
+                }
+            )
         return sheets
+
+    def media(self, body: list[dict[str, str]]) -> dict[str, Table]:
+        """The tables the written form reads with pulldata(), by attachment file name.
+
+        A look-up compiled into a branch that was then dropped is not in the form and needs no
+        file; two different tables under one attachment name cannot both be attached."""
+        cells = [value for row in body for value in row.values()]
+        found: dict[str, Table] = {}
+        for name, tables in sorted(self.tables_read.items()):
+            if not any(f"pulldata('{name}'," in cell for cell in cells):
+                continue
+            first = tables[0]
+            other = next((t for t in tables if dict(t.rows) != dict(first.rows)), None)
+            if other is not None:
+                raise MigmoduleError.of(
+                    codes.XLSF_TABLE_CLASH,
+                    Location(module=", ".join(p.module.ref for p in self.parts)),
+                    parameter=first.name,
+                    file=f"{name}.csv",
+                )
+            found[f"{name}.csv"] = first
+        return found
 
     def source_text(self) -> str:
         refs = " ".join(p.module.ref for p in self.parts)
@@ -597,14 +641,25 @@ def form_version(modules: list[Module], sheets: Sheets) -> str:
     return "_".join(m.version for m in modules) + "-" + digest
 
 
+def _built(adapted: list[Adapted], languages: list[str] | None) -> _FormBuilder:
+    languages = languages or adapted[0].languages
+    builder = _FormBuilder(adapted, list(dict.fromkeys(languages)))
+    builder.sheets = builder.build()
+    return builder
+
+
 def build_xlsform(
     adapted: list[Adapted], languages: list[str] | None = None
 ) -> tuple[Sheets, list[Finding]]:
     """The form as sheets of rows (every row has every column, blank cells as ""), and findings."""
-    languages = languages or adapted[0].languages
-    builder = _FormBuilder(adapted, list(dict.fromkeys(languages)))
-    sheets = builder.build()
-    return sheets, builder.findings
+    builder = _built(adapted, languages)
+    return builder.sheets, builder.findings
+
+
+def form_media(adapted: list[Adapted], languages: list[str] | None = None) -> dict[str, str]:
+    """The CSV files the form's pulldata() reads (file name -> text), to upload with the form."""
+    builder = _built(adapted, languages)
+    return {name: pulldata_csv(table) for name, table in builder.attachments.items()}
 
 
 def pyxform_input(sheets: Sheets) -> dict[str, Any]:
@@ -716,8 +771,25 @@ def export_xlsform(
     languages: list[str] | None = None,
     validate: bool = False,
 ) -> ExportResult:
-    """Build the form, check it with pyxform (and ODK Validate if asked), write the .xlsx atomically."""
-    sheets, findings = build_xlsform(adapted, languages)
+    """Build the form, check it with pyxform (and ODK Validate if asked), write the .xlsx atomically,
+    and beside it the CSV of each table the form reads with pulldata() (its media attachments)."""
+    builder = _built(adapted, languages)
+    sheets, findings = builder.sheets, builder.findings
     modules = ", ".join(a.module.ref for a in adapted)
     findings += convert_sheets(sheets, validate=validate, modules=modules)
-    return ExportResult([write_xlsx(sheets, out_path)], findings)
+    media = {Path(out_path).parent / name: table for name, table in builder.attachments.items()}
+    for path in media:  # a CSV that cannot be written stops the export before the form is written
+        check_writable(path)
+    paths = [write_xlsx(sheets, out_path)]
+    for path, table in media.items():
+        write_text(path, pulldata_csv(table))
+        paths.append(path)
+    if builder.attachments:
+        findings.append(
+            Finding.make(
+                codes.XLSF_MEDIA,
+                Location(module=modules),
+                files=", ".join(builder.attachments),
+            )
+        )
+    return ExportResult(paths, findings)

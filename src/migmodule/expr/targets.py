@@ -36,7 +36,7 @@ from migmodule.expr.functions import implementation
 from migmodule.expr.semantics import Symbol, _iso_date, fold, mark_raw_codes, symbols
 from migmodule.expr.visit import Transformer, Visitor
 from migmodule.spec.model import Module
-from migmodule.spec.tables import pulldata_name
+from migmodule.spec.tables import Table, pulldata_name
 
 
 class TargetError(MigmoduleError, ValueError):
@@ -369,9 +369,8 @@ class _TwoValued(Visitor):
         )
 
     def rate_value(self, node: Call) -> str:
-        """A table look-up: XPath writes pulldata(); CSPro logic has no look-up and refuses it,
-        except over an empty table, whose look-ups are never known (`rate_known` is false, so
-        the value is never read)."""
+        """A table look-up: XPath writes pulldata(), CSPro logic reads a HashMap. Over an empty
+        table a look-up is never known (`rate_known` is false, so the value is never read)."""
         if _table_rows(node) == 0:
             return self.empty_value()
         raise self.fail(node, "rate() (a table look-up)")
@@ -576,7 +575,9 @@ class XPath(_TwoValued):
     def rate_value(self, node: Call) -> str:
         """ODK's pulldata() from the form's CSV attachment named after the table parameter
         (`spec.tables.pulldata_csv` writes it: columns key and value, the key parts joined by
-        '-', e.g. 524-2025-3)."""
+        '-', e.g. 524-2025-3). An empty table has no file: its look-ups are blank, unwritten."""
+        if _table_rows(node) == 0:
+            return self.empty_value()
         return f"number({self.pulldata(node)})"
 
     def pulldata(self, node: Call) -> str:
@@ -607,7 +608,8 @@ class CSProLogic(_TwoValued):
     Missing-value codes that CSPro has special values for (not stated, refused, not applicable) are
     written as those special values by the CSPro export; don't-know codes stay ordinary codes.
     Dates are numeric items YYYYMMDD. CSPro logic has no conditional expression, so `if()` and
-    `coalesce()` compile inside comparisons (split by branch) but not as a bare value.
+    `coalesce()` compile inside comparisons (split by branch) but not as a bare value. A table
+    look-up `rate(TABLE, k, ...)` reads a HashMap, `TABLE(k, ...)`.
     """
 
     TRUE, FALSE, AND, OR = "1 = 1", "1 = 0", "and", "or"
@@ -619,9 +621,12 @@ class CSProLogic(_TwoValued):
         module: Module,
         self_id: str | None = None,
         item_name: Callable[[str], str] | None = None,
+        table_name: Callable[[str, Table], str] | None = None,
     ):
         super().__init__(module, self_id)
         self.item_name = item_name or self._default_item_name
+        # the HashMap holding a table parameter (the CSPro export names and declares it)
+        self.table_name = table_name or (lambda parameter, table: parameter.upper())
 
     def _default_item_name(self, name: str) -> str:
         question = self.module.question_by_id.get(name)
@@ -709,6 +714,23 @@ class CSProLogic(_TwoValued):
 
     def conditional(self, test: Formula, then: str, other: str, node: Node) -> str:
         raise self.fail(node, f"{node.func}() as a value (CSPro logic has no conditional value)")
+
+    def rate_value(self, node: Call) -> str:
+        """`TABLE(key, ...)`: the HashMap the CSPro export declares in PROC GLOBAL (default
+        notappl) and fills with the table's rows in the questionnaire's preproc."""
+        if _table_rows(node) == 0:
+            return self.empty_value()
+        table, *keys = node.args
+        return (
+            f"{self.table_name(table.value, table.table)}({', '.join(self.value(k) for k in keys)})"
+        )
+
+    def rate_known(self, node: Call) -> Formula:
+        """A key the table has: the HashMap gives its default, notappl, for any other (the
+        table's values are numbers above 0, never special)."""
+        if _table_rows(node) == 0:
+            return Const(False)
+        return Atom(f"not special({self.rate_value(node)})")
 
     def cases(self, cases: list[tuple[Node | None, int]]) -> str:
         lines, first = [], True

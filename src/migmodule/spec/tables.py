@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -290,10 +291,24 @@ def pulldata_name(parameter: str) -> str:
     return parameter.lower()
 
 
+def plain_number(value: float) -> str:
+    """A table value as a plain decimal (137.5, 1, 0.00001): never an exponent, which neither
+    XPath's number() nor CSPro logic reads."""
+    if float(value).is_integer():
+        return str(int(value))
+    return format(Decimal(repr(float(value))), "f")
+
+
+def pulldata_key(key: Iterable[int]) -> str:
+    """A key as the form's pulldata() looks it up: the parts joined by '-' (524-2025-3)."""
+    return "-".join(str(part) for part in key)
+
+
 def pulldata_csv(table: Table) -> str:
-    """The table as the CSV an ODK form's pulldata() reads: columns key (the key parts joined by
-    '-', e.g. 524-2025-3) and value. Attach it to the form as `<pulldata_name>.csv`."""
+    """The table as the CSV an ODK form's pulldata() reads: columns key (`pulldata_key`, e.g.
+    524-2025-3) and value. The XLSForm export writes it beside the form as
+    `<pulldata_name>.csv`, the form's media attachment."""
     lines = ["key,value"]
     for key, value in table.rows.items():
-        lines.append(f"{'-'.join(str(part) for part in key)},{value!r}")
+        lines.append(f"{pulldata_key(key)},{plain_number(value)}")
     return "\n".join(lines) + "\n"
