@@ -9,7 +9,7 @@ import click
 
 from migmodule.cli.common import EXIT_FINDINGS, EXIT_OK, fail_on_option, handle_errors
 from migmodule.codes import reaches
-from migmodule.i18n import complete_languages, word
+from migmodule.i18n import complete_languages, error_line, word
 
 
 @click.command("compare")
@@ -22,7 +22,13 @@ from migmodule.i18n import complete_languages, word
     help="Profile: its module, country and parameters (default module when -m is not given).",
 )
 @click.option(
-    "--lang", "language", default="en", show_default=True, help="Language of module texts."
+    "--lang",
+    "language",
+    metavar="LANG",
+    help="Language of the module texts and of everything compare says: the lines above, the "
+    "statuses, reasons and evidence, the defects and the --report files (HTML, XLSX, Markdown; "
+    "JSON keeps its English keys and values): en, fr, es or pt (default: the profile's first "
+    "language, else en). National texts and names are shown as the form has them.",
 )
 @click.option(
     "--report",
@@ -42,25 +48,24 @@ def compare_command(forms, module_ref, profile, language, reports, output, fail_
     labelled data file (.sav, .dta). Each module question is asked as the standard, asked
     differently or missing, with the evidence; defects of the national form are reported.
     """
+    from migmodule.cli.validate import report_language
     from migmodule.compare import compare, write_profile, write_report
+    from migmodule.compare.report import said
 
     if not module_ref and not profile:
         raise click.UsageError("give --module or --profile")
+    language = language or report_language(None, profile)
     coverage = compare(list(forms), module_ref, profile=profile, language=language)
-    lang = language if language in complete_languages() else "en"  # the module texts' language
+    lang = language if language in complete_languages() else "en"  # a module text language only
     inputs = [Path(f) for f in forms]
-    counts = coverage.counts()
     click.echo(f"{coverage.form} -> {coverage.module}")
     for entry in coverage.questions:
-        click.echo(f"  {entry.question:30} {entry.summary}")
-    click.echo(
-        f"{counts['standard']} asked as the standard, {counts['different']} asked differently, "
-        f"{counts['missing']} missing; {len(coverage.findings)} defect(s) in the national form"
-    )
+        click.echo(f"  {entry.question:30} {said(entry.summary, lang)}")
+    click.echo(said(coverage.totals(), lang))
     for finding in coverage.findings:
-        click.echo(f"  {finding}")
+        click.echo(f"  {error_line(lang, finding)}")
     for path in reports:
-        write_report(coverage, path, inputs)
+        write_report(coverage, path, inputs, lang)
         click.echo(word(lang, "cli.report_written", path=str(path)))
     if output:
         ref = module_ref or coverage.module

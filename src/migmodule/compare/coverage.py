@@ -16,6 +16,7 @@ from migmodule.compare.defects import form_defects, parse_relevant
 from migmodule.compare.form import NationalForm
 from migmodule.compare.universe import UniverseComparison, compare_universe
 from migmodule.compare.xpath import LogicError, Node, parse_xpath
+from migmodule.i18n import Joined, Phrase, word
 from migmodule.matching import Item, Proposal, match
 from migmodule.matching.codes_evidence import (
     code_text,
@@ -30,21 +31,53 @@ from migmodule.spec.text import render
 
 SCHEMA_VERSION = 1
 STANDARD, DIFFERENT, MISSING = "standard", "different", "missing"
-STATUS_TEXT = {
-    STANDARD: "asked as the standard",
-    DIFFERENT: "asked differently",
-    MISSING: "missing",
-}
+STATUSES = (STANDARD, DIFFERENT, MISSING)
 # words of a national question that say whom it is asked about, when the module asks each person
+# (the key names the reason: compare.difference.<key>)
 _UNIT_WORDS = {
-    "head of household only": r"\bhead of\b|\bchef de m[ée]nage\b|\bjefe de hogar\b",
-    "respondent only": r"\b(respondent|interviewee|r[ée]pondant|encuestad[oa])\b",
+    "head_only": r"\bhead of\b|\bchef de m[ée]nage\b|\bjefe de hogar\b",
+    "respondent_only": r"\b(respondent|interviewee|r[ée]pondant|encuestad[oa])\b",
     "household": r"\b(household|m[ée]nage|hogar)\b",
 }
 _YEARS = re.compile(
     r"\b(\d{1,2}|one|two|three|four|five|ten|fifteen)\s*(?:years?|ans|a[ñn]os)\b", re.I
 )
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10, "fifteen": 15}
+
+
+def status_text(status: str, lang: str = "en") -> str:
+    """A status in words ("asked as the standard"): a `Phrase` in English, text in `lang`."""
+    return (
+        Phrase(f"compare.status.{status}")
+        if lang == "en"
+        else word(lang, f"compare.status.{status}")
+    )
+
+
+def verdict_text(verdict: str, lang: str = "en") -> str:
+    """A universe verdict in words ("narrower", "not compared")."""
+    key = f"compare.verdict.{verdict.replace(' ', '_')}"
+    return Phrase(key) if lang == "en" else word(lang, key)
+
+
+class LevelNoun(Phrase):
+    """A module level named in a reason ("household member (usual resident)"), said in the
+    reader's language from the module's own label (the `str` is the English one)."""
+
+    def __new__(cls, level: Any) -> LevelNoun:
+        self = str.__new__(cls, _lowered(level.label.get("en") or level.id))
+        self.key, self.values, self.level = "", {}, level
+        return self
+
+    def said_in(self, lang: str) -> str:
+        return _lowered(self.level.label.get(lang) or self.level.label.get("en") or self.level.id)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (LevelNoun, (self.level,))
+
+
+def _lowered(label: str) -> str:
+    return label[:1].lower() + label[1:]
 
 
 @dataclass
@@ -88,15 +121,23 @@ class QuestionCoverage:
 
     @property
     def summary(self) -> str:
-        """One line: status, national item, and the main reason."""
+        """One line: status, national item, and the main reason (a `Phrase`: English as text,
+        `said_in(lang)` in another language)."""
         if self.status == MISSING:
-            return f"missing{': ' + self.evidence[0] if self.evidence else ''}"
-        head = f"{STATUS_TEXT[self.status]} by {self.item}"
+            if self.evidence:
+                return Phrase("compare.summary.missing_because", reason=self.evidence[0])
+            return Phrase("compare.summary.missing")
+        status = status_text(self.status)
         if self.status == DIFFERENT and self.differences:
-            return f"{head}: {self.differences[0]}"
+            return Phrase(
+                "compare.summary.by_because",
+                status=status,
+                item=self.item,
+                reason=self.differences[0],
+            )
         if self.codes and self.codes.recode:
-            return f"{head} (with a recode)"
-        return head
+            return Phrase("compare.summary.by_recode", status=status, item=self.item)
+        return Phrase("compare.summary.by", status=status, item=self.item)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -147,7 +188,17 @@ class Coverage:
         return next(q.status for q in self.questions if q.question == question)
 
     def counts(self) -> dict[str, int]:
-        return {s: sum(q.status == s for q in self.questions) for s in STATUS_TEXT}
+        return {s: sum(q.status == s for q in self.questions) for s in STATUSES}
+
+    def totals(self) -> str:
+        """The counts of each status and of defects in one line, as a `Phrase`."""
+        counts = self.counts()
+        statuses = [Phrase(f"compare.counts.{s}", count=counts[s]) for s in STATUSES]
+        return Phrase(
+            "compare.counts.line",
+            counts=Joined(", ", statuses),
+            defects=Phrase("compare.counts.defects", count=len(self.findings)),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -189,13 +240,16 @@ def compare_form(form: NationalForm, adapted: Adapted, language: str = "en") -> 
         proposal = by_target.get(question.id)
         if proposal is None:
             guess = guesses.get(question.id)
-            entry.evidence = (
-                [
-                    f"best guess {guess.item} ({guess.score:.2f}: {'; '.join(guess.evidence)}), below the threshold"
-                ]
+            entry.evidence = [
+                Phrase(
+                    "compare.missing.guess",
+                    item=guess.item,
+                    score=guess.score,
+                    evidence=Joined("; ", guess.evidence),
+                )
                 if guess
-                else ["no national item matches its text, name or codes"]
-            )
+                else Phrase("compare.missing.no_match")
+            ]
             continue
         item = items[proposal.item]
         entry.item, entry.score, entry.where = (
@@ -208,7 +262,7 @@ def compare_form(form: NationalForm, adapted: Adapted, language: str = "en") -> 
         national = form.questions.get(item.name)
         if national is not None and national.type.endswith("_from_file"):
             entry.evidence.append(
-                f"choices in the external file {national.list_name}, not compared (not given)"
+                Phrase("compare.evidence.external_choices", list_name=national.list_name)
             )
         entry.status = STANDARD
         target = targets.get(question.id)
@@ -219,10 +273,9 @@ def compare_form(form: NationalForm, adapted: Adapted, language: str = "en") -> 
             national = form.questions.get(item.name)
             words = national.universe_text if national is not None else ""
             why = (
-                f"the national universe is given in words: {words!r}"
+                Phrase("compare.universe.in_words", words=words)
                 if words
-                else f"the {form.kind} file holds no skip logic"
-                + (" (give the .apc)" if form.kind == "cspro" else "")
+                else Phrase(f"compare.universe.no_logic_{form.kind}")
             )
             entry.universe = UniverseComparison("not compared", words, why=why)
             if entry.differences:
@@ -232,14 +285,22 @@ def compare_form(form: NationalForm, adapted: Adapted, language: str = "en") -> 
             trees = _conditions(form, item.name)
         except LogicError as exc:
             entry.universe = UniverseComparison(
-                "not compared", form.questions[item.name].relevant, why=f"unreadable: {exc}"
+                "not compared",
+                form.questions[item.name].relevant,
+                why=Phrase("compare.universe.unreadable", reason=exc.reason),
             )
         else:
             entry.universe = compare_universe(
                 form, item.name, question.id, adapted, matched_items, trees
             )
             if entry.universe.verdict in ("narrower", "wider", "different"):
-                entry.differences.append(f"universe {entry.universe.verdict}: {entry.universe.why}")
+                entry.differences.append(
+                    Phrase(
+                        "compare.difference.universe",
+                        verdict=verdict_text(entry.universe.verdict),
+                        why=entry.universe.why,
+                    )
+                )
         if entry.differences:
             entry.status = DIFFERENT
     used = {p.item for p in proposals if p.accepted and p.kind != "level"}
@@ -276,35 +337,43 @@ def _differences(
     found: list[str] = []
     others = [p.target for p in by_item.get(item.name, []) if p.target != question.id]
     if proposal.where or others:
-        found.append(
-            f"one national item holds two standard questions: {item.name} also holds "
-            f"{', '.join(others)}"
-            + (f" (this one where {proposal.where})" if proposal.where else "")
-        )
+        if proposal.where:
+            found.append(
+                Phrase(
+                    "compare.difference.two_questions_where",
+                    item=item.name,
+                    others=", ".join(others),
+                    where=proposal.where,
+                )
+            )
+        else:
+            found.append(
+                Phrase("compare.difference.two_questions", item=item.name, others=", ".join(others))
+            )
     texts = " ".join(clean_label(t) for t in item.labels.values()).lower()
     module_level = adapted.module.level_by_id.get(question.level)
     if module_level is not None and question.level not in ("household",):
         for unit, pattern in _UNIT_WORDS.items():
             if re.search(pattern, texts):
-                found.append(f"asked of the {unit}, not of each {question.level}")
+                found.append(Phrase(f"compare.difference.{unit}", level=LevelNoun(module_level)))
                 break
     period = _period_of(question.id)
     if period is not None:
         years = _years_in(texts)
         if years and period not in years:
-            found.append(f"reference period {years[0]} years, not {period}")
+            found.append(Phrase("compare.difference.period", found=years[0], period=period))
     if question.id.startswith("duration") and re.search(r"\bmonths?\b|\bmois\b|\bmeses\b", texts):
-        found.append("asked in months, the module asks completed years")
+        found.append(Phrase("compare.difference.months"))
     if entry.codes and question.type.value == "country":
         others = len(entry.codes.no_home)
         if others > 0.2 * max(len(item.first_value_labels()), 1) and not proposal.where:
-            found.append(f"{others} national categories are not countries")
+            found.append(Phrase("compare.difference.not_countries", count=others))
     labels = item.first_value_labels()
     words = [
         v for v in labels.values() if not NUMBER_LABEL.match(str(v)) and not special_kind(str(v))
     ]
     if question.type.value in ("integer", "year") and len(words) > 2:
-        found.append(f"asked as {len(words)} categories, the module asks a number")
+        found.append(Phrase("compare.difference.categories", count=len(words)))
     standard_categories = (
         len(entry.codes.matched_standard | {c for c, _ in entry.codes.not_in_form})
         if entry.codes
@@ -324,11 +393,11 @@ def _differences(
         if total and homeless > total / 2:
             shown = ", ".join(label for _, label in entry.codes.no_home[:4])
             found.append(
-                f"{homeless} of {total} national categories have no standard home ({shown})"
+                Phrase("compare.difference.no_home", count=homeless, total=total, shown=shown)
             )
     coded = question.type.value in ("select_one", "country", "select_multiple")
     if coded and not item.value_labels and item.type in ("text", "string"):
-        found.append("free text where the module has a code list")
+        found.append(Phrase("compare.difference.free_text"))
     return found
 
 
@@ -492,8 +561,13 @@ def _area_lists(
                     name,
                     areas,
                     None,
-                    f"{len(areas)} value labels of {entry.item} (codes {areas[0]['code']}-"
-                    f"{areas[-1]['code']})",
+                    Phrase(
+                        "compare.evidence.area_labels",
+                        count=len(areas),
+                        item=entry.item,
+                        low=str(areas[0]["code"]),
+                        high=str(areas[-1]["code"]),
+                    ),
                 )
             )
     return found

@@ -22,6 +22,7 @@ from migmodule.compare.xpath import (
     parse_cspro,
     parse_xpath,
 )
+from migmodule.i18n import Joined, Phrase
 
 MAX_SHOWN_CHOICES = 6
 
@@ -65,7 +66,7 @@ def logic_defects(form: NationalForm) -> list[Finding]:
                     _location(form, question),
                     column="relevant",
                     variable=question.name,
-                    reason=str(exc),
+                    reason=exc.reason,
                     expression=question.relevant,
                 )
             )
@@ -111,8 +112,12 @@ def _detail(form: NationalForm, tree: Node) -> str:
     for name in tree.variables():
         codes = form.codes_of(name)
         if codes:
-            shown.append(f"{name} is one of {', '.join(codes[:MAX_SHOWN_CHOICES])}")
-    return f" ({'; '.join(shown)})" if shown else ""
+            shown.append(
+                Phrase(
+                    "compare.logic.one_of", name=name, codes=", ".join(codes[:MAX_SHOWN_CHOICES])
+                )
+            )
+    return Joined("", [" (", Joined("; ", shown), ")"]) if shown else ""
 
 
 def _codes_not_choices(form: NationalForm, question: FormQuestion, tree: Node) -> list[Finding]:

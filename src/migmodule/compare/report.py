@@ -12,9 +12,19 @@ import json
 from pathlib import Path
 from typing import Any
 
-from migmodule.codes import Location, MigmoduleError
+from migmodule.codes import Finding, Location, MigmoduleError
 from migmodule.compare.codes import OUTPUT_IS_INPUT, REPORT_FORMAT
-from migmodule.compare.coverage import DIFFERENT, MISSING, STATUS_TEXT, Coverage
+from migmodule.compare.coverage import DIFFERENT, MISSING, Coverage, status_text, verdict_text
+from migmodule.escape import xlsx_sheet_title
+from migmodule.i18n import (
+    Joined,
+    Phrase,
+    complete_languages,
+    finding_message,
+    info,
+    location_text,
+    word,
+)
 from migmodule.io import atomic_path, write_text
 
 REPORT_SUFFIXES = (".html", ".htm", ".xlsx", ".md", ".json")
@@ -25,8 +35,21 @@ def _refuse_inputs(path: Path, inputs: list[Path]) -> None:
         raise MigmoduleError.of(OUTPUT_IS_INPUT, Location(file=str(path)), path=path)
 
 
-def write_report(coverage: Coverage, path: str | Path, inputs: list[Path]) -> None:
-    """Write the coverage report in the format its suffix names."""
+def report_language(coverage: Coverage) -> str:
+    """The language of the words: the coverage's (the module texts') if the program speaks it."""
+    return coverage.language if coverage.language in complete_languages() else "en"
+
+
+def said(text: Any, lang: str) -> str:
+    """Reasons and evidence (`Phrase`, `Joined`, or plain text such as a national label) in `lang`."""
+    return text.said_in(lang) if isinstance(text, (Phrase, Joined)) else str(text)
+
+
+def write_report(
+    coverage: Coverage, path: str | Path, inputs: list[Path], lang: str | None = None
+) -> None:
+    """Write the coverage report in the format its suffix names; its words in `lang` (default:
+    `report_language(coverage)`). The JSON report keeps English keys and values."""
     path = Path(path)
     _refuse_inputs(path, inputs)
     suffix = path.suffix.lower()
@@ -34,48 +57,78 @@ def write_report(coverage: Coverage, path: str | Path, inputs: list[Path]) -> No
         raise MigmoduleError.of(
             REPORT_FORMAT, Location(file=str(path)), path=path, suffix=path.suffix
         )
+    lang = lang or report_language(coverage)
     if suffix == ".json":
         write_text(path, json.dumps(coverage.to_dict(), indent=2, ensure_ascii=False) + "\n")
     elif suffix == ".md":
-        write_text(path, to_markdown(coverage))
+        write_text(path, to_markdown(coverage, lang))
     elif suffix == ".xlsx":
-        _write_xlsx(coverage, path)
+        _write_xlsx(coverage, path, lang)
     else:
-        write_text(path, to_html(coverage))
+        write_text(path, to_html(coverage, lang))
 
 
-def _counts(coverage: Coverage) -> str:
-    counts = coverage.counts()
-    return ", ".join(f"{counts[s]} {STATUS_TEXT[s]}" for s in STATUS_TEXT)
+def _details(entry: Any, lang: str) -> list[str]:
+    """The evidence of one question, one line each, in `lang`."""
 
+    def say(key: str, **values: Any) -> str:
+        return word(lang, f"compare.detail.{key}", **values)
 
-def _details(entry: Any) -> list[str]:
-    lines = list(entry.differences) if entry.status == DIFFERENT else []
+    lines = [said(d, lang) for d in entry.differences] if entry.status == DIFFERENT else []
     if entry.national_label:
-        lines.append(f"national text: {entry.national_label}")
-    lines += [f"evidence: {e}" for e in entry.evidence]
+        lines.append(say("national_text", text=entry.national_label))
+    lines += [say("evidence", text=e) for e in entry.evidence]
     if entry.codes:
         if entry.codes.recode:
             recode = entry.codes.recode
             shown = (
-                f"built-in {recode}"
+                say("built_in", name=recode)
                 if isinstance(recode, str)
                 else ", ".join(f"{k} -> {v}" for k, v in list(recode.items())[:12])
             )
-            lines.append(f"recode: {shown}")
+            lines.append(say("recode", recode=shown))
         if entry.codes.no_home:
             shown = "; ".join(f"{c} {label}" for c, label in entry.codes.no_home[:10])
-            lines.append(f"national categories with no standard home: {shown}")
+            lines.append(say("no_home", shown=shown))
         if entry.codes.not_in_form:
             shown = "; ".join(f"{c} {label}" for c, label in entry.codes.not_in_form[:10])
-            lines.append(f"standard categories not in the national list: {shown}")
+            lines.append(say("not_in_form", shown=shown))
     if entry.universe and entry.universe.national:
-        lines.append(f"national condition: {entry.universe.national}")
+        lines.append(say("national_condition", condition=entry.universe.national))
     if entry.universe and entry.universe.translated:
-        lines.append(f"in the module's language: {entry.universe.translated}")
+        lines.append(say("translated", condition=entry.universe.translated))
     if entry.universe:
-        lines.append(f"universe {entry.universe.verdict}: {entry.universe.why}")
+        lines.append(
+            word(
+                lang,
+                "compare.difference.universe",
+                verdict=verdict_text(entry.universe.verdict, lang),
+                why=entry.universe.why,
+            )
+        )
     return lines
+
+
+def _headers(lang: str, *keys: str) -> list[str]:
+    return [word(lang, f"compare.report.{key}") for key in keys]
+
+
+def _title(coverage: Coverage, lang: str) -> str:
+    return word(lang, "compare.report.title", module=coverage.module, form=coverage.form)
+
+
+def _finding_parts(finding: Finding, lang: str) -> tuple[str, str]:
+    """Where a defect is and what it says, in `lang`."""
+    return location_text(lang, finding.location), finding_message(lang, finding)
+
+
+def _parameter_line(parameter: Any, lang: str) -> tuple[str, str, str, str]:
+    return (
+        parameter.name,
+        str(parameter.value),
+        str(parameter.module_default),
+        said(parameter.evidence, lang),
+    )
 
 
 # Markdown ---------------------------------------------------------------------------------------
@@ -88,40 +141,55 @@ def md(text: Any) -> str:
     return "".join("\\" + c if c in _MD_SPECIAL else c for c in out)
 
 
-def to_markdown(coverage: Coverage) -> str:
+def to_markdown(coverage: Coverage, lang: str = "en") -> str:
+    header = _headers(lang, "question", "status", "national_item", "summary")
     lines = [
-        f"# Coverage of {md(coverage.module)} by {md(coverage.form)}",
+        f"# {md(_title(coverage, lang))}",
         "",
-        _counts(coverage) + ".",
+        md(say_totals(coverage, lang)) + ".",
         "",
-        "| question | status | national item | summary |",
+        "| " + " | ".join(header) + " |",
         "|---|---|---|---|",
     ]
     for entry in coverage.questions:
         lines.append(
-            f"| {md(entry.question)} | {STATUS_TEXT[entry.status]} | {md(entry.item or '')} "
-            f"| {md(entry.summary)} |"
+            f"| {md(entry.question)} | {md(status_text(entry.status, lang))} "
+            f"| {md(entry.item or '')} | {md(said(entry.summary, lang))} |"
         )
-    lines += ["", "## Details", ""]
+    lines += ["", f"## {word(lang, 'compare.report.details_heading')}", ""]
     for entry in coverage.questions:
         if entry.status == MISSING and not entry.evidence:
             continue
-        lines.append(f"### {md(entry.question)}: {STATUS_TEXT[entry.status]}")
+        lines.append(f"### {md(entry.question)}: {md(status_text(entry.status, lang))}")
         lines.append("")
-        lines += [f"- {md(line)}" for line in _details(entry)]
+        lines += [f"- {md(line)}" for line in _details(entry, lang)]
         lines.append("")
     if coverage.parameters:
-        lines += ["## Parameters", ""]
-        lines += [
-            f"- {md(p.name)}: {md(p.value)} (module default {md(p.module_default)}; {md(p.evidence)})"
-            for p in coverage.parameters
-        ]
+        lines += [f"## {word(lang, 'compare.report.parameters')}", ""]
+        for p in coverage.parameters:
+            name, value, default, evidence = _parameter_line(p, lang)
+            line = word(
+                lang,
+                "compare.report.parameter_line",
+                name=name,
+                value=value,
+                default=default,
+                evidence=evidence,
+            )
+            lines.append(f"- {md(line)}")
         lines.append("")
     if coverage.findings:
-        lines += ["## Defects of the national form", ""]
-        lines += [f"- {md(f.code)} {md(f.location)}: {md(f.message)}" for f in coverage.findings]
+        lines += [f"## {word(lang, 'compare.report.defects')}", ""]
+        for f in coverage.findings:
+            where, message = _finding_parts(f, lang)
+            lines.append(f"- {md(f.code)} {md(where)}: {md(message)}")
         lines.append("")
     return "\n".join(lines)
+
+
+def say_totals(coverage: Coverage, lang: str) -> str:
+    """The counts of each status and of defects, in `lang`."""
+    return said(coverage.totals(), lang)
 
 
 # HTML -------------------------------------------------------------------------------------------
@@ -129,35 +197,62 @@ def _e(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
-def to_html(coverage: Coverage) -> str:
+def to_html(coverage: Coverage, lang: str = "en") -> str:
     rows = []
     for entry in coverage.questions:
-        details = "".join(f"<li>{_e(line)}</li>" for line in _details(entry))
+        details = "".join(f"<li>{_e(line)}</li>" for line in _details(entry, lang))
         rows.append(
             f'<tr class="{_e(entry.status)}"><td>{_e(entry.question)}</td>'
-            f"<td>{_e(STATUS_TEXT[entry.status])}</td><td>{_e(entry.item or '')}</td>"
-            f"<td><details><summary>{_e(entry.summary)}</summary><ul>{details}</ul>"
+            f"<td>{_e(status_text(entry.status, lang))}</td><td>{_e(entry.item or '')}</td>"
+            f"<td><details><summary>{_e(said(entry.summary, lang))}</summary><ul>{details}</ul>"
             "</details></td></tr>"
         )
     findings = "".join(
-        f"<li><code>{_e(f.code)}</code> {_e(f.location)}: {_e(f.message)}</li>"
+        f"<li><code>{_e(f.code)}</code> {_e(where)}: {_e(message)}</li>"
         for f in coverage.findings
+        for where, message in [_finding_parts(f, lang)]
     )
     parameters = "".join(
-        f"<li>{_e(p.name)} = {_e(p.value)} (default {_e(p.module_default)}; {_e(p.evidence)})</li>"
-        for p in coverage.parameters
+        "<li>"
+        + _e(
+            word(
+                lang,
+                "compare.report.parameter_line",
+                name=name,
+                value=value,
+                default=default,
+                evidence=evidence,
+            )
+        )
+        + "</li>"
+        for name, value, default, evidence in (
+            _parameter_line(p, lang) for p in coverage.parameters
+        )
     )
+    title = _e(_title(coverage, lang))
+    header = "".join(
+        f"<th>{_e(h)}</th>"
+        for h in _headers(lang, "question", "status", "national_item", "summary")
+    )
+    language = info(lang)
     return (
-        '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
-        f"<title>Coverage of {_e(coverage.module)}</title><style>"
+        f'<!DOCTYPE html>\n<html lang="{_e(language.tag)}" dir="{_e(language.direction)}">'
+        f'<head><meta charset="utf-8"><title>{title}</title><style>'
         "body{font-family:sans-serif;margin:2em}td{vertical-align:top;padding:.2em .6em}"
         "tr.standard td:nth-child(2){color:#1a7f37}tr.different td:nth-child(2){color:#9a6700}"
         "tr.missing td:nth-child(2){color:#cf222e}</style></head><body>"
-        f"<h1>Coverage of {_e(coverage.module)} by {_e(coverage.form)}</h1>"
-        f"<p>{_e(_counts(coverage))}.</p><table><tr><th>question</th><th>status</th>"
-        f"<th>national item</th><th>summary</th></tr>{''.join(rows)}</table>"
-        + (f"<h2>Parameters</h2><ul>{parameters}</ul>" if parameters else "")
-        + (f"<h2>Defects of the national form</h2><ul>{findings}</ul>" if findings else "")
+        f"<h1>{title}</h1>"
+        f"<p>{_e(say_totals(coverage, lang))}.</p><table><tr>{header}</tr>{''.join(rows)}</table>"
+        + (
+            f"<h2>{_e(word(lang, 'compare.report.parameters'))}</h2><ul>{parameters}</ul>"
+            if parameters
+            else ""
+        )
+        + (
+            f"<h2>{_e(word(lang, 'compare.report.defects'))}</h2><ul>{findings}</ul>"
+            if findings
+            else ""
+        )
         + "</body></html>\n"
     )
 
@@ -170,13 +265,16 @@ def cell(value: Any) -> Any:
     return value
 
 
-def _write_xlsx(coverage: Coverage, path: Path) -> None:
+def _write_xlsx(coverage: Coverage, path: Path, lang: str = "en") -> None:
     from openpyxl import Workbook
 
     book = Workbook()
+    taken: set[str] = set()
     sheet = book.active
-    sheet.title = "coverage"
-    sheet.append(["question", "level", "status", "national item", "summary", "details"])
+    sheet.title = xlsx_sheet_title(word(lang, "compare.report.sheet_coverage"), taken)
+    sheet.append(
+        _headers(lang, "question", "level", "status", "national_item", "summary", "details")
+    )
     for entry in coverage.questions:
         sheet.append(
             [
@@ -184,23 +282,24 @@ def _write_xlsx(coverage: Coverage, path: Path) -> None:
                 for v in (
                     entry.question,
                     entry.level,
-                    STATUS_TEXT[entry.status],
+                    status_text(entry.status, lang),
                     entry.item or "",
-                    entry.summary,
-                    "\n".join(_details(entry)),
+                    said(entry.summary, lang),
+                    "\n".join(_details(entry, lang)),
                 )
             ]
         )
-    defects = book.create_sheet("defects")
-    defects.append(["code", "where", "message"])
+    defects = book.create_sheet(xlsx_sheet_title(word(lang, "compare.report.sheet_defects"), taken))
+    defects.append(_headers(lang, "code", "where", "message"))
     for finding in coverage.findings:
-        defects.append([cell(finding.code), cell(str(finding.location)), cell(finding.message)])
-    parameters = book.create_sheet("parameters")
-    parameters.append(["parameter", "proposed", "module default", "evidence"])
+        where, message = _finding_parts(finding, lang)
+        defects.append([cell(finding.code), cell(where), cell(message)])
+    parameters = book.create_sheet(
+        xlsx_sheet_title(word(lang, "compare.report.sheet_parameters"), taken)
+    )
+    parameters.append(_headers(lang, "parameter", "proposed", "module_default", "evidence"))
     for p in coverage.parameters:
-        parameters.append(
-            [cell(p.name), cell(str(p.value)), cell(str(p.module_default)), cell(p.evidence)]
-        )
+        parameters.append([cell(v) for v in _parameter_line(p, lang)])
     with atomic_path(path) as temporary:
         book.save(temporary)
 

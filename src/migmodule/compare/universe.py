@@ -26,6 +26,7 @@ from migmodule.expr.ast import Num
 from migmodule.expr.parser import ExprSyntaxError
 from migmodule.expr.reference import compile_row
 from migmodule.expr.semantics import prepare, referenced
+from migmodule.i18n import Joined, Phrase
 from migmodule.matching import Proposal
 from migmodule.profile import Adapted
 from migmodule.spec.reach import answer_inputs, candidate_answers, deriver  # lint's search
@@ -151,19 +152,29 @@ def compare_universe(
     translated = " and ".join(kept) if kept else None
     module_universe = question.universe
     comparison = UniverseComparison("equivalent", national, translated, extra)
+    conditions = " and ".join(extra)
     if translated is None and module_universe is None:
-        comparison.why = "asked of every unit, as in the module"
-    else:
-        _search(comparison, adapted, module_universe, translated)
+        comparison.why = Phrase("compare.universe.everyone_as_module")
+        if extra:  # the national conditions are the whole difference
+            comparison.verdict = "narrower"
+            comparison.why = Phrase("compare.universe.only_when_everyone", conditions=conditions)
+        return comparison
+    _search(comparison, adapted, module_universe, translated)
     if extra and comparison.verdict in ("equivalent", "narrower"):
         comparison.verdict = "narrower"
-        comparison.why = (comparison.why + "; " if comparison.why else "") + (
-            "asked only when " + " and ".join(extra) + " (not in the module)"
+        comparison.why = _joined(
+            comparison.why, Phrase("compare.universe.only_when", conditions=conditions)
         )
     elif extra:
         comparison.verdict = "different"
-        comparison.why += "; also asked only when " + " and ".join(extra)
+        comparison.why = _joined(
+            comparison.why, Phrase("compare.universe.also_only_when", conditions=conditions)
+        )
     return comparison
+
+
+def _joined(*reasons: str) -> str:
+    return Joined("; ", [reason for reason in reasons if reason])
 
 
 def _search(
@@ -178,7 +189,7 @@ def _search(
         }
     except (ExprSyntaxError, MigmoduleError) as exc:  # a translation the module rejects
         comparison.verdict = "not compared"
-        comparison.why = f"the translated condition is not valid in the module: {exc}"
+        comparison.why = Phrase("compare.universe.not_valid", error=str(exc))
         return
     texts = [t for t in (module_text, national) if t]
     names = answer_inputs(module, [n for text in texts for n in referenced(module, text)])
@@ -192,7 +203,7 @@ def _search(
     pools = [candidate_answers(module, name, numbers) for name in names]
     if math.prod(len(pool) for pool in pools) > MAX_COMBINATIONS:
         comparison.verdict = "not compared"
-        comparison.why = "too many combinations of answers to compare"
+        comparison.why = Phrase("compare.universe.too_many")
         return
     compiled = {side: compile_row(module, tree) for side, tree in trees.items()}
     derive = deriver(module, params) if module.derived else None
@@ -207,26 +218,32 @@ def _search(
             only_national = row
         if in_module and not in_national and _blanks(row) < _blanks(only_module):
             only_module = row
-    shown = module_text or "everyone"
+    everyone = Phrase("compare.universe.everyone")
+    shown = module_text or everyone
     if only_national is None and only_module is None:
         comparison.verdict = "equivalent"
-        comparison.why = f"the same respondents as the module's universe ({shown})"
+        comparison.why = Phrase("compare.universe.same", universe=shown)
     elif only_national is not None and only_module is not None:
         comparison.verdict = "different"
         comparison.example = only_module
-        comparison.why = (
-            f"module universe {shown}; national {national or 'everyone'}: "
-            f"{_row(only_module)} is asked by the module only, {_row(only_national)} nationally only"
+        comparison.why = Phrase(
+            "compare.universe.both",
+            universe=shown,
+            national=national or everyone,
+            module_only=_row(only_module),
+            national_only=_row(only_national),
         )
     elif only_module is not None:
         comparison.verdict = "narrower"
         comparison.example = only_module
-        comparison.why = f"{_row(only_module)} is in the module's universe ({shown}) but not asked"
+        comparison.why = Phrase(
+            "compare.universe.narrower", example=_row(only_module), universe=shown
+        )
     else:
         comparison.verdict = "wider"
         comparison.example = only_national
-        comparison.why = (
-            f"{_row(only_national)} is asked but is outside the module's universe ({shown})"
+        comparison.why = Phrase(
+            "compare.universe.wider", example=_row(only_national), universe=shown
         )
 
 
@@ -235,8 +252,14 @@ def _blanks(row: dict[str, Any] | None) -> float:
 
 
 def _row(row: dict[str, Any]) -> str:
-    shown = ", ".join(f"{k}={'blank' if v is None else _number(v)}" for k, v in row.items())
-    return f"a respondent with {shown}" if shown else "a respondent"
+    """An example respondent in words: "a respondent with age=7, sex=blank"."""
+    if not row:
+        return Phrase("compare.universe.respondent")
+    answers = [
+        Joined("=", [name, Phrase("compare.universe.blank") if value is None else _number(value)])
+        for name, value in row.items()
+    ]
+    return Phrase("compare.universe.respondent_with", answers=Joined(", ", answers))
 
 
 def _number(value: Any) -> str:

@@ -14,10 +14,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from migmodule.expr.parser import TYPOGRAPHIC_QUOTES
+from migmodule.i18n import Phrase
 
 
 class LogicError(Exception):
     """An expression the reader cannot read (typographic quotes, unknown syntax)."""
+
+    @property
+    def reason(self) -> str:
+        """Why, as a `Phrase` said in the reader's language (`str(error)` is the English)."""
+        return self.args[0]
 
 
 @dataclass
@@ -62,8 +68,10 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
         if not found:
             char = text[position]
             if char in TYPOGRAPHIC_QUOTES:
-                raise LogicError(f"typographic quote {char} at column {position + 1}")
-            raise LogicError(f"unexpected '{char}' at column {position + 1}")
+                raise LogicError(
+                    Phrase("compare.logic.typographic_quote", quote=char, column=position + 1)
+                )
+            raise LogicError(Phrase("compare.logic.unexpected", token=char, column=position + 1))
         kind = found.lastgroup or ""
         if kind != "space":
             out.append((kind, found.group(), position))
@@ -96,7 +104,9 @@ class _Parser:
     def expect(self, value: str) -> None:
         kind, found, position = self.take()
         if found != value:
-            raise LogicError(f"expected '{value}' at column {position + 1}, found '{found}'")
+            raise LogicError(
+                Phrase("compare.logic.expected", expected=value, column=position + 1, found=found)
+            )
 
     def node(self, kind: str, args: list[Any], start: int) -> Node:
         end = self.tokens[self.at - 1][2] + len(self.tokens[self.at - 1][1])
@@ -106,7 +116,7 @@ class _Parser:
         tree = self.disjunction()
         kind, value, position = self.peek()
         if kind != "end":
-            raise LogicError(f"unexpected '{value}' at column {position + 1}")
+            raise LogicError(Phrase("compare.logic.unexpected", token=value, column=position + 1))
         return tree
 
     def disjunction(self) -> Node:
@@ -206,7 +216,7 @@ class _Parser:
                 if value.upper() in ("NOTAPPL", "MISSING"):
                     return Node("str", [""], value)
                 return Node("var", [value], value)
-        raise LogicError(f"unexpected '{value}' at column {position + 1}")
+        raise LogicError(Phrase("compare.logic.unexpected", token=value, column=position + 1))
 
 
 def parse_xpath(text: str) -> Node:
@@ -304,14 +314,14 @@ def truth(node: Node, answers: Answers, self_value: str = "") -> bool:
             return bool(str(_value(args[0], answers, self_value)))
         if name == "count-selected" and len(args) == 1:
             return bool(str(_value(args[0], answers, self_value)).split())
-        raise LogicError(f"the function {name}() is not read")
+        raise LogicError(Phrase("compare.logic.function", name=name))
     if kind in ("var", "self"):
         return _value(node, answers, self_value) not in ("", None)
     if kind == "num":
         return node.args[0] != 0
     if kind == "str":
         return node.args[0] != ""
-    raise LogicError(f"'{node.text}' is not a condition")
+    raise LogicError(Phrase("compare.logic.not_a_condition", text=node.text))
 
 
 def literals_of(tree: Node) -> dict[str, set[str]]:

@@ -32,6 +32,7 @@ from typing import Any
 
 import yaml
 
+from migmodule.i18n import Phrase as Reason  # evidence said in the reader's language
 from migmodule.matching.codes_evidence import (
     ValueEvidence,
     code_text,
@@ -232,18 +233,18 @@ def _score(view: _ItemView, target: Target) -> tuple[float, list[str]]:
     )
     best, why = 0.0, ""
     if view.name in target.names:
-        best, why = 1.0, f"name {view.item.name}"
+        best, why = 1.0, Reason("compare.evidence.name", name=view.item.name)
     for language, cleaned, tokens in view.labels:
         ruled_out = [" ".join(p) for p in excluded if _has_phrase(tokens, p)]
         if ruled_out:
-            return 0.0, [f"label has '{ruled_out[0]}'"]
+            return 0.0, [Reason("compare.evidence.label_has", words=ruled_out[0])]
         for phrase in target.phrases:
             score = _phrase_score(tokens, phrase.words)
             if score > best:
                 where = phrase.language if language in ("", phrase.language) else language
                 best = score
                 shown = cleaned if len(cleaned) <= 80 else cleaned[:77] + "..."
-                why = f'label ({where}) "{shown}" ~ "{" ".join(phrase.words)}"'
+                why = (where, shown, phrase.words)  # words made once, for the best
     if (
         best < 1.0
         and view.name_tokens
@@ -254,10 +255,17 @@ def _score(view: _ItemView, target: Target) -> tuple[float, list[str]]:
             if score > best:
                 best, why = (
                     score,
-                    f'name words "{" ".join(view.name_tokens)}" ~ "{" ".join(phrase.words)}"',
+                    Reason(
+                        "compare.evidence.name_words",
+                        name_words=" ".join(view.name_tokens),
+                        words=" ".join(phrase.words),
+                    ),
                 )
     if best == 0.0:
         return 0.0, []
+    if isinstance(why, tuple):
+        where, shown, words = why
+        why = Reason("compare.evidence.label", language=where, text=shown, words=" ".join(words))
     evidence = [why]
     adjustment, reasons = _value_adjustment(view.values, target)
     evidence += reasons
@@ -274,19 +282,23 @@ def _value_adjustment(values: ValueEvidence, target: Target) -> tuple[float, lis
     if no_categories and not target.open_list:
         # a year, a count or an amount: categories that are not numbers speak against it
         if len(body) >= 2 and len(numeric) < len(body) / 2 and not values.is_country_list:
-            return -0.2, ["value labels are categories, not numbers"]
+            return -0.2, [Reason("compare.evidence.categories_not_numbers")]
         return 0.0, []
     if len(numeric) >= 2 and len(numeric) >= len(body) / 2 and target.type != "country":
-        return -0.15, ["value labels are numbers (a count)"]
+        return -0.15, [Reason("compare.evidence.numbers_a_count")]
     if target.type == "country":
         if values.is_country_list:
-            how = f"codes are {values.iso}" if values.iso else "value labels are countries"
-            return 0.1, [f"{how} ({len(values.countries) or len(body)} of {len(body)})"]
+            found, total = len(values.countries) or len(body), len(body)
+            if values.iso:
+                return 0.1, [
+                    Reason("compare.evidence.codes_are", iso=values.iso, found=found, total=total)
+                ]
+            return 0.1, [Reason("compare.evidence.labels_are_countries", found=found, total=total)]
         if len(body) >= 3 and values.country_share < 0.2:
-            return -0.25, ["value labels are not countries"]
+            return -0.25, [Reason("compare.evidence.not_countries")]
         return 0.0, []
     if values.is_country_list:
-        return -0.3, ["value labels are countries"]
+        return -0.3, [Reason("compare.evidence.countries")]
     categories = [(code, labels) for code, labels, special in target.codes if special is None]
     if not categories or target.type not in ("select_one", "select_multiple"):
         return 0.0, []
@@ -301,11 +313,13 @@ def _value_adjustment(values: ValueEvidence, target: Target) -> tuple[float, lis
     )
     if agree:
         share = agree / len(body)
-        return round(0.1 * share, 3), [f"{agree} of {len(body)} value labels match the code list"]
+        return round(0.1 * share, 3), [
+            Reason("compare.evidence.labels_match", found=agree, total=len(body))
+        ]
     # a short list that shares no category (yes/no for sex) speaks against the question; a rich
     # national list of reasons often shares no wording with the standard one and says nothing
     if 2 <= len(body) <= 5 and len(categories) >= 2:
-        return -0.15, ["no value label matches the code list"]
+        return -0.15, [Reason("compare.evidence.no_label_matches")]
     return 0.0, []
 
 
@@ -502,8 +516,12 @@ def _split(
         return None
     name = view.item.name
     proposal.recode_evidence = proposal.recode_evidence + [
-        f"codes {areas[0]}-{areas[-1]} are areas of this country (also proposed as {sibling.id}): "
-        "recode them to the census country's M49 code"
+        Reason(
+            "compare.evidence.split_recode",
+            low=str(areas[0]),
+            high=str(areas[-1]),
+            other=sibling.id,
+        )
     ]
     proposal.where = None
     return Proposal(
@@ -513,8 +531,15 @@ def _split(
         name,
         proposal.score,
         [
-            f"{len(areas)} value labels of {name} are not countries (codes {areas[0]}-{areas[-1]}): "
-            f"the variable holds {sibling.id} and {target.id}"
+            Reason(
+                "compare.evidence.split",
+                count=len(areas),
+                item=name,
+                low=str(areas[0]),
+                high=str(areas[-1]),
+                first=sibling.id,
+                second=target.id,
+            )
         ],
         sibling.level,
         view.item.group,
@@ -534,15 +559,17 @@ def _unit_adjustment(
     emigrant record, the person weight (not the household weight) in a person file."""
     if target.kind == "id":
         if group_level and target.level == group_level and _depth(adapted, group_level) > 1:
-            return score + 0.05, evidence + [f"in a {group_level} group"]
+            return score + 0.05, evidence + [Reason("compare.evidence.in_group", level=group_level)]
         return score, evidence
     words = {w for _, _, tokens in view.labels for w in tokens} | set(view.name_tokens)
     for level in adapted.module.levels:
         nouns = {w for text in level.label.values() for w in vocabulary().tokens(str(text))}
         if words & nouns:
             if level.id == group_level:
-                return score + 0.05, evidence + [f"a {level.id} weight in a {level.id} file"]
-            return score - 0.05, evidence + [f"a {level.id} weight"]
+                return score + 0.05, evidence + [
+                    Reason("compare.evidence.weight_in_file", level=level.id)
+                ]
+            return score - 0.05, evidence + [Reason("compare.evidence.weight", level=level.id)]
     return score, evidence
 
 
@@ -557,7 +584,7 @@ def _propose_recode(proposal: Proposal, target: Target, view: _ItemView) -> None
         if values.iso:
             proposal.recode = values.iso
             proposal.recode_evidence = [
-                f"codes are ISO {values.iso[3:]}-letter codes: built-in {values.iso}"
+                Reason("compare.evidence.iso_recode", letters=values.iso[3:], iso=values.iso)
             ]
             return
         for code in values.labels:
@@ -572,11 +599,10 @@ def _propose_recode(proposal: Proposal, target: Target, view: _ItemView) -> None
             for c in values.labels
             if c not in values.countries and c not in values.specials
         ]
-        notes.append(f"{len(values.countries)} country names read as M49")
+        notes.append(Reason("compare.evidence.country_names", count=len(values.countries)))
         if unmatched:
-            notes.append(
-                f"not a country name: {', '.join(unmatched[:8])}{' ...' if len(unmatched) > 8 else ''}"
-            )
+            shown = ", ".join(unmatched[:8]) + (" ..." if len(unmatched) > 8 else "")
+            notes.append(Reason("compare.evidence.not_country_name", codes=shown))
     else:
         categories = [(code, labels) for code, labels, special in target.codes if special is None]
         for code, label in values.labels.items():
@@ -595,4 +621,4 @@ def _propose_recode(proposal: Proposal, target: Target, view: _ItemView) -> None
                 recode[code_text(code)] = standard
     if recode:
         proposal.recode = recode
-        proposal.recode_evidence = notes or ["by label similarity (en/fr/es)"]
+        proposal.recode_evidence = notes or [Reason("compare.evidence.by_label")]
