@@ -69,12 +69,18 @@ def test_cspro_dictionary_of_the_four_modules_has_one_item_per_shared_question(t
 
 
 def test_the_newest_versions_combine_across_minor_versions_of_person_core():
-    """Without versions the bank gives census 2.0.0 and rural 2.0.0 (person-core 1.0.0) beside
-    labour-migration 2.1.0 and recruitment-costs 4.0.0 (person-core 1.1.0, which only adds):
-    they export together (README's commands) and still ask each shared question once."""
+    """The bank's newest versions before person-core 1.2.0: census 2.0.0 and rural 2.0.0
+    (person-core 1.0.0) beside labour-migration 2.1.0 and recruitment-costs 4.0.0 (person-core
+    1.1.0, which only adds): they export together and still ask each shared question once.
+    The newest versions since (person-core 1.0.0 and 1.2.0): tests/test_person_core_12.py."""
     from migmodule.export.xlsform import build_xlsform, convert_sheets
 
-    newest = ["census-key-questions", "labour-migration", "recruitment-costs", "rural-migration"]
+    newest = [
+        "census-key-questions@2.0.0",
+        "labour-migration@2.1.0",
+        "recruitment-costs@4.0.0",
+        "rural-migration@2.0.0",
+    ]
     adapted = [a for ref in newest for a in adapt(None, ref, country="KEN", languages=["en"])]
     cores = {u.module for a in adapted for u in a.module.uses if u.module.startswith("person-core")}
     assert cores == {"person-core@1.0.0", "person-core@1.1.0"}

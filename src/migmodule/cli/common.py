@@ -275,6 +275,11 @@ def adapted_from_options(
     else:
         adapted = [a for ref in modules for a in adapt(profile, ref, **common)]
     check_param_names(values, adapted)
+    # Modules combined on minor versions of a shared module: its newest texts, said (SPEC-USES-010).
+    from migmodule.spec.shared import align_adapted_texts
+
+    adapted, worded = align_adapted_texts(adapted)
+    findings = findings + worded
     if profile is None:  # a profile's placeholders are reported by check_profile above
         from migmodule.export.placeholders import placeholder_findings
 

@@ -97,6 +97,10 @@ def handout(
         adapted = adapt(profile, languages=[lang])
     # The profile's own findings (what `profile check` reports), as every export reports them.
     findings = check_profile(profile, profile_path) if profile is not None else []
+    from migmodule.spec.shared import align_adapted_texts
+
+    adapted, worded = align_adapted_texts(adapted)  # a shared module's newest texts (SPEC-USES-010)
+    findings += worded
     findings += render_handout(
         adapted, lang, output_format, output, national=profile is not None, audience=audience
     )

@@ -341,6 +341,13 @@ USES_DRAFT = define(
     "{module} is released but uses {ref}, a draft: its questions could still change under a released module. Release {ref} first.",
     "spec",
 )
+SHARED_TEXTS = define(
+    "SPEC-USES-010",
+    "info",
+    "Shared questions worded as in the newest version",
+    "{modules} use versions {refs} of {shared}, whose common elements have the same codes and rules but other texts: {elements}. The run uses the texts of the newest version that carries each of them ({newest}).",
+    "spec",
+)
 DERIVED_CYCLE = define(
     "LINT-DERIVED-001",
     "error",

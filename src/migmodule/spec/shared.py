@@ -20,6 +20,7 @@ modules that carry the same shared element (same origin module, same id) leave i
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import re
@@ -357,24 +358,61 @@ def merge_uses(module: Module, path: Path, lines: dict[tuple[Any, ...], int]) ->
 
 # Combining several modules ------------------------------------------------------------------------
 
+# The collections whose shared elements combined modules compare and share.
+_COMBINED = ("levels", "code_lists", "conditions", "edits", "derived", "questions")
+# What documents an element without being part of its rules: compared as texts.
+_DOCUMENTATION = frozenset({"notes", "sources", "status_source", "common_mistakes"})
+_LANGUAGE = re.compile(r"^[a-z]{2}$")
 
-def check_shared_versions(modules: Sequence[Module]) -> None:
+
+def _is_text(value: Any) -> bool:
+    """A text per language ({en: ..., fr: ...}), the form of every label, hint and message."""
+    return isinstance(value, dict) and all(
+        isinstance(key, str) and _LANGUAGE.match(key) and isinstance(text, str)
+        for key, text in value.items()
+    )
+
+
+def _without_texts(value: Any) -> Any:
+    if _is_text(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _without_texts(v) for k, v in value.items() if k not in _DOCUMENTATION}
+    if isinstance(value, list):
+        return [_without_texts(v) for v in value]
+    return value
+
+
+def rules_of(item: Any) -> Any:
+    """An element (question, code list, condition, edit, derived variable, level) without its
+    texts: its model with every text per language blanked and its documentation (notes, sources,
+    status_source, common_mistakes) and loader mark (shared_from) left out. Two versions of an
+    element with equal `rules_of` ask, code, route and check alike; they differ only in words."""
+    return _without_texts(item.model_dump(mode="json", exclude={"shared_from"}))
+
+
+def check_shared_versions(modules: Sequence[Module]) -> list[Finding]:
     """Refuse (SPEC-USES-008) modules combined with versions of a shared module that define an
-    element they both take from it differently.
+    element they both take from it differently; return the info findings (SPEC-USES-010) of the
+    common elements that differ only in their texts.
 
-    The same version combines. So do two minor versions of one major version (person-core 1.0.0
-    and 1.1.0) when every question, list, condition, edit, level and derived variable both
-    modules take from it is the same in both: a minor version that only adds. Another major
-    version, or a common element written otherwise, is refused.
+    The same version combines. So do two minor versions of one major version (person-core 1.0.0,
+    1.1.0 and 1.2.0) when every question, list, condition, edit, level and derived variable both
+    modules take from it has the same rules in both (`rules_of`): a minor version that adds, or
+    that rewords. Where the texts of a common element differ, the combined run uses those of the
+    highest version carrying it (`align_shared_texts`) and the finding names them. Another major
+    version, or a common element whose codes or rules differ, is refused.
     """
     seen: dict[str, list[tuple[Module, str]]] = {}  # shared id -> (module, exact shared ref)
+    reworded: dict[str, set[str]] = {}  # shared id -> ids of common elements worded otherwise
     for module in modules:
         for shared_id, ref in module.shared_refs.items():
             for earlier, earlier_ref in seen.get(shared_id, []):
                 if earlier_ref == ref:
                     continue
-                element = _first_difference(earlier, module, shared_id)
+                element, texts = _differences(earlier, module, shared_id)
                 if element is None and _major(earlier_ref) == _major(ref):
+                    reworded.setdefault(shared_id, set()).update(texts)
                     continue
                 raise MigmoduleError.of(
                     codes.SHARED_VERSIONS,
@@ -388,15 +426,93 @@ def check_shared_versions(modules: Sequence[Module]) -> None:
                     or f"the major version ({_major(earlier_ref)} and {_major(ref)})",
                 )
             seen.setdefault(shared_id, []).append((module, ref))
+    findings = []
+    for shared_id, ids in reworded.items():
+        if not ids:
+            continue
+        refs = sorted({ref for _, ref in seen[shared_id]}, key=_version)
+        findings.append(
+            Finding.make(
+                codes.SHARED_TEXTS,
+                Location(module=refs[-1]),
+                shared=shared_id,
+                refs=", ".join(ref.split("@", 1)[1] for ref in refs),
+                modules=", ".join(m.ref for m, _ in seen[shared_id]),
+                elements=", ".join(sorted(ids)),
+                newest=refs[-1],
+            )
+        )
+    return findings
+
+
+def align_shared_texts(modules: Sequence[Module]) -> tuple[list[Module], list[Finding]]:
+    """The modules of one combined run, each common shared element worded as in the highest
+    version of its shared module that carries it; and the findings of `check_shared_versions`
+    (SPEC-USES-010 names the elements reworded). Raises SPEC-USES-008 as it does.
+
+    Combined exports and validation ask a shared question once, as the first module carrying it
+    defines it; after this, that definition has the newest texts whichever module comes first
+    (labour-migration@2.2.0 on person-core 1.2.0 with recruitment-costs@4.0.0 on 1.1.0: the age
+    instruction of 1.2.0). An element replaced is marked `shared_from` the version it now is.
+    A module with nothing to change is returned as it is.
+    """
+    findings = check_shared_versions(modules)
+    newest: dict[tuple[str, str, str], Any] = {}  # (shared id, collection, element id) -> item
+    for module in modules:
+        for key in _COMBINED:
+            for item in getattr(module, key):
+                origin = getattr(item, "shared_from", None)
+                if not origin:
+                    continue
+                slot = (_shared_id(origin) or "", key, item.id)
+                if slot not in newest or _version(origin) > _version(newest[slot].shared_from):
+                    newest[slot] = item
+    aligned = []
+    for module in modules:
+        views: dict[str, list[Any]] = {}
+        for key in _COMBINED:
+            items = list(getattr(module, key))
+            for index, item in enumerate(items):
+                origin = getattr(item, "shared_from", None)
+                top = newest.get((_shared_id(origin) or "", key, item.id)) if origin else None
+                if (
+                    top is not None
+                    and top.shared_from != origin
+                    and _major(top.shared_from) == _major(origin)
+                    and rules_of(top) == rules_of(item)
+                ):
+                    items[index] = top
+                    views[key] = items
+        if views:
+            fields = {name: getattr(module, name) for name in type(module).model_fields}
+            fields.update(views)
+            module = Module(**fields)
+        aligned.append(module)
+    return aligned, findings
+
+
+def align_adapted_texts(adapted: Sequence[Any]) -> tuple[list[Any], list[Finding]]:
+    """`align_shared_texts` for adapted modules (profile.Adapted, whose `module` it replaces)."""
+    modules, findings = align_shared_texts([a.module for a in adapted])
+    return [
+        one if module is one.module else dataclasses.replace(one, module=module)
+        for one, module in zip(adapted, modules, strict=True)
+    ], findings
 
 
 def _major(ref: str) -> str:
     return ref.split("@", 1)[1].split(".", 1)[0]
 
 
-def _first_difference(a: Module, b: Module, shared_id: str) -> str | None:
-    """The id of the first element both modules take from `shared_id` that differs between them."""
-    for key in ("levels", "code_lists", "conditions", "edits", "derived", "questions"):
+def _version(ref: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in ref.split("@", 1)[1].split("."))
+
+
+def _differences(a: Module, b: Module, shared_id: str) -> tuple[str | None, list[str]]:
+    """Of the elements both modules take from `shared_id`: the id of the first whose rules
+    differ (None if none does), and the ids of those that differ only in their texts."""
+    texts: list[str] = []
+    for key in _COMBINED:
         theirs = {
             item.id: item
             for item in getattr(b, key)
@@ -406,11 +522,14 @@ def _first_difference(a: Module, b: Module, shared_id: str) -> str | None:
             if _shared_id(getattr(item, "shared_from", None)) != shared_id or item.id not in theirs:
                 continue
             other = theirs[item.id]
-            if item.model_dump(exclude={"shared_from"}) != other.model_dump(
+            if item.model_dump(exclude={"shared_from"}) == other.model_dump(
                 exclude={"shared_from"}
             ):
-                return item.id
-    return None
+                continue
+            if rules_of(item) != rules_of(other):
+                return item.id, texts
+            texts.append(item.id)
+    return None, texts
 
 
 def _shared_id(ref: str | None) -> str | None:

@@ -21,7 +21,7 @@ from typing import Any
 from migmodule.codes import Finding
 from migmodule.microdata.multi import MultiSource
 from migmodule.profile import Adapted, Profile, adapt, load_profile
-from migmodule.spec.shared import check_shared_versions, duplicates, shared_from
+from migmodule.spec.shared import align_adapted_texts, duplicates, shared_from
 from migmodule.validate.checks import (
     Check,
     DuplicateIdCheck,
@@ -81,7 +81,7 @@ def validate_modules(
         raise ValueError("several modules are validated with the local engine only")
     selection = Selection.of(settings.checks, settings.skip)
     adapted, profile_dir = adapt_modules(modules, profile, country, reference_date, params)
-    check_shared_versions([a.module for a in adapted])
+    adapted, _ = align_adapted_texts(adapted)  # refuses as check_shared_versions; newest texts
     adapted = lend_national_names(adapted)
     owned = _owned_elsewhere(adapted)
     runs = []
