@@ -1,5 +1,6 @@
-"""--engine dask: the files of a level read and prepared on a 2-worker local Dask cluster give the
-JSON report of a single-machine run, byte for byte apart from timings (issue 16).
+"""--engine dask: the files of a level checked on a 2-worker local Dask cluster, their checks'
+partial results merged on the client, give the JSON report of a single-machine run, byte for byte
+apart from timings (issue 16).
 
 The person file is split in four regions, one household straddling two of them; a household file
 and a flat person file that repeats household answers are checked too (households seen in several
@@ -14,7 +15,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from migmodule.codes import MigmoduleError
 from migmodule.validate import validate_data
+from test_cluster_merge import SCENARIOS
 from test_validate_chunks import persons, split_files
 from validate_helpers import mini, write
 
@@ -102,3 +105,31 @@ def test_no_scheduler_at_the_address_is_said_plainly(tmp_path):
             engine="dask",
             scheduler="tcp://127.0.0.1:9",
         )
+
+
+@pytest.mark.parametrize(
+    "scenario", sorted(set(SCENARIOS.values()), key=lambda f: f.__name__), ids=lambda f: f.__name__
+)
+def test_dask_merges_each_checks_partial_results(tmp_path, client, scenario):
+    """The scenarios of tests/test_cluster_merge.py (every check counting something: a
+    duplicate identifier across two files, a household in two files of a flat file, more
+    failures than examples spread over the files, missing exchange-rate keys, label drift...)
+    on a real cluster: the report of a single run."""
+    data, options = scenario(tmp_path)
+    module = None if "profile" in options else mini()
+    local = report_json(validate_data(data, module, **options))
+    address = client.scheduler.address
+    on_dask = report_json(validate_data(data, module, engine="dask", scheduler=address, **options))
+    assert on_dask == local
+
+
+def test_a_file_with_no_rows_is_the_same_coded_error_on_dask(tmp_path, client):
+    frame = persons(20)
+    split_files(frame, tmp_path / "parts", ".parquet", cuts=(10, 10))  # region_2 has no rows
+    data = {"person": str(tmp_path / "parts" / "region_*.parquet")}
+    with pytest.raises(MigmoduleError) as local:
+        validate_data(data, mini())
+    with pytest.raises(MigmoduleError) as on_dask:
+        validate_data(data, mini(), engine="dask", scheduler=client.scheduler.address)
+    assert local.value.finding.code == on_dask.value.finding.code == "VAL-FILE-005"
+    assert "region_2" in on_dask.value.finding.location.file

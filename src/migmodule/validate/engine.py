@@ -68,7 +68,6 @@ class Kept:
             ).fillna(False),
         )
 
-
     @classmethod
     def joined(cls, parts: list[Kept]) -> Kept:
         """The kept values of a level's files, in file order, as one."""
