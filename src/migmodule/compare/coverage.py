@@ -17,6 +17,7 @@ from migmodule.compare.form import NationalForm
 from migmodule.compare.universe import UniverseComparison, compare_universe
 from migmodule.compare.xpath import LogicError, Node, parse_xpath
 from migmodule.i18n import Joined, Phrase, word
+from migmodule.i18n import number as decimal_text
 from migmodule.matching import Item, Proposal, match
 from migmodule.matching.codes_evidence import (
     code_text,
@@ -74,6 +75,21 @@ class LevelNoun(Phrase):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (LevelNoun, (self.level,))
+
+
+class Score(Phrase):
+    """A matcher's score in a reason, with the reader's decimal sign ("0.76", "0,76")."""
+
+    def __new__(cls, value: float) -> Score:
+        self = str.__new__(cls, f"{value:.2f}")
+        self.key, self.values, self.value = "", {}, value
+        return self
+
+    def said_in(self, lang: str) -> str:
+        return decimal_text(lang, self.value, 2)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Score, (self.value,))
 
 
 def _lowered(label: str) -> str:
@@ -244,7 +260,7 @@ def compare_form(form: NationalForm, adapted: Adapted, language: str = "en") -> 
                 Phrase(
                     "compare.missing.guess",
                     item=guess.item,
-                    score=guess.score,
+                    score=Score(guess.score),
                     evidence=Joined("; ", guess.evidence),
                 )
                 if guess
@@ -267,7 +283,7 @@ def compare_form(form: NationalForm, adapted: Adapted, language: str = "en") -> 
         entry.status = STANDARD
         target = targets.get(question.id)
         if target is not None and target.codes:
-            entry.codes = _compare_codes(proposal, item, target)
+            entry.codes = _compare_codes(proposal, item, target, language)
         entry.differences = _differences(form, adapted, question, proposal, item, by_item, entry)
         if not form.has_logic:
             national = form.questions.get(item.name)
@@ -361,7 +377,7 @@ def _differences(
     if period is not None:
         years = _years_in(texts)
         if years and period not in years:
-            found.append(Phrase("compare.difference.period", found=years[0], period=period))
+            found.append(Phrase("compare.difference.period", count=years[0], period=period))
     if question.id.startswith("duration") and re.search(r"\bmonths?\b|\bmois\b|\bmeses\b", texts):
         found.append(Phrase("compare.difference.months"))
     if entry.codes and question.type.value == "country":
@@ -418,7 +434,9 @@ def _years_in(text: str) -> list[int]:
     return years
 
 
-def _compare_codes(proposal: Proposal, item: Item, target: Any) -> CodeComparison:
+def _compare_codes(
+    proposal: Proposal, item: Item, target: Any, language: str = "en"
+) -> CodeComparison:
     labels = item.first_value_labels()
     comparison = CodeComparison(proposal.recode, list(proposal.recode_evidence))
     if not labels:
@@ -464,7 +482,7 @@ def _compare_codes(proposal: Proposal, item: Item, target: Any) -> CodeCompariso
             homed.add(standard)
     if target.type != "country":
         comparison.not_in_form = [
-            (code, next(iter(texts.values()), ""))
+            (code, texts.get(language) or next(iter(texts.values()), ""))
             for code, texts in categories
             if code not in homed
         ]

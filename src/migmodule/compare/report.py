@@ -106,7 +106,7 @@ def _details(entry: Any, lang: str) -> list[str]:
                 why=entry.universe.why,
             )
         )
-    return lines
+    return list(dict.fromkeys(lines))  # a universe that differs is a difference already
 
 
 def _headers(lang: str, *keys: str) -> list[str]:
@@ -160,7 +160,13 @@ def to_markdown(coverage: Coverage, lang: str = "en") -> str:
     for entry in coverage.questions:
         if entry.status == MISSING and not entry.evidence:
             continue
-        lines.append(f"### {md(entry.question)}: {md(status_text(entry.status, lang))}")
+        heading = word(
+            lang,
+            "compare.report.heading",
+            question=entry.question,
+            status=status_text(entry.status, lang),
+        )
+        lines.append(f"### {md(heading)}")
         lines.append("")
         lines += [f"- {md(line)}" for line in _details(entry, lang)]
         lines.append("")

@@ -314,7 +314,7 @@ def _value_adjustment(values: ValueEvidence, target: Target) -> tuple[float, lis
     if agree:
         share = agree / len(body)
         return round(0.1 * share, 3), [
-            Reason("compare.evidence.labels_match", found=agree, total=len(body))
+            Reason("compare.evidence.labels_match", count=agree, total=len(body))
         ]
     # a short list that shares no category (yes/no for sex) speaks against the question; a rich
     # national list of reasons often shares no wording with the standard one and says nothing
