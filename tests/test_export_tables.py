@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
@@ -27,6 +27,7 @@ from migmodule.cli import main
 from migmodule.codes import MigmoduleError
 from migmodule.export.cspro import RESERVED, export_cspro
 from migmodule.export.xlsform import build_xlsform, convert_sheets, export_xlsform, pyxform_input
+from migmodule.expr.ast import Binary, Call, Name, Num, to_source
 from migmodule.expr.compile import compile_expression
 from migmodule.profile import adapt, load_profile
 from migmodule.spec.params import resolve_parameters
@@ -423,3 +424,105 @@ def test_the_look_ups_reach_rows_that_are_in_the_table():
     forms = compile_expression(props.MODULE, LOOKUPS[0], "cspro", params=PARAMS)
     items = props.cspro_items({"age": 30, "years": 30, "answer": 2})
     assert CSProWithHashMaps(forms.true, items).run()
+
+
+# --- CSPro: derived values reading rate(), if() and coalesce() ---------------------------------
+
+PROPS_ADAPTED = adapt(None, str(props.PROPS), params={"RATES": TABLE})
+LOOKUP_NODE = Call("rate", (Name("RATES"), Name("age"), Name("years"), Name("answer")))
+KEYED_BY_COALESCE = Call(
+    "rate", (Name("RATES"), Call("coalesce", (Name("age"), Name("years"))), Name("years"), Num(1))
+)
+values = st.recursive(
+    st.one_of(
+        st.sampled_from([0, 3, 5, 18, 30, 998]).map(Num),
+        st.sampled_from(["age", "years"]).map(Name),
+        st.just(LOOKUP_NODE),
+        st.just(KEYED_BY_COALESCE),
+    ),
+    lambda inner: st.one_of(
+        st.tuples(st.sampled_from(["+", "-", "*"]), inner, inner).map(lambda t: Binary(*t)),
+        st.tuples(props.simple_conditions, inner, inner).map(lambda t: Call("if", t)),
+        st.lists(inner, min_size=2, max_size=3).map(lambda xs: Call("coalesce", tuple(xs))),
+    ),
+    max_leaves=5,
+)
+
+
+def run_assignments(text: str, items: dict[str, float]) -> float | None:
+    """Run the derived variable's statements (if/elseif/else/endif and `X = value;`)."""
+    lines = [line.strip() for line in text.splitlines()]
+    state = {"at": 0, "value": None}
+
+    def evaluate(expression: str):
+        return CSProWithHashMaps(expression.replace("notappl", "NOTAPPL"), items).run()
+
+    def block(active: bool) -> None:
+        while state["at"] < len(lines):
+            line = lines[state["at"]]
+            if line.startswith("elseif ") or line in ("else", "endif;"):
+                return
+            state["at"] += 1
+            if line.startswith("if ") and line.endswith(" then"):
+                taken = active and bool(evaluate(line[3:-5]))
+                block(taken)
+                while True:
+                    line = lines[state["at"]]
+                    state["at"] += 1
+                    if line.startswith("elseif "):
+                        go = active and not taken and bool(evaluate(line[7:-5]))
+                        block(go)
+                        taken = taken or go
+                    elif line == "else":
+                        block(active and not taken)
+                    else:
+                        assert line == "endif;", line
+                        break
+            else:
+                name, expression = line.rstrip(";").split(" = ", 1)
+                assert name == "X", line
+                if active:
+                    state["value"] = evaluate(expression)
+
+    block(True)
+    assert state["at"] == len(lines), lines[state["at"] :]
+    value = state["value"]
+    return None if value is None or value >= props.SPECIALS["NOTAPPL"] else value
+
+
+@props.SETTINGS
+@given(values, st.lists(rows, min_size=1, max_size=6))
+def test_cspro_derived_values_split_by_branch_agree_with_the_reference(tree, data):
+    """A derived value reading if()/coalesce() (and rate() keyed by a coalesce()) is written as
+    assignments split by the branch taken; run, each gives the reference's value or notappl."""
+    from migmodule.export.cspro import build_dictionary
+    from migmodule.export.cspro_logic import MAX_BRANCHING, LogicWriter
+
+    branching = sum(1 for n in tree.walk() if isinstance(n, Call) and n.func in ("if", "coalesce"))
+    assume(branching <= MAX_BRANCHING)
+    writer = LogicWriter(PROPS_ADAPTED[0], build_dictionary(PROPS_ADAPTED))
+    text = to_source(tree)
+    prepared = writer.prepared(text)
+    code = writer.split_value(writer.compiler(), "X", prepared, None)
+    reference = compile_expression(props.MODULE, text, "reference", params=PARAMS)
+    for row in data:
+        expected = reference(row)
+        got = run_assignments(code, props.cspro_items(row))
+        assert (got is None) == (expected is None), (row, got, expected, code)
+        if expected is not None:
+            assert got == pytest.approx(expected), row
+
+
+def test_recruitment_costs_converts_every_cost_in_cspro_with_a_table(tmp_path):
+    """With the profile's table, xr_earnings_used and the *_conv items (coalesce of a rate keyed
+    by a coalesce) are written; without one they are the 2.0.0 arithmetic, as before."""
+    adapted = adapt(load_profile(national(tmp_path / "national")))
+    logic, findings = apc(tmp_path, adapted)
+    assert [f for f in findings if f.code == "CSPRO-LOGIC-001"] == []
+    assert "XR_EARNINGS_USED = EXCHANGE_RATES(FIRST_MONTH_EARNINGS_CURRENCY, " in logic
+    assert "XR_EARNINGS_USED = XR_EARNINGS;" in logic
+    assert "/ EXCHANGE_RATES(COST_RECRUITMENT_FEE_CURRENCY, " in logic
+    assert "/ EXCHANGE_RATES(FIRST_MONTH_EARNINGS_CURRENCY, " in logic  # the coalesce key's 2nd
+    (tmp_path / "generic").mkdir()
+    generic, _ = apc(tmp_path / "generic", adapt(None, MODULE))
+    assert "EXCHANGE_RATES" not in generic and "XR_EARNINGS_USED = XR_EARNINGS;" in generic

@@ -21,8 +21,9 @@ from migmodule import __version__
 from migmodule.codes import Finding, Location
 from migmodule.escape import line_comment
 from migmodule.export.cspro import CSPRO_LOGIC, Built, Names
-from migmodule.expr.ast import Node, to_source
-from migmodule.expr.targets import CSProLogic, cannot_fail
+from migmodule.expr.ast import Binary, Call, Node, to_source
+from migmodule.expr.semantics import TableRef, fold
+from migmodule.expr.targets import CSProLogic, _replace, cannot_fail
 from migmodule.profile import Adapted
 from migmodule.spec.model import Derived, Edit, Question
 from migmodule.spec.resolve import Resolved
@@ -30,6 +31,10 @@ from migmodule.spec.tables import Table, plain_number
 from migmodule.spec.text import render
 
 INDENT = "  "
+# A value that is never known (a look-up in a table with no rows): an if() whose test is unknown
+# and whose branches differ gives it, and coalesce() passes over it, as the reference reads them.
+UNKNOWN = Call("rate", (TableRef("UNKNOWN", table=Table("UNKNOWN", (), "value", {})),))
+MAX_BRANCHING = 6  # if()/coalesce() values split into at most 2**6 assignments
 
 
 def _string(text: str) -> str:
@@ -272,6 +277,8 @@ class LogicWriter:
                 ]
                 return f"{name} = notappl;\n" + compiler.cases(cases).replace("$", name)
             tree = self.prepared(derived.expression or "")
+            if _branching(tree) is not None:
+                return self.split_value(compiler, name, tree, derived.when)
             guard = compiler.all_known(tree)
             if derived.when:
                 guard = compiler.join(
@@ -288,6 +295,91 @@ class LogicWriter:
         if code is None:
             return [head, f"{indent}// not compiled"]
         return [head] + [indent + line for line in code.splitlines()]
+
+    def split_value(self, compiler: CSProLogic, name: str, tree: Node, when: str | None) -> str:
+        """A derived value reading if() or coalesce(): CSPro logic has no conditional value, so
+        the assignment is split by the branch taken, each branch a plain value."""
+        count = sum(1 for n in tree.walk() if _is_branching(n))
+        if count > MAX_BRANCHING:
+            raise ValueError(
+                f"it reads {count} if()/coalesce() values; CSPro logic has no conditional value "
+                f"and the export splits at most {MAX_BRANCHING}"
+            )
+        lines = self.branches(compiler, name, tree)
+        if when:
+            condition = compiler.true_form(self.prepared(when))
+            if compiler.cannot_be_true(condition):
+                return f"{name} = notappl;"
+            if condition != compiler.TRUE:
+                lines = [
+                    f"if {condition} then",
+                    *(INDENT + line for line in lines),
+                    "else",
+                    f"{INDENT}{name} = notappl;",
+                    "endif;",
+                ]
+        return "\n".join(lines)
+
+    def branches(self, compiler: CSProLogic, name: str, tree: Node) -> list[str]:
+        call = _branching(tree)
+        if call is None:
+            guard = compiler.all_known(tree)
+            if compiler.cannot_be_true(guard):
+                return [f"{name} = notappl;"]
+            body = f"{name} = {compiler.value(tree)};"
+            if guard == compiler.TRUE:
+                return [body]
+            return [
+                f"if {guard} then",
+                INDENT + body,
+                "else",
+                f"{INDENT}{name} = notappl;",
+                "endif;",
+            ]
+
+        def on(value: Node) -> Node:
+            return fold(_replace(tree, call, value), None)
+
+        if call.func == "coalesce":
+            first, rest = call.args[0], call.args[1:]
+            remainder = rest[0] if len(rest) == 1 else Call("coalesce", rest)
+            cases = [(compiler.form(compiler.known_value(first)), on(first))]
+            otherwise = on(remainder)
+        else:  # if(test, then, other): unknown unless the test is decided or both agree
+            test, then, other = call.args
+            cases = [
+                (compiler.true_form(test), on(then)),
+                (compiler.false_form(test), on(other)),
+                (compiler.true_form(fold(Binary("==", then, other), None)), on(then)),
+            ]
+            otherwise = on(UNKNOWN)
+        lines: list[str] = []
+        for condition, branch in cases:
+            if compiler.cannot_be_true(condition):
+                continue
+            if condition == compiler.TRUE:
+                otherwise = branch  # the cases after it are never reached
+                break
+            keyword = "elseif" if lines else "if"
+            lines += [f"{keyword} {condition} then"]
+            lines += [INDENT + line for line in self.branches(compiler, name, branch)]
+        if not lines:
+            return self.branches(compiler, name, otherwise)
+        lines += ["else", *(INDENT + line for line in self.branches(compiler, name, otherwise))]
+        return lines + ["endif;"]
+
+
+def _is_branching(node: Node) -> bool:
+    return isinstance(node, Call) and node.func in ("if", "coalesce")
+
+
+def _branching(tree: Node) -> Call | None:
+    """An if() or coalesce() with none inside it: split first, its arguments are plain values
+    (a rate() key that is a coalesce() is known before the look-up)."""
+    for node in tree.walk():
+        if _is_branching(node) and not any(_is_branching(n) for n in node.walk() if n is not node):
+            return node
+    return None
 
 
 def _header(adapted_list: list[Adapted], built: Built, today: dt.date) -> list[str]:
