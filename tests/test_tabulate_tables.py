@@ -452,3 +452,27 @@ def test_migrants_for_sdmx_are_estimated_from_their_units_weighted(hand, size):
     assert estimate(TOTAL) == (pytest.approx(90 / 160), 9)
     assert cell(indicator) == pytest.approx(90 / 160)
     assert {"se", "flag"} <= set(migrants.columns)
+
+
+@pytest.mark.parametrize("size", [2, 100_000])
+@pytest.mark.parametrize(("indicator", "statistic"), [("literate", "proportion"), ("age", "mean")])
+def test_census_indicator_streams_and_equals_the_kept_frame_estimate(
+    tmp_path, size, indicator, statistic
+):
+    """A census run's indicator is summed chunk by chunk (memory of the cells, not of the file);
+    its shares equal those estimate_cells gives from the whole frame (a survey run whose weights
+    are all 1), cell by cell, margins and migrants' cells included."""
+    frame = persons()
+    frame["one"] = 1
+    frame.to_csv(tmp_path / "persons.csv", index=False)
+    (tmp_path / "hand.profile.yaml").write_text(PROFILE, encoding="utf-8")
+    profile = tmp_path / "hand.profile.yaml"
+    summed, _ = run(profile, tables=[], indicator=indicator, chunk_size=size)
+    kept, _ = run(profile, tables=[], indicator=indicator, weight="one", min_n=0, max_cv=None)
+    for name in ("cells", "migrant_cells"):
+        mine = getattr(summed["indicator"], name)
+        theirs = getattr(kept["indicator"], name)[mine.columns]
+        assert len(mine) > 10
+        pd.testing.assert_frame_equal(mine, theirs, check_exact=False, rtol=1e-12)
+    assert summed["indicator"].table.statistic == statistic
+    assert summed["indicator"].value_unknown == 1  # person 6: literacy blank, age 999

@@ -422,7 +422,12 @@ class _Builder:
         self.dims = [d.id for d in table.dimensions]
         self.counts: pd.DataFrame | None = None
         self.frames: list[pd.DataFrame] = []
-        self.keep = run.survey or table.value is not None
+        # An indicator of a census run (no design) streams as counts do: per cell, the units and
+        # the sum of the value, added chunk by chunk (a share or a mean is sum / units). A survey
+        # run, and the medians of SDG 10.7.1, keep the universe's columns for `estimate_cells`.
+        self.summed = table.id == "indicator" and not run.survey
+        self.binary = True  # every value seen is 0 or 1: the indicator's statistic is a share
+        self.keep = (run.survey or table.value is not None) and not self.summed
         result.weighted = run.design["weight"] is not None
 
     def chunk(self, chunk: Chunk, extra: pd.DataFrame, read: dict | None = None) -> None:
@@ -471,12 +476,21 @@ class _Builder:
                 frame["_value"] = number[inside]
             self.frames.append(frame)
             return
+        if self.summed:  # "_weight" carries the value: its sum per cell, then sum / units
+            values = number[inside]
+            self.binary = self.binary and bool(np.isin(values, (0.0, 1.0)).all())
+            frame["_weight"] = values
         counted = frame.assign(n=1.0).groupby(self.dims, sort=False)[["n", "_weight"]].sum()
         self.counts = counted if self.counts is None else self.counts.add(counted, fill_value=0)
 
     def finish(self) -> None:
         result = self.result
-        cells = self._estimated() if self.keep else _with_margins(self.counts, self.dims)
+        if self.keep:
+            cells = self._estimated()
+        elif self.summed:
+            cells = self._summed()
+        else:
+            cells = _with_margins(self.counts, self.dims)
         result.cells = cells
         full = cells[(cells[self.dims] != TOTAL).all(axis=1)]
         result.not_stated = {
@@ -486,6 +500,28 @@ class _Builder:
         }
         if self.table.kind == "matrix":
             result.flows = migration_flows(full, self.dims[0], self.dims[1])
+
+    def _summed(self) -> pd.DataFrame:
+        """The cells and margins of a census run's indicator from its per-cell sums: units and
+        share (a 0/1 or yes/no indicator) or mean (sum / units); by migratory_status, also the
+        migrants' cells (`migrant_cells`), from the sums of groups MIGRANT_GROUPS."""
+        from migmodule.tabulate.sdmx import MIGRANT_GROUPS
+
+        table, dims = self.table, self.dims
+        statistic = "proportion" if table.yes_no or self.binary else "mean"
+        self.result.table = indicator_table(table.value, dims[0], statistic, yes_no=table.yes_no)
+        cells = _means(_with_margins(self.counts, dims))
+        if dims[0] == "migratory_status" and self.counts is not None:
+            sums = self.counts.reset_index()
+            sums = sums[sums[dims[0]].isin(MIGRANT_GROUPS)].assign(**{dims[0]: 1.0})
+            found = _means(
+                _with_margins(sums.groupby(dims, sort=False)[["n", "_weight"]].sum(), dims)
+            )
+            found = pd.concat(
+                [found[found[dims[0]] == 1.0], cells[cells[dims[0]] == TOTAL]], ignore_index=True
+            ).rename(columns={dims[0]: "migrant"})
+            self.result.migrant_cells = _ordered(found, ["migrant", *dims[1:]])
+        return cells
 
     def _estimated(self) -> pd.DataFrame:
         """Cells and margins from `estimate_cells` (survey runs and indicators)."""
@@ -693,6 +729,12 @@ def _with_margins(counts: pd.DataFrame | None, dims: list[str]) -> pd.DataFrame:
     cells = pd.concat(parts, ignore_index=True).rename(columns={"_weight": "estimate"})
     cells["n"] = cells["n"].astype("int64")
     return _ordered(cells, dims)
+
+
+def _means(cells: pd.DataFrame) -> pd.DataFrame:
+    """Cells whose `estimate` holds a sum of values: the mean of the cell's units in its place."""
+    cells["estimate"] = cells["estimate"] / cells["n"]
+    return cells
 
 
 def _ordered(cells: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
