@@ -656,12 +656,6 @@ def build_xlsform(
     return builder.sheets, builder.findings
 
 
-def form_media(adapted: list[Adapted], languages: list[str] | None = None) -> dict[str, str]:
-    """The CSV files the form's pulldata() reads (file name -> text), to upload with the form."""
-    builder = _built(adapted, languages)
-    return {name: pulldata_csv(table) for name, table in builder.attachments.items()}
-
-
 def pyxform_input(sheets: Sheets) -> dict[str, Any]:
     """The sheets as pyxform's `convert` reads a workbook: blank cells left out, headers given."""
     data: dict[str, Any] = {}
