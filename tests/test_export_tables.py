@@ -29,6 +29,7 @@ from migmodule.export.cspro import RESERVED, export_cspro
 from migmodule.export.xlsform import build_xlsform, convert_sheets, export_xlsform, pyxform_input
 from migmodule.expr.ast import Binary, Call, Name, Num, to_source
 from migmodule.expr.compile import compile_expression
+from migmodule.naming import cspro_reserved_words
 from migmodule.profile import adapt, load_profile
 from migmodule.spec.params import resolve_parameters
 from migmodule.spec.tables import Table, pulldata_csv
@@ -316,6 +317,10 @@ def test_the_hashmap_name_is_a_cspro_name_and_a_clash_with_an_item_is_renamed(tm
     names = [m.group(2) for line in logic.splitlines() if (m := DECLARATION.match(line))]
     assert names == ["EXCHANGE_RATES_2"]
     assert "EXCHANGE_RATES_2" not in RESERVED
+    # the words the declaration and the look-up use are CSPro 8.0.1's (its zLogicO tables)
+    words = cspro_reserved_words()
+    for word in ("HASHMAP", "NUMERIC", "DEFAULT", "NOTAPPL", "SPECIAL"):
+        assert "CSPro 8.0.1" in words[word], word
     assert "not special(EXCHANGE_RATES_2(FIRST_MONTH_EARNINGS_CURRENCY, " in logic
     assert "YEAR_LEFT_FOR_WORK_ABROAD, EXCHANGE_RATES))" in logic  # the item, as a key
     assert "EXCHANGE_RATES_2(524, 2025, 3) = 137.5;" in logic
