@@ -30,7 +30,7 @@ import pandas as pd
 from migmodule.codes import Location, MigmoduleError
 from migmodule.i18n import Phrase
 from migmodule.io import note_input
-from migmodule.microdata import csv_dialect, csv_fast
+from migmodule.microdata import csv_blocks, csv_dialect, csv_fast
 from migmodule.microdata.codes import (
     DATA_DUPLICATE_COLUMN,
     DATA_EMPTY,
@@ -317,7 +317,8 @@ class DataSource:
 
     def _csv(self, names: list[str], chunk_size: int | None) -> Iterator[RawChunk]:
         try:  # encoding, separator and decimal mark given or detected: csv_dialect.py
-            for frame in csv_fast.read_chunks(self.path, self.encoding, names, chunk_size):
+            rows = csv_blocks.chunk_rows(self.path, chunk_size)  # bounded by the text's bytes
+            for frame in csv_fast.read_chunks(self.path, self.encoding, names, rows):
                 yield RawChunk(frame)
         except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
             raise self._fail(exc) from None
