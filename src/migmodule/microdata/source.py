@@ -331,11 +331,32 @@ class DataSource:
         for batch in parquet.iter_batches(
             batch_size=chunk_size or max(self.n_rows or 1, 1), columns=names or None
         ):
-            frame = batch.to_pandas()
-            for name in frame.columns:
+            yield RawChunk(self._parquet_frame(batch))
+
+    def _parquet_frame(self, batch: Any) -> pd.DataFrame:
+        """A record batch as a frame: numbers as float64 straight from Arrow (`_plain_numbers`),
+        the other columns through `to_pandas` as before. Converting the whole batch and then
+        each numeric column again was a third of the CPU time of reading a Parquet file, most of
+        it holding the GIL in the reader thread."""
+        columns: dict[str, Any] = {}
+        others = []
+        for name, column in zip(batch.schema.names, batch.columns, strict=True):
+            numbers = _plain_numbers(column) if self.columns[name].storage == "numeric" else None
+            if numbers is None:
+                others.append(name)
+            else:
+                columns[name] = numbers
+        if others:
+            converted = batch.select(others).to_pandas()
+            for name in others:
+                series = converted[name]
                 if self.columns[name].storage == "numeric":
-                    frame[name] = _numbers(batch.column(name), frame[name])
-            yield RawChunk(frame)
+                    series = _numbers(batch.column(name), series)
+                columns[name] = series
+        index = pd.RangeIndex(batch.num_rows)
+        return pd.DataFrame(
+            {name: columns[name] for name in batch.schema.names}, index=index, copy=False
+        )
 
 
 def _check_dta_length(path: Path) -> None:
@@ -357,6 +378,24 @@ def _check_dta_length(path: Path) -> None:
         raise MigmoduleError.of(
             DATA_TRUNCATED, Location(file=str(path)), path=path, size=size, expected=expected
         )
+
+
+def _plain_numbers(column: Any) -> np.ndarray | None:
+    """An integer or floating Parquet column as float64 (nulls NaN), what `_numbers` gives for
+    it; None for any other type, and for integers beyond 2**53, which `_numbers` keeps exact."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = column.type
+    if pa.types.is_integer(kind):
+        if len(column):
+            extreme = pc.max(pc.abs(pc.cast(column, pa.int64())))
+            if extreme.is_valid and extreme.as_py() > 2**53:
+                return None
+    elif not pa.types.is_floating(kind):
+        return None
+    values = pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False)
+    return values if values.flags.writeable else values.copy()  # Arrow's own memory is read-only
 
 
 def _numbers(column: Any, series: pd.Series) -> pd.Series:
