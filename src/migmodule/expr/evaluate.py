@@ -12,7 +12,7 @@ here (`evaluate_frame`), plain frame columns in `expr/columns.py`.
 from __future__ import annotations
 
 import operator
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -706,24 +706,28 @@ def derive(
     *,
     level: str | None = None,
     prepared: PreparedExpressions | None = None,
+    only: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """Add the module's derived variables to a copy of `frame`, in spec order.
 
     A derived variable is computed when it is at `level` (any level if None) and every variable it
     reads is in the frame; the others are left out. `prepared`: as for `evaluate_frame`, kept
-    across chunks so that each expression is compiled once.
+    across chunks so that each expression is compiled once. `only`: the names a run's checks and
+    rules read (None: all): a derived variable none of them reads, directly or through another
+    derived variable, is not computed.
     """
     if prepared is None:
         prepared = PreparedExpressions(module, params)
     else:
         prepared.check(module, params)
+    wanted = None if only is None else _derived_needed(module, only, prepared)
     out = frame.copy()
     for item in module.derived:
         if level is not None and item.level != level:
             continue
-        texts = [c.when for c in item.cases or [] if c.when] + [
-            t for t in (item.expression, item.when) if t
-        ]
+        if wanted is not None and item.id not in wanted:
+            continue
+        texts = _texts_of(item)
         needed = {name for text in texts for name in prepared.referenced(text)}
         if not needed <= set(out.columns):
             continue
@@ -757,3 +761,26 @@ def derive(
                 result = result.mask(~ok)
         out[item.id] = result
     return out
+
+
+def _texts_of(item) -> list[str]:
+    """The expressions of a derived variable: its cases' conditions, its expression, its `when`."""
+    return [c.when for c in item.cases or [] if c.when] + [
+        t for t in (item.expression, item.when) if t
+    ]
+
+
+def _derived_needed(
+    module: Module, names: Collection[str], prepared: PreparedExpressions
+) -> set[str]:
+    """The derived variables among `names`, with the derived variables they read, transitively."""
+    wanted: set[str] = set()
+    pending = [name for name in names if name in module.derived_by_id]
+    while pending:
+        name = pending.pop()
+        if name in wanted:
+            continue
+        wanted.add(name)
+        for text in _texts_of(module.derived_by_id[name]):
+            pending += [n for n in prepared.referenced(text) if n in module.derived_by_id]
+    return wanted
