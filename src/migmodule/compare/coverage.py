@@ -510,7 +510,9 @@ def propose_parameters(
                     "ARRIVAL_DEFINITION",
                     value,
                     params["ARRIVAL_DEFINITION"].default,
-                    f"{arrival.item}: {arrival.national_label!r}",
+                    Phrase(
+                        "compare.evidence.quote", item=arrival.item, text=arrival.national_label
+                    ),
                 )
             )
     found += _area_lists(form, adapted, coverage, params)
@@ -529,12 +531,15 @@ def propose_parameters(
                 continue
             years = _years_in(text)
             if years:
+                # the label as the form writes it (the one that gives the years)
+                labels = [clean_label(t) for t in item.labels.values()]
+                shown = next((t for t in labels if _years_in(t.lower())), text)
                 found.append(
                     ParameterProposal(
                         "EMIGRATION_WINDOW_YEARS",
                         years[0],
                         params["EMIGRATION_WINDOW_YEARS"].default,
-                        f"{item.name}: {text[:80]!r}",
+                        Phrase("compare.evidence.quote", item=item.name, text=shown[:80]),
                     )
                 )
                 break
@@ -605,7 +610,9 @@ def _residence_rule(form: NationalForm) -> tuple[str, str] | None:
         if not _USUAL.search(text):
             continue
         if _TWELVE_MONTHS.search(text):
-            return "12_months", f"{clean_label(text)[:100]!r}"
+            return "12_months", Phrase("compare.evidence.quote_text", text=clean_label(text)[:100])
         if _SIX_MONTHS.search(text):
-            return "most_of_12_months", f"{clean_label(text)[:100]!r}"
+            return "most_of_12_months", Phrase(
+                "compare.evidence.quote_text", text=clean_label(text)[:100]
+            )
     return None
