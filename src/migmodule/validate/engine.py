@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from migmodule.expr.evaluate import derive
+from migmodule.expr.evaluate import PreparedExpressions, derive
 from migmodule.expr.semantics import ancestors, referenced
 from migmodule.microdata.multi import MultiSource
 from migmodule.microdata.source import RawChunk
@@ -161,6 +161,17 @@ class _Run:
     progress: Progress | None
     parents: dict[str, Kept] = dataclasses.field(default_factory=dict)
     client: Any = None  # a dask.distributed Client with --engine dask (cluster.py)
+    # Shared by the files of the run (and by the tasks of one Dask worker, which keeps the run it
+    # was sent): each rule compiled once, the names each set of columns gives.
+    expressions: PreparedExpressions | None = None
+    names: dict[tuple[str, ...], set[str]] = dataclasses.field(default_factory=dict)
+
+    def available(self, columns: list[str]) -> set[str]:
+        """`available_names` of these columns, computed once per run."""
+        key = tuple(columns)
+        if key not in self.names:
+            self.names[key] = available_names(self.adapted, columns)
+        return set(self.names[key])
 
     def build(self, target: Target, scopes: tuple[str, ...]) -> list[Check]:
         """The selected checks of these scopes for one target, in the table's order."""
@@ -183,7 +194,9 @@ class _Run:
 
     def context(self, file: str, level: str, columns: set[str], weighted: bool) -> Context:
         settings = self.settings
-        return Context(
+        if self.expressions is None:
+            self.expressions = PreparedExpressions(self.adapted.module, self.adapted.params)
+        context = Context(
             self.adapted,
             level,
             file,
@@ -194,6 +207,8 @@ class _Run:
             thresholds=dict(settings.thresholds),
             language=settings.language,
         )
+        context.expressions = self.expressions  # its cached_property, computed once per run
+        return context
 
 
 class _FileRun:
@@ -212,7 +227,7 @@ class _FileRun:
         self.context = run.context(
             str(plan.source.path),
             plan.level,
-            available_names(run.adapted, columns),
+            run.available(columns),
             plan.weight is not None,
         )
         self.context.variables = {m.id: m.column for m in plan.questions if m.column}
@@ -239,7 +254,7 @@ class _FileRun:
         self.absent = [q.id for q in module.questions if q.id in read and q.id not in columns]
         if not self.absent:
             return
-        available = available_names(self.run_.adapted, columns + self.absent)
+        available = self.run_.available(columns + self.absent)
         absent = set(self.absent)
         for item in module.derived:
             if item.id in available and _reads(module, _derived_texts(item)) & absent:
@@ -263,6 +278,7 @@ class _FileRun:
                 level=level,
                 columns={c for c in self.context.columns if _level_of(module, c) in levels},
             )
+            context.expressions = self.context.expressions
             self.views.append((FlatLevel(level, run.build(upper, ("rows",)), levels), context))
             self.direct += [(check, context) for check in run.build(upper, ("file",))]
 

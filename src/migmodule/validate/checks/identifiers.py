@@ -116,29 +116,35 @@ class DuplicateIdCheck(Check):
         )
         keys = np.concatenate(self.keys or [np.zeros(0, np.uint64)])
         self.keys, self.file_rows = [], []
-        distinct, first = np.unique(keys, return_index=True)
+        order = np.argsort(keys, kind="stable")  # np.unique hashes: slower than a sort here
+        ordered = keys[order]
+        first = np.ones(len(keys), dtype=bool)
+        first[1:] = ordered[1:] != ordered[:-1]
         again = np.ones(len(keys), dtype=bool)
-        again[first] = False
+        again[order[first]] = False
         repeat_rows = rows[again]
         return Repeats(
             len(repeat_rows),
             len(keys),
             np.sort(repeat_rows)[: self.context.max_examples],
-            distinct,
-            rows[first],
+            ordered[first],
+            rows[order[first]],
         )
 
     def absorb(self, state: Repeats, first_row: int) -> None:
         """Repeats add up; a key of an earlier file makes its first row here a repeat too."""
         merged = self.merged or Repeats(0, 0, np.zeros(0, np.int64), np.zeros(0, np.uint64), None)
-        seen = np.isin(state.keys, merged.keys, assume_unique=True)
+        at = np.minimum(np.searchsorted(merged.keys, state.keys), max(len(merged.keys) - 1, 0))
+        seen = merged.keys[at] == state.keys if len(merged.keys) else np.zeros(len(at), bool)
         also = state.first_rows[seen] + first_row
         shown = np.concatenate([merged.shown, state.shown + first_row, also])
+        keys = np.concatenate([merged.keys, state.keys[~seen]])
+        keys.sort()
         self.merged = Repeats(
             merged.count + state.count + int(np.count_nonzero(seen)),
             merged.total + state.total,
             np.sort(shown)[: self.context.max_examples],
-            np.union1d(merged.keys, state.keys),
+            keys,
             None,
         )
 
