@@ -2,9 +2,10 @@
 
 Files are read exactly as `validate` reads them (validate/plan.py, prepare.py, engine.py: the
 profile, its national layer, special codes, derived variables), in chunks. A census run (no
-design) adds each chunk's weighted and unweighted counts per cell; sums add across chunks, so the
-chunked result is the whole-file result. A survey run (--weight/--strata/--psu) and an indicator
-keep the universe's few columns in memory and call `estimate_cells` (estimate.py) once.
+design) adds each chunk's weighted and unweighted counts per cell, and for an indicator the sum
+of its value; sums add across chunks, so the chunked result is the whole-file result and memory
+is that of the cells. A survey run (--weight/--strata/--psu) keeps the universe's few columns in
+memory and calls `estimate_cells` (estimate.py) once.
 """
 
 from __future__ import annotations
