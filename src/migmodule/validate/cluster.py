@@ -79,7 +79,7 @@ def client_for(settings: ValidationSettings) -> Iterator[Any]:
 class FilePartial:
     """What the task of one file sends back."""
 
-    states: list[Any]  # each check's partial result (_FileRun.parts order)
+    states: list[Any]  # each check's partial result (FileRun.parts order)
     rows: int  # rows of the level (a profile may filter the file's rows)
     read: int  # rows read from the file
     kept: Any = None  # engine.Kept: the values a child level joins (a parent level's file)
@@ -90,22 +90,22 @@ def check_file(
 ) -> FilePartial:
     """One task: the index-th file of a level checked, rows numbered from its first. `carried`
     (per check, None or what `Check.carry` gave): the units of earlier files it shares."""
-    from migmodule.validate.engine import _FileRun
+    from migmodule.validate.engine import FileRun
 
-    file_run = _FileRun(run, plan)
+    file_run = FileRun(run, plan)
     file_run.start()
     for part, seed in zip(file_run.parts, carried or [], strict=False):
         if seed is not None:
             part.seed(seed)
     source = plan.source.sources[index] if isinstance(plan.source, MultiSource) else plan.source
-    rows, read, kept = file_run.read(file_run._chunks(source), None)
+    rows, read, kept = file_run.read(file_run.raw_chunks(source), None)
     return FilePartial([part.state() for part in file_run.parts], rows, read, kept)
 
 
 def checked_on_cluster(client: Any, file_run: Any, window: int | None = None) -> tuple[int, Any]:
     """Check every file of `file_run`'s level on the workers and merge their partial results
     into its checks, in file order: (rows of the level, values kept for child files or None)."""
-    from migmodule.validate.engine import Kept, _Progress
+    from migmodule.validate.engine import FileProgress, Kept
 
     plan, run = file_run.plan, file_run.run_
     multi = isinstance(plan.source, MultiSource)
@@ -126,7 +126,7 @@ def checked_on_cluster(client: Any, file_run: Any, window: int | None = None) ->
             key=f"migmodule-{plan.level}-{index}{again}-{tag}",
         )
 
-    tell = _Progress(plan, run.progress)
+    tell = FileProgress(plan, run.progress)
     pending = deque(submit(i) for i in range(min(window, count)))
     first = rows = 0
     kept = []

@@ -33,7 +33,15 @@ from migmodule.validate.prepare import Chunk, make_chunk
 from migmodule.validate.report import CheckResult, Report
 from migmodule.validate.settings import DEFAULT_CHUNK_SIZE, Progress, ValidationSettings
 
-__all__ = ["DEFAULT_CHUNK_SIZE", "Progress", "ValidationSettings", "validate_data"]
+__all__ = [
+    "DEFAULT_CHUNK_SIZE",
+    "FileRun",
+    "Progress",
+    "Run",
+    "ValidationSettings",
+    "prepare_chunk",
+    "validate_data",
+]
 
 
 @dataclasses.dataclass
@@ -110,12 +118,12 @@ def validate_data(
     selection = Selection.of(settings.checks, settings.skip)
     adapted, profile_dir = adapted_for_run(module, profile, country, reference_date, params)
     plans = plan_files(adapted, data, profile_dir, settings)
-    run = _Run(adapted, plans, settings, selection, progress)
+    run = Run(adapted, plans, settings, selection, progress)
     results = run.run_checks()
     files: dict[str, dict[str, Any]] = {}
     with client_for(settings) as run.client:
         for level in top_down(adapted.module, plans):
-            level_results, files[level] = _FileRun(run, plans[level]).run()
+            level_results, files[level] = FileRun(run, plans[level]).run()
             results.extend(level_results)
     return Report(
         adapted.module.ref,
@@ -151,7 +159,7 @@ def adapted_for_run(
 
 
 @dataclasses.dataclass
-class _Run:
+class Run:
     """What every file of one validation shares."""
 
     adapted: Adapted
@@ -211,10 +219,10 @@ class _Run:
         return context
 
 
-class _FileRun:
+class FileRun:
     """One file: its checks (own level, and upper levels read from it), fed chunk by chunk."""
 
-    def __init__(self, run: _Run, plan: FilePlan):
+    def __init__(self, run: Run, plan: FilePlan):
         self.run_ = run
         self.plan = plan
         module = run.adapted.module
@@ -297,7 +305,7 @@ class _FileRun:
 
             rows, kept = checked_on_cluster(self.run_.client, self)
         else:
-            rows, _, kept = self.read(self._chunks(), self.run_.progress)
+            rows, _, kept = self.read(self.raw_chunks(), self.run_.progress)
         return self.finish(rows, kept)
 
     def start(self) -> None:
@@ -312,9 +320,11 @@ class _FileRun:
         the file's checks, then each upper level read from it."""
         return [check for check, _ in self.direct] + [view for view, _ in self.views]
 
-    def finish(self, rows: int, kept: Kept | None) -> tuple[list[CheckResult], dict[str, Any]]:
+    def finish(
+        self, rows: int, kept: Kept | None, columns: list[str] | None = None
+    ) -> tuple[list[CheckResult], dict[str, Any]]:
         """Every check's results once the file's rows are fed (or merged), and the file's entry
-        in the report."""
+        in the report (`columns`: those read, when more than this run's: several modules)."""
         if kept is not None:
             self.run_.parents[self.plan.level] = kept
         self.context.rows = rows
@@ -326,7 +336,7 @@ class _FileRun:
             "path": str(self.plan.source.path),
             "format": self.plan.source.format,
             "rows": rows,
-            "columns_read": self.plan.columns(),
+            "columns_read": columns if columns is not None else self.plan.columns(),
         }
         if self.views:  # flat file: units of each upper level read from it
             info["units"] = {view.level: view.units for view, _ in self.views}
@@ -344,9 +354,9 @@ class _FileRun:
         plan = self.plan
         offset = rows = 0
         kept: list[Chunk] = []
-        tell = _Progress(plan, progress)
+        tell = FileProgress(plan, progress)
         for chunk, read in prepared(plan, chunks, self.run_.settings.missing_map):
-            self._feed(chunk)
+            self.feed(chunk)
             if self.keep:
                 kept.append(chunk)
             offset += read
@@ -357,7 +367,7 @@ class _FileRun:
             return rows, offset, None
         return rows, offset, Kept.gather(kept, [m.id for m in plan.questions])
 
-    def _chunks(self, source: Any = None) -> Iterator[RawChunk]:
+    def raw_chunks(self, source: Any = None) -> Iterator[RawChunk]:
         """The raw chunks of the file (or of one of its files, `source`), the next one read in a
         thread while the checks run on this one."""
         plan, settings = self.plan, self.run_.settings
@@ -366,7 +376,7 @@ class _FileRun:
             chunks = read_ahead(chunks)
         return chunks
 
-    def _feed(self, chunk: Chunk) -> None:
+    def feed(self, chunk: Chunk) -> None:
         if self.joiner is not None:
             self.joiner.join(chunk)
         self._undetermined(chunk)
@@ -414,7 +424,7 @@ def _name_files(results: list[CheckResult], source: MultiSource) -> None:
                 example["data_file"], example["data_row"] = str(part.path), inside + 1
 
 
-class _Progress:
+class FileProgress:
     """The progress callback of one file, with a total: rows (of the file's header or metadata),
     or bytes for a CSV file, whose rows are not counted before it is read (the bytes done are
     estimated from the mean width of its first lines, and exact at the end)."""
@@ -500,14 +510,20 @@ def prepared(
     offset = 0
     for raw in chunks:
         read = len(raw.frame)
-        positions = level_rows(plan, raw)
-        if positions is not None:
-            raw = subset_rows(raw, positions)
-        chunk = make_chunk(plan, raw, offset, missing_map)
-        if positions is not None:
-            chunk.rows = offset + positions
-        yield chunk, read
+        yield prepare_chunk(plan, raw, offset, missing_map), read
         offset += read
+
+
+def prepare_chunk(plan: FilePlan, raw: RawChunk, offset: int, missing_map: Any) -> Chunk:
+    """One raw chunk as a prepared chunk (prepare.py), its rows numbered from `offset`: only the
+    level's rows when the profile filters them."""
+    positions = level_rows(plan, raw)
+    if positions is not None:
+        raw = subset_rows(raw, positions)
+    chunk = make_chunk(plan, raw, offset, missing_map)
+    if positions is not None:
+        chunk.rows = offset + positions
+    return chunk
 
 
 def level_rows(plan: FilePlan, raw: RawChunk) -> np.ndarray | None:

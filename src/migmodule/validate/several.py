@@ -30,18 +30,9 @@ from migmodule.validate.checks import (
     Selection,
     Target,
 )
-from migmodule.validate.engine import (
-    Kept,
-    _FileRun,
-    _name_files,
-    _Progress,
-    _Run,
-    level_rows,
-    read_ahead,
-    subset_rows,
-)
+from migmodule.validate.engine import FileProgress, FileRun, Kept, Run, prepare_chunk, read_ahead
 from migmodule.validate.plan import FilePlan, plan_files
-from migmodule.validate.prepare import Chunk, make_chunk
+from migmodule.validate.prepare import Chunk
 from migmodule.validate.report import CheckResult, Report
 from migmodule.validate.settings import Progress, ValidationSettings
 
@@ -202,7 +193,7 @@ def _owned_elsewhere(adapted: list[Adapted]) -> list[dict[str, set[str]]]:
 
 
 @dataclasses.dataclass
-class _ModuleRun(_Run):
+class _ModuleRun(Run):
     """One module's share of the run: its checks leave out what an earlier module checks."""
 
     elsewhere: dict[str, set[str]] = dataclasses.field(default_factory=dict)
@@ -293,71 +284,35 @@ class _SharedRead:
         source = group[0][2].source
         for _, _, plan in group:
             plan.source = source  # one reader; a level read from several files names each part
-        self.members = [(index, _FileRun(run, plan)) for index, run, plan in group]
+        self.members = [(index, FileRun(run, plan)) for index, run, plan in group]
         self.settings, self.progress, self.source = settings, progress, source
         self.columns = list(dict.fromkeys(name for _, _, plan in group for name in plan.columns()))
 
     def run(self) -> list[tuple[int, list[CheckResult], str, dict[str, Any]]]:
         settings = self.settings
         for _, file_run in self.members:
-            for check, context in file_run.direct:
-                check.start(context)
-            for view, context in file_run.views:
-                view.start(context)
+            file_run.start()
         rows = [0] * len(self.members)
         kept: list[list[Chunk]] = [[] for _ in self.members]
-        tell = _Progress(self.members[0][1].plan, self.progress)
+        tell = FileProgress(self.members[0][1].plan, self.progress)
         chunks = self.source.chunks(self.columns, settings.chunk_size)
         if settings.read_ahead and settings.chunk_size is not None:
             chunks = read_ahead(chunks)
         offset = 0
         for raw in chunks:
             for k, (_, file_run) in enumerate(self.members):
-                chunk = _prepare(file_run.plan, raw, offset, settings)
-                file_run._feed(chunk)
+                chunk = prepare_chunk(file_run.plan, raw, offset, settings.missing_map)
+                file_run.feed(chunk)
                 if file_run.keep:
                     kept[k].append(chunk)
                 rows[k] += len(chunk)
             offset += len(raw.frame)
             tell(offset)
         tell(offset, done=True)
-        return [
-            (index, *self._end(file_run, rows[k], kept[k]))
-            for k, (index, file_run) in enumerate(self.members)
-        ]
-
-    def _end(
-        self, file_run: _FileRun, rows: int, kept: list[Chunk]
-    ) -> tuple[list[CheckResult], str, dict[str, Any]]:
-        """What `_FileRun.run` does after the read, for one module."""
-        plan = file_run.plan
-        if file_run.keep:
-            file_run.run_.parents[plan.level] = Kept.gather(kept, [m.id for m in plan.questions])
-        file_run.context.rows = rows
-        keep = file_run.run_.selection.keep
-        results = [r for check, _ in file_run.direct for r in keep(check, check.end())]
-        for view, _ in file_run.views:
-            results += [r for check, found in view.end() for r in keep(check, found)]
-        info: dict[str, Any] = {
-            "path": str(plan.source.path),
-            "format": plan.source.format,
-            "rows": rows,
-            "columns_read": self.columns,
-        }
-        if file_run.views:
-            info["units"] = {view.level: view.units for view, _ in file_run.views}
-        if isinstance(self.source, MultiSource):
-            info["files"] = [{"path": str(p.path), "rows": p.rows} for p in self.source.parts]
-            _name_files(results, self.source)
-        return results, plan.level, info
-
-
-def _prepare(plan: FilePlan, raw, offset: int, settings: ValidationSettings) -> Chunk:
-    """One module's Chunk of a raw chunk (engine.prepared for one chunk, rows from `offset`)."""
-    positions = level_rows(plan, raw)
-    if positions is not None:
-        raw = subset_rows(raw, positions)
-    chunk = make_chunk(plan, raw, offset, settings.missing_map)
-    if positions is not None:
-        chunk.rows = offset + positions
-    return chunk
+        out = []
+        for k, (index, file_run) in enumerate(self.members):
+            plan = file_run.plan
+            chunks = Kept.gather(kept[k], [m.id for m in plan.questions]) if file_run.keep else None
+            results, info = file_run.finish(rows[k], chunks, self.columns)
+            out.append((index, results, plan.level, info))
+        return out
