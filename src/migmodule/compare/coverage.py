@@ -437,7 +437,8 @@ def _years_in(text: str) -> list[int]:
 def _compare_codes(
     proposal: Proposal, item: Item, target: Any, language: str = "en"
 ) -> CodeComparison:
-    labels = item.first_value_labels()
+    labels = item.first_value_labels()  # the codes are judged by these
+    in_language = item.value_labels.get(language) or {}  # and shown in the reader's, if given
     comparison = CodeComparison(proposal.recode, list(proposal.recode_evidence))
     if not labels:
         return comparison
@@ -450,6 +451,7 @@ def _compare_codes(
         split_low, split_high = bounds[0], bounds[-1]
     for code, label in labels.items():
         text = code_text(code)
+        shown = str(in_language.get(code) or label)
         kind = special_kind(label)
         standard: int | None = None
         if kind and kind in specials:
@@ -461,7 +463,7 @@ def _compare_codes(
                 and text.lstrip("-").isdigit()
                 and split_low <= int(text) <= split_high
             ):
-                comparison.matched.append((text, label, country or 0))
+                comparison.matched.append((text, shown, country or 0))
                 continue
         else:
             scored = [
@@ -476,9 +478,9 @@ def _compare_codes(
         if standard is None:
             if target.type == "country" and isinstance(proposal.recode, str):
                 continue  # ISO codes: the built-in recode takes them all
-            comparison.no_home.append((text, label))
+            comparison.no_home.append((text, shown))
         else:
-            comparison.matched.append((text, label, standard))
+            comparison.matched.append((text, shown, standard))
             homed.add(standard)
     if target.type != "country":
         comparison.not_in_form = [

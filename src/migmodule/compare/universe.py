@@ -173,8 +173,9 @@ def compare_universe(
     return comparison
 
 
-def _joined(*reasons: str) -> str:
-    return Joined("; ", [reason for reason in reasons if reason])
+def _joined(first: str, second: str) -> str:
+    """Two reasons in one, with the language's separator ("a; b", "a ; b")."""
+    return Phrase("compare.universe.joined", first=first, second=second) if first else second
 
 
 def _search(
