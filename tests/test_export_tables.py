@@ -332,12 +332,20 @@ def test_without_a_table_the_cspro_logic_has_no_hashmap(tmp_path):
     assert "preproc" not in section(logic, "PROC MIGMODULE_QUEST")
 
 
-def test_a_derived_variable_reading_a_rate_is_a_decimal_item(tmp_path):
+def test_a_derived_variable_reading_a_rate_keeps_six_decimals_and_pycspro_reads_it(tmp_path):
+    """xr_earnings_used holds an exchange rate (0.3075 Kuwaiti dinars per dollar): 15 characters
+    with 6 decimals, CSPro's widest numeric item (MAX_NUMERIC_ITEM_LEN in zDictO/DDClass.h)."""
+    from pycspro import DictionaryParser
+
     adapted = adapt(load_profile(national(tmp_path / "national")))
     export_cspro(adapted, tmp_path / "q.dcf")
-    dcf = (tmp_path / "q.dcf").read_text(encoding="utf-8-sig")
-    item = dcf.split("Name=XR_EARNINGS_USED\n", 1)[1].split("[", 1)[0]
-    assert "Decimal=" in item and "DecimalChar=Yes" in item
+    parser = DictionaryParser((tmp_path / "q.dcf").read_text(encoding="utf-8"))
+    parser.parse()
+    records = parser.parsed_dictionary["Dictionary"]["Level"]["Records"]
+    items = {i["Name"]: i for r in records for i in r["Items"]}
+    for name in ("XR_EARNINGS_USED", "COST_RECRUITMENT_FEE_CONV"):
+        assert (items[name]["Len"], int(items[name]["Decimal"])) == (15, 6), items[name]
+        assert items[name]["DecimalChar"] is True
 
 
 # --- CSPro's look-up against the reference semantics ---------------------------------------------

@@ -97,6 +97,7 @@ ID_LENGTH = 10
 TEXT_LENGTH = 80
 INTEGER_LENGTH = 6
 DECIMAL_LENGTH, DECIMAL_PLACES = 10, 2
+RATE_LENGTH, RATE_PLACES = 15, 6  # a value read from a table (rate()): CSPro's widest numeric item
 DATE_LENGTH = 8  # YYYYMMDD
 LABEL_LIMIT = 255
 
@@ -413,7 +414,11 @@ class Builder:
             )
             self.value_set(item, code_list.id, entries)
             return item
-        if "/" in (derived.expression or "") or _reads_table(derived.expression):
+        if _reads_table(derived.expression):  # an exchange rate of 0.3075 needs its decimals
+            return Item(
+                name, labels, RATE_LENGTH, decimals=RATE_PLACES, decimal_char=True, note=note
+            )
+        if "/" in (derived.expression or ""):
             return Item(
                 name, labels, DECIMAL_LENGTH, decimals=DECIMAL_PLACES, decimal_char=True, note=note
             )
