@@ -26,11 +26,14 @@ import uuid
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from migmodule.microdata.multi import MultiSource
 from migmodule.validate.plan import FilePlan
 from migmodule.validate.settings import ValidationSettings
+
+if TYPE_CHECKING:  # engine imports this module
+    from migmodule.validate.engine import FileRun, Kept, Run
 
 
 class EngineUnavailable(RuntimeError):
@@ -82,11 +85,11 @@ class FilePartial:
     states: list[Any]  # each check's partial result (FileRun.parts order)
     rows: int  # rows of the level (a profile may filter the file's rows)
     read: int  # rows read from the file
-    kept: Any = None  # engine.Kept: the values a child level joins (a parent level's file)
+    kept: Kept | None = None  # the values a child level joins (a parent level's file)
 
 
 def check_file(
-    run: Any, plan: FilePlan, index: int, carried: list[Any] | None = None
+    run: Run, plan: FilePlan, index: int, carried: list[Any] | None = None
 ) -> FilePartial:
     """One task: the index-th file of a level checked, rows numbered from its first. `carried`
     (per check, None or what `Check.carry` gave): the units of earlier files it shares."""
@@ -102,7 +105,9 @@ def check_file(
     return FilePartial([part.state() for part in file_run.parts], rows, read, kept)
 
 
-def checked_on_cluster(client: Any, file_run: Any, window: int | None = None) -> tuple[int, Any]:
+def checked_on_cluster(
+    client: Any, file_run: FileRun, window: int | None = None
+) -> tuple[int, Kept | None]:
     """Check every file of `file_run`'s level on the workers and merge their partial results
     into its checks, in file order: (rows of the level, values kept for child files or None)."""
     from migmodule.validate.engine import FileProgress, Kept
