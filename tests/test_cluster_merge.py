@@ -109,9 +109,10 @@ def parts(frame: pd.DataFrame, folder: Path, suffix: str, cuts: tuple[int, ...])
 
 
 def census(tmp_path: Path, suffix: str = ".parquet") -> tuple[dict, dict]:
-    """Persons in four files with their household file: a household cut by
-    a file boundary, an identifier repeated within a file and one repeated across two files,
-    more failures of each kind than the examples kept, an orphan and a childless household."""
+    """Persons in four files, households in two (a person's household may be in either): a
+    household cut by a file boundary, an identifier repeated within a file and one repeated
+    across two files, more failures of each kind than the examples kept, an orphan and a
+    childless household."""
     frame = persons(70, seed=7)
     frame.loc[50] = frame.loc[3]  # rows 4 and 51 (files 1 and 4): same hh_id and person_no
     frame.loc[61, "hh_id"] = 99  # a person whose household is not in the household file
@@ -120,7 +121,7 @@ def census(tmp_path: Path, suffix: str = ".parquet") -> tuple[dict, dict]:
     )
     data = {
         "person": parts(frame, tmp_path / "persons", suffix, (13, 30, 48)),
-        "household": str(write(households, tmp_path / f"households{suffix}")),
+        "household": parts(households, tmp_path / "households", suffix, (20,)),
     }
     options = {"chunk_size": 6, "weight": "wt", "by": "region", "max_examples": MAX_EXAMPLES}
     return data, options
