@@ -239,3 +239,53 @@ def test_help_says_what_lang_covers():
     text = " ".join(result.output.split())
     assert "Language of the module texts and of everything compare says" in text
     assert "profile's first language" in text and "JSON keeps its English" in text
+
+
+def test_national_categories_are_shown_in_the_language_when_the_form_has_it(tmp_path):
+    survey = """
+| type           | name | label::English (en)      | label::Français (fr)     |
+| select_one sex | sex  | What is the sex of NAME? | Quel est le sexe de NAME ? |
+"""
+    choices = """
+| list_name | name | label::English (en) | label::Français (fr) |
+| sex       | 1    | Male                | Masculin             |
+| sex       | 2    | Female              | Féminin              |
+| sex       | 3    | Intersex            | Intersexe            |
+"""
+    forms = _form(tmp_path, survey, choices)
+    french = compare(forms, MODULE, language="fr")
+    sex = next(q for q in french.questions if q.question == "sex")
+    assert sex.codes.no_home == [("3", "Intersexe")]
+    assert sex.national_label == "Quel est le sexe de NAME ?"
+    english = compare(forms, MODULE)
+    assert next(q for q in english.questions if q.question == "sex").codes.no_home == [
+        ("3", "Intersex")
+    ]
+
+
+def test_a_lone_item_gets_the_same_level_under_every_hash_seed(tmp_path):
+    """'sex' outside any group votes for the person and the emigrant levels alike: the tie goes to
+    the level the module declares first, never to the order a set happened to have (the same
+    form was 'asked as the standard' or 'missing' from one run to the next)."""
+    import subprocess
+    import sys
+
+    forms = _form(
+        tmp_path, "| type | name | label::English (en) |\n| select_one sex | sex | Sex |", CHOICES
+    )
+    script = (
+        "import sys; from migmodule.compare import compare; "
+        f"c = compare(sys.argv[1:], {MODULE!r}); "
+        "print(next(q.status + ' ' + str(q.item) for q in c.questions if q.question == 'sex'))"
+    )
+    seen = set()
+    for seed in ("1", "2", "3"):
+        run = subprocess.run(
+            [sys.executable, "-c", script, *map(str, forms)],
+            capture_output=True,
+            text=True,
+            env={**__import__("os").environ, "PYTHONHASHSEED": seed},
+            check=True,
+        )
+        seen.add(run.stdout.strip())
+    assert seen == {"standard sex"}

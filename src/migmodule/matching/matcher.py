@@ -371,7 +371,17 @@ def _group_levels(
         if not votes:
             result[group] = (None, 0.0, [])
             continue
-        level = max(votes, key=lambda lv: (votes[lv], -_depth(adapted, lv)))
+        # a tie (a lone "sex" item votes for person and emigrant alike) goes to the level the
+        # module declares first, not to whichever a set happened to yield first
+        order = [lv.id for lv in adapted.module.levels]
+        level = max(
+            votes,
+            key=lambda lv: (
+                votes[lv],
+                -_depth(adapted, lv),
+                -order.index(lv) if lv in order else 0,
+            ),
+        )
         share = votes[level] / sum(votes.values())
         result[group] = (level, round(share, 2), reasons[level][:6])
     return result
