@@ -168,12 +168,14 @@ def test_chunked_run_equals_whole_file_run(persons):
 @pytest.fixture
 def other_person_core(tmp_path) -> Path:
     """A bank where recruitment-costs 2.1.0 uses person-core@1.1.0 (labour-migration: 1.0.0),
-    whose `sex` question is worded otherwise: the two cannot share it."""
+    whose `sex` question is asked of another universe: the two cannot share it. (Worded
+    otherwise only, it would be shared with the newer texts: tests/test_person_core_12.py.)"""
     bank = tmp_path / "bank"
     core = yaml.safe_load((MODULES / "person-core" / "1.0.0.yaml").read_text(encoding="utf-8"))
     core["version"] = "1.1.0"
     sex = next(q for q in core["questions"] if q["id"] == "sex")
     sex["label"]["en"] = "What is the sex of this person, as recorded at birth?"
+    sex["universe"] = "age >= 15"
     (bank / "person-core").mkdir(parents=True)
     (bank / "person-core" / "1.1.0.yaml").write_text(
         yaml.safe_dump(core, allow_unicode=True), encoding="utf-8"
