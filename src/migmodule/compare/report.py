@@ -74,6 +74,7 @@ def _details(entry: Any, lang: str) -> list[str]:
     def say(key: str, **values: Any) -> str:
         return word(lang, f"compare.detail.{key}", **values)
 
+    separator = word(lang, "compare.detail.separator")
     lines = [said(d, lang) for d in entry.differences] if entry.status == DIFFERENT else []
     if entry.national_label:
         lines.append(say("national_text", text=entry.national_label))
@@ -88,10 +89,10 @@ def _details(entry: Any, lang: str) -> list[str]:
             )
             lines.append(say("recode", recode=shown))
         if entry.codes.no_home:
-            shown = "; ".join(f"{c} {label}" for c, label in entry.codes.no_home[:10])
+            shown = separator.join(f"{c} {label}" for c, label in entry.codes.no_home[:10])
             lines.append(say("no_home", shown=shown))
         if entry.codes.not_in_form:
-            shown = "; ".join(f"{c} {label}" for c, label in entry.codes.not_in_form[:10])
+            shown = separator.join(f"{c} {label}" for c, label in entry.codes.not_in_form[:10])
             lines.append(say("not_in_form", shown=shown))
     if entry.universe and entry.universe.national:
         lines.append(say("national_condition", condition=entry.universe.national))
