@@ -92,17 +92,23 @@ def check_file(
     run: Run, plan: FilePlan, index: int, carried: list[Any] | None = None
 ) -> FilePartial:
     """One task: the index-th file of a level checked, rows numbered from its first. `carried`
-    (per check, None or what `Check.carry` gave): the units of earlier files it shares."""
+    (per check, None or what `Check.carry` gave: the units of earlier files it shares): the file
+    checked again, only by the checks that carry, from those units (the others' states None)."""
     from migmodule.validate.engine import FileRun
 
     file_run = FileRun(run, plan)
+    if carried is not None:
+        file_run.narrow([seed is not None for seed in carried])
     file_run.start()
-    for part, seed in zip(file_run.parts, carried or [], strict=False):
-        if seed is not None:
-            part.seed(seed)
+    seeds = [seed for seed in carried or [] if seed is not None]
+    for part, seed in zip(file_run.parts, seeds, strict=bool(seeds)):
+        part.seed(seed)
     source = plan.source.sources[index] if isinstance(plan.source, MultiSource) else plan.source
     rows, read, kept = file_run.read(file_run.raw_chunks(source), None)
-    return FilePartial([part.state() for part in file_run.parts], rows, read, kept)
+    states = iter(part.state() for part in file_run.parts)
+    if carried is not None:  # back in the order of every part, None where not checked again
+        return FilePartial([next(states) if s is not None else None for s in carried], rows, read)
+    return FilePartial(list(states), rows, read, kept)
 
 
 def checked_on_cluster(
@@ -146,8 +152,12 @@ def checked_on_cluster(
         ]
         if any(seed is not None for seed in carried):  # units met in an earlier file
             future = submit(index, carried)
-            partial = future.result()
+            again = future.result()
             future.release()
+            partial.states = [
+                state if checked is None else checked
+                for state, checked in zip(partial.states, again.states, strict=True)
+            ]
         for part, state in zip(file_run.parts, partial.states, strict=True):
             part.absorb(state, first)
         if multi:

@@ -320,6 +320,14 @@ class FileRun:
         the file's checks, then each upper level read from it."""
         return [check for check, _ in self.direct] + [view for view, _ in self.views]
 
+    def narrow(self, wanted: list[bool]) -> None:
+        """Keep only the parts (`parts` order) `wanted` names, and no values for child files:
+        a file checked again for what could not be merged (cluster.py)."""
+        count = len(self.direct)
+        self.direct = [d for d, keep in zip(self.direct, wanted[:count], strict=True) if keep]
+        self.views = [v for v, keep in zip(self.views, wanted[count:], strict=True) if keep]
+        self.keep = False
+
     def finish(
         self, rows: int, kept: Kept | None, columns: list[str] | None = None
     ) -> tuple[list[CheckResult], dict[str, Any]]:
