@@ -77,6 +77,23 @@ class LevelNoun(Phrase):
         return (LevelNoun, (self.level,))
 
 
+class Listed(Joined):
+    """Reasons in a list ("a; b"), separated as the reader's language writes it ("a ; b")."""
+
+    def __new__(cls, parts: list[str]) -> Listed:
+        return super().__new__(cls, "; ", parts)
+
+    def said_in(self, lang: str) -> str:
+        separator = word(lang, "compare.detail.separator")
+        return separator.join(
+            part.said_in(lang) if isinstance(part, (Phrase, Joined)) else part
+            for part in self.parts
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Listed, (list(self.parts),))
+
+
 class Score(Phrase):
     """A matcher's score in a reason, with the reader's decimal sign ("0.76", "0,76")."""
 
@@ -261,7 +278,7 @@ def compare_form(form: NationalForm, adapted: Adapted, language: str = "en") -> 
                     "compare.missing.guess",
                     item=guess.item,
                     score=Score(guess.score),
-                    evidence=Joined("; ", guess.evidence),
+                    evidence=Listed(guess.evidence),
                 )
                 if guess
                 else Phrase("compare.missing.no_match")
