@@ -37,8 +37,8 @@ spss = syntax_export_command(
 @click.option(
     "--profile", "profile_path", type=click.Path(dir_okay=False), help="National profile (YAML)."
 )
-@click.option("--country", help="Census country (overrides the profile).")
-@click.option("--reference-date", help="Census reference date YYYY-MM-DD (overrides the profile).")
+@click.option("--country", help="Country of the census or survey (overrides the profile).")
+@click.option("--reference-date", help="Reference date of the census or survey, YYYY-MM-DD (overrides the profile).")
 @click.option("--lang", "languages", help="Label language, e.g. fr (default: the profile's first).")
 @click.option(
     "--param", "params", multiple=True, metavar="NAME=VALUE", help="Set a module parameter."

@@ -24,8 +24,8 @@ def profile() -> None:
 
 @profile.command()
 @click.argument("modules", nargs=-1, required=True)
-@click.option("--country", help="Census country: M49 number or ISO code, e.g. KEN.")
-@click.option("--reference-date", help="Census reference date YYYY-MM-DD.")
+@click.option("--country", help="Country of the census or survey: M49 number or ISO code, e.g. KEN.")
+@click.option("--reference-date", help="Reference date of the census or survey, YYYY-MM-DD.")
 @click.option("--lang", "languages", help="Languages, comma-separated, e.g. en,fr.")
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False), help="The profile to write."

@@ -69,7 +69,8 @@ def _uses_changes(old: Module, new: Module) -> list[Change]:
         if before[shared_id] != after[shared_id]:
             detail = (
                 f"shared module {before[shared_id]} -> {after[shared_id]} (the changes it "
-                "brings are listed with it; modules combined must pin the same version)"
+                "brings are listed with it; modules combined in one run must use the same major version, "
+                "and its minor versions combine when the elements both carry have the same codes and rules)"
             )
             changes.append(Change("uses_changed", shared_id, detail, "minor"))
     old_origin, new_origin = _origins(old), _origins(new)
