@@ -259,10 +259,12 @@ def test_the_cli_exports_and_validates_the_two_versions_together(tmp_path):
         ],
     )
     assert result.exit_code in (0, 1), result.output  # a report, not a refusal (2)
-    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["modules"] == [
-        "labour-migration@2.2.0",
-        "recruitment-costs@4.0.0",
-    ]
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert report["modules"] == ["labour-migration@2.2.0", "recruitment-costs@4.0.0"]
+    # The report says that person-core's newer texts were used (an info result, not an error).
+    said = [f for f in report["findings"] if f["code"] == "SPEC-USES-010"]
+    assert len(said) == 1 and said[0]["severity"] == "info"
+    assert "SPEC-USES-010" in result.output
 
 
 def test_the_newest_versions_of_the_four_modules_combine():

@@ -72,7 +72,9 @@ def validate_modules(
         raise ValueError("several modules are validated with the local engine only")
     selection = Selection.of(settings.checks, settings.skip)
     adapted, profile_dir = adapt_modules(modules, profile, country, reference_date, params)
-    adapted, _ = align_adapted_texts(adapted)  # refuses as check_shared_versions; newest texts
+    # Refuses as check_shared_versions does; where versions differ in their texts only, the
+    # newest texts are used and the report says so (SPEC-USES-010, an info result).
+    adapted, aligned = align_adapted_texts(adapted)
     adapted = lend_national_names(adapted)
     owned = _owned_elsewhere(adapted)
     runs = []
@@ -85,7 +87,7 @@ def validate_modules(
         for index, results, level, info in _SharedRead(group, settings, progress).run():
             per_module[index] += results
             files.setdefault(level, info)
-    results = []
+    results = [CheckResult(f.code, "shared_versions", finding=f) for f in aligned]
     for run, found in zip(runs, per_module, strict=True):
         results += [_attributed(run, r) for r in found if not run.shared_elsewhere(r)]
     refs = [a.module.ref for a in adapted]
