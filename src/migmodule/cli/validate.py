@@ -269,27 +269,33 @@ def _split(items: tuple[str, ...]) -> list[str]:
     show_default=True,
     help="Lowest score proposed as a match (lower scores down to 0.5 are shown as guesses).",
 )
+@click.option(
+    "--lang",
+    metavar="LANG",
+    help="Language of everything map says: the proposals, their evidence and guesses, the "
+    "summary, and the comments of the -o profile (its keys stay English, the profile format): "
+    "en, fr, es or pt (default: en). National names and labels are shown as the file has them.",
+)
 @handle_errors
-def map_command(data, module_ref, codebook, output, encoding, threshold) -> None:
+def map_command(data, module_ref, codebook, output, encoding, threshold, lang) -> None:
     """Propose a profile for DATA: identifiers, questions, weight and recodes, with the evidence.
 
     Matches names, labels and value labels in English, French and Spanish. Every proposal is
     marked for review in the written profile; DATA itself is never written.
     """
-    from migmodule.validate import propose_mapping, write_mapping
+    from migmodule.mapping_text import map_profile, map_summary, map_written, write_map_profile
+    from migmodule.validate import propose_mapping
 
+    lang = report_language(lang, None)
     proposal = propose_mapping(
         data, module_ref, encoding=encoding, threshold=threshold, codebook=codebook
     )
-    click.echo(proposal.summary(), nl=False)
+    click.echo(map_summary(proposal, lang), nl=False)
     if output:
-        write_mapping(proposal, output)
-        click.echo(
-            f"{len(proposal.matches)} question(s) matched, {len(proposal.unmatched)} not matched; "
-            f"profile written to {output}"
-        )
+        write_map_profile(proposal, output, lang)
+        click.echo(map_written(proposal, output, lang))
     else:
-        click.echo(proposal.to_yaml(), nl=False)
+        click.echo(map_profile(proposal, lang), nl=False)
 
 
 COMMANDS = [validate, map_command]
