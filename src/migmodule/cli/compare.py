@@ -69,7 +69,7 @@ def compare_command(forms, module_ref, profile, language, reports, output, fail_
         click.echo(word(lang, "cli.report_written", path=str(path)))
     if output:
         ref = module_ref or coverage.module
-        write_profile(coverage, ref, output, inputs)
+        write_profile(coverage, ref, output, inputs, lang)
         click.echo(word(lang, "cli.draft_profile_written", path=str(output)))
     sys.exit(EXIT_FINDINGS if reaches(coverage.findings, fail_on) else EXIT_OK)
 

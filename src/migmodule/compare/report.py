@@ -320,15 +320,27 @@ def _comment(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def draft_profile(coverage: Coverage, module_ref: str) -> str:
+def draft_profile(coverage: Coverage, module_ref: str, lang: str = "en") -> str:
     """A profile for the national form: variables (and splits), recodes, universes, excludes and
-    parameters; every guess carries `# review:` and why."""
+    parameters; every guess carries `# review:` and why. The comments (and the `name` value) are
+    in `lang`; the keys stay English, they are the profile format."""
+
+    def say(key: str, **values: Any) -> str:
+        return word(lang, f"map.compare.{key}", **values)
+
+    def review(why: str) -> str:
+        return "# " + word(lang, "map.draft.review", why=_comment(why))
+
+    def joined(parts: list[Any]) -> str:
+        return word(lang, "compare.detail.separator").join(said(part, lang) for part in parts)
+
     entries = [q for q in coverage.questions if q.item]
+    name = say("name", stem=Path(coverage.form.split(",")[0]).stem)
     lines = [
-        f"# Drafted by `migmodule compare` from {_comment(coverage.form)}. Every line marked",
-        "# `review:` is a guess (score and why): check each one before use.",
+        "# " + say("head", form=_comment(coverage.form)),
+        "# " + say("head_more"),
         "profile_format: 1",
-        f"name: {_q(Path(coverage.form.split(',')[0]).stem + ' (draft)')}",
+        f"name: {_q(name)}",
         "modules:",
         f"  - module: {module_ref}",
     ]
@@ -341,17 +353,18 @@ def draft_profile(coverage: Coverage, module_ref: str) -> str:
                 value = str(p.value)
             else:
                 value = _q(p.value)
-            lines.append(f"      {p.name}: {value}  # review: {_comment(p.evidence)}")
+            lines.append(f"      {p.name}: {value}  {review(said(p.evidence, lang))}")
     ids = [p for p in coverage.proposals if p.accepted and p.kind == "id"]
     if ids:
         lines.append("    ids:")
         lines += [
-            f"      {p.target}: {_q(p.item)}  # review: {p.score:.2f} {_comment('; '.join(p.evidence))}"
+            f"      {p.target}: {_q(p.item)}  {review(f'{p.score:.2f} {joined(p.evidence)}')}"
             for p in ids
         ]
     lines.append("    variables:" if entries else "    variables: {}")
     for entry in entries:
-        why = f"# review: {entry.status} {entry.score:.2f} {_comment(entry.summary)}"
+        status = entry.status if lang == "en" else status_text(entry.status, lang)
+        why = review(f"{status} {entry.score:.2f} {said(entry.summary, lang)}")
         if entry.where:
             lines.append(
                 f"      {entry.question}: {{from: {_q(entry.item)}, where: {_q(entry.where)}}}  {why}"
@@ -363,17 +376,15 @@ def draft_profile(coverage: Coverage, module_ref: str) -> str:
         lines.append("    recodes:")
         for entry in recoded:
             recode = entry.codes.recode
-            note = f"# review: {_comment('; '.join(entry.codes.recode_evidence))}"
+            note = review(joined(entry.codes.recode_evidence))
             if isinstance(recode, str):
                 lines.append(f"      {entry.question}: {recode}  {note}")
                 continue
             lines.append(f"      {entry.question}:  {note}")
             for split in entries:
                 if split.item == entry.item and split.where and split is not entry:
-                    lines.append(
-                        f"        # review: the codes of {split.question} ({split.where}) are "
-                        'areas of this country: add "LOW:HIGH": <M49 code of the census country>'
-                    )
+                    areas = say("area_codes", question=split.question, where=split.where)
+                    lines.append(f"        {review(areas)}")
             lines += [f"        {_q(k)}: {v}" for k, v in recode.items()]
     universes = [
         e
@@ -383,20 +394,21 @@ def draft_profile(coverage: Coverage, module_ref: str) -> str:
     if universes:
         lines.append("    universes:")
         for entry in universes:
+            national = say("national", text=said(entry.universe.national, lang))
             lines.append(
-                f"      {entry.question}: {_q(entry.universe.translated)}"
-                f"  # review: national {_comment(entry.universe.national)}"
+                f"      {entry.question}: {_q(entry.universe.translated)}  {review(national)}"
             )
     missing = [q for q in coverage.questions if q.status == MISSING]
     if missing:
-        lines.append("    exclude:  # review: not found in the national form")
+        lines.append(f"    exclude:  {review(say('not_found'))}")
         lines += [f"      - {q.question}" for q in missing]
     return "\n".join(lines) + "\n"
 
 
 def write_profile(
-    coverage: Coverage, module_ref: str, path: str | Path, inputs: list[Path]
+    coverage: Coverage, module_ref: str, path: str | Path, inputs: list[Path], lang: str = "en"
 ) -> None:
+    """Write the draft profile, its comments in `lang`; never over an input."""
     path = Path(path)
     _refuse_inputs(path, inputs)
-    write_text(path, draft_profile(coverage, module_ref))
+    write_text(path, draft_profile(coverage, module_ref, lang))
