@@ -20,6 +20,7 @@ from migmodule.mapping_text import map_profile, map_summary
 from migmodule.matching.sources import items_from_data
 from migmodule.matching.text import clean_label
 from migmodule.profile import load_profile
+from migmodule.spec.registry import load_module
 from migmodule.validate import propose_mapping
 from test_compare_language import REACH_FORM, national_texts, needs_reach, ours
 from test_i18n_coverage import english_found
@@ -161,3 +162,41 @@ def test_the_compare_draft_in_the_language_loads(tmp_path, lang):
     english_text = english.read_text(encoding="utf-8")
     assert english_text.startswith("# Drafted by `migmodule compare` from ")
     assert "# review: " in english_text
+
+
+def format_words(refs: list[str]) -> list[str]:
+    """The modules' ids, names, levels, parameter ids and choices and status: the profile format's
+    values, not words of ours, whatever the language."""
+    words = set()
+    for module in map(load_module, refs):
+        words |= {module.ref, module.id, module.status.value, *(lv.id for lv in module.levels)}
+        for param in module.parameters:
+            words |= {param.id, *(param.choices or [])}
+        for item in [*module.questions, *module.derived]:
+            words |= {item.id, item.variable_name}
+    return sorted(words, key=len, reverse=True)
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_profile_init_comments_in_the_first_language(tmp_path, lang):
+    path, english = tmp_path / "profile.yaml", tmp_path / "en.yaml"
+    args = ["profile", "init", MODULE, "work-abroad", "--country", "KEN"]
+    assert invoke(*args, "--lang", f"{lang},en", "-o", path).exit_code == 0
+    assert invoke(*args, "--lang", "en", "-o", english).exit_code == 0
+    text = path.read_text(encoding="utf-8")
+    assert english_found(ours(comments(text), format_words([MODULE, "work-abroad"])), lang) == []
+    assert english_found(comments(english.read_text(encoding="utf-8")), lang) != []
+    head = {"fr": "# Profil migmodule : comment", "es": "# Perfil de migmodule: cómo"}[lang]
+    assert text.startswith(head)
+    loaded, reference = load_profile(path), load_profile(english)
+    assert loaded.modules == reference.modules and loaded.languages == [lang, "en"]
+
+
+def test_profile_init_in_english_is_unchanged():
+    from migmodule.profile_init import profile_text
+
+    text = profile_text([MODULE], "KEN", None, ["en"])
+    assert text == profile_text([MODULE], "KEN", None, ["en"], lang="en")
+    assert text.startswith("# migmodule profile: how one country uses these modules.\n")
+    assert "      # One of: most_of_12_months, 12_months.\n" in text
+    assert "   # set this: YYYY-MM-DD; null uses the generic placeholder date\n" in text

@@ -15,6 +15,7 @@ from typing import Any
 
 from migmodule.codes import Location, MigmoduleError, define
 from migmodule.countries import lookup
+from migmodule.i18n import word
 from migmodule.io import write_text
 from migmodule.profile import PROFILE_COUNTRY
 from migmodule.spec.model import Module, Parameter, QuestionStatus
@@ -41,27 +42,32 @@ def _scalar(value: Any) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
-def _parameter_lines(module: Module, param: Parameter) -> list[str]:
+def _say(lang: str, key: str, **values: Any) -> str:
+    return word(lang, f"map.init.{key}", **values)
+
+
+def _parameter_lines(module: Module, param: Parameter, lang: str = "en") -> list[str]:
     """Comment lines saying what a parameter is, then its entry in the `parameters` flow
     mapping. A parameter whose generic value only stands in for the national one
     (`required_in_profile`) is written commented out, so that `profile check` and every export
-    report it until it is set; uncommenting the line keeps the file valid."""
-    label = text_in(param.label, "en")
+    report it until it is set; uncommenting the line keeps the file valid. Comments in `lang`."""
+    label = text_in(param.label, lang)
     if param.id in ("COUNTRY", "REF_DATE"):
         source = "country" if param.id == "COUNTRY" else "reference_date"
-        return [f"      # {param.id} ({label}) comes from '{source}' above."]
+        return ["      # " + _say(lang, "from_above", id=param.id, label=label, source=source)]
     lines = [
-        f"      # {label}" + (f". {text_in(param.description, 'en')}" if param.description else "")
+        f"      # {label}" + (f". {text_in(param.description, lang)}" if param.description else "")
     ]
     if param.type == "choice":
-        lines.append(f"      # One of: {', '.join(param.choices or [])}.")
+        lines.append("      # " + _say(lang, "one_of", choices=", ".join(param.choices or [])))
     elif param.type == "integer" and (param.minimum is not None or param.maximum is not None):
-        lines.append(f"      # A whole number from {param.minimum} to {param.maximum}.")
+        bounds = {"minimum": str(param.minimum), "maximum": str(param.maximum)}
+        lines.append("      # " + _say(lang, "whole_number", **bounds))
     elif param.type == "date":
-        lines.append("      # A date, YYYY-MM-DD.")
+        lines.append("      # " + _say(lang, "a_date"))
     if param.type == "table":  # a CSV file beside the profile (spec/tables.py)
         columns = ", ".join([*(param.keys or []), param.value or ""])
-        lines.append(f"      # A CSV file beside this profile, with the columns {columns}:")
+        lines.append("      # " + _say(lang, "table", columns=columns))
         lines.append(f"      # {param.id}: {{file: {param.id.lower()}.csv}},")
         return lines
     if param.type == "code_list":
@@ -69,15 +75,15 @@ def _parameter_lines(module: Module, param: Parameter) -> list[str]:
             f"{param.id}: [{{code: 1, label: {{en: Region one, fr: Région un, es: Región uno}}}}, "
             "{code: 2, label: {en: Region two, fr: Région deux, es: Región dos}}],"
         )
-        lines.append("      # The national list, with a code and a label in each language, e.g.")
+        lines.append("      # " + _say(lang, "code_list"))
         if param.required_in_profile or not param.default:
             if param.required_in_profile:
-                lines.append("      # Set this: the generic list only stands in for yours.")
+                lines.append("      # " + _say(lang, "set_list"))
             lines.append(f"      # {example}")
         else:
             lines.append(f"      {param.id}: {json.dumps(param.default, ensure_ascii=False)},")
     elif param.required_in_profile:
-        lines.append("      # Set this: the generic value only stands in for yours.")
+        lines.append("      # " + _say(lang, "set_value"))
         lines.append(f"      # {param.id}: {_scalar(param.default)},")
     else:
         lines.append(f"      {param.id}: {_scalar(param.default)},")
@@ -90,7 +96,7 @@ def _flow(key: str, comments: list[str], entries: list[str]) -> list[str]:
     return [f"    {key}: {{", *comments, *(f"      {entry}," for entry in entries), "    }"]
 
 
-def _module_lines(ref: str, module: Module, folder: Path | None) -> list[str]:
+def _module_lines(ref: str, module: Module, folder: Path | None, lang: str = "en") -> list[str]:
     # A spec file outside the bank is named by its path relative to the profile's folder, a bank
     # module by id@version.
     where = module.ref
@@ -98,23 +104,17 @@ def _module_lines(ref: str, module: Module, folder: Path | None) -> list[str]:
         where = os.path.relpath(Path(ref).resolve(), (folder or Path.cwd()).resolve())
         where = Path(where).as_posix()
     lines = [
-        f"  - module: {_scalar(where)}   # {text_in(module.title, 'en')} {module.ref} ({module.status.value})"
+        f"  - module: {_scalar(where)}   # {text_in(module.title, lang)} {module.ref} ({module.status.value})"
     ]
     parameter_lines = [
-        line for param in module.parameters for line in _parameter_lines(module, param)
+        line for param in module.parameters for line in _parameter_lines(module, param, lang)
     ]
     lines += ["    parameters: {", *parameter_lines, "    }"]
     optional = [q for q in module.questions if q.status is QuestionStatus.OPTIONAL]
-    lines.append(
-        "    # Optional questions switched on. Remove this key to keep all of them; list none"
-    )
-    lines.append(
-        "    # ([]) to leave all out. Core, recommended and additional questions are always in."
-    )
+    lines.append("    # " + _say(lang, "include"))
+    lines.append("    # " + _say(lang, "include_more"))
     lines.append("    include: [" + ", ".join(q.id for q in optional) + "]")
-    lines.append(
-        "    # Questions switched off (leaving out a core question is reported by 'profile check')."
-    )
+    lines.append("    # " + _say(lang, "exclude"))
     lines.append("    exclude: []")
     items = [(q.id, q.variable_name) for q in module.questions] + [
         (d.id, d.variable_name) for d in module.derived
@@ -122,9 +122,9 @@ def _module_lines(ref: str, module: Module, folder: Path | None) -> list[str]:
     lines += _flow(
         "variables",
         [
-            "      # National variable names: question id -> name in your data and exports.",
-            "      # The module's own names are listed; remove the # in front of the ones that",
-            "      # differ and write your name after the colon.",
+            "      # " + _say(lang, "variables"),
+            "      # " + _say(lang, "variables_listed"),
+            "      # " + _say(lang, "variables_more"),
             *(f"      # {item}: {name}," for item, name in items),
         ],
         [],
@@ -132,7 +132,7 @@ def _module_lines(ref: str, module: Module, folder: Path | None) -> list[str]:
     lines += _flow(
         "recodes",
         [
-            "      # Recodes from national codes to the module's codes, per question, e.g.",
+            "      # " + _say(lang, "recodes"),
             "      # country_of_birth: {'1001': 404},",
         ],
         [],
@@ -140,7 +140,7 @@ def _module_lines(ref: str, module: Module, folder: Path | None) -> list[str]:
     lines += _flow(
         "files",
         [
-            "      # Data files per level for 'migmodule validate', relative to this file, e.g.",
+            "      # " + _say(lang, "files"),
             *(f"      # {lv.id}: data/{lv.id}.csv," for lv in module.levels),
         ],
         [],
@@ -155,8 +155,10 @@ def profile_text(
     languages: list[str] | None = None,
     name: str | None = None,
     folder: Path | None = None,
+    lang: str = "en",
 ) -> str:
-    """The commented profile for these modules; paths are relative to `folder` (the profile's)."""
+    """The commented profile for these modules; paths are relative to `folder` (the profile's).
+    The comments are in `lang` (the keys stay English: they are the profile format)."""
     if country is not None and lookup(country) is None:
         raise MigmoduleError.of(PROFILE_COUNTRY, Location(), value=country)
     if reference_date is not None:
@@ -167,25 +169,24 @@ def profile_text(
     name = name or (f"{found.iso3.lower()}-census" if found else "national-adaptation")
     date = reference_date  # never the module's generic date: profile check reports it unset
     lines = [
-        "# migmodule profile: how one country uses these modules.",
-        "# Check it with 'migmodule profile check THIS_FILE'; use it with --profile on every",
-        "# export and validation. The format is described in docs/profiles.md.",
+        "# " + _say(lang, "head"),
+        "# " + _say(lang, "head_check"),
+        "# " + _say(lang, "head_docs"),
         "profile_format: 1",
-        "# A short name; exports record it next to the module versions.",
+        "# " + _say(lang, "name"),
         f"name: {_scalar(name)}",
-        "# The census country: UN M49 number or ISO 3166-1 code (404, KE or KEN).",
+        "# " + _say(lang, "country"),
         f"country: {_scalar(found.iso3 if found else None)}"
-        + ("" if found else "   # set this: null exports the generic 'this country'"),
-        "# The census reference date (YYYY-MM-DD); {REF_DATE} and year(REF_DATE) in the modules use it.",
-        f"reference_date: {_scalar(date)}"
-        + ("" if date else "   # set this: YYYY-MM-DD; null uses the generic placeholder date"),
-        "# Languages of the questionnaire and labels (en, fr, es); the first is the default.",
+        + ("" if found else "   # " + _say(lang, "country_unset")),
+        "# " + _say(lang, "date"),
+        f"reference_date: {_scalar(date)}" + ("" if date else "   # " + _say(lang, "date_unset")),
+        "# " + _say(lang, "languages"),
         f"languages: [{', '.join(languages)}]",
-        "# The modules and versions, each with its national settings.",
+        "# " + _say(lang, "modules"),
         "modules:",
     ]
     for ref, module in zip(module_refs, modules, strict=True):
-        lines += _module_lines(ref, module, folder)
+        lines += _module_lines(ref, module, folder, lang)
     return "\n".join(lines) + "\n"
 
 
@@ -196,12 +197,15 @@ def init_profile(
     reference_date: str | None = None,
     languages: list[str] | None = None,
     force: bool = False,
+    lang: str = "en",
 ) -> Path:
+    """Write `profile_text` to `out_path` (not over an existing file unless `force`), its
+    comments in `lang`."""
     out_path = Path(out_path)
     if out_path.exists() and not force:
         raise MigmoduleError.of(PROFILE_EXISTS, Location(file=str(out_path)), path=out_path)
     text = profile_text(
-        module_refs, country, reference_date, languages, folder=out_path.resolve().parent
+        module_refs, country, reference_date, languages, folder=out_path.resolve().parent, lang=lang
     )
     write_text(out_path, text)
     return out_path

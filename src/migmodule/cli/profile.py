@@ -24,9 +24,16 @@ def profile() -> None:
 
 @profile.command()
 @click.argument("modules", nargs=-1, required=True)
-@click.option("--country", help="Country of the census or survey: M49 number or ISO code, e.g. KEN.")
+@click.option(
+    "--country", help="Country of the census or survey: M49 number or ISO code, e.g. KEN."
+)
 @click.option("--reference-date", help="Reference date of the census or survey, YYYY-MM-DD.")
-@click.option("--lang", "languages", help="Languages, comma-separated, e.g. en,fr.")
+@click.option(
+    "--lang",
+    "languages",
+    help="Languages of the questionnaire, comma-separated, e.g. fr,en; the profile's comments are "
+    "in the first one the program speaks (en, fr, es or pt), else in English.",
+)
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False), help="The profile to write."
 )
@@ -44,8 +51,8 @@ def init(modules, country, reference_date, languages, output, force) -> None:
         except ValueError:
             raise click.BadParameter("use YYYY-MM-DD", param_hint="--reference-date") from None
     spoken = parse_languages(languages)
-    path = init_profile(list(modules), output, country, reference_date, spoken, force)
     lang = next((x for x in spoken or [] if x in complete_languages()), "en")  # the first one
+    path = init_profile(list(modules), output, country, reference_date, spoken, force, lang)
     click.echo(word(lang, "cli.wrote_profile", path=str(path)), err=True)
 
 
