@@ -174,15 +174,18 @@ def adaptation_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.argument("modules", nargs=-1),
         click.option(
             "--profile",
+            "-p",
             "profile_path",
             type=click.Path(dir_okay=False),
             help="National profile (YAML); see `migmodule profile init`.",
         ),
         click.option(
-            "--country", help="Country of the census or survey: M49 number or ISO code (overrides the profile)."
+            "--country",
+            help="Country of the census or survey: M49 number or ISO code (overrides the profile).",
         ),
         click.option(
-            "--reference-date", help="Reference date of the census or survey, YYYY-MM-DD (overrides the profile)."
+            "--reference-date",
+            help="Reference date of the census or survey, YYYY-MM-DD (overrides the profile).",
         ),
         click.option(
             "--lang", "languages", help="Languages, comma-separated, e.g. en,fr (first = default)."
@@ -236,7 +239,10 @@ def data_reading_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="Stata extended missing as a special code, e.g. a=dont_know (default: "
             "a=dont_know, b=refused, c=not_stated, d=not_applicable).",
         ),
-        click.option("--country", help="Country of the census or survey (M49 or ISO code); overrides the profile."),
+        click.option(
+            "--country",
+            help="Country of the census or survey (M49 or ISO code); overrides the profile.",
+        ),
         click.option("--reference-date", help="Reference date YYYY-MM-DD; overrides the profile."),
         click.option(
             "--param", "params", multiple=True, metavar="NAME=VALUE", help="Set a module parameter."

@@ -35,10 +35,17 @@ spss = syntax_export_command(
     "--module", "modules", multiple=True, help="Module(s) to label with (default: the profile's)."
 )
 @click.option(
-    "--profile", "profile_path", type=click.Path(dir_okay=False), help="National profile (YAML)."
+    "--profile",
+    "-p",
+    "profile_path",
+    type=click.Path(dir_okay=False),
+    help="National profile (YAML).",
 )
 @click.option("--country", help="Country of the census or survey (overrides the profile).")
-@click.option("--reference-date", help="Reference date of the census or survey, YYYY-MM-DD (overrides the profile).")
+@click.option(
+    "--reference-date",
+    help="Reference date of the census or survey, YYYY-MM-DD (overrides the profile).",
+)
 @click.option("--lang", "languages", help="Label language, e.g. fr (default: the profile's first).")
 @click.option(
     "--param", "params", multiple=True, metavar="NAME=VALUE", help="Set a module parameter."

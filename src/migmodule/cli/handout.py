@@ -27,6 +27,7 @@ _SUFFIX_FORMAT = {
 @click.argument("modules", nargs=-1, metavar="MODULE[@VERSION]...")
 @click.option(
     "--profile",
+    "-p",
     "profile_path",
     type=click.Path(exists=True, dir_okay=False),
     help="National profile: country, reference date, parameters, questions left out.",
