@@ -94,7 +94,8 @@ def test_the_french_map_says_what_the_user_reads(tmp_path):
     assert any(line.startswith("  non trouvées : age, ever_lived_abroad") for line in lines)
     draft = tmp_path / "brouillon.yaml"
     written = invoke("map", SAMPLE, "-m", MODULE, "--lang", "fr", "-o", draft)
-    assert written.output.splitlines()[-1].endswith(f"non appariée(s) ; profil écrit dans {draft}")
+    last = written.output.splitlines()[-1]
+    assert last == f"23 questions appariées, 10 non appariées ; profil écrit dans {draft}"
 
 
 @needs_corpus

@@ -68,13 +68,15 @@ def map_summary(proposal: MappingProposal, lang: str = "en") -> str:
 
 def map_written(proposal: MappingProposal, path: str | Path, lang: str = "en") -> str:
     """The line `map -o` ends with: how many questions matched, and where the profile went."""
-    return word(
-        lang,
-        "map.summary.written",
-        matched=str(len(proposal.matches)),
-        unmatched=str(len(proposal.unmatched)),
-        path=str(path),
-    )
+    count, unmatched = len(proposal.matches), len(proposal.unmatched)
+    return word(lang, "map.summary.written", count=count, unmatched=unmatched, path=str(path))
+
+
+def review_mark(lang: str, colon: bool = False) -> str:
+    """The word that marks a guess in a draft's comments ("review", "à vérifier"), with its
+    colon as the language writes it ("review:", "à vérifier :") when `colon`."""
+    marked = word(lang, "map.draft.review", why="").rstrip()
+    return marked if colon else marked.rstrip(":").rstrip()
 
 
 def map_profile(proposal: MappingProposal, lang: str = "en", output: Path | None = None) -> str:
@@ -92,7 +94,13 @@ def map_profile(proposal: MappingProposal, lang: str = "en", output: Path | None
             where = proposal.data.resolve()
     name = say("name", stem=proposal.data.stem)
     lines = [
-        "# " + say("head", data=proposal.data.name),
+        "# "
+        + say(
+            "head",
+            command="`migmodule map`",
+            data=proposal.data.name,
+            mark=f"`{review_mark(lang)}`",
+        ),
         "# " + say("head_more"),
         "profile_format: 1",
         f"name: {json.dumps(name, ensure_ascii=lang == 'en')}",
