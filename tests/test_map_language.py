@@ -160,6 +160,8 @@ def test_the_compare_draft_in_the_language_loads(tmp_path, lang):
     loaded, reference = load_profile(draft), load_profile(english)
     assert loaded.modules == reference.modules
     assert loaded.name == {"fr": "SOM_QUESTIONS (ébauche)", "es": "SOM_QUESTIONS (borrador)"}[lang]
+    help_text = " ".join(invoke("compare", "--help").output.split())
+    assert "the comments of the -o draft profile (its keys stay English)" in help_text
     english_text = english.read_text(encoding="utf-8")
     assert english_text.startswith("# Drafted by `migmodule compare` from ")
     assert "# review: " in english_text

@@ -72,11 +72,9 @@ def map_written(proposal: MappingProposal, path: str | Path, lang: str = "en") -
     return word(lang, "map.summary.written", count=count, unmatched=unmatched, path=str(path))
 
 
-def review_mark(lang: str, colon: bool = False) -> str:
-    """The word that marks a guess in a draft's comments ("review", "à vérifier"), with its
-    colon as the language writes it ("review:", "à vérifier :") when `colon`."""
-    marked = word(lang, "map.draft.review", why="").rstrip()
-    return marked if colon else marked.rstrip(":").rstrip()
+def review_mark(lang: str) -> str:
+    """The word that marks a guess in a draft's comments ("review", "à vérifier")."""
+    return word(lang, "map.draft.review", why="").rstrip().rstrip(":").rstrip()
 
 
 def map_profile(proposal: MappingProposal, lang: str = "en", output: Path | None = None) -> str:

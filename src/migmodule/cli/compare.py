@@ -26,8 +26,9 @@ from migmodule.i18n import complete_languages, error_line, word
     "language",
     metavar="LANG",
     help="Language of the module texts and of everything compare says: the lines above, the "
-    "statuses, reasons and evidence, the defects and the --report files (HTML, XLSX, Markdown; "
-    "JSON keeps its English keys and values): en, fr, es or pt (default: the profile's first "
+    "statuses, reasons and evidence, the defects, the --report files (HTML, XLSX, Markdown; "
+    "JSON keeps its English keys and values) and the comments of the -o draft profile (its keys "
+    "stay English): en, fr, es or pt (default: the profile's first "
     "language, else en). National texts and names are shown as the form has them.",
 )
 @click.option(

@@ -325,8 +325,6 @@ def draft_profile(coverage: Coverage, module_ref: str, lang: str = "en") -> str:
     parameters; every guess carries `# review:` and why. The comments (and the `name` value) are
     in `lang`; the keys stay English, they are the profile format."""
 
-    from migmodule.mapping_text import review_mark
-
     def say(key: str, **values: Any) -> str:
         return word(lang, f"map.compare.{key}", **values)
 
@@ -340,7 +338,7 @@ def draft_profile(coverage: Coverage, module_ref: str, lang: str = "en") -> str:
     name = say("name", stem=Path(coverage.form.split(",")[0]).stem)
     lines = [
         "# " + say("head", command="`migmodule compare`", form=_comment(coverage.form)),
-        "# " + say("head_more", mark=f"`{review_mark(lang, colon=True)}`"),
+        "# " + say("head_more", mark=f"`{word(lang, 'map.draft.review', why='').rstrip()}`"),
         "profile_format: 1",
         f"name: {_q(name)}",
         "modules:",
