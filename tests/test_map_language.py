@@ -57,10 +57,11 @@ def comments(text: str) -> str:
     [
         (SAMPLE, "fr"),
         (SAMPLE, "es"),
+        (SAMPLE, "pt"),
         pytest.param(CORPUS_FILE, "fr", marks=needs_corpus),
         pytest.param(CORPUS_FILE, "es", marks=needs_corpus),
     ],
-    ids=["sample-fr", "sample-es", "corpus-fr", "corpus-es"],
+    ids=["sample-fr", "sample-es", "sample-pt", "corpus-fr", "corpus-es"],
 )
 def test_map_says_no_english_word_of_ours(tmp_path, data, lang):
     draft = tmp_path / "draft.yaml"
