@@ -132,6 +132,19 @@ def _parameter_line(parameter: Any, lang: str) -> tuple[str, str, str, str]:
     )
 
 
+def _parameter_sentence(parameter: Any, lang: str) -> str:
+    """A parameter's line of the Markdown and HTML reports: name, value, default, evidence."""
+    name, value, default, evidence = _parameter_line(parameter, lang)
+    return word(
+        lang,
+        "compare.report.parameter_line",
+        name=name,
+        value=value,
+        default=default,
+        evidence=evidence,
+    )
+
+
 # Markdown ---------------------------------------------------------------------------------------
 _MD_SPECIAL = "\\`*_{}[]()#+-.!|<>"
 
@@ -173,17 +186,7 @@ def to_markdown(coverage: Coverage, lang: str = "en") -> str:
         lines.append("")
     if coverage.parameters:
         lines += [f"## {word(lang, 'compare.report.parameters')}", ""]
-        for p in coverage.parameters:
-            name, value, default, evidence = _parameter_line(p, lang)
-            line = word(
-                lang,
-                "compare.report.parameter_line",
-                name=name,
-                value=value,
-                default=default,
-                evidence=evidence,
-            )
-            lines.append(f"- {md(line)}")
+        lines += [f"- {md(_parameter_sentence(p, lang))}" for p in coverage.parameters]
         lines.append("")
     if coverage.findings:
         lines += [f"## {word(lang, 'compare.report.defects')}", ""]
@@ -220,21 +223,7 @@ def to_html(coverage: Coverage, lang: str = "en") -> str:
         for where, message in [_finding_parts(f, lang)]
     )
     parameters = "".join(
-        "<li>"
-        + _e(
-            word(
-                lang,
-                "compare.report.parameter_line",
-                name=name,
-                value=value,
-                default=default,
-                evidence=evidence,
-            )
-        )
-        + "</li>"
-        for name, value, default, evidence in (
-            _parameter_line(p, lang) for p in coverage.parameters
-        )
+        f"<li>{_e(_parameter_sentence(p, lang))}</li>" for p in coverage.parameters
     )
     title = _e(_title(coverage, lang))
     header = "".join(
