@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import filecmp
-import json
 import os
 import sys
 import tempfile
@@ -37,6 +36,7 @@ from bench_validate import (  # noqa: E402  (the bench folder is not a package)
     MIGMODULE,
     chosen_questions,
     make_files,
+    print_results,
     repeated_files,
     run,
     write_profile,
@@ -140,12 +140,7 @@ def main() -> None:
                 f"{check['identical']}; peak RSS {check['chunked_peak_mb']} MB chunked, "
                 f"{check['whole_peak_mb']} MB whole"
             )
-    results["load_average_end"] = [round(x, 1) for x in os.getloadavg()]
-    print(
-        f"load average (1, 5, 15 min): {results['load_average_start']} at the start, "
-        f"{results['load_average_end']} at the end"
-    )
-    print(json.dumps(results, indent=2))
+    print_results(results)
 
 
 if __name__ == "__main__":

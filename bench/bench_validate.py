@@ -392,7 +392,12 @@ def main() -> None:
                 f"{fmt}: peak RSS of validate on {args.memory_rows:,} rows: {m['peak_rss_mb']} MB "
                 f"(target < 500), {m['seconds']} s"
             )
-    # The machine may be shared: the load says how far the absolute times are from an idle one.
+    print_results(results)
+
+
+def print_results(results: dict) -> None:
+    """The load at the end (the machine may be shared: it says how far the absolute times are
+    from an idle machine's), then every figure as JSON."""
     results["load_average_end"] = [round(x, 1) for x in os.getloadavg()]
     print(
         f"load average (1, 5, 15 min): {results['load_average_start']} at the start, "

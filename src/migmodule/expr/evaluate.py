@@ -638,12 +638,9 @@ def evaluate_frame(
 
     Returns a nullable boolean Series for conditions (NA = unknown) and a Float64 Series for values.
     """
-    if prepared is None:
-        prepared = PreparedExpressions(module, params)
-    else:
-        prepared.check(module, params)
-    tree = prepared.tree(expression, self_id)
-    evaluator = _ModuleEvaluator(module, frame, self_id, field, expression, undetermined, columns)
+    evaluator, tree = _evaluator(
+        module, expression, frame, params, self_id, field, undetermined, columns, prepared
+    )
     return run(evaluator, tree, frame.index)
 
 
@@ -664,12 +661,9 @@ def evaluate_truth(
     read-only, so that a per-chunk cache can hand the same ones to every check.
 
     An expression that is a value, not a condition, gives the masks of its Series, as before."""
-    if prepared is None:
-        prepared = PreparedExpressions(module, params)
-    else:
-        prepared.check(module, params)
-    tree = prepared.tree(expression, self_id)
-    evaluator = _ModuleEvaluator(module, frame, self_id, field, expression, undetermined, columns)
+    evaluator, tree = _evaluator(
+        module, expression, frame, params, self_id, field, undetermined, columns, prepared
+    )
     if is_condition(tree):
         truth = evaluator.truth(tree)
         true, false = truth.true, truth.false
@@ -682,6 +676,28 @@ def evaluate_truth(
     for mask in (true, false, unknown):
         mask.setflags(write=False)
     return true, false, unknown
+
+
+def _evaluator(
+    module: Module,
+    expression: str,
+    frame: pd.DataFrame,
+    params: dict[str, Any] | None,
+    self_id: str | None,
+    field: str,
+    undetermined: Mapping[str, np.ndarray] | None,
+    columns: dict | None,
+    prepared: PreparedExpressions | None,
+) -> tuple[_ModuleEvaluator, Node]:
+    """The evaluator of `frame` and the expression's prepared tree (compiled once per
+    `prepared`), for `evaluate_frame` and `evaluate_truth`."""
+    if prepared is None:
+        prepared = PreparedExpressions(module, params)
+    else:
+        prepared.check(module, params)
+    tree = prepared.tree(expression, self_id)
+    evaluator = _ModuleEvaluator(module, frame, self_id, field, expression, undetermined, columns)
+    return evaluator, tree
 
 
 def run(evaluator: FrameEvaluator, tree: Node, index: pd.Index) -> pd.Series:
