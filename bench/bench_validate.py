@@ -11,6 +11,10 @@ included), timed --repeat times (median; at least 3), interleaved with the refer
 - `migmodule validate FILE -p PROFILE` / the fastest full read of the same file measured in the
   same run (polars-readstat `read_readstat` for .sav/.zsav/.dta, polars `read_csv` for CSV,
   polars `read_parquet` for Parquet; every column read). Target <= 1.0 for every format.
+- the floor / the same reference: a process with no migmodule code that reads only the columns
+  validation reads, with the same reader, and makes one polars pass of two sums per check (the
+  least any validator of these rows must do). It says how far below 1.0 a validator can go.
+Migmodule's bytecode is compiled first, as `pip install` does.
 - start-up: `migmodule --version`, `list`, `show` (target < 0.4 s).
 - with --memory: peak resident memory (GNU time's %M, else the child's ru_maxrss) of a
   validation of a 10,000,000-row file (copies of the 1,000,000-row one, households renumbered)
@@ -129,6 +133,30 @@ READ = {
 }
 MIGMODULE = str(Path(sys.executable).with_name("migmodule"))
 
+# The floor: what any program that checks these rows must at least do, with no migmodule code at
+# all: start Python, read only the columns validation reads with the same reader as the reference,
+# and make one multi-threaded polars pass of two sums (count, unknown) per check over three-valued
+# conditions. Its ratio to the reference says how far below 1.0 a validator can go on this file.
+FLOOR = """
+import sys
+import polars as pl
+path, columns, checks = sys.argv[1], sys.argv[2].split(","), int(sys.argv[3])
+if path.endswith(".parquet"):
+    frame = pl.read_parquet(path, columns=columns)
+elif path.endswith(".csv"):
+    frame = pl.read_csv(path, columns=columns)
+else:
+    import polars_readstat
+    frame = polars_readstat.read_readstat(path, columns=columns)
+names = frame.columns
+sums = []
+for i in range(checks):
+    a, b, c = (pl.col(names[(i + k) % len(names)]) for k in range(3))
+    condition = ((a > i % 10) & (b < 3 * (i % 30))) | c.is_null()
+    sums += [condition.sum().alias(f"c{i}"), condition.is_null().sum().alias(f"u{i}")]
+frame.select(sums)
+"""
+
 
 def file_of(rows: int, fmt: str) -> Path:
     suffix = {"sav_compressed": "_compressed.sav", "zsav": ".zsav"}.get(fmt, f".{fmt}")
@@ -197,6 +225,17 @@ def run(command: list[str]) -> tuple[float, float, float]:
     return seconds, peak_kb / 1024, cpu
 
 
+def compile_bytecode() -> None:
+    """Compile migmodule's bytecode first, as `pip install` does: with PYTHONDONTWRITEBYTECODE
+    set (as on some CI machines and this one) an editable checkout would otherwise compile every
+    module from source in every timed process (0.15 s of each run that no installed user pays)."""
+    import compileall
+
+    import migmodule
+
+    compileall.compile_dir(Path(migmodule.__file__).parent, quiet=1)
+
+
 def validate_command(path: Path, profile: Path) -> list[str]:
     return [MIGMODULE, "validate", str(path), "-p", str(profile)]
 
@@ -217,20 +256,32 @@ def columns_read(path: Path, profile: Path) -> list[str]:
     return report.files["person"]["columns_read"]
 
 
+def checks_run(path: Path, profile: Path) -> int:
+    """How many checks a validation of the file runs (the report's results)."""
+    from migmodule.validate import validate_data
+
+    return len(validate_data(path, profile=profile, chunk_size=20_000).results)
+
+
 def compare(fmt: str, path: Path, profile: Path, repeat: int) -> dict:
-    """Interleaved whole-process timings of the reference read and of validate; median ratio."""
+    """Interleaved whole-process timings of the reference read, the floor and validate; medians
+    and ratios."""
     reference = REFERENCE[fmt]
-    reads, validations, read_cpu, validate_cpu = [], [], [], []
+    columns = columns_read(path, profile)
+    checks = checks_run(path, profile)
+    floor_command = [sys.executable, "-c", FLOOR, str(path), ",".join(columns), str(checks)]
+    reads, validations, read_cpu, validate_cpu, floors = [], [], [], [], []
     for _ in range(repeat):
         seconds, _, cpu = run([sys.executable, "-c", READ[reference], str(path)])
         reads.append(seconds)
         read_cpu.append(cpu)
+        floors.append(run(floor_command)[0])
         seconds, _, cpu = run(validate_command(path, profile))
         validations.append(seconds)
         validate_cpu.append(cpu)
     read_s, validate_s = float(np.median(reads)), float(np.median(validations))
     read_c, validate_c = float(np.median(read_cpu)), float(np.median(validate_cpu))
-    columns = columns_read(path, profile)
+    floor_s = float(np.median(floors))
     return {
         "file": path.name,
         "reference": reference,
@@ -242,6 +293,9 @@ def compare(fmt: str, path: Path, profile: Path, repeat: int) -> dict:
         "read_cpu_s": round(read_c, 2),
         "validate_cpu_s": round(validate_c, 2),
         "cpu_ratio": round(validate_c / read_c, 2),
+        "checks": checks,
+        "floor_s": round(floor_s, 2),
+        "floor_ratio": round(floor_s / read_s, 2),
         "read_runs_s": [round(x, 2) for x in reads],
         "validate_runs_s": [round(x, 2) for x in validations],
     }
@@ -363,6 +417,7 @@ def main() -> None:
     parser.add_argument("--no-speed", action="store_true", help="skip the ratios")
     args = parser.parse_args()
     formats = [f for f in args.formats.split(",") if f] if not args.no_speed else []
+    compile_bytecode()
     repeat = max(args.repeat, 3)
     results: dict = {"load_average_start": [round(x, 1) for x in os.getloadavg()]}
     if not args.no_speed:
@@ -384,6 +439,11 @@ def main() -> None:
             f"processes): {r['validate_s']} s / {r['read_s']} s = {r['ratio']} (target <= 1.0); "
             f"CPU time {r['validate_cpu_s']} s / {r['read_cpu_s']} s = {r['cpu_ratio']}; "
             f"validation read {r['columns_read']} columns with: {r['reader']}"
+        )
+        print(
+            f"{fmt}: floor (read those {r['columns_read']} columns, {2 * r['checks']} polars sums "
+            f"for {r['checks']} checks, no migmodule) / {r['reference']}: {r['floor_s']} s / "
+            f"{r['read_s']} s = {r['floor_ratio']}"
         )
     if args.memory:
         results["memory"] = memory(args.memory_rows, args.memory_formats.split(","))
