@@ -59,6 +59,7 @@ from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 
+from migmodule import cache as disk_cache
 from migmodule.codes import Finding, Location, MigmoduleError, define
 from migmodule.escape import visible_controls
 
@@ -108,9 +109,18 @@ def catalogue(lang: str) -> dict[str, Any]:
     files = _files()
     if lang not in files:
         raise MigmoduleError.of(LANG_UNKNOWN, option="language", value=lang, known=known())
+    raw = files[lang].read_bytes()
+    # Kept on disk between runs (migmodule/cache.py), keyed by the file's bytes and this code:
+    # validate reads every catalogue (which languages are complete), 0.06 s of each run.
+    parts = (raw, disk_cache.code_stamp(__file__, yaml.__file__), yaml.__version__)
+    return disk_cache.cached("catalogue", parts, lambda: _parse_catalogue(raw))
+
+
+def _parse_catalogue(raw: bytes) -> dict[str, Any]:
     # libyaml's safe loader when built (the same data, 20x faster: 0.25 s of every start-up)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(files[lang].read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
+    text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as read_text reads
+    data = yaml.load(text, Loader=loader)  # noqa: S506
     return _flatten(data)
 
 

@@ -587,9 +587,18 @@ def _derived_undetermined(module, chunk: Chunk) -> None:
 
 
 def available_names(adapted: Adapted, columns: list[str]) -> set[str]:
-    """The names each chunk's values will have: the columns read, and what derive() adds."""
-    empty = pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
-    return set(derive(adapted.module, empty, adapted.params).columns)
+    """The names each chunk's values will have: the columns read, and what derive() adds.
+
+    derive() adds a derived variable when every name it reads is there, in spec order (one may
+    read an earlier one): the same rule is followed here on the names alone, without evaluating
+    every expression on an empty frame (0.03 s a call).
+    """
+    module = adapted.module
+    names = set(columns)
+    for item in module.derived:
+        if {name for text in _derived_texts(item) for name in referenced(module, text)} <= names:
+            names.add(item.id)
+    return names
 
 
 def _level_of(module, name: str) -> str | None:
