@@ -253,3 +253,46 @@ def test_available_names_are_the_columns_derive_gives(ref):
         empty = pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
         expected = set(derive(module, empty, adapted.params).columns)
         assert available_names(adapted, columns) == expected, sorted(columns)
+
+
+# resolving id@version ----------------------------------------------------------------------------
+
+
+def test_an_exact_reference_reads_one_file_and_finds_what_the_listing_finds(monkeypatch):
+    from migmodule.spec import registry
+
+    listed = registry.list_modules()
+    read: list[Path] = []
+    header = registry._header
+
+    def counting(path):
+        read.append(path)
+        return header(path)
+
+    monkeypatch.setattr(registry, "_header", counting)
+    for entry in listed:
+        registry._entry.cache_clear()
+        read.clear()
+        assert registry.resolve(entry.ref) == entry
+        assert read == [entry.path]
+
+
+def test_a_file_whose_header_says_another_version_is_found_by_the_listing(tmp_path):
+    from migmodule.spec import registry
+
+    bank = tmp_path / "bank"
+    (bank / "swapped-module").mkdir(parents=True)
+    (bank / "swapped-module" / "1.0.0.yaml").write_text(
+        "id: swapped-module\nversion: 1.1.0\nstatus: released\n"
+    )
+    (bank / "swapped-module" / "1.1.0.yaml").write_text(
+        "id: swapped-module\nversion: 1.0.0\nstatus: released\n"
+    )
+    assert (
+        registry.resolve("swapped-module@1.0.0", bank).path
+        == bank / "swapped-module" / "1.1.0.yaml"
+    )
+    assert (
+        registry.resolve("swapped-module@1.1.0", bank).path
+        == bank / "swapped-module" / "1.0.0.yaml"
+    )

@@ -141,6 +141,12 @@ def resolve(ref: str, bank: Path | None = None) -> Entry:
     match = REF_PATTERN.match(ref.strip())
     if not match:
         raise MigmoduleError.of(codes.BAD_REFERENCE, ref=ref)
+    if match["version"]:  # the bank's layout first: reading every file's header takes 10 ms
+        path = (bank or bank_dir()) / match["id"] / f"{match['version']}.yaml"
+        if path.is_file():
+            entry = _entry(path, path.stat().st_mtime)
+            if (entry.id, entry.version) == (match["id"], match["version"]):
+                return entry
     entries = list_modules(bank)
     same = [e for e in entries if e.id == match["id"]]
     if not same:
