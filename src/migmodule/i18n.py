@@ -306,6 +306,7 @@ def language_name(lang: str) -> str:
     return info(lang).name if lang in all_languages() else lang
 
 
+@cache  # every placeholder filled in a module's texts asks again for the reference date
 def long_date(lang: str, day: date) -> str:
     """A date as a sentence writes it, by the catalogue's CLDR pattern and Babel's month names."""
     return format_date(day, format=entry(lang, "text.long_date"), locale=locale(lang))
