@@ -126,6 +126,25 @@ def test_a_cache_folder_that_cannot_be_written_changes_nothing(blocked, tmp_path
     fresh()
 
 
+def test_a_read_only_folder_is_read_and_not_written(folder, tmp_path, monkeypatch):
+    expected = loaded(CENSUS)
+    copy = tmp_path / "census-key-questions" / "1.0.0.yaml"
+    copy.parent.mkdir()
+    copy.write_text(CENSUS.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    written = entries(folder)
+    folder.chmod(0o555)
+    try:
+        fresh()
+        edited = loaded(copy)  # parsed: a new key, which cannot be stored (except by root)
+        assert edited[0] == expected[0]
+        fresh()
+        no_parsing(monkeypatch)
+        assert loaded(CENSUS) == expected  # the entry already there is read
+    finally:
+        folder.chmod(0o755)
+    assert set(written) <= set(entries(folder))
+
+
 def test_a_damaged_entry_is_ignored_and_written_again(folder):
     expected = loaded(CENSUS)
     (entry,) = entries(folder)
