@@ -315,3 +315,66 @@ def test_a_file_whose_header_says_another_version_is_found_by_the_listing(tmp_pa
         registry.resolve("swapped-module@1.1.0", bank).path
         == bank / "swapped-module" / "1.0.0.yaml"
     )
+
+
+# the collector around the heavy imports ----------------------------------------------------------
+
+GC_PROBE = """
+import gc, json, sys
+from migmodule.startup import heavy_imports
+
+seen = {"before": gc.isenabled()}
+try:
+    with heavy_imports():
+        seen["during"] = gc.isenabled()
+        import fractions  # any import
+        raise KeyError("an import that fails")
+except KeyError:
+    pass
+seen["after"] = gc.isenabled()
+seen["frozen"] = gc.get_freeze_count()
+with heavy_imports():
+    seen["again"] = gc.isenabled()
+seen["frozen again"] = gc.get_freeze_count()
+print(json.dumps(seen))
+"""
+
+
+def run_probe(code: str, *args: str) -> dict:
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_heavy_imports_pause_the_collector_then_freeze_once():
+    seen = run_probe(GC_PROBE)
+    assert seen["before"] and not seen["during"] and seen["after"]  # restored after a failure too
+    assert seen["frozen"] > 1000  # the interpreter's own objects at least
+    assert seen["again"] and seen["frozen again"] == seen["frozen"]  # once per process
+
+
+VALIDATE_PROBE = """
+import gc, json, sys
+sys.argv = ["migmodule", "validate", sys.argv[1], "--module", sys.argv[2], "-q"]
+from migmodule.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps({"frozen": gc.get_freeze_count(), "enabled": gc.isenabled()}))
+"""
+
+
+def test_validate_freezes_what_its_imports_made(tmp_path):
+    data = tmp_path / "persons.csv"
+    data.write_text("hh_id,person_no,age\n1,1,30\n", encoding="utf-8")
+    spec = Path(__file__).parent / "specs" / "mini.yaml"
+    seen = run_probe(VALIDATE_PROBE, str(data), str(spec))
+    assert seen["enabled"]
+    assert seen["frozen"] > 60_000  # pandas, numpy and pydantic's objects among them
