@@ -1,9 +1,9 @@
 """The heavy imports of a command that reads data (pandas, numpy, pyarrow, pydantic), made without
 Python's cyclic garbage collector walking them again and again.
 
-Those imports make about half a million objects that live as long as the process. The collector
-counts them in every full collection, during the imports and after them, while the command runs:
-0.1 s of a 20,000-row validation (issue 16). `heavy_imports()` pauses the collector while the
+Those imports make some 140,000 objects that live as long as the process. The collector walks
+them in every full collection, during the imports and after them, while the command runs: 0.1 s
+of a 20,000-row validation (issue 16). `heavy_imports()` pauses the collector while the
 imports run, then freezes what exists (`gc.freeze`: moved out of the collector's sight for good)
 and lets it run again for the objects the command itself makes.
 """
