@@ -378,3 +378,21 @@ def test_validate_freezes_what_its_imports_made(tmp_path):
     seen = run_probe(VALIDATE_PROBE, str(data), str(spec))
     assert seen["enabled"]
     assert seen["frozen"] > 60_000  # pandas, numpy and pydantic's objects among them
+
+
+def test_a_text_without_a_date_does_not_write_the_date_in_words(monkeypatch):
+    from migmodule.spec import text
+
+    (adapted,) = adapt(module_ref="census-key-questions@1.0.0", reference_date="2030-01-01")
+    module, params = adapted.module, adapted.params
+    assert text.fill("on {REF_DATE}", module, params, "fr") == "on 1 janvier 2030"
+    assert text.fill("{REF_DATE-1Y}", module, params, "en") == "1 January 2029"
+
+    def no_date(*args):
+        raise AssertionError("a date written in words for a text that has none")
+
+    monkeypatch.setattr(text, "long_date", no_date)
+    assert text.fill("born in {COUNTRY_NAME}", module, params, "en") == (
+        "born in " + text.placeholder_values(module, params, "en", set())["COUNTRY_NAME"]
+    )
+    assert text.fill("no placeholder", module, params, "en") == "no placeholder"
