@@ -8,7 +8,6 @@ before hashing, so a Windows checkout with CRLF does not count as a change.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import sys
@@ -104,6 +103,8 @@ def record(path: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import argparse  # here: every command that loads a bank module imports this file
+
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
