@@ -102,6 +102,18 @@ from migmodule.codes import MigmoduleError, reaches
     type=click.IntRange(1),
     help="Worker processes of the local Dask cluster (default: 2).",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(0),
+    default=1,
+    show_default=True,
+    help="Check each large file with N local processes (0: one per CPU), a range of its rows "
+    "each, merged into the same report. Parquet, .dta, .sav/.zsav and SAS files of at least "
+    "250,000 rows a process are split; a CSV file is not (its records are not counted before "
+    "it is read); the files of a level given as several files are checked side by side. Each "
+    "process holds its own chunks: peak memory grows with N (docs/validation.md).",
+)
 @handle_errors
 def validate(
     data,
@@ -128,6 +140,7 @@ def validate(
     engine,
     scheduler,
     workers,
+    jobs,
 ) -> None:
     """Check survey or census DATA (.sav, .zsav, .dta, .csv, .parquet) against a module.
 
@@ -156,6 +169,13 @@ def validate(
     module_ref = module_refs[0] if module_refs else None
     if several and (engine == "dask" or scheduler):
         raise click.UsageError("several --module are validated with --engine local only")
+    if several and jobs != 1:
+        raise click.UsageError("several --module are validated with --jobs 1 only")
+    if jobs != 1 and (engine == "dask" or scheduler):
+        raise click.UsageError(
+            "--jobs is for --engine local: with --engine dask, the cluster's workers (--workers) "
+            "check the files"
+        )
     lang = report_language(lang, profile)
     values = parse_params(params)
     if values:
@@ -181,6 +201,7 @@ def validate(
         engine="dask" if scheduler else engine,
         scheduler=scheduler,
         workers=workers,
+        jobs=jobs,
     )
     console = Console(stderr=False)
     # The bar goes to stderr: it stays when stdout (the summary) is redirected to a file.

@@ -56,8 +56,13 @@ def read_chunks(
     chunk_size: int | None,
     informative: list[str],
     threads: int | None = None,
+    rows: tuple[int, int | None] | None = None,
 ) -> Iterator[tuple[pd.DataFrame, dict[str, np.ndarray]]]:
-    """(frame, Stata letters) for the named columns, `chunk_size` rows at a time (None: at once).
+    """(frame, Stata letters) for the named columns, `chunk_size` rows at a time (None: at once);
+    only rows [start, stop) when `rows` is given (stop None: to the end, where a file cut short
+    fails as it does read whole). The reader stops at `stop`, but the rows before
+    `start` are decoded and dropped: polars-readstat has no row offset (a range of the second
+    half of a 1M-row .dta is read in 0.22 s, the first half in 0.12 s, docs/validation.md).
 
     `informative`: the columns, among those read, that can hold a user-missing or extended missing
     value (numbers; SPSS strings with declared missing values). They must be named: with "all",
@@ -81,11 +86,13 @@ def read_chunks(
     )
     if names:
         scan = scan.select(names)
+    if rows is not None:
+        scan = scan.slice(rows[0], None if rows[1] is None else rows[1] - rows[0])
     if chunk_size is None:
         yield convert(scan.collect(), fmt)
         return
     empty = True
-    pulled = _pulled(path, names, chunk_size, informative_nulls, threads)
+    pulled = _pulled(path, names, chunk_size, informative_nulls, threads, rows)
     batches = pulled if pulled is not None else scan.collect_batches(chunk_size=chunk_size)
     for batch in batches:
         if batch.height == 0 and not empty:
@@ -97,12 +104,18 @@ def read_chunks(
 
 
 def _pulled(
-    path: Path, names: list[str], chunk_size: int, informative_nulls: Any, threads: int | None
+    path: Path,
+    names: list[str],
+    chunk_size: int,
+    informative_nulls: Any,
+    threads: int | None,
+    rows: tuple[int, int | None] | None = None,
 ) -> Iterator[Any] | None:
     """The batches of `scan_readstat`, pulled from its reader one at a time (None when this
     polars-readstat has no such reader). polars' streaming engine, which `collect_batches` runs,
     reads ahead of a slow consumer without bound: 1.4 GB for 13 columns of a 10M-row .dta read
-    at the pace of the checks, 0.14 GB pulled. Batches of exactly `chunk_size` rows."""
+    at the pace of the checks, 0.14 GB pulled. Batches of exactly `chunk_size` rows (of the rows
+    [start, stop) when `rows` is given: the reader stops at `stop`, drops the rows before)."""
     import polars as pl
     import polars_readstat as prs
 
@@ -112,7 +125,7 @@ def _pulled(
     reader = reader_class(
         path=str(path),
         size_hint=chunk_size,
-        n_rows=None,
+        n_rows=rows[1] if rows else None,
         threads=threads,
         missing_string_as_null=False,
         value_labels_as_strings=False,
@@ -129,8 +142,12 @@ def _pulled(
     def batches() -> Iterator[Any]:
         pending: list[Any] = []
         held = 0
+        skip = rows[0] if rows else 0
         while (batch := reader.next()) is not None:
             batch = batch.select(names) if names else batch
+            if skip:
+                dropped = min(skip, batch.height)
+                batch, skip = batch.slice(dropped), skip - dropped
             while batch.height:
                 take = min(chunk_size - held, batch.height)
                 pending.append(batch.slice(0, take))

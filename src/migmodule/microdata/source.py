@@ -201,21 +201,38 @@ class DataSource:
         return self._by_lower.get(name.lower())
 
     # data ----------------------------------------------------------------------------------------
-    def chunks(self, names: list[str], chunk_size: int | None = None) -> Iterator[RawChunk]:
-        """Read the named columns (file spelling), `chunk_size` rows at a time (None: all at once)."""
+    @property
+    def splittable(self) -> bool:
+        """Whether `chunks` can read a range of rows (`rows`) without reading the rows after it:
+        Parquet and the readstat formats, whose rows are counted in the file's metadata. A CSV
+        file is not (its records are not counted before it is read)."""
+        return self.n_rows is not None and self.format != "csv"
+
+    def chunks(
+        self, names: list[str], chunk_size: int | None = None, rows: tuple[int, int] | None = None
+    ) -> Iterator[RawChunk]:
+        """Read the named columns (file spelling), `chunk_size` rows at a time (None: all at once);
+        only the rows [start, stop) of the file when `rows` is given (a `splittable` file:
+        validate --jobs gives each worker process a range)."""
         names = list(dict.fromkeys(names))
+        if rows is not None and not self.splittable:
+            raise ValueError(f"{self.path.name}: a {self.format} file is read whole")
         if self.format in READSTAT_FORMATS:
-            chunks = self._readstat(names, chunk_size)
+            chunks = self._readstat(names, chunk_size, rows)
+        elif self.format == "csv":
+            chunks = self._csv(names, chunk_size)
         else:
-            chunks = {"csv": self._csv, "parquet": self._parquet}[self.format](names, chunk_size)
-        rows = 0
+            chunks = self._parquet(names, chunk_size, rows)
+        read = 0
         for chunk in chunks:
-            rows += len(chunk.frame)
+            read += len(chunk.frame)
             yield chunk
-        if rows == 0:  # a file of variables without answers is not a valid census
+        if read == 0 and rows is None:  # a file of variables without answers is not a census
             raise MigmoduleError.of(DATA_EMPTY, Location(file=str(self.path)), path=self.path)
 
-    def _readstat(self, names: list[str], chunk_size: int | None) -> Iterator[RawChunk]:
+    def _readstat(
+        self, names: list[str], chunk_size: int | None, rows: tuple[int, int] | None
+    ) -> Iterator[RawChunk]:
         """polars-readstat (readstat.py); a coded error when it cannot read the file."""
         from migmodule.microdata import readstat
 
@@ -226,22 +243,42 @@ class DataSource:
         ]
         if self.format == "dta" and self._latin1_text(names or list(self.columns)):
             self.reader = "pandas.read_stata (text in a Latin-1 .dta)"
-            yield from self._dta_pandas(names or list(self.columns), chunk_size)
+            yield from self._dta_pandas(names or list(self.columns), chunk_size, rows)
             return
-        chunks = readstat.read_chunks(self.path, self.format, names, chunk_size, informative)
+        # the last range is read to the end of the file, as the whole file is (a file cut short
+        # fails with the same message)
+        until = rows and (rows[0], None if rows[1] >= (self.n_rows or 0) else rows[1])
+        chunks = readstat.read_chunks(
+            self.path, self.format, names, chunk_size, informative, rows=until
+        )
         started = False
         try:
             for frame, letters in chunks:
                 self.reader, started = "polars-readstat", True
                 yield RawChunk(frame, letters)
         except Exception as exc:  # polars raises ComputeError, OSError, PanicException, ...
-            if started or self.format == "sas":
+            whole_read_starts = rows and self._readstat_starts(names, chunk_size, informative)
+            if started or self.format == "sas" or whole_read_starts:
+                # (a range whose reader fails where the whole file's read gives its first chunk
+                # fails as the whole file's read does, after its first chunk)
                 raise self._fail(exc) from None
             # Before any chunk: the older reader of the format (pandas for .dta, pyreadstat for
             # .sav), which raises its own coded error if it cannot read the file either.
             self.reader = f"{'pandas.read_stata' if self.format == 'dta' else 'pyreadstat'} ({exc})"
             fallback = self._dta_pandas if self.format == "dta" else self._sav_pyreadstat
-            yield from fallback(names or list(self.columns), chunk_size)
+            yield from fallback(names or list(self.columns), chunk_size, rows)
+
+    def _readstat_starts(
+        self, names: list[str], chunk_size: int | None, informative: list[str]
+    ) -> bool:
+        """Whether polars-readstat gives the first chunk of the whole file."""
+        from migmodule.microdata import readstat
+
+        try:
+            next(readstat.read_chunks(self.path, self.format, names, chunk_size, informative))
+        except Exception:  # whatever it raises: the file's start is not read by it
+            return False
+        return True
 
     def _latin1_text(self, names: list[str]) -> bool:
         """Text columns asked of a .dta file older than format 118 (readstat.stata_release)."""
@@ -252,7 +289,26 @@ class DataSource:
         release = stata_release(self.path)
         return release is not None and release < 118
 
-    def _dta_pandas(self, names: list[str], chunk_size: int | None) -> Iterator[RawChunk]:
+    def _dta_pandas(
+        self, names: list[str], chunk_size: int | None, rows: tuple[int, int] | None = None
+    ) -> Iterator[RawChunk]:
+        if rows is None:
+            yield from self._dta_pandas_all(names, chunk_size)
+            return
+        # A range: the chunks before it are read and dropped (this reader is the exception: a
+        # Latin-1 .dta, or one polars-readstat cannot read).
+        start, stop = rows
+        at = 0
+        for raw in self._dta_pandas_all(names, chunk_size):
+            size = len(raw.frame)
+            low, high = max(start - at, 0), min(stop - at, size)
+            at += size
+            if high > low:
+                yield raw if (low, high) == (0, size) else _rows_of(raw, low, high)
+            if at >= stop:
+                return
+
+    def _dta_pandas_all(self, names: list[str], chunk_size: int | None) -> Iterator[RawChunk]:
         from pandas.io.stata import StataMissingValue
 
         try:
@@ -287,21 +343,23 @@ class DataSource:
         except (ValueError, OSError) as exc:
             raise self._fail(exc) from None
 
-    def _sav_pyreadstat(self, names: list[str], chunk_size: int | None) -> Iterator[RawChunk]:
+    def _sav_pyreadstat(
+        self, names: list[str], chunk_size: int | None, rows: tuple[int, int] | None = None
+    ) -> Iterator[RawChunk]:
         """pyreadstat's pandas output (faster than its dict output turned into arrays: the dict
         holds Python lists); one call for the whole file, or one per chunk (`row_offset`)."""
         import pyreadstat
 
-        total = self.n_rows or 0
-        step = chunk_size or max(total, 1)
-        for offset in range(0, max(total, 1), step):
+        start, stop = rows or (0, self.n_rows or 0)
+        step = chunk_size or max(stop - start, 1)
+        for offset in range(start, max(stop, start + 1), step):
             try:
                 frame, _ = pyreadstat.read_sav(
                     str(self.path),
                     usecols=names,
                     user_missing=True,
                     row_offset=offset,
-                    row_limit=step,
+                    row_limit=min(step, stop - offset) if rows else step,
                     disable_datetime_conversion=True,
                 )
             except (
@@ -323,15 +381,51 @@ class DataSource:
         except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
             raise self._fail(exc) from None
 
-    def _parquet(self, names: list[str], chunk_size: int | None) -> Iterator[RawChunk]:
+    def _parquet(
+        self, names: list[str], chunk_size: int | None, rows: tuple[int, int] | None = None
+    ) -> Iterator[RawChunk]:
         import pyarrow.parquet as pq
 
         # No pre-buffering of the row groups' columns: 70 MB less at the peak of a 10M-row file.
         parquet = pq.ParquetFile(self.path, pre_buffer=False)
+        if rows is not None:
+            yield from self._parquet_rows(parquet, names, chunk_size, rows)
+            return
         for batch in parquet.iter_batches(
             batch_size=chunk_size or max(self.n_rows or 1, 1), columns=names or None
         ):
             yield RawChunk(self._parquet_frame(batch))
+
+    def _parquet_rows(
+        self, parquet: Any, names: list[str], chunk_size: int | None, rows: tuple[int, int]
+    ) -> Iterator[RawChunk]:
+        """Rows [start, stop) from the row groups holding them, in chunks of `chunk_size` rows
+        counted from `start` (a whole-file read's chunks, when `start` is a multiple of it)."""
+        import pyarrow as pa
+
+        start, stop = rows
+        size = chunk_size or max(stop - start, 1)
+        groups, at = _row_groups(parquet.metadata, start, stop)
+        pending: list[Any] = []
+        held = 0
+        for batch in parquet.iter_batches(
+            batch_size=size, columns=names or None, row_groups=groups
+        ):
+            low, high = max(start - at, 0), min(stop - at, batch.num_rows)
+            at += batch.num_rows
+            batch = batch.slice(low, max(high - low, 0))
+            while batch.num_rows:
+                take = min(size - held, batch.num_rows)
+                pending.append(batch.slice(0, take))
+                held += take
+                batch = batch.slice(take)
+                if held == size:
+                    yield RawChunk(self._parquet_frame(pa.concat_batches(pending)))
+                    pending, held = [], 0
+            if at >= stop:
+                break
+        if pending:
+            yield RawChunk(self._parquet_frame(pa.concat_batches(pending)))
 
     def _parquet_frame(self, batch: Any) -> pd.DataFrame:
         """A record batch as a frame: numbers as float64 straight from Arrow (`_plain_numbers`),
@@ -357,6 +451,26 @@ class DataSource:
         return pd.DataFrame(
             {name: columns[name] for name in batch.schema.names}, index=index, copy=False
         )
+
+
+def _row_groups(metadata: Any, start: int, stop: int) -> tuple[list[int], int]:
+    """The Parquet row groups holding rows [start, stop), and the first row of the first."""
+    groups, first, at = [], None, 0
+    for index in range(metadata.num_row_groups):
+        size = metadata.row_group(index).num_rows
+        if at + size > start and at < stop:
+            groups.append(index)
+            first = at if first is None else first
+        at += size
+    return groups, first or 0
+
+
+def _rows_of(raw: RawChunk, low: int, high: int) -> RawChunk:
+    """Rows [low, high) of a raw chunk (frame and Stata letters alike)."""
+    return RawChunk(
+        raw.frame.iloc[low:high].reset_index(drop=True),
+        {name: codes[low:high] for name, codes in raw.letters.items()},
+    )
 
 
 def _check_dta_length(path: Path) -> None:

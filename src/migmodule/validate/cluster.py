@@ -16,6 +16,9 @@ Without an address (`--scheduler`) a local cluster of `workers` processes on 127
 for the run and stops after it. With one, the run joins that scheduler (started by
 dask-jobqueue, dask-kubernetes, Coiled or `dask scheduler`); its workers need migmodule installed
 and the data files at the same paths (a shared file system).
+
+`merged` is the merge itself, for any `Tasks`: `--jobs N` (jobs.py) gives it ranges of rows of one
+large file, checked by local processes, and the same merge makes the same report.
 """
 
 from __future__ import annotations
@@ -24,11 +27,12 @@ import dataclasses
 import logging
 import uuid
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from migmodule.microdata.multi import MultiSource
+from migmodule.microdata.source import RawChunk
 from migmodule.validate.plan import FilePlan
 from migmodule.validate.settings import ValidationSettings
 
@@ -80,7 +84,7 @@ def client_for(settings: ValidationSettings) -> Iterator[Any]:
 
 @dataclasses.dataclass
 class FilePartial:
-    """What the task of one file sends back."""
+    """What the task of one file (or of a range of its rows) sends back."""
 
     states: list[Any]  # each check's partial result (FileRun.parts order)
     rows: int  # rows of the level (a profile may filter the file's rows)
@@ -88,12 +92,41 @@ class FilePartial:
     kept: Kept | None = None  # the values a child level joins (a parent level's file)
 
 
+@dataclasses.dataclass(frozen=True)
+class Piece:
+    """What one task checks: the index-th file of the level (0 when the level is one file),
+    whole, or only its rows [start, stop) (`--jobs`: a large file split between processes)."""
+
+    index: int
+    rows: tuple[int, int] | None = None
+
+    @property
+    def first_of_file(self) -> bool:
+        return self.rows is None or self.rows[0] == 0
+
+
+class Tasks(Protocol):
+    """Where the pieces of a level are checked: a Dask cluster (here) or local processes
+    (jobs.py). `submit` starts `check_file` on a piece, `result` waits for what it sends back."""
+
+    def submit(self, piece: Piece, carried: list[Any] | None = None) -> Any: ...
+
+    def result(self, handle: Any) -> FilePartial: ...
+
+
 def check_file(
-    run: Run, plan: FilePlan, index: int, carried: list[Any] | None = None
+    run: Run,
+    plan: FilePlan,
+    index: int,
+    carried: list[Any] | None = None,
+    rows: tuple[int, int] | None = None,
+    counted: Callable[[int], None] | None = None,
 ) -> FilePartial:
-    """One task: the index-th file of a level checked, rows numbered from its first. `carried`
-    (per check, None or what `Check.carry` gave: the units of earlier files it shares): the file
-    checked again, only by the checks that carry, from those units (the others' states None)."""
+    """One task: the index-th file of a level checked (only its rows [start, stop) when `rows`
+    is given), rows numbered from its first. `carried` (per check, None or what `Check.carry`
+    gave: the units of earlier pieces it shares): the piece checked again, only by the checks
+    that carry, from those units (the others' states None). `counted` is told the rows of each
+    chunk read (the progress of a worker process)."""
     from migmodule.validate.engine import FileRun
 
     file_run = FileRun(run, plan)
@@ -104,11 +137,22 @@ def check_file(
     for part, seed in zip(file_run.parts, seeds, strict=bool(seeds)):
         part.seed(seed)
     source = plan.source.sources[index] if isinstance(plan.source, MultiSource) else plan.source
-    rows, read, kept = file_run.read(file_run.raw_chunks(source), None)
+    chunks = file_run.raw_chunks(source, rows)
+    if counted is not None:
+        chunks = _counting(chunks, counted)
+    read_rows, read, kept = file_run.read(chunks, None)
     states = iter(part.state() for part in file_run.parts)
     if carried is not None:  # back in the order of every part, None where not checked again
-        return FilePartial([next(states) if s is not None else None for s in carried], rows, read)
-    return FilePartial(list(states), rows, read, kept)
+        return FilePartial(
+            [next(states) if s is not None else None for s in carried], read_rows, read
+        )
+    return FilePartial(list(states), read_rows, read, kept)
+
+
+def _counting(chunks: Iterator[RawChunk], counted: Callable[[int], None]) -> Iterator[RawChunk]:
+    for raw in chunks:
+        counted(len(raw.frame))
+        yield raw
 
 
 def checked_on_cluster(
@@ -116,44 +160,66 @@ def checked_on_cluster(
 ) -> tuple[int, Kept | None]:
     """Check every file of `file_run`'s level on the workers and merge their partial results
     into its checks, in file order: (rows of the level, values kept for child files or None)."""
-    from migmodule.validate.engine import FileProgress, Kept
-
     plan, run = file_run.plan, file_run.run_
-    multi = isinstance(plan.source, MultiSource)
-    count = len(plan.source.sources) if multi else 1
+    count = len(plan.source.sources) if isinstance(plan.source, MultiSource) else 1
     window = window or max(2 * len(client.scheduler_info().get("workers", {})), 2)
     # what every task of the level shares (the module, the plans, the parent level's values)
     shared = client.scatter(dataclasses.replace(run, client=None, progress=None), broadcast=True)
-    tag = uuid.uuid4().hex[:8]
+    tasks = _DaskTasks(client, shared, plan, uuid.uuid4().hex[:8])
+    return merged(file_run, [Piece(index) for index in range(count)], tasks, window)
 
-    def submit(index: int, carried: list[Any] | None = None) -> Any:
+
+class _DaskTasks:
+    def __init__(self, client: Any, shared: Any, plan: FilePlan, tag: str):
+        self.client, self.shared, self.plan, self.tag = client, shared, plan, tag
+
+    def submit(self, piece: Piece, carried: list[Any] | None = None) -> Any:
         again = "-again" if carried else ""
-        return client.submit(
+        return self.client.submit(
             check_file,
-            shared,
-            plan,
-            index,
+            self.shared,
+            self.plan,
+            piece.index,
             carried,
-            key=f"migmodule-{plan.level}-{index}{again}-{tag}",
+            piece.rows,
+            key=f"migmodule-{self.plan.level}-{piece.index}{again}-{self.tag}",
         )
 
-    tell = FileProgress(plan, run.progress)
-    pending = deque(submit(i) for i in range(min(window, count)))
+    def result(self, handle: Any) -> FilePartial:
+        partial = handle.result()
+        handle.release()
+        return partial
+
+
+def merged(
+    file_run: FileRun,
+    pieces: list[Piece],
+    tasks: Tasks,
+    window: int,
+    told: Callable[[int], None] | None = None,
+) -> tuple[int, Kept | None]:
+    """Check the pieces of `file_run`'s level (its files, or ranges of their rows, in row order)
+    as tasks, at most `window` in flight, and merge their partial results into its checks in
+    row order: (rows of the level, values kept for child files or None). `told` is given the
+    rows merged so far (default: the run's progress)."""
+    from migmodule.validate.engine import FileProgress, Kept
+
+    plan = file_run.plan
+    multi = isinstance(plan.source, MultiSource)
+    tell = told or FileProgress(plan, file_run.run_.progress)
+    pending = deque(tasks.submit(piece) for piece in pieces[:window])
     first = rows = 0
     kept = []
-    for index in range(count):
-        future = pending.popleft()
-        if index + window < count:
-            pending.append(submit(index + window))
-        partial = future.result()
-        future.release()
+    for number, piece in enumerate(pieces):
+        handle = pending.popleft()
+        if number + window < len(pieces):
+            pending.append(tasks.submit(pieces[number + window]))
+        partial = tasks.result(handle)
         carried = [
             part.carry(state) for part, state in zip(file_run.parts, partial.states, strict=True)
         ]
-        if any(seed is not None for seed in carried):  # units met in an earlier file
-            future = submit(index, carried)
-            again = future.result()
-            future.release()
+        if any(seed is not None for seed in carried):  # units met in an earlier piece
+            again = tasks.result(tasks.submit(piece, carried))
             partial.states = [
                 state if checked is None else checked
                 for state, checked in zip(partial.states, again.states, strict=True)
@@ -161,8 +227,10 @@ def checked_on_cluster(
         for part, state in zip(file_run.parts, partial.states, strict=True):
             part.absorb(state, first)
         if multi:
-            part_info = plan.source.parts[index]
-            part_info.first_row, part_info.rows = first, partial.read
+            part_info = plan.source.parts[piece.index]
+            if piece.first_of_file:
+                part_info.first_row, part_info.rows = first, 0
+            part_info.rows += partial.read
         if partial.kept is not None:
             kept.append(partial.kept)
         rows += partial.rows

@@ -110,11 +110,16 @@ def validate_data(
     `reference_date` and `params` override the profile's. How to validate is `settings`, or the
     same as keywords: weight, by, max_examples, chunk_size (None: each file at once), encoding,
     missing_map (LETTER -> kind), nonresponse_threshold, thresholds, language, checks, skip,
-    read_ahead, engine ("local" or "dask"), scheduler (a Dask address), workers. A PATH may be a
-    glob or a folder: its files are one level (microdata/multi.py).
+    read_ahead, engine ("local" or "dask"), scheduler (a Dask address), workers, jobs (local
+    processes sharing each large file: jobs.py) and min_rows_per_job. A PATH may be a glob or a
+    folder: its files are one level (microdata/multi.py).
     """
     started = time.perf_counter()
     settings = ValidationSettings.given(settings, options)
+    if settings.jobs != 1:  # the worker processes' server starts while the files are planned
+        from migmodule.validate.jobs import warm_up
+
+        warm_up()
     selection = Selection.of(settings.checks, settings.skip)
     adapted, profile_dir = adapted_for_run(module, profile, country, reference_date, params)
     plans = plan_files(adapted, data, profile_dir, settings)
@@ -304,8 +309,15 @@ class FileRun:
             from migmodule.validate.cluster import checked_on_cluster
 
             rows, kept = checked_on_cluster(self.run_.client, self)
-        else:
-            rows, _, kept = self.read(self.raw_chunks(), self.run_.progress)
+            return self.finish(rows, kept)
+        if self.run_.settings.jobs != 1:  # ranges of rows checked by local processes, merged here
+            from migmodule.validate.jobs import checked_in_processes, pieces
+
+            split = pieces(self.plan.source, self.run_.settings)
+            if len(split) > 1:
+                rows, kept = checked_in_processes(self, split)
+                return self.finish(rows, kept)
+        rows, _, kept = self.read(self.raw_chunks(), self.run_.progress)
         return self.finish(rows, kept)
 
     def start(self) -> None:
@@ -375,11 +387,18 @@ class FileRun:
             return rows, offset, None
         return rows, offset, Kept.gather(kept, [m.id for m in plan.questions])
 
-    def raw_chunks(self, source: Any = None) -> Iterator[RawChunk]:
-        """The raw chunks of the file (or of one of its files, `source`), the next one read in a
-        thread while the checks run on this one."""
+    def raw_chunks(
+        self, source: Any = None, rows: tuple[int, int] | None = None
+    ) -> Iterator[RawChunk]:
+        """The raw chunks of the file (or of one of its files, `source`; only its rows [start,
+        stop) when `rows` is given), the next one read in a thread while the checks run on this
+        one."""
         plan, settings = self.plan, self.run_.settings
-        chunks = (source or plan.source).chunks(plan.columns(), settings.chunk_size)
+        source = source or plan.source
+        if rows is None:
+            chunks = source.chunks(plan.columns(), settings.chunk_size)
+        else:
+            chunks = source.chunks(plan.columns(), settings.chunk_size, rows)
         if settings.read_ahead and settings.chunk_size is not None:
             chunks = read_ahead(chunks)
         return chunks

@@ -17,6 +17,10 @@ from migmodule.spec.model import SpecialKind
 from migmodule.validate import codes
 
 DEFAULT_CHUNK_SIZE = 100_000
+# A file is split between --jobs processes only in ranges of at least this many rows: below,
+# starting the processes and sending them the run costs more than the checks they share
+# (docs/validation.md, "Several processes: --jobs").
+MIN_ROWS_PER_JOB = 250_000
 Progress = Callable[[str, int, int | None], None]  # (level, rows done, total rows or None)
 
 # Stata extended missings when the caller gives no mapping (the same as the Stata export writes).
@@ -49,10 +53,18 @@ class ValidationSettings:
     engine: str = "local"
     scheduler: str | None = None
     workers: int | None = None
+    # Local processes checking ranges of rows of each large file (0: one per CPU); 1 = this
+    # process only. Ranges are of at least `min_rows_per_job` rows (validate/jobs.py).
+    jobs: int = 1
+    min_rows_per_job: int = MIN_ROWS_PER_JOB
 
     def __post_init__(self) -> None:
         if self.engine not in ("local", "dask"):
             raise ValueError(f"engine must be 'local' or 'dask', not {self.engine!r}")
+        if self.jobs < 0 or self.min_rows_per_job < 1:
+            raise ValueError("jobs must be 0 (one per CPU) or more, min_rows_per_job 1 or more")
+        if self.engine == "dask" and self.jobs != 1:
+            raise ValueError("jobs are local processes: with engine 'dask', give workers instead")
 
     @classmethod
     def given(

@@ -70,6 +70,8 @@ def validate_modules(
     settings = ValidationSettings.given(settings, options)
     if settings.engine != "local":
         raise ValueError("several modules are validated with the local engine only")
+    if settings.jobs != 1:
+        raise ValueError("several modules are validated with jobs=1 only")
     selection = Selection.of(settings.checks, settings.skip)
     adapted, profile_dir = adapt_modules(modules, profile, country, reference_date, params)
     # Refuses as check_shared_versions does; where versions differ in their texts only, the
