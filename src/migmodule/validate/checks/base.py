@@ -139,6 +139,7 @@ def truth(
             undetermined=chunk.undetermined,
             columns=chunk.columns_read,
             prepared=context.expressions,
+            subtrees=chunk.subtrees,
         )
     return found
 
