@@ -193,6 +193,7 @@ class Chunk:
     # Per question, the national layer's finding on this chunk (a derive or split it could not
     # evaluate on the file's values; those rows are unknown).
     national_problems: dict[str, Finding] = field(default_factory=dict)
+    _constants: dict[bool, np.ndarray] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.values)
@@ -235,7 +236,16 @@ class Chunk:
     def blank_by_design(self, name: str) -> np.ndarray:
         """Rows of one question that are blank by national design (all False when none)."""
         mask = self.design_blank.get(name)
-        return mask if mask is not None else np.zeros(len(self), dtype=bool)
+        return mask if mask is not None else self.every(False)
+
+    def every(self, value: bool) -> np.ndarray:
+        """A mask of `value` on every row, read-only and made once per chunk: checks share it (a
+        check never writes to a mask), instead of a new array per question and chunk."""
+        mask = self._constants.get(value)
+        if mask is None:
+            mask = self._constants[value] = np.full(len(self), value, dtype=bool)
+            mask.setflags(write=False)
+        return mask
 
     def describe_rows(self, positions: np.ndarray) -> list[dict[str, object]]:
         """Example rows: 1-based row number in the file and the identifiers, for positions in this chunk."""

@@ -3,8 +3,6 @@ checkable."""
 
 from __future__ import annotations
 
-import numpy as np
-
 from migmodule.expr.semantics import referenced
 from migmodule.profile import Adapted
 from migmodule.spec.model import Edit
@@ -47,8 +45,7 @@ class EditCheck(Check):
         if self.when:
             when_true, _, when_unknown = truth(self.context, chunk, self.when, field_name=field_name)
         else:
-            when_true = np.ones(len(chunk), dtype=bool)
-            when_unknown = np.zeros(len(chunk), dtype=bool)
+            when_true, when_unknown = chunk.every(True), chunk.every(False)
         _, check_false, check_unknown = truth(
             self.context, chunk, self.edit.check, field_name=field_name
         )

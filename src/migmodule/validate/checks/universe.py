@@ -65,8 +65,8 @@ class UniverseCheck(Check):
                 self.context, chunk, self.universe, field_name=f"universe of {m.id}"
             )
         else:
-            inside = np.ones(len(kinds), dtype=bool)
-            outside = unknown = np.zeros(len(kinds), dtype=bool)
+            inside, outside = chunk.every(True), chunk.every(False)
+            unknown = outside
         blank = (kinds == BLANK) | (kinds == NOT_APPLICABLE)
         asked = ~design
         if self.universe:
