@@ -224,3 +224,18 @@ def test_preparing_never_writes_into_the_file_values(tmp_path, monkeypatch, suff
         return next(r.details["values"] for r in found if r.question == "country_of_birth")
 
     assert "77" in bad_codes(plain) and "77" not in bad_codes(whole)
+
+
+def test_a_chunk_shares_one_read_only_mask_of_each_value():
+    from migmodule.validate.prepare import Chunk
+
+    chunk = Chunk(0, pd.DataFrame({"age": [1.0, 2.0, np.nan]}))
+    every, none = chunk.every(True), chunk.every(False)
+    assert every.tolist() == [True] * 3 and none.tolist() == [False] * 3
+    assert chunk.every(True) is every and chunk.blank_by_design("age") is none
+    with pytest.raises(ValueError):
+        every[0] = False  # shared by every check of the chunk: never written to
+    chunk.design_blank["age"] = np.array([False, True, False])
+    assert chunk.blank_by_design("age").tolist() == [False, True, False]
+    other = Chunk(0, pd.DataFrame({"age": [1.0]}))
+    assert other.every(True).tolist() == [True]  # a mask per chunk, of its length
