@@ -401,8 +401,6 @@ class DataSource:
     ) -> Iterator[RawChunk]:
         """Rows [start, stop) from the row groups holding them, in chunks of `chunk_size` rows
         counted from `start` (a whole-file read's chunks, when `start` is a multiple of it)."""
-        import pyarrow as pa
-
         start, stop = rows
         size = chunk_size or max(stop - start, 1)
         groups, at = _row_groups(parquet.metadata, start, stop)
@@ -420,12 +418,12 @@ class DataSource:
                 held += take
                 batch = batch.slice(take)
                 if held == size:
-                    yield RawChunk(self._parquet_frame(pa.concat_batches(pending)))
+                    yield RawChunk(self._parquet_frame(_joined(pending)))
                     pending, held = [], 0
             if at >= stop:
                 break
         if pending:
-            yield RawChunk(self._parquet_frame(pa.concat_batches(pending)))
+            yield RawChunk(self._parquet_frame(_joined(pending)))
 
     def _parquet_frame(self, batch: Any) -> pd.DataFrame:
         """A record batch as a frame: numbers as float64 straight from Arrow (`_plain_numbers`),
@@ -463,6 +461,13 @@ def _row_groups(metadata: Any, start: int, stop: int) -> tuple[list[int], int]:
             first = at if first is None else first
         at += size
     return groups, first or 0
+
+
+def _joined(batches: list[Any]) -> Any:
+    """Record batches as one (a single one as it is: concat_batches copies)."""
+    import pyarrow as pa
+
+    return batches[0] if len(batches) == 1 else pa.concat_batches(batches)
 
 
 def _rows_of(raw: RawChunk, low: int, high: int) -> RawChunk:

@@ -116,13 +116,13 @@ def validate_data(
     """
     started = time.perf_counter()
     settings = ValidationSettings.given(settings, options)
-    if settings.jobs != 1:  # the worker processes' server starts while the files are planned
-        from migmodule.validate.jobs import warm_up
-
-        warm_up()
     selection = Selection.of(settings.checks, settings.skip)
     adapted, profile_dir = adapted_for_run(module, profile, country, reference_date, params)
     plans = plan_files(adapted, data, profile_dir, settings)
+    if settings.jobs != 1:  # the worker processes' server starts while the run is set up
+        from migmodule.validate.jobs import warm_up
+
+        warm_up(plans.values(), settings)
     run = Run(adapted, plans, settings, selection, progress)
     results = run.run_checks()
     files: dict[str, dict[str, Any]] = {}

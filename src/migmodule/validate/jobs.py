@@ -29,6 +29,7 @@ import dataclasses
 import multiprocessing
 import os
 import signal
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as StillRunning
 from typing import TYPE_CHECKING, Any
@@ -146,9 +147,12 @@ def _context() -> Any:
     return context
 
 
-def warm_up() -> None:
+def warm_up(plans: Iterable[FilePlan], settings: ValidationSettings) -> None:
     """Start the server the workers are forked from ("forkserver"), which imports migmodule
-    (0.5 s and more), now, while the parent plans the run and reads the files' metadata."""
+    (0.5 s and more), now, while the parent sets up the run and reads the files before the one
+    split (when a file of `plans` is split)."""
+    if not any(len(pieces(plan.source, settings)) > 1 for plan in plans):
+        return
     if _context().get_start_method() == "forkserver":
         from multiprocessing import forkserver
 
