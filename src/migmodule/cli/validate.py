@@ -109,10 +109,11 @@ from migmodule.codes import MigmoduleError, reaches
     default=1,
     show_default=True,
     help="Check each large file with N local processes (0: one per CPU), a range of its rows "
-    "each, merged into the same report. Parquet, .dta, .sav/.zsav and SAS files of at least "
-    "250,000 rows a process are split; a CSV file is not (its records are not counted before "
+    "each, merged into the same report. Parquet, .dta, .sav/.zsav and SAS files are split in "
+    "ranges of at least 1,000,000 rows; a CSV file is not (its records are not counted before "
     "it is read); the files of a level given as several files are checked side by side. Each "
-    "process holds its own chunks: peak memory grows with N (docs/validation.md).",
+    "process holds its own chunks and the run's values: peak memory grows with N (about 0.85 GB "
+    "for 10M rows with N=2, against 0.4 GB with N=1; docs/validation.md).",
 )
 @handle_errors
 def validate(
