@@ -52,12 +52,35 @@ def no_parsing(monkeypatch) -> None:
         raise AssertionError("parsed again instead of read from the cache")
 
     monkeypatch.setattr(load, "_parse_yaml", refuse)
+    monkeypatch.setattr(load, "_module_of", refuse)
     monkeypatch.setattr(i18n, "_parse_catalogue", refuse)
 
 
 def loaded(path: Path) -> tuple[dict, dict]:
     spec = load_spec_file(path)
     return spec.module.model_dump(mode="json"), dict(spec.lines)
+
+
+def test_a_module_read_back_is_the_validated_one(folder, monkeypatch):
+    """The typed module is cached too: equal to a fresh one, field by field and in its lookups,
+    and still frozen."""
+    monkeypatch.setenv(cache.CACHE_ENV, "off")
+    fresh()
+    validated = load_spec_file(CENSUS).module
+    monkeypatch.setenv(cache.CACHE_ENV, str(folder))
+    fresh()
+    load_spec_file(CENSUS)
+    assert len(entries(folder, "module")) == 1
+    fresh()
+    no_parsing(monkeypatch)
+    read_back = load_spec_file(CENSUS).module
+    assert read_back is not validated and read_back == validated
+    assert read_back.model_dump() == validated.model_dump()
+    assert read_back.model_fields_set == validated.model_fields_set
+    assert list(read_back.question_by_id) == list(validated.question_by_id)
+    assert read_back.status == validated.status and read_back.ref == validated.ref
+    with pytest.raises(ValueError, match="frozen"):
+        read_back.questions[0].id = "renamed"
 
 
 def test_a_cache_hit_gives_the_spec_a_fresh_parse_gives(folder, monkeypatch):
@@ -102,7 +125,7 @@ def test_an_edited_file_is_parsed_again(folder, tmp_path):
     after = load_spec_file(copy).module
     assert after.title["en"] == "An edited title"
     assert before.title["en"] == title
-    assert len(entries(folder)) == 2
+    assert len(entries(folder)) == len(entries(folder, "module")) == 2
 
 
 @pytest.mark.parametrize("blocked", ["a file where the folder should be", "off"])

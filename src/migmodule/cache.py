@@ -22,7 +22,7 @@ import io
 import os
 import pickle
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import TypeVar
 
@@ -76,23 +76,29 @@ def entry_path(kind: str, parts: Iterable[bytes | str]) -> Path | None:
     hasher = hashlib.blake2b(digest_size=20)
     for part in (__version__, sys.version, kind, *parts):
         data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
-        hasher.update(
-            len(data).to_bytes(8, "little")
-        )  # lengths keep ("ab","c") apart from ("a","bc")
+        # each part's length first, so that ("ab", "c") and ("a", "bc") differ
+        hasher.update(len(data).to_bytes(8, "little"))
         hasher.update(data)
     return folder / f"{kind}-{hasher.hexdigest()}.pickle"
 
 
-def cached(kind: str, parts: Iterable[bytes | str], build: Callable[[], T]) -> T:
+def cached(
+    kind: str,
+    parts: Iterable[bytes | str],
+    build: Callable[[], T],
+    classes: Collection[tuple[str, str]] = (),
+) -> T:
     """The value `build()` returns for `parts`, read from the cache when an earlier run stored it.
 
     `kind` names the entry's family ("yaml", "catalogue"); `parts` must hold everything the value
     depends on (the file's bytes, a `code_stamp` of the code that builds it). An exception from
-    `build` goes to the caller and nothing is stored.
+    `build` goes to the caller and nothing is stored. The value is plain data and dates, and the
+    objects of `classes` ((module, class name) pairs: the program's own models, whose state is
+    plain data too); an entry naming any other class is not loaded.
     """
     path = entry_path(kind, parts)
     if path is not None:
-        found = _read(path)
+        found = _read(path, frozenset(classes))
         if found is not None:
             return found[0]
     value = build()
@@ -102,20 +108,25 @@ def cached(kind: str, parts: Iterable[bytes | str], build: Callable[[], T]) -> T
 
 
 class _PlainDataUnpickler(pickle.Unpickler):
-    """Pickle is fast for the program's own plain data; this unpickler loads nothing but that
-    data and dates, so even a tampered entry can name no other class or function."""
+    """Pickle is fast for the program's own data in its own folder; this unpickler loads nothing
+    but plain data, dates and the classes it is given, so even a tampered entry can name no other
+    class or function."""
 
-    ALLOWED = frozenset(
+    DATES = frozenset(
         ("datetime", name) for name in ("date", "datetime", "time", "timedelta", "timezone")
     )
 
+    def __init__(self, file: io.BytesIO, classes: frozenset[tuple[str, str]]):
+        super().__init__(file)
+        self.allowed = self.DATES | classes
+
     def find_class(self, module: str, name: str):  # noqa: ANN201 (pickle's signature)
-        if (module, name) not in self.ALLOWED:
+        if (module, name) not in self.allowed:
             raise pickle.UnpicklingError(f"{module}.{name} is not plain data")
         return super().find_class(module, name)
 
 
-def _read(path: Path) -> tuple[object] | None:
+def _read(path: Path, classes: frozenset[tuple[str, str]] = frozenset()) -> tuple[object] | None:
     """(value,) of a sound entry; None for a missing, unreadable, truncated or altered one."""
     try:
         with open(path, "rb") as handle:
@@ -133,7 +144,7 @@ def _read(path: Path) -> tuple[object] | None:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return (_PlainDataUnpickler(io.BytesIO(payload)).load(),)
+        return (_PlainDataUnpickler(io.BytesIO(payload), classes).load(),)
     except (pickle.UnpicklingError, EOFError, ValueError, TypeError):
         return None
     finally:
