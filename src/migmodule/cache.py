@@ -33,7 +33,7 @@ T = TypeVar("T")
 CACHE_ENV = "MIGMODULE_CACHE_DIR"
 OFF = frozenset({"off", "0", "no", "none"})
 FORMAT = b"migmodule-cache 1\n"  # bump when the layout of an entry changes
-MAX_ENTRIES = 400  # past this, the oldest half is removed when an entry is written
+MAX_ENTRIES = 200  # past this, the oldest half is removed when an entry is written
 
 
 def cache_dir() -> Path | None:
