@@ -239,3 +239,39 @@ def test_a_chunk_shares_one_read_only_mask_of_each_value():
     assert chunk.blank_by_design("age").tolist() == [False, True, False]
     other = Chunk(0, pd.DataFrame({"age": [1.0]}))
     assert other.every(True).tolist() == [True]  # a mask per chunk, of its length
+
+
+CASTABLE = [
+    "1", "1.5", "-2", "+3", "1e3", "1E-2", ".5", "5.", "inf", "-inf", "Infinity", "nan", "NaN",
+    "nAn", "12345678901234567890", "9007199254740993", "1e400", "-0", "-0.0", "00012", "+.5",
+    "INF", "1.0e+10", "0.1000000000000000055511151231257827", None,
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("chunks", [1, 3])
+def test_arrow_cast_of_a_column_of_numbers_is_the_polars_one(monkeypatch, chunks):
+    """Every cell casts as it is: Arrow reads the column, with the numbers and the "not a number"
+    cells polars and pandas give (NaN spellings asked of pandas again); one odd cell and the
+    column goes to polars as before."""
+    import pyarrow as pa
+
+    from migmodule.validate import prepare as prep
+
+    cells = CASTABLE * 3
+    parts = np.array_split(np.array(cells, dtype=object), chunks)
+    arrow = pa.chunked_array([pa.array(list(p), pa.large_string()) for p in parts])
+    column = pd.Series(pd.arrays.ArrowStringArray(arrow))
+    frame = pd.DataFrame({"c": column, "odd": pd.Series(cells[:-1] + ["  7 "], dtype="str")})
+    assert prep._arrow_numbers(frame["c"]) is not None
+    assert prep._arrow_numbers(frame["odd"]) is None  # a padded cell: polars, cell by cell
+    got = prep.parse_columns(frame, ["c", "odd"])
+    monkeypatch.setattr(prep, "_arrow_numbers", lambda column: None)
+    expected = prep.parse_columns(frame, ["c", "odd"])
+    for name in ("c", "odd"):
+        (numbers, not_number), (want, want_not) = got[name], expected[name]
+        np.testing.assert_array_equal(numbers, want)
+        np.testing.assert_array_equal(np.signbit(numbers), np.signbit(want))
+        np.testing.assert_array_equal(not_number, want_not)
+    numbers, not_number = got["c"]
+    assert not_number[cells.index("nan")] and not not_number[cells.index(None)]
+    assert numbers[cells.index("9007199254740993")] == 2.0**53

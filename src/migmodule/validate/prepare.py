@@ -288,14 +288,26 @@ def parse_columns(
     not three per column). A cell polars cannot read (text, or a space polars does not strip
     such as U+001C) is asked of pandas again, by distinct value, so that both agree on every
     spelling; a column that is not all text (mixed objects) is read by pandas as before.
-    No text column (Parquet, Stata, SPSS files of numbers): polars is not imported at all."""
+    An Arrow-backed column whose every cell casts as it is (a CSV column of numbers and blanks)
+    is cast by Arrow instead (`_arrow_numbers`), three times faster than the hand-over to polars
+    and its cast. No text column (Parquet, Stata, SPSS files of numbers), or none that Arrow
+    cannot cast: polars is not imported at all."""
     if not names:
         return {}
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    left = []
+    for name in dict.fromkeys(names):
+        cast = _arrow_numbers(frame[name])
+        if cast is None:
+            left.append(name)
+        else:
+            out[name] = _asked_again(frame[name], *cast)
+    if not left:
+        return out
     import polars as pl
 
-    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     columns = []
-    for name in dict.fromkeys(names):
+    for name in left:
         try:  # pandas' Arrow-backed text is handed over without a copy
             text = pl.from_pandas(frame[name])
         except (TypeError, ValueError, pl.exceptions.PolarsError):  # not every cell is text
@@ -328,13 +340,50 @@ def parse_columns(
             failed = failed[
                 np.isnan(again) & (stripped.str.len_bytes().fill_null(0) > 0).to_numpy()
             ]
-        if len(failed):  # then by pandas, by distinct value, so that both agree on every spelling
-            codes, distinct = pd.factorize(frame[name].iloc[failed])
-            again, again_not = _parse_numbers_pandas(pd.Series(np.asarray(distinct, dtype=object)))
-            numbers[failed] = again[codes]
-            not_number[failed] = again_not[codes]
-        out[name] = (numbers, not_number)
+        out[name] = _asked_again(frame[name], numbers, failed, not_number)
     return out
+
+
+def _asked_again(
+    column: pd.Series, numbers: np.ndarray, failed: np.ndarray, not_number: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The cells at `failed` (positions a fast cast left NaN) read by pandas, by distinct value,
+    so that the fast casts and pandas agree on every spelling: (numbers, not a number)."""
+    if len(failed):
+        if not numbers.flags.writeable:
+            numbers = numbers.copy()
+        codes, distinct = pd.factorize(column.iloc[failed])
+        again, again_not = _parse_numbers_pandas(pd.Series(np.asarray(distinct, dtype=object)))
+        numbers[failed] = again[codes]
+        not_number[failed] = again_not[codes]
+    return numbers, not_number
+
+
+def _arrow_numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(numbers, positions left NaN by the cast, all False) of an Arrow-backed text column whose
+    every cell casts to a number as it is, or None (a padded, blank or text cell: Arrow refuses
+    the whole column, which polars then reads cell by cell). Arrow and polars read every spelling
+    both accept alike (correctly rounded, "-0" as -0.0, "nan" as NaN): the NaNs ("nan", "NaN")
+    and missing cells are told apart as polars' are, and pandas reads the NaNs again."""
+    to_arrow = getattr(column.array, "__arrow_array__", None)
+    if to_arrow is None:
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = to_arrow()
+    if not (pa.types.is_string(cells.type) or pa.types.is_large_string(cells.type)):
+        return None
+    try:
+        cast = pc.cast(cells, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    numbers = np.asarray(cast.to_numpy(), dtype=np.float64)
+    failed = np.flatnonzero(np.isnan(numbers))
+    if len(failed):  # NaN: a missing cell, or a cell spelling NaN ("nan"), for pandas to read
+        present = np.asarray(pc.is_valid(cells).to_numpy(), dtype=bool)
+        failed = failed[present[failed]]
+    return numbers, failed, np.zeros(len(numbers), dtype=bool)
 
 
 # Cells of one column of one chunk that do not cast as they are, beyond which polars strips them
