@@ -419,3 +419,15 @@ def test_a_text_without_a_date_does_not_write_the_date_in_words(monkeypatch):
         "born in " + text.placeholder_values(module, params, "en", set())["COUNTRY_NAME"]
     )
     assert text.fill("no placeholder", module, params, "en") == "no placeholder"
+
+
+def test_no_home_folder_means_no_cache(monkeypatch, tmp_path):
+    """A service account without a home folder: no folder named ~ is made where the command runs."""
+    monkeypatch.delenv(cache.CACHE_ENV, raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(cache.sys, "platform", "linux")
+    monkeypatch.setattr(cache.Path, "home", classmethod(lambda cls: cls("~")))
+    monkeypatch.chdir(tmp_path)
+    assert cache.cache_dir() is None
+    assert cache.cached("test", [b"no home"], lambda: 42) == 42
+    assert list(tmp_path.iterdir()) == []

@@ -37,17 +37,28 @@ MAX_ENTRIES = 200  # past this, the oldest half is removed when an entry is writ
 
 
 def cache_dir() -> Path | None:
-    """The cache folder (not created here), or None when the user turned the cache off."""
+    """The cache folder (not created here), or None when the user turned the cache off or the
+    user has no home folder to hold it (a service account without one)."""
     chosen = os.environ.get(CACHE_ENV, "").strip()
     if chosen:
         return None if chosen.lower() in OFF else Path(chosen).expanduser()
     if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / "migmodule" / "Cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "migmodule"
-    base = os.environ.get("XDG_CACHE_HOME", "").strip()
-    return (Path(base) if base else Path.home() / ".cache") / "migmodule"
+        local = os.environ.get("LOCALAPPDATA", "").strip()
+        folder = (Path(local) if local else _home() / "AppData" / "Local") / "migmodule" / "Cache"
+    elif sys.platform == "darwin":
+        folder = _home() / "Library" / "Caches" / "migmodule"
+    else:
+        base = os.environ.get("XDG_CACHE_HOME", "").strip()
+        folder = (Path(base) if base else _home() / ".cache") / "migmodule"
+    # "~" left as it is (no home found) would make a folder named ~ wherever the command runs
+    return folder if folder.is_absolute() else None
+
+
+def _home() -> Path:
+    try:
+        return Path.home()
+    except RuntimeError:  # no HOME and no entry in the password database
+        return Path("~")
 
 
 def code_stamp(*source_files: str) -> str:
