@@ -1,11 +1,12 @@
 """A private on-disk cache of what the program derives from files that seldom change (a module's
-parsed YAML with its line numbers, a language's catalogue), so that each run does not parse them
-again: every command is a new process, and parsing was a fifth of a small validation's time.
+parsed YAML with its line numbers and its typed module, a language's catalogue), so that each run
+does not parse them again: every command is a new process, and parsing and building the models
+was a quarter of a small validation's time.
 
 An entry is keyed by the file's bytes, the code that derived the value and the versions of
-migmodule, Python and PyYAML: an edited file or a new release is a new key, never a stale value.
-Only plain data is cached (dicts, lists, text, numbers, dates), never an error: a file that does
-not parse raises its coded error on every run.
+migmodule, Python, PyYAML and pydantic: an edited file or a new release is a new key, never a
+stale value. Plain data (dicts, lists, text, numbers, dates) and the spec's own models are
+cached, never an error: a file that does not parse raises its coded error on every run.
 
 Where it lives: `$MIGMODULE_CACHE_DIR`, else `%LOCALAPPDATA%\\migmodule\\Cache` on Windows,
 `~/Library/Caches/migmodule` on macOS, `$XDG_CACHE_HOME/migmodule` or `~/.cache/migmodule`
@@ -156,8 +157,8 @@ def _read(path: Path, classes: frozenset[tuple[str, str]] = frozenset()) -> tupl
     gc.disable()
     try:
         return (_PlainDataUnpickler(io.BytesIO(payload), classes).load(),)
-    except (pickle.UnpicklingError, EOFError, ValueError, TypeError):
-        return None
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+        return None  # not loadable by this code (its key should have told): built again
     finally:
         if collecting:
             gc.enable()
