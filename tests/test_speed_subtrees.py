@@ -275,3 +275,30 @@ def test_arrow_cast_of_a_column_of_numbers_is_the_polars_one(monkeypatch, chunks
     numbers, not_number = got["c"]
     assert not_number[cells.index("nan")] and not not_number[cells.index(None)]
     assert numbers[cells.index("9007199254740993")] == 2.0**53
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [None, "007", "+7", "-0", "1234567890123456789", "-9223372036854775808", " 12", "12.0", "x"],
+)
+def test_text_ids_cast_at_once_split_as_the_pattern_does(monkeypatch, odd):
+    """A CSV id column of plain whole numbers (and blanks) is cast to int64 at once; one cell
+    written otherwise ("007" is text, "12.0" is 12, 19 digits are text) and the column is
+    split by the trim and the pattern, as before: the same split either way."""
+    from migmodule.validate import keys
+
+    cells = ["1", "17", None, "-3", "999999999999999999", "1", odd]
+    column = pd.Series(cells, dtype="str")
+    fast = keys._canonical_ints(column)
+    assert (fast is not None) == (odd is None)
+    got = keys._split(column)
+    monkeypatch.setattr(keys, "_canonical_ints", lambda column: None)
+    expected = keys._split(column)
+    for a, b in zip(got, expected, strict=True):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)
+    frame = pd.DataFrame({"hh": column})
+    monkeypatch.undo()
+    fast_keys = id_keys(frame)
+    monkeypatch.setattr(keys, "_canonical_ints", lambda column: None)
+    assert fast_keys.tolist() == id_keys(frame).tolist()
