@@ -197,20 +197,25 @@ def _polars(frame: pd.DataFrame):
 TIME = Path("/usr/bin/time")
 
 
-def run(command: list[str]) -> tuple[float, float, float]:
+def run(command: list[str], tree: bool = False) -> tuple[float, float, float]:
     """Wall time (s), peak resident memory (MB) and CPU time (user + system, s) of one whole
     process, its output discarded. On a shared machine the CPU time moves less with the load
     than the wall time (which waits for a core), so both are given.
 
     The peak comes from GNU time when it is there: a child's ru_maxrss (wait4) starts from the
     high-water mark of the process that forked it, so a bench process that held a big frame
-    would show its own peak for every child. GNU time is a small process of its own."""
+    would show its own peak for every child. GNU time is a small process of its own.
+
+    `tree`: the process starts others (validate --jobs: a server and its workers), whose memory
+    GNU time does not see and whose CPU time wait4 may not (the workers are the server's
+    children): both are then sampled from the whole process tree (`TreeSampler`)."""
     report = DATA / "time.out"
     timed_command = (
         [str(TIME), "-f", "%M", "-o", str(report), *command] if TIME.exists() else command
     )
     started = time.perf_counter()
     process = subprocess.Popen(timed_command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    sampler = TreeSampler(process.pid) if tree else None
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -222,7 +227,55 @@ def run(command: list[str]) -> tuple[float, float, float]:
         lines = [line for line in report.read_text().splitlines() if line.strip().isdigit()]
         peak_kb = int(lines[-1]) if lines else peak_kb
     cpu = usage.ru_utime + usage.ru_stime  # the child's and its waited-for children's
+    if sampler is not None:
+        sampler.stop()
+        return seconds, max(sampler.peak_mb, peak_kb / 1024), max(sampler.cpu_s, cpu)
     return seconds, peak_kb / 1024, cpu
+
+
+class TreeSampler:
+    """The peak of the summed memory of a process and all its descendants, sampled every 20 ms
+    (proportional set size where the system gives it, so pages the workers share with their
+    server count once; else resident size), and their CPU time (the last seen of each)."""
+
+    def __init__(self, pid: int, every: float = 0.02):
+        import threading
+
+        import psutil
+
+        self.psutil, self.root, self.every = psutil, psutil.Process(pid), every
+        self.peak_mb, self.cpu = 0.0, {}
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+        self.thread.start()
+
+    def _loop(self) -> None:
+        psutil = self.psutil
+        while not self.done.is_set():
+            try:
+                processes = [self.root, *self.root.children(recursive=True)]
+            except psutil.Error:
+                return
+            total = 0
+            for process in processes:
+                try:
+                    with process.oneshot():
+                        info = process.memory_full_info()
+                        times = process.cpu_times()
+                except psutil.Error:
+                    continue
+                total += getattr(info, "pss", info.rss)
+                self.cpu[process.pid] = times.user + times.system
+            self.peak_mb = max(self.peak_mb, total / 2**20)
+            self.done.wait(self.every)
+
+    def stop(self) -> None:
+        self.done.set()
+        self.thread.join()
+
+    @property
+    def cpu_s(self) -> float:
+        return sum(self.cpu.values())
 
 
 def compile_bytecode() -> None:
@@ -236,8 +289,9 @@ def compile_bytecode() -> None:
     compileall.compile_dir(Path(migmodule.__file__).parent, quiet=1)
 
 
-def validate_command(path: Path, profile: Path) -> list[str]:
-    return [MIGMODULE, "validate", str(path), "-p", str(profile)]
+def validate_command(path: Path, profile: Path, jobs: int = 1) -> list[str]:
+    command = [MIGMODULE, "validate", str(path), "-p", str(profile)]
+    return command if jobs == 1 else [*command, "--jobs", str(jobs)]
 
 
 def reader_used(path: str | Path, columns: list[str]) -> str:
@@ -263,51 +317,60 @@ def checks_run(path: Path, profile: Path) -> int:
     return len(validate_data(path, profile=profile, chunk_size=20_000).results)
 
 
-def compare(fmt: str, path: Path, profile: Path, repeat: int) -> dict:
-    """Interleaved whole-process timings of the reference read, the floor and validate; medians
-    and ratios."""
+def compare(fmt: str, path: Path, profile: Path, repeat: int, jobs=(1,)) -> dict:
+    """Interleaved whole-process timings of the reference read, the floor and validate (with
+    each --jobs value); medians and ratios. The top-level figures are the first --jobs value's."""
     reference = REFERENCE[fmt]
     columns = columns_read(path, profile)
     checks = checks_run(path, profile)
     floor_command = [sys.executable, "-c", FLOOR, str(path), ",".join(columns), str(checks)]
-    reads, validations, read_cpu, validate_cpu, floors = [], [], [], [], []
+    reads, read_cpu, floors = [], [], []
+    walls: dict[int, list[float]] = {n: [] for n in jobs}
+    cpus: dict[int, list[float]] = {n: [] for n in jobs}
     for _ in range(repeat):
         seconds, _, cpu = run([sys.executable, "-c", READ[reference], str(path)])
         reads.append(seconds)
         read_cpu.append(cpu)
         floors.append(run(floor_command)[0])
-        seconds, _, cpu = run(validate_command(path, profile))
-        validations.append(seconds)
-        validate_cpu.append(cpu)
-    read_s, validate_s = float(np.median(reads)), float(np.median(validations))
-    read_c, validate_c = float(np.median(read_cpu)), float(np.median(validate_cpu))
+        for n in jobs:
+            seconds, _, cpu = run(validate_command(path, profile, n), tree=n != 1)
+            walls[n].append(seconds)
+            cpus[n].append(cpu)
+    read_s, read_c = float(np.median(reads)), float(np.median(read_cpu))
     floor_s = float(np.median(floors))
+    by_jobs = {}
+    for n in jobs:
+        wall, cpu = float(np.median(walls[n])), float(np.median(cpus[n]))
+        by_jobs[n] = {
+            "validate_s": round(wall, 2),
+            "ratio": round(wall / read_s, 2),
+            "validate_cpu_s": round(cpu, 2),
+            "cpu_ratio": round(cpu / read_c, 2),
+            "validate_runs_s": [round(x, 2) for x in walls[n]],
+        }
     return {
         "file": path.name,
         "reference": reference,
         "reader": reader_used(path, columns),
         "columns_read": len(columns),
         "read_s": round(read_s, 2),
-        "validate_s": round(validate_s, 2),
-        "ratio": round(validate_s / read_s, 2),
+        **by_jobs[jobs[0]],
         "read_cpu_s": round(read_c, 2),
-        "validate_cpu_s": round(validate_c, 2),
-        "cpu_ratio": round(validate_c / read_c, 2),
         "checks": checks,
         "floor_s": round(floor_s, 2),
         "floor_ratio": round(floor_s / read_s, 2),
         "read_runs_s": [round(x, 2) for x in reads],
-        "validate_runs_s": [round(x, 2) for x in validations],
+        "jobs": {str(n): figures for n, figures in by_jobs.items()},
     }
 
 
-def speed(rows: int, repeat: int, formats) -> dict:
+def speed(rows: int, repeat: int, formats, jobs=(1,)) -> dict:
     _, questions = chosen_questions()
     profile = write_profile(questions)
     paths = make_files(rows, formats)
     results: dict = {"rows": rows, "variables": TOTAL_VARIABLES, "repeat": repeat}
     for fmt in formats:
-        results[fmt] = compare(fmt, paths[fmt], profile, repeat)
+        results[fmt] = compare(fmt, paths[fmt], profile, repeat, jobs)
     return results
 
 
@@ -387,19 +450,21 @@ def scaling(rows: int, repeat: int, parts: int = 4) -> dict:
     return {name: round(float(np.median(t)), 2) for name, t in times.items()}
 
 
-def memory(rows: int, formats) -> dict:
-    """Peak RSS of a validation of each file (GNU time), with its time."""
+def memory(rows: int, formats, jobs=(1,)) -> dict:
+    """Peak memory of a validation of each file, with its time, for each --jobs value (with
+    several processes, the peak of their sum: TreeSampler)."""
     _, questions = chosen_questions()
     profile = write_profile(questions)
     paths = repeated_files(rows, 1_000_000, formats)
     found = {}
     for fmt in formats:
-        seconds, peak, _ = run(validate_command(paths[fmt], profile))
-        found[fmt] = {
-            "file": paths[fmt].name,
-            "seconds": round(seconds, 1),
-            "peak_rss_mb": round(peak),
-        }
+        for n in jobs:
+            seconds, peak, _ = run(validate_command(paths[fmt], profile, n), tree=n != 1)
+            found[fmt if n == 1 else f"{fmt}, --jobs {n}"] = {
+                "file": paths[fmt].name,
+                "seconds": round(seconds, 1),
+                "peak_rss_mb": round(peak),
+            }
     return found
 
 
@@ -415,10 +480,17 @@ def main() -> None:
     parser.add_argument("--memory-formats", default="parquet,csv,dta")
     parser.add_argument("--scaling", action="store_true", help="also local vs dask 1, 2 workers")
     parser.add_argument("--no-speed", action="store_true", help="skip the ratios")
+    parser.add_argument(
+        "--jobs",
+        default="1",
+        help="validate --jobs values to time, comma-separated (e.g. 1,2; with several processes "
+        "memory and CPU are summed over the process tree)",
+    )
     args = parser.parse_args()
     formats = [f for f in args.formats.split(",") if f] if not args.no_speed else []
     compile_bytecode()
     repeat = max(args.repeat, 3)
+    jobs = tuple(int(n) for n in args.jobs.split(",") if n)
     results: dict = {"load_average_start": [round(x, 1) for x in os.getloadavg()]}
     if not args.no_speed:
         results["startup_s"] = startup(repeat)
@@ -427,7 +499,7 @@ def main() -> None:
                 f"start-up: migmodule {name}: {seconds['wall']} s, CPU {seconds['cpu']} s "
                 "(target < 0.4)"
             )
-        results.update(speed(args.rows, repeat, formats))
+        results.update(speed(args.rows, repeat, formats, jobs))
     if args.scaling:
         results["scaling_s"] = scaling(args.rows, repeat)
         for name, seconds in results["scaling_s"].items():
@@ -440,16 +512,21 @@ def main() -> None:
             f"CPU time {r['validate_cpu_s']} s / {r['read_cpu_s']} s = {r['cpu_ratio']}; "
             f"validation read {r['columns_read']} columns with: {r['reader']}"
         )
+        for n, figures in list(r["jobs"].items())[1:]:
+            print(
+                f"{fmt}: validate --jobs {n}: {figures['validate_s']} s = {figures['ratio']}; "
+                f"CPU time of every process {figures['validate_cpu_s']} s = {figures['cpu_ratio']}"
+            )
         print(
             f"{fmt}: floor (read those {r['columns_read']} columns, {2 * r['checks']} polars sums "
             f"for {r['checks']} checks, no migmodule) / {r['reference']}: {r['floor_s']} s / "
             f"{r['read_s']} s = {r['floor_ratio']}"
         )
     if args.memory:
-        results["memory"] = memory(args.memory_rows, args.memory_formats.split(","))
+        results["memory"] = memory(args.memory_rows, args.memory_formats.split(","), jobs)
         for fmt, m in results["memory"].items():
             print(
-                f"{fmt}: peak RSS of validate on {args.memory_rows:,} rows: {m['peak_rss_mb']} MB "
+                f"{fmt}: peak memory of validate on {args.memory_rows:,} rows: {m['peak_rss_mb']} MB "
                 f"(target < 500), {m['seconds']} s"
             )
     print_results(results)
