@@ -127,7 +127,7 @@ def test_ranges_of_one_file_give_the_single_process_report(tmp_path, kind, suffi
         assert mine, f"the scenario of {kind.__name__} does not build it"
 
 
-@pytest.mark.parametrize("suffix", [".parquet", ".sav"])
+@pytest.mark.parametrize("suffix", [".parquet", pytest.param(".sav", marks=pytest.mark.slow)])
 @pytest.mark.parametrize(
     "scenario", sorted(set(SCENARIOS.values()), key=lambda f: f.__name__), ids=lambda f: f.__name__
 )

@@ -90,7 +90,9 @@ def checked_in_processes(file_run: FileRun, split: list[Piece]) -> tuple[int, Ke
     workers = min(job_count(run.settings.jobs), len(split))
     context = _context()
     counter = context.Value("q", 0)  # rows read by the workers, for the progress bar
-    shared = dataclasses.replace(run, client=None, progress=None)
+    # The rules compiled anew in each worker: a compiled tree's shared subtrees are known by
+    # their object ids (expr/evaluate.py), which a pickled copy does not keep.
+    shared = dataclasses.replace(run, client=None, progress=None, expressions=None)
     executor = ProcessPoolExecutor(
         workers, mp_context=context, initializer=_start_worker, initargs=(shared, counter)
     )
@@ -134,6 +136,18 @@ class _LocalTasks:
         self.tell(min(max(merged_rows, self.counter.value), self.total), done=done)
 
 
+# Imported once by the server, not by each worker on its first piece (the readers are imported
+# when a file is first read; importing polars starts none of its threads).
+_PRELOAD = [
+    __name__,
+    "migmodule.validate.engine",
+    "pyarrow.parquet",
+    "polars",
+    "polars_readstat",
+    "pyreadstat",
+]
+
+
 def _context() -> Any:
     """The multiprocessing context of the workers: the platform's, except "forkserver" for
     "fork" (polars in a forked child hangs), with migmodule imported once in the server."""
@@ -143,7 +157,7 @@ def _context() -> Any:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__, "migmodule.validate.engine"])
+    context.set_forkserver_preload(_PRELOAD)
     return context
 
 
