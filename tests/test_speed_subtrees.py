@@ -302,3 +302,25 @@ def test_text_ids_cast_at_once_split_as_the_pattern_does(monkeypatch, odd):
     fast_keys = id_keys(frame)
     monkeypatch.setattr(keys, "_canonical_ints", lambda column: None)
     assert fast_keys.tolist() == id_keys(frame).tolist()
+
+
+def test_shared_results_live_with_the_chunk_being_checked():
+    """A check context keeps the shared subtrees' results of one chunk at a time (a parent
+    file's chunks are kept for its child files: their rules' results are not)."""
+    from migmodule.validate.checks.base import Context, truth
+    from migmodule.validate.prepare import Chunk
+    from validate_helpers import mini
+
+    context = Context(mini(), "person", "p.csv", {"age", "country_of_birth"})
+    first, second = Chunk(0, rows(30)), Chunk(30, rows(30, seed=9))
+    kept = context.subtrees(first)
+    assert context.subtrees(first) is kept
+    truth(context, first, "known(age) and age >= 15")
+    truth(context, first, "not known(age) or age >= 15")
+    assert kept  # `known(age)` and `age >= 15`, once each
+    assert context.subtrees(second) is not kept and context.subtrees(second) == {}
+    true, false, _ = truth(context, second, "known(age) and age >= 15")
+    alone = evaluate_truth(context.module, "known(age) and age >= 15", second.values, KENYA)
+    np.testing.assert_array_equal(true, alone[0])
+    np.testing.assert_array_equal(false, alone[1])
+    assert not hasattr(first, "subtrees")

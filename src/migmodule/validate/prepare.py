@@ -180,7 +180,6 @@ class Chunk:
     # evaluated conditions: (true, false, unknown) read-only masks per expression (checks.base)
     cache: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
     columns_read: dict = field(default_factory=dict)  # the evaluator's columns, read once
-    subtrees: dict = field(default_factory=dict)  # and the subtrees rules share, evaluated once
     # Flat files: per ancestor level read from this file, its units' identifiers (hash, columns).
     units: dict[str, tuple[np.ndarray | None, pd.DataFrame | None]] = field(default_factory=dict)
     rows: np.ndarray | None = None  # 0-based file rows when this chunk is a subset (`take`)

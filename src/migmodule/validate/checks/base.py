@@ -72,6 +72,9 @@ class Context:
     language: str = "en"
     absent: set[str] = field(default_factory=set)  # names the rules may read that the data lack
     variables: dict[str, str] = field(default_factory=dict)  # question id -> the file's column
+    # The chunk being checked and the results of the subtrees its rules share (`truth`): kept
+    # here, one chunk at a time, not on the chunk, which a parent file keeps for its children.
+    _subtrees: tuple[Chunk, dict] | None = field(default=None, repr=False, compare=False)
 
     @property
     def module(self):
@@ -85,6 +88,13 @@ class Context:
     def expressions(self) -> PreparedExpressions:
         """Each rule compiled once for this file, reused for every chunk."""
         return PreparedExpressions(self.module, self.params)
+
+    def subtrees(self, chunk: Chunk) -> dict:
+        """The shared subtrees' results over `chunk` (`evaluate_truth(subtrees=...)`), a new
+        dict when another chunk comes."""
+        if self._subtrees is None or self._subtrees[0] is not chunk:
+            self._subtrees = (chunk, {})
+        return self._subtrees[1]
 
     def location(self, question: str | None = None, variable: str | None = None) -> Location:
         return Location(
@@ -139,7 +149,7 @@ def truth(
             undetermined=chunk.undetermined,
             columns=chunk.columns_read,
             prepared=context.expressions,
-            subtrees=chunk.subtrees,
+            subtrees=context.subtrees(chunk),
         )
     return found
 
