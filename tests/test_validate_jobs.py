@@ -265,10 +265,20 @@ def test_a_small_file_is_not_split(tmp_path, split_seen):
     assert jobs.row_ranges(DataSource(csv), 2, 2, 3) == [None]  # a CSV file is read whole
 
 
+def test_a_file_whose_rows_are_not_counted_is_read_whole(tmp_path):
+    import pyreadstat
+
+    pyreadstat.write_xport(persons(50).drop(columns="reasons"), str(tmp_path / "p.xpt"))
+    source = DataSource(tmp_path / "p.xpt")  # SAS transport: no row count in its header
+    assert source.n_rows is None and not source.splittable
+    assert jobs.row_ranges(source, 2, 2, 5) == [None]
+
+
 @pytest.mark.parametrize("suffix", [".parquet", ".dta", ".sav"])
 def test_a_range_reads_its_rows_only(tmp_path, suffix):
     frame = persons(50, seed=3)
     source = DataSource(write(frame, tmp_path / f"p{suffix}"))
+    assert source.splittable
     names = ["hh_id", "person_no", "age"]
     whole = pd.concat([c.frame for c in source.chunks(names, 7)], ignore_index=True)
     for rows in [(0, 17), (17, 34), (34, 50), (5, 6)]:
