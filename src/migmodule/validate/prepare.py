@@ -572,7 +572,7 @@ def _display(
     ):
         # Every cell a number or missing (NaN, as the text column has it): the numbers
         # themselves, not a million Python floats in an object column.
-        return pd.Series(numbers, index=column.index)
+        return pd.Series(numbers, index=column.index, copy=False)  # written to by no one
     shown = numbers.astype(object)
     if other.any():
         shown[other] = column[other].to_numpy(dtype=object)
@@ -582,7 +582,7 @@ def _display(
     for pos in big:
         exact = pd.to_numeric(pd.Series([str(column.iat[pos]).strip()], dtype=object))
         shown[pos] = exact.tolist()[0]
-    return pd.Series(shown, index=column.index, dtype=object)
+    return pd.Series(shown, index=column.index, dtype=object, copy=False)
 
 
 def _group_label(value: Any) -> str:
