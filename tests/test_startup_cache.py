@@ -192,7 +192,7 @@ def test_an_entry_naming_a_class_is_not_loaded(folder, monkeypatch):
     payload = pickle.dumps(Path("/somewhere"))  # a reduce to pathlib: a class to import
     path = cache.entry_path("test", [b"key"])
     path.parent.mkdir(parents=True)
-    path.write_bytes(cache.FORMAT + cache._digest(payload) + payload)
+    path.write_bytes(cache.FORMAT + cache.digest(payload) + payload)
     value = cache.cached("test", [b"key"], lambda: calls.append(1) or {"rebuilt": True})
     assert value == {"rebuilt": True}
     assert calls == [1]
@@ -431,3 +431,10 @@ def test_no_home_folder_means_no_cache(monkeypatch, tmp_path):
     assert cache.cache_dir() is None
     assert cache.cached("test", [b"no home"], lambda: 42) == 42
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("args", [("--version",), ("list",), ("--help",)])
+def test_the_quick_commands_do_not_import_the_cache(args):
+    from test_startup import imported_by
+
+    assert imported_by(*args, heavy=("migmodule.cache", "migmodule.startup")) == []

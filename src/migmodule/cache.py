@@ -76,7 +76,8 @@ def code_stamp(*source_files: str) -> str:
     return " ".join(marks)
 
 
-def _digest(data: bytes) -> bytes:
+def digest(data: bytes) -> bytes:
+    """A short digest of `data` (BLAKE2b, 20 bytes): what an entry's key or checksum holds."""
     return hashlib.blake2b(data, digest_size=20).digest()
 
 
@@ -149,7 +150,7 @@ def _read(path: Path, classes: frozenset[tuple[str, str]] = frozenset()) -> tupl
     if not blob.startswith(FORMAT) or len(blob) < head:
         return None
     payload = blob[head:]
-    if blob[len(FORMAT) : head] != _digest(payload):  # a torn or altered file: rebuilt
+    if blob[len(FORMAT) : head] != digest(payload):  # a torn or altered file: rebuilt
         return None
     # The collector would walk every object of the process (pandas' too) several times while
     # thousands of small dicts and tuples are made: paused, the load is ten times faster.
@@ -168,7 +169,7 @@ def _write(path: Path, value: object) -> None:
     """Store an entry atomically (a temporary file renamed over it); skipped silently when the
     folder cannot be made or written (read-only, full, no permission)."""
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    blob = FORMAT + _digest(payload) + payload
+    blob = FORMAT + digest(payload) + payload
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

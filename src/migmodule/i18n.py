@@ -59,7 +59,6 @@ from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 
-from migmodule import cache as disk_cache
 from migmodule.codes import Finding, Location, MigmoduleError, define
 from migmodule.escape import visible_controls
 
@@ -110,6 +109,8 @@ def catalogue(lang: str) -> dict[str, Any]:
     if lang not in files:
         raise MigmoduleError.of(LANG_UNKNOWN, option="language", value=lang, known=known())
     raw = files[lang].read_bytes()
+    from migmodule import cache as disk_cache  # here: `--version` needs no catalogue
+
     # Kept on disk between runs (migmodule/cache.py), keyed by the file's bytes and this code:
     # validate reads every catalogue (which languages are complete), 0.06 s of each run.
     parts = (raw, disk_cache.code_stamp(__file__, yaml.__file__), yaml.__version__)

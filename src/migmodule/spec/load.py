@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import hashlib
 import math
 import re
 from dataclasses import dataclass, field
@@ -14,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from migmodule import cache
 from migmodule.codes import Finding, Location, MigmoduleError
 from migmodule.io import note_input
 from migmodule.spec import codes
@@ -252,10 +250,12 @@ def _read_yaml_cached(
         return (*_parse_yaml(raw, shown), None)
     # The parse of a large file is kept on disk between runs (migmodule/cache.py), keyed by its
     # bytes and this parser's code: a built-in module took 0.08 s to parse on every run.
+    from migmodule import cache  # here: `list` and `--version` need neither hashlib nor pickle
+
     stamp = cache.code_stamp(__file__, yaml.__file__)
     parts = (raw, stamp, yaml.__version__, str(yaml.__with_libyaml__))
     data, lines = cache.cached("yaml", parts, lambda: _parse_yaml(raw, shown))
-    return data, lines, hashlib.blake2b(raw, digest_size=20).digest()
+    return data, lines, cache.digest(raw)
 
 
 # Files smaller than this are parsed every time: a profile or a small module parses in about a
@@ -371,6 +371,7 @@ def load_spec_file(path: str | Path) -> LoadedSpec:
         # The typed module of a large file is kept on disk too (migmodule/cache.py): its models
         # are built on first use (defer_build), so a run that only reads them back never builds
         # their validators (0.03 s), and validating 0.24 MB of YAML took 0.002 s more.
+        from migmodule import cache
         from migmodule.spec import model
 
         module = cache.cached(
@@ -410,6 +411,7 @@ def _model_stamp() -> tuple[str, ...]:
     import pydantic
     import pydantic_core
 
+    from migmodule import cache
     from migmodule.spec import model, patterns
 
     stamp = cache.code_stamp(model.__file__, patterns.__file__)
