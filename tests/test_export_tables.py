@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
@@ -503,8 +503,18 @@ def run_assignments(text: str, items: dict[str, float]) -> float | None:
     return None if value is None or value >= props.SPECIALS["NOTAPPL"] else value
 
 
+AGREE_ON_A_MISSING_CODE = Call(  # found by hypothesis: the branches "agree" only on known values
+    "coalesce",
+    (Call("if", (Binary("==", Name("answer"), Num(1)), Num(998), Name("age"))), Num(0)),
+)
+
+
 @props.SETTINGS
 @given(values, st.lists(rows, min_size=1, max_size=6))
+@example(
+    AGREE_ON_A_MISSING_CODE,
+    [{"age": 998, "years": None, "answer": None, "reasons": None, "birth_date": None}],
+)
 def test_cspro_derived_values_split_by_branch_agree_with_the_reference(tree, data):
     """A derived value reading if()/coalesce() (and rate() keyed by a coalesce()) is written as
     assignments split by the branch taken; run, each gives the reference's value or notappl."""

@@ -347,10 +347,14 @@ class LogicWriter:
             otherwise = on(remainder)
         else:  # if(test, then, other): unknown unless the test is decided or both agree
             test, then, other = call.args
+            # both branches agree: their values compared as values, known and equal, as the
+            # reference reads if(); never prepared again, which would read `998 == age` as "age
+            # is coded 998" (a rule's comparison with a literal missing-value code)
+            same = compiler.form(compiler.visit(fold(Binary("==", then, other), None), True))
             cases = [
                 (compiler.true_form(test), on(then)),
                 (compiler.false_form(test), on(other)),
-                (compiler.true_form(fold(Binary("==", then, other), None)), on(then)),
+                (same, on(then)),
             ]
             otherwise = on(UNKNOWN)
         lines: list[str] = []
