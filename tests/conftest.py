@@ -3,13 +3,34 @@
 Tests marked `slow` (whole-bank handouts, big chunked files) run in CI (the `CI` environment
 variable is set, as CI services and `.ci/run` do) or locally with `--runslow`; a plain local
 `pytest` skips them and says so.
+
+The run's cache folder (migmodule/cache.py) is a temporary one, removed at the end, unless
+MIGMODULE_CACHE_DIR is set: the tests neither read a developer's cache nor fill it.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 
 import pytest
+
+_CACHE_ENV = "MIGMODULE_CACHE_DIR"
+_TEMPORARY_CACHE: list[str] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if _CACHE_ENV not in os.environ:
+        folder = tempfile.mkdtemp(prefix="migmodule-test-cache-")
+        _TEMPORARY_CACHE.append(folder)
+        os.environ[_CACHE_ENV] = folder  # subprocesses (the CLI tests) inherit it
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for folder in _TEMPORARY_CACHE:
+        os.environ.pop(_CACHE_ENV, None)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
