@@ -324,3 +324,24 @@ def test_shared_results_live_with_the_chunk_being_checked():
     np.testing.assert_array_equal(true, alone[0])
     np.testing.assert_array_equal(false, alone[1])
     assert not hasattr(first, "subtrees")
+
+
+def test_a_pickled_copy_starts_without_the_object_ids_of_its_original(module):
+    """A worker process (--jobs, --engine dask) gets a pickled copy: the ids in `shared` name
+    the original's subtrees, so the copy starts empty and its results are the original's."""
+    import pickle
+
+    prepared = PreparedExpressions(module, KENYA)
+    frame = rows()
+    before = [evaluate_truth(module, t, frame, KENYA, self_id=s, prepared=prepared, subtrees={})
+              for t, s in RULES]  # fmt: skip
+    assert prepared.shared
+    copy = pickle.loads(pickle.dumps(prepared))
+    assert not copy.shared and copy.params == KENYA
+    twin = copy.module  # the copy's own module and parameters, as a worker has them
+    after = [evaluate_truth(twin, t, frame, copy.params, self_id=s, prepared=copy, subtrees={})
+             for t, s in RULES]  # fmt: skip
+    for got, expected in zip(after, before, strict=True):
+        for a, b in zip(got, expected, strict=True):
+            np.testing.assert_array_equal(a, b)
+    assert copy.shared and copy.shared.isdisjoint(prepared.shared)

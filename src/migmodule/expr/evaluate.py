@@ -660,6 +660,15 @@ class PreparedExpressions:
         self._nodes: dict[Node, Node] = {}
         self.shared: set[int] = set()
 
+    def __getstate__(self) -> dict[str, Any]:
+        """A copy (pickled for a worker process) keeps the module and the parameters and starts
+        with empty caches: `shared` holds object ids, which name other objects, or none, in the
+        copy's process."""
+        return {"module": self.module, "params": self.params}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["module"], state["params"])
+
     def tree(self, expression: str, self_id: str | None = None) -> Node:
         """The prepared tree of `expression` (with `.` meaning `self_id`): parsed and folded once
         per text, its raw-code comparisons marked once per `self_id`."""
