@@ -26,7 +26,7 @@ from migmodule.national.layer import NationalColumn, NationalLayer
 from migmodule.national.recode import Recode
 from migmodule.profile import Adapted
 from migmodule.spec.model import Question, QuestionType, SpecialKind
-from migmodule.validate.keys import describe_ids, id_keys
+from migmodule.validate.keys import arrow_text_cast, describe_ids, id_keys
 
 if TYPE_CHECKING:
     from migmodule.validate.plan import FilePlan
@@ -364,19 +364,13 @@ def _arrow_numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarra
     the whole column, which polars then reads cell by cell). Arrow and polars read every spelling
     both accept alike (correctly rounded, "-0" as -0.0, "nan" as NaN): the NaNs ("nan", "NaN")
     and missing cells are told apart as polars' are, and pandas reads the NaNs again."""
-    to_arrow = getattr(column.array, "__arrow_array__", None)
-    if to_arrow is None:
-        return None
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    cells = to_arrow()
-    if not (pa.types.is_string(cells.type) or pa.types.is_large_string(cells.type)):
+    found = arrow_text_cast(column, pa.float64())
+    if found is None:
         return None
-    try:
-        cast = pc.cast(cells, pa.float64())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
+    cells, cast = found
     numbers = np.asarray(cast.to_numpy(), dtype=np.float64)
     failed = np.flatnonzero(np.isnan(numbers))
     if len(failed):  # NaN: a missing cell, or a cell spelling NaN ("nan"), for pandas to read
