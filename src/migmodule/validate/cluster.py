@@ -164,8 +164,7 @@ def checked_on_cluster(
     count = len(plan.source.sources) if isinstance(plan.source, MultiSource) else 1
     window = window or max(2 * len(client.scheduler_info().get("workers", {})), 2)
     # what every task of the level shares (the module, the plans, the parent level's values)
-    # (the rules compiled anew on each worker, once: their shared subtrees are known by object
-    # ids, which a pickled copy does not keep)
+    # (the rules compiled anew on each worker, once: not sent, their caches are per process)
     copy = dataclasses.replace(run, client=None, progress=None, expressions=None)
     shared = client.scatter(copy, broadcast=True)
     tasks = _DaskTasks(client, shared, plan, uuid.uuid4().hex[:8])

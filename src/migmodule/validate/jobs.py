@@ -90,8 +90,8 @@ def checked_in_processes(file_run: FileRun, split: list[Piece]) -> tuple[int, Ke
     workers = min(job_count(run.settings.jobs), len(split))
     context = _context()
     counter = context.Value("q", 0)  # rows read by the workers, for the progress bar
-    # The rules compiled anew in each worker: a compiled tree's shared subtrees are known by
-    # their object ids (expr/evaluate.py), which a pickled copy does not keep.
+    # The rules compiled anew in each worker (not sent: their caches are per process, and
+    # PreparedExpressions pickles without them anyway, its shared subtrees being object ids).
     shared = dataclasses.replace(run, client=None, progress=None, expressions=None)
     executor = ProcessPoolExecutor(
         workers, mp_context=context, initializer=_start_worker, initargs=(shared, counter)
