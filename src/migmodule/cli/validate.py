@@ -112,8 +112,9 @@ from migmodule.codes import MigmoduleError, reaches
     "each, merged into the same report. Parquet, .dta, .sav/.zsav and SAS files are split in "
     "ranges of at least 1,000,000 rows; a CSV file is not (its records are not counted before "
     "it is read); the files of a level given as several files are checked side by side. Each "
-    "process holds its own chunks and the run's values: peak memory grows with N (about 0.85 GB "
-    "for 10M rows with N=2, against 0.4 GB with N=1; docs/validation.md).",
+    "process holds its own chunks and the run's values: peak memory grows with N (0.75 to 0.95 "
+    "GB for 10M rows with N=2, against 0.4 GB with N=1), and a second process pays only where a "
+    "core is idle (docs/validation.md).",
 )
 @handle_errors
 def validate(
