@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from migmodule.microdata.rechunk import polars_joined, rechunked
+
 BLOCK = 4 << 20  # bytes read at a time (a block of 16 MB held 0.25 GB in copies and frames)
 # A chunk of a CSV holds about this much of the file's text. The checks' arrays (about 1 kB a row
 # for 13 columns) and the parsed text, in three allocators that each keep what they freed, make
@@ -99,19 +101,5 @@ def blocks(path: str | Path, size: int | None = None) -> Iterator[bytes]:
 def in_blocks(query: Callable[[bytes], Any], path: str | Path, chunk_size: int) -> Iterator[Any]:
     """polars frames of exactly `chunk_size` rows (the last one fewer): `query(block)` is the
     lazy query of one block, collected one block at a time."""
-    import polars as pl
-
-    pending: list[Any] = []
-    held = 0
-    for block in blocks(path):
-        frame = query(block).collect()
-        while frame.height:
-            take = min(chunk_size - held, frame.height)
-            pending.append(frame.slice(0, take))
-            held += take
-            frame = frame.slice(take)
-            if held == chunk_size:
-                yield pl.concat(pending) if len(pending) > 1 else pending[0]
-                pending, held = [], 0
-    if pending:
-        yield pl.concat(pending) if len(pending) > 1 else pending[0]
+    frames = (query(block).collect() for block in blocks(path))
+    return rechunked(frames, chunk_size, polars_joined)

@@ -26,6 +26,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from migmodule.microdata.rechunk import polars_joined, rechunked
+
 # Seconds (SPSS), days and milliseconds (Stata), days and seconds (SAS) between the file's epoch
 # and 1970-01-01, the epoch polars gives.
 _DAY = 86_400
@@ -116,7 +118,6 @@ def _pulled(
     reads ahead of a slow consumer without bound: 1.4 GB for 13 columns of a 10M-row .dta read
     at the pace of the checks, 0.14 GB pulled. Batches of exactly `chunk_size` rows (of the rows
     [start, stop) when `rows` is given: the reader stops at `stop`, drops the rows before)."""
-    import polars as pl
     import polars_readstat as prs
 
     reader_class = getattr(prs, "PyPolarsReadstat", None)
@@ -139,27 +140,16 @@ def _pulled(
     if names:
         reader.set_with_columns(list(names))
 
-    def batches() -> Iterator[Any]:
-        pending: list[Any] = []
-        held = 0
+    def batches() -> Iterator[Any]:  # pulled one at a time; the rows before the range dropped
         skip = rows[0] if rows else 0
         while (batch := reader.next()) is not None:
             batch = batch.select(names) if names else batch
             if skip:
                 dropped = min(skip, batch.height)
                 batch, skip = batch.slice(dropped), skip - dropped
-            while batch.height:
-                take = min(chunk_size - held, batch.height)
-                pending.append(batch.slice(0, take))
-                held += take
-                batch = batch.slice(take)
-                if held == chunk_size:
-                    yield pl.concat(pending) if len(pending) > 1 else pending[0]
-                    pending, held = [], 0
-        if pending:
-            yield pl.concat(pending) if len(pending) > 1 else pending[0]
+            yield batch
 
-    return batches()
+    return rechunked(batches(), chunk_size, polars_joined)
 
 
 def convert(batch: Any, fmt: str) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:

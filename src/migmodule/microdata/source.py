@@ -39,6 +39,7 @@ from migmodule.microdata.codes import (
     DATA_UNREADABLE,
 )
 from migmodule.microdata.readstat import READSTAT_FORMATS
+from migmodule.microdata.rechunk import rechunked
 
 FORMATS = {
     ".dta": "dta",
@@ -403,27 +404,21 @@ class DataSource:
         counted from `start` (a whole-file read's chunks, when `start` is a multiple of it)."""
         start, stop = rows
         size = chunk_size or max(stop - start, 1)
-        groups, at = _row_groups(parquet.metadata, start, stop)
-        pending: list[Any] = []
-        held = 0
-        for batch in parquet.iter_batches(
-            batch_size=size, columns=names or None, row_groups=groups
-        ):
-            low, high = max(start - at, 0), min(stop - at, batch.num_rows)
-            at += batch.num_rows
-            batch = batch.slice(low, max(high - low, 0))
-            while batch.num_rows:
-                take = min(size - held, batch.num_rows)
-                pending.append(batch.slice(0, take))
-                held += take
-                batch = batch.slice(take)
-                if held == size:
-                    yield RawChunk(self._parquet_frame(_joined(pending)))
-                    pending, held = [], 0
-            if at >= stop:
-                break
-        if pending:
-            yield RawChunk(self._parquet_frame(_joined(pending)))
+        groups, first = _row_groups(parquet.metadata, start, stop)
+
+        def within() -> Iterator[Any]:  # the batches' rows inside [start, stop)
+            at = first
+            for batch in parquet.iter_batches(
+                batch_size=size, columns=names or None, row_groups=groups
+            ):
+                low, high = max(start - at, 0), min(stop - at, batch.num_rows)
+                at += batch.num_rows
+                yield batch.slice(low, max(high - low, 0))
+                if at >= stop:
+                    break
+
+        for batch in rechunked(within(), size, _joined):
+            yield RawChunk(self._parquet_frame(batch))
 
     def _parquet_frame(self, batch: Any) -> pd.DataFrame:
         """A record batch as a frame: numbers as float64 straight from Arrow (`_plain_numbers`),
